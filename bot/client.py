@@ -1,0 +1,134 @@
+"""NexusBot: loads every cog package, starts the scheduler, syncs commands on change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pkgutil
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+import discord
+from discord.ext import commands
+from sqlalchemy import select
+
+import cogs
+from bot import __version__
+from bot.db import Database
+from bot.db.models import BotState
+from bot.db.types import utcnow
+from bot.scheduler import NexusScheduler
+from bot.settings import Settings
+from bot.tree import NexusTree
+
+log = logging.getLogger("nexus")
+
+Clock = Callable[[], datetime]
+
+
+def discover_extensions() -> list[str]:
+    """Every package under cogs/ is a feature extension (its __init__ defines setup)."""
+    return sorted(
+        f"cogs.{m.name}"
+        for m in pkgutil.iter_modules(cogs.__path__)
+        if m.ispkg and not m.name.startswith("_")
+    )
+
+
+class NexusBot(commands.Bot):
+    tree: NexusTree  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        clock: Clock = utcnow,
+        extensions: Sequence[str] | None = None,
+        run_scheduler: bool = True,
+        **options: Any,
+    ) -> None:
+        intents = discord.Intents.default()  # no privileged intents
+        intents.message_content = False
+        intents.members = False
+        intents.presences = False
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        if settings.shard_count:
+            options.setdefault("shard_count", settings.shard_count)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=NexusTree,
+            help_command=None,
+            **options,
+        )
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self.scheduler = NexusScheduler()
+        self.run_scheduler = run_scheduler
+        self.started_monotonic = time.monotonic()
+        self.version = __version__
+        self._extension_names = (
+            list(extensions) if extensions is not None else discover_extensions()
+        )
+
+    @property
+    def uptime_seconds(self) -> float:
+        return time.monotonic() - self.started_monotonic
+
+    async def setup_hook(self) -> None:
+        for name in self._extension_names:
+            await self.load_extension(name)
+        log.info(
+            "loaded %d feature(s): %s",
+            len(self._extension_names),
+            ", ".join(n.removeprefix("cogs.") for n in self._extension_names),
+        )
+        if self.run_scheduler:
+            await self.scheduler.start()
+        if self.settings.sync_on_start:
+            await self.sync_commands(force=False)
+
+    async def close(self) -> None:
+        self.scheduler.shutdown()
+        await super().close()
+
+    # -- command sync -----------------------------------------------------------------
+
+    def _sync_scope(self) -> discord.Object | None:
+        if self.settings.dev_guild_id:
+            return discord.Object(id=self.settings.dev_guild_id)
+        return None
+
+    def command_tree_hash(self) -> str:
+        guild = self._sync_scope()
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        encoded = json.dumps(payload, sort_keys=True, default=str).encode()
+        return hashlib.sha256(encoded).hexdigest()
+
+    async def sync_commands(self, *, force: bool) -> bool:
+        """Sync only when the tree's definition changed since the last sync (or forced)."""
+        guild = self._sync_scope()
+        digest = self.command_tree_hash()
+        key = f"commands:{self.application_id}:{guild.id if guild else 'global'}"
+        async with self.db.reader() as session:
+            stored = await session.scalar(select(BotState.value).where(BotState.key == key))
+        if stored == digest and not force:
+            log.info("application commands unchanged; not syncing")
+            return False
+        synced = await self.tree.sync(guild=guild)
+        async with self.db.sessions.begin() as session:
+            row = await session.get(BotState, key)
+            if row is None:
+                session.add(BotState(key=key, value=digest))
+            else:
+                row.value = digest
+        where = f"server {guild.id}" if guild else "all servers"
+        log.info("synced %d application command(s) to %s", len(synced), where)
+        return True

@@ -1,0 +1,77 @@
+"""Engine and session factories.
+
+SQLite gets WAL, a busy timeout, foreign keys and synchronous=FULL on every connection.
+Write transactions start with BEGIN IMMEDIATE so a read that later writes can never fail
+at once with "database is locked" (SQLAlchemy's pysqlite recipe: driver autocommit off,
+BEGIN emitted by us). Read-only sessions use a deferred BEGIN so readers never queue
+behind writers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_READ_ONLY = "nexus_read_only"
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let us emit BEGIN ourselves (see _sqlite_on_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    if conn.get_execution_options().get(_READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@dataclass
+class Database:
+    """The engine plus two session factories: `sessions` (writes) and `reader` (reads)."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    reader: async_sessionmaker[AsyncSession]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @classmethod
+    def create(cls, url: str, *, echo: bool = False) -> Database:
+        kwargs: dict[str, Any] = {"echo": echo}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        else:
+            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        engine = create_async_engine(url, **kwargs)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+            event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+        read_engine = engine.execution_options(**{_READ_ONLY: True})
+        return cls(
+            engine=engine,
+            sessions=async_sessionmaker(engine, expire_on_commit=False),
+            reader=async_sessionmaker(read_engine, expire_on_commit=False),
+        )
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,47 @@
+"""All models, imported here so Base.metadata is complete for Alembic."""
+
+from bot.db.models.concepts import (
+    BASE_GUILD_ID,
+    Concept,
+    ConceptEdit,
+    ConceptLookup,
+    MissedLookup,
+)
+from bot.db.models.curation import AuditLog, DigestPost, Flag
+from bot.db.models.entries import (
+    Challenge,
+    ChallengeConcept,
+    Solution,
+    SolutionHelped,
+    Takeaway,
+    TakeawayConcept,
+    TakeawayVote,
+)
+from bot.db.models.guild import BotState, GuildSettings, MemberPrefs
+from bot.db.models.pairing import Pair, PairMember, PairProfile, PairRound, PairUnmatched
+
+__all__ = [
+    "BASE_GUILD_ID",
+    "AuditLog",
+    "BotState",
+    "Challenge",
+    "ChallengeConcept",
+    "Concept",
+    "ConceptEdit",
+    "ConceptLookup",
+    "DigestPost",
+    "Flag",
+    "GuildSettings",
+    "MemberPrefs",
+    "MissedLookup",
+    "Pair",
+    "PairMember",
+    "PairProfile",
+    "PairRound",
+    "PairUnmatched",
+    "Solution",
+    "SolutionHelped",
+    "Takeaway",
+    "TakeawayConcept",
+    "TakeawayVote",
+]

@@ -1,0 +1,66 @@
+"""Per-server settings and small bot-wide state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.base import Base
+from bot.db.types import UTCDateTime, utcnow
+
+
+class GuildSettings(Base):
+    """One row per server; created with defaults the first time a server is seen."""
+
+    __tablename__ = "guild_settings"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    moderator_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    mod_log_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Digest
+    digest_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
+    digest_hour: Mapped[int] = mapped_column(Integer, default=17)
+    digest_quiet_note: Mapped[bool] = mapped_column(Boolean, default=True)
+    digest_failures: Mapped[int] = mapped_column(Integer, default=0)
+    digest_disabled_reason: Mapped[str | None] = mapped_column(String(200))
+    # Pairing
+    pairing_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    pairing_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    pairing_cadence_days: Mapped[int] = mapped_column(Integer, default=7)
+    pairing_weekday: Mapped[int] = mapped_column(Integer, default=0)
+    pairing_hour: Mapped[int] = mapped_column(Integer, default=10)
+    # Publishing policy: hold new entries of a kind for review?
+    review_concepts: Mapped[bool] = mapped_column(Boolean, default=True)
+    review_challenges: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_solutions: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_takeaways: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Channel ids whose captured messages are always held for review.
+    private_channel_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class BotState(Base):
+    """Small key/value facts about the bot itself (e.g. the hash of the synced commands)."""
+
+    __tablename__ = "bot_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(512))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class MemberPrefs(Base):
+    """Per-member preferences that outlive any single entry."""
+
+    __tablename__ = "member_prefs"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    dm_notifications: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,50 @@
+"""APScheduler wiring. Jobs live in memory and are derived from the database.
+
+Nothing is pickled into a persistent job store: each feature registers a startup hook
+that reads per-server settings and (re)creates its jobs with fixed ids and
+`replace_existing=True`; a settings change calls the same code so a job moves at once.
+Exactly-once behaviour comes from unique rows in the database, not from the scheduler.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+log = logging.getLogger("nexus.scheduler")
+
+StartupHook = Callable[[], Awaitable[None]]
+
+
+class NexusScheduler:
+    def __init__(self) -> None:
+        self.aps = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+        )
+        self._hooks: list[tuple[str, StartupHook]] = []
+
+    @property
+    def running(self) -> bool:
+        return bool(self.aps.running)
+
+    def on_start(self, name: str, hook: StartupHook) -> None:
+        """Register `hook` to run when the scheduler starts (after all cogs are loaded)."""
+        self._hooks.append((name, hook))
+
+    async def start(self) -> None:
+        if not self.aps.running:
+            self.aps.start()
+        for name, hook in self._hooks:
+            try:
+                await hook()
+            except Exception:
+                # One feature's failure to schedule must not stop the bot or the others.
+                log.exception("scheduler startup hook %s failed", name)
+
+    def shutdown(self) -> None:
+        if self.aps.running:
+            self.aps.shutdown(wait=False)

@@ -1,0 +1,149 @@
+"""/nexus about and /setup: server administrators view and change Nexus's settings."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services import guilds
+from bot.ui.checks import require_admin
+from cogs.admin.render import about_embed, settings_embed
+
+if TYPE_CHECKING:
+    from bot.client import NexusBot
+
+WEEKDAY_CHOICES = [
+    app_commands.Choice(name=name, value=i) for i, name in enumerate(guilds.WEEKDAYS)
+]
+REVIEW_CHOICES = [
+    app_commands.Choice(name="publish at once", value="publish"),
+    app_commands.Choice(name="hold for review", value="review"),
+]
+
+# Listeners that want to know when settings change (e.g. the digest scheduler).
+SETTINGS_CHANGED_EVENT = "nexus_settings_changed"
+
+
+class AdminCog(commands.Cog):
+    def __init__(self, bot: NexusBot) -> None:
+        self.bot = bot
+
+    nexus = app_commands.Group(name="nexus", description="About Nexus", guild_only=True)
+
+    @nexus.command(name="about")
+    async def about(self, interaction: discord.Interaction) -> None:
+        """Version, uptime, servers and database of this Nexus."""
+        latency = self.bot.latency * 1000 if math.isfinite(self.bot.latency) else 0.0
+        embed = about_embed(
+            self.bot.version,
+            self.bot.uptime_seconds,
+            len(self.bot.guilds),
+            self.bot.settings.database_backend,
+            latency,
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="setup")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.describe(
+        timezone="Server time zone for digests and pairing (e.g. Europe/Berlin)",
+        moderator_role="Members with this role can curate (Manage Server always can)",
+        digest_channel="Where the weekly digest is posted",
+        digest_day="Weekday of the digest",
+        digest_hour="Local hour of the digest (0-23)",
+        digest_enabled="Post the weekly digest at all",
+        quiet_week_note="On a week with no activity: post a short note (true) or nothing",
+        pairing_channel="Where pair threads are created",
+        pairing_enabled="Run pairing rounds on the schedule",
+        pairing_every_days="Days between pairing rounds (default 7)",
+        mod_log_channel="Mirror every moderator action to this channel",
+        review_challenges="Publish new challenges at once or hold them for review",
+        review_solutions="Publish new solutions at once or hold them for review",
+        review_takeaways="Publish new takeaways at once or hold them for review",
+        review_concepts="Publish members' new concepts at once or hold them for review",
+        private_channel="Toggle: captures from this channel are always held for review",
+    )
+    @app_commands.choices(
+        digest_day=WEEKDAY_CHOICES,
+        review_challenges=REVIEW_CHOICES,
+        review_solutions=REVIEW_CHOICES,
+        review_takeaways=REVIEW_CHOICES,
+        review_concepts=REVIEW_CHOICES,
+    )
+    async def setup(
+        self,
+        interaction: discord.Interaction,
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+        moderator_role: discord.Role | None = None,
+        digest_channel: discord.TextChannel | None = None,
+        digest_day: app_commands.Choice[int] | None = None,
+        digest_hour: app_commands.Range[int, 0, 23] | None = None,
+        digest_enabled: bool | None = None,
+        quiet_week_note: bool | None = None,
+        pairing_channel: discord.TextChannel | None = None,
+        pairing_enabled: bool | None = None,
+        pairing_every_days: app_commands.Range[int, 1, 28] | None = None,
+        mod_log_channel: discord.TextChannel | None = None,
+        review_challenges: app_commands.Choice[str] | None = None,
+        review_solutions: app_commands.Choice[str] | None = None,
+        review_takeaways: app_commands.Choice[str] | None = None,
+        review_concepts: app_commands.Choice[str] | None = None,
+        private_channel: discord.TextChannel | None = None,
+    ) -> None:
+        """View or change Nexus's settings for this server (Manage Server)."""
+        require_admin(interaction)
+        assert interaction.guild_id is not None
+        changes: dict[str, Any] = {}
+        if timezone is not None:
+            changes["timezone"] = timezone
+        if moderator_role is not None:
+            changes["moderator_role_id"] = moderator_role.id
+        if digest_channel is not None:
+            changes["digest_channel_id"] = digest_channel.id
+        if digest_day is not None:
+            changes["digest_weekday"] = digest_day.value
+        if digest_hour is not None:
+            changes["digest_hour"] = digest_hour
+        if digest_enabled is not None:
+            changes["digest_enabled"] = digest_enabled
+        if quiet_week_note is not None:
+            changes["digest_quiet_note"] = quiet_week_note
+        if pairing_channel is not None:
+            changes["pairing_channel_id"] = pairing_channel.id
+        if pairing_enabled is not None:
+            changes["pairing_enabled"] = pairing_enabled
+        if pairing_every_days is not None:
+            changes["pairing_cadence_days"] = pairing_every_days
+        if mod_log_channel is not None:
+            changes["mod_log_channel_id"] = mod_log_channel.id
+        for key, choice in (
+            ("review_challenges", review_challenges),
+            ("review_solutions", review_solutions),
+            ("review_takeaways", review_takeaways),
+            ("review_concepts", review_concepts),
+        ):
+            if choice is not None:
+                changes[key] = choice.value == "review"
+        if private_channel is not None:
+            current = await guilds.get_settings(self.bot.db, interaction.guild_id)
+            ids = set(current.private_channel_ids) ^ {private_channel.id}
+            changes["private_channel_ids"] = sorted(ids)
+        if changes:
+            cfg = await guilds.update_settings(self.bot.db, interaction.guild_id, **changes)
+            self.bot.dispatch(SETTINGS_CHANGED_EVENT, cfg)
+            note = "Settings saved."
+        else:
+            cfg = await guilds.get_settings(self.bot.db, interaction.guild_id)
+            note = "Current settings (pass options to change them)."
+        await interaction.response.send_message(note, embed=settings_embed(cfg), ephemeral=True)
+
+    @setup.autocomplete("timezone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in guilds.timezone_choices(current)]

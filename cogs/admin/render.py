@@ -1,0 +1,75 @@
+"""Pure renderers for the admin cog."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.services.guilds import WEEKDAYS, GuildConfig
+from bot.ui.render import COLOUR, add_field, make_embed
+
+
+def _channel(channel_id: int | None) -> str:
+    return f"<#{channel_id}>" if channel_id else "not set"
+
+
+def _role(role_id: int | None) -> str:
+    return f"<@&{role_id}>" if role_id else "not set (Manage Server only)"
+
+
+def settings_embed(cfg: GuildConfig) -> discord.Embed:
+    embed = make_embed("Nexus settings for this server", colour=COLOUR)
+    add_field(embed, "Time zone", cfg.timezone, inline=True)
+    add_field(embed, "Moderator role", _role(cfg.moderator_role_id), inline=True)
+    add_field(embed, "Mod-log channel", _channel(cfg.mod_log_channel_id), inline=True)
+    digest = (
+        "off"
+        if not cfg.digest_enabled
+        else (
+            f"{WEEKDAYS[cfg.digest_weekday]}s at {cfg.digest_hour:02d}:00 in "
+            f"{_channel(cfg.digest_channel_id)}"
+            + ("" if cfg.digest_quiet_note else " (skipped on quiet weeks)")
+        )
+    )
+    if cfg.digest_disabled_reason:
+        digest += f"\nDisabled: {cfg.digest_disabled_reason}"
+    add_field(embed, "Weekly digest", digest)
+    pairing = (
+        "off"
+        if not cfg.pairing_enabled
+        else (
+            f"every {cfg.pairing_cadence_days} day(s), {WEEKDAYS[cfg.pairing_weekday]} "
+            f"{cfg.pairing_hour:02d}:00 in {_channel(cfg.pairing_channel_id)}"
+        )
+    )
+    add_field(embed, "Pairing rounds", pairing)
+    held = [
+        name
+        for name, flag in (
+            ("concepts", cfg.review_concepts),
+            ("challenges", cfg.review_challenges),
+            ("solutions", cfg.review_solutions),
+            ("takeaways", cfg.review_takeaways),
+        )
+        if flag
+    ]
+    add_field(embed, "Held for review", ", ".join(held) or "nothing: entries publish at once")
+    private = ", ".join(_channel(c) for c in cfg.private_channel_ids) or "none"
+    add_field(embed, "Private channels (captures always held)", private)
+    return embed
+
+
+def about_embed(
+    version: str, uptime_s: float, servers: int, backend: str, latency_ms: float
+) -> discord.Embed:
+    hours, rem = divmod(int(uptime_s), 3600)
+    minutes, seconds = divmod(rem, 60)
+    embed = make_embed(
+        "About Nexus",
+        "A knowledge base, pairing and weekly digest for learner communities.",
+    )
+    add_field(embed, "Version", version, inline=True)
+    add_field(embed, "Uptime", f"{hours}h {minutes:02d}m {seconds:02d}s", inline=True)
+    add_field(embed, "Servers", str(servers), inline=True)
+    add_field(embed, "Database", backend, inline=True)
+    add_field(embed, "Gateway latency", f"{latency_ms:.0f} ms", inline=True)
+    return embed
