@@ -1,0 +1,77 @@
+"""Foundation end-to-end: /nexus about, /setup with run-time checks, DMs, the error path."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services import guilds
+from bot.simulator.payloads import UnknownCommand
+from tests.e2e.harness import Nexus
+
+
+async def test_about(nexus: Nexus) -> None:
+    reply = await nexus.sim.command(nexus.alice, "nexus about", channel=nexus.general)
+    assert reply.ephemeral
+    fields = {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}
+    assert fields["Database"] in ("SQLite", "PostgreSQL")
+    assert fields["Servers"] == "2"
+
+
+async def test_setup_shows_and_changes_settings(nexus: Nexus) -> None:
+    shown = await nexus.sim.command(nexus.admin, "setup", channel=nexus.general)
+    assert shown.ephemeral and "Current settings" in shown.content
+    changed = await nexus.sim.command(
+        nexus.admin, "setup",
+        {"timezone": "Europe/Berlin", "digest_hour": 9, "review_takeaways": "review",
+         "private_channel": nexus.modlog},
+        channel=nexus.general,
+    )
+    assert changed.ephemeral and "saved" in changed.content
+    cfg = await guilds.get_settings(nexus.db, nexus.guild.id)
+    assert cfg.timezone == "Europe/Berlin" and cfg.digest_hour == 9
+    assert cfg.review_takeaways and cfg.private_channel_ids == (nexus.modlog.id,)
+
+
+async def test_setup_refused_at_run_time_without_manage_server(nexus: Nexus) -> None:
+    before = await guilds.get_settings(nexus.db, nexus.guild.id)
+    for member in (nexus.mallory, nexus.mod):
+        reply = await nexus.sim.command(
+            member, "setup", {"timezone": "Asia/Tokyo"}, channel=nexus.general
+        )
+        assert reply.ephemeral and "Manage Server" in reply.content
+    assert await guilds.get_settings(nexus.db, nexus.guild.id) == before
+
+
+async def test_setup_bad_timezone_is_explained(nexus: Nexus) -> None:
+    reply = await nexus.sim.command(
+        nexus.admin, "setup", {"timezone": "Mars/Olympus_Mons"}, channel=nexus.general
+    )
+    assert reply.ephemeral and "time zone" in reply.content
+    assert (await guilds.get_settings(nexus.db, nexus.guild.id)).timezone == "UTC"
+
+
+async def test_timezone_autocomplete(nexus: Nexus) -> None:
+    choices = await nexus.sim.autocomplete(
+        nexus.admin, "setup", {"timezone": "berl"}, focused="timezone", channel=nexus.general
+    )
+    assert choices and choices[0]["value"] == "Europe/Berlin" and len(choices) <= 25
+
+
+async def test_every_command_is_guild_only(nexus: Nexus) -> None:
+    """DMs are refused cleanly: Discord offers no Nexus command outside a server."""
+    commands = list(nexus.world.global_commands.values())
+    assert len(commands) >= 2
+    for command in commands:
+        assert command.get("contexts") == [0] or command.get("dm_permission") is False, (
+            command["name"]
+        )
+    with pytest.raises(UnknownCommand):
+        await nexus.sim.command(nexus.alice, "nexus about", dm=True)
+
+
+async def test_commands_not_resynced_when_unchanged(nexus: Nexus) -> None:
+    synced = nexus.sim.commands_synced
+    await nexus.restart()
+    assert nexus.sim.commands_synced == synced
+    reply = await nexus.sim.command(nexus.alice, "nexus about", channel=nexus.general)
+    assert reply.embeds
