@@ -1,0 +1,128 @@
+"""/digest preview, /digest now, /digest settings, and the per-server digest jobs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services import digest, guilds
+from bot.services.digest_schedule import DigestScheduler
+from bot.services.guilds import GuildConfig
+from bot.ui.checks import require_moderator
+from cogs.digest.publisher import DiscordPublisher
+from cogs.digest.render import MessagePart, render_digest, settings_text
+
+if TYPE_CHECKING:
+    from bot.client import NexusBot
+
+SETTINGS_CHANGED_EVENT = "nexus_settings_changed"
+WEEKDAY_CHOICES = [
+    app_commands.Choice(name=name, value=i) for i, name in enumerate(guilds.WEEKDAYS)
+]
+
+
+class DigestCog(commands.Cog):
+    def __init__(self, bot: NexusBot) -> None:
+        self.bot = bot
+        self.publisher = DiscordPublisher(bot)
+        self.jobs = DigestScheduler(
+            bot.scheduler.aps, bot.db, self.publisher, bot.clock,
+            timedelta(hours=bot.settings.digest_grace_hours),
+        )
+        bot.scheduler.on_start("digest", self.jobs.start)
+
+    group = app_commands.Group(name="digest", description="The weekly learning digest",
+                               guild_only=True)
+
+    @group.command(name="preview")
+    async def preview(self, interaction: discord.Interaction) -> None:
+        """See this week's digest so far (only you see it)."""
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await digest.preview(self.bot.db, interaction.guild_id, self.bot.clock())
+        cfg = await guilds.get_settings(self.bot.db, interaction.guild_id)
+        parts = render_digest(result, cfg.zone, quiet_note=True, preview=True)
+        for part in parts:
+            await self._followup(interaction, part)
+
+    async def _followup(self, interaction: discord.Interaction, part: MessagePart) -> None:
+        kwargs: dict[str, Any] = {"ephemeral": True, "embeds": part.embeds}
+        if part.content:
+            kwargs["content"] = part.content
+        await interaction.followup.send(**kwargs)
+
+    @group.command(name="now")
+    async def now(self, interaction: discord.Interaction) -> None:
+        """Post this week's digest now; it counts as this week's (moderators)."""
+        await require_moderator(self.bot, interaction)
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await digest.post_now(self.bot.db, self.publisher, interaction.guild_id,
+                                       now=self.bot.clock())
+        self.jobs.after(result)
+        await interaction.followup.send(_now_reply(result), ephemeral=True)
+
+    @group.command(name="settings")
+    @app_commands.describe(
+        channel="Where the weekly digest is posted",
+        weekday="Weekday of the digest",
+        hour="Local hour of the digest (0-23, server time zone from /setup)",
+        quiet_week_note="On a week with no activity: post a short note (true) or nothing",
+        enabled="Post the weekly digest at all",
+    )
+    @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    async def settings(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        weekday: app_commands.Choice[int] | None = None,
+        hour: app_commands.Range[int, 0, 23] | None = None,
+        quiet_week_note: bool | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        """View or change when and where the digest is posted (moderators)."""
+        await require_moderator(self.bot, interaction)
+        assert interaction.guild_id is not None
+        changes: dict[str, Any] = {}
+        if channel is not None:
+            changes["digest_channel_id"] = channel.id
+        if weekday is not None:
+            changes["digest_weekday"] = weekday.value
+        if hour is not None:
+            changes["digest_hour"] = hour
+        if quiet_week_note is not None:
+            changes["digest_quiet_note"] = quiet_week_note
+        if enabled is not None:
+            changes["digest_enabled"] = enabled
+        if changes:
+            cfg = await guilds.update_settings(self.bot.db, interaction.guild_id, **changes)
+            self.bot.dispatch(SETTINGS_CHANGED_EVENT, cfg)
+            note = "Digest settings saved."
+        else:
+            cfg = await guilds.get_settings(self.bot.db, interaction.guild_id)
+            note = "Current digest settings (pass options to change them; time zone: /setup)."
+        job = self.bot.scheduler.aps.get_job(f"digest:{cfg.guild_id}")
+        next_run = job.next_run_time if job is not None else None
+        await interaction.response.send_message(
+            f"{note}\n{settings_text(cfg, next_run)}", ephemeral=True)
+
+    @commands.Cog.listener("on_nexus_settings_changed")
+    async def on_settings_changed(self, cfg: GuildConfig) -> None:
+        await self.jobs.settings_changed(cfg)
+
+
+def _now_reply(result: digest.DeliveryResult) -> str:
+    where = f"<#{result.channel_id}>" if result.channel_id else "the digest channel"
+    if result.outcome == "posted":
+        return (f"Posted this week's digest in {where} ({len(result.message_ids)} "
+                "message(s)). The scheduled one won't post again this week.")
+    if result.outcome == "quiet":
+        return "A quiet week: nothing to post, and the quiet-week note is off."
+    if result.outcome in ("failed", "disabled"):
+        return (f"I couldn't post in {where}: {result.detail[:200]}. Check that I can view "
+                "the channel, send messages and embed links there.")
+    return f"The digest couldn't be posted right now ({result.detail[:200]}); I'll retry."
