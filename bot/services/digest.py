@@ -25,7 +25,11 @@ from bot.services.guilds import GuildConfig, all_settings, get_settings
 log = logging.getLogger("nexus.digest")
 
 MAX_TRANSIENT_ATTEMPTS = 5
+MAX_ATTEMPTS = 12
 CATCH_UP_CONCURRENCY = 8
+# A claim younger than this may belong to a live process that is posting right now: leave
+# it alone (it is retried later) rather than race it, even though nonces would dedupe.
+STALE_CLAIM = timedelta(seconds=90)
 
 ErrorKind = Literal["gone", "forbidden", "transient"]
 
@@ -235,8 +239,14 @@ async def catch_up(db: Database, publisher: Publisher, *, now: datetime, grace: 
            for gid, c in configs.items()}
     due = {gid: p for gid, p in due.items() if now - p.end <= grace}
     jobs: list[tuple[int, str, bool]] = []  # (guild, period, resume?)
+    later: list[DeliveryResult] = []
     for post in await state.unfinished(db):
-        if post.guild_id in configs:
+        if post.guild_id not in configs:
+            continue
+        if now - post.created_at < STALE_CLAIM:
+            later.append(DeliveryResult(post.guild_id, post.period, "retry",
+                                        detail="claimed moments ago by another run"))
+        else:
             jobs.append((post.guild_id, post.period, True))
     if due:
         low = min((p.end - timedelta(days=8)).date().isoformat() for p in due.values())
@@ -251,7 +261,7 @@ async def catch_up(db: Database, publisher: Publisher, *, now: datetime, grace: 
             between = [r for r in rows.get(gid, []) if previous < r.period < period.key
                        and r.status == state.POSTED]
             if mine:
-                if mine[0].status == state.FAILED:
+                if mine[0].status == state.FAILED and mine[0].attempts < MAX_ATTEMPTS:
                     jobs.append((gid, period.key, True))
             elif not between:
                 jobs.append((gid, period.key, False))
@@ -270,4 +280,4 @@ async def catch_up(db: Database, publisher: Publisher, *, now: datetime, grace: 
 
     unique = list({(gid, key): (gid, key, again) for gid, key, again in reversed(jobs)}
                   .values())
-    return list(await asyncio.gather(*(one(*j) for j in unique)))
+    return later + list(await asyncio.gather(*(one(*j) for j in unique)))

@@ -57,11 +57,13 @@ class PostState:
     message_ids: tuple[int, ...]
     error: str | None
     posted_at: datetime | None
+    created_at: datetime
 
 
 def _state(row: DigestPost) -> PostState:
     return PostState(row.guild_id, row.period, row.status, row.trigger, row.attempts,
-                     tuple(int(m) for m in row.message_ids or ()), row.error, row.posted_at)
+                     tuple(int(m) for m in row.message_ids or ()), row.error, row.posted_at,
+                     row.created_at)
 
 
 async def claim(db: Database, guild_id: int, period: str, trigger: str,
