@@ -1,14 +1,32 @@
-"""Shared pieces of curation: entry kinds, their models, scoping and snapshots."""
+"""Shared pieces of curation: entry kinds, their models, server scoping, snapshots, audit.
+
+Scoping: an entry is visible in server G when its guild_id is G, or, for concepts only,
+when it is a base concept (guild 0). A base concept is never modified: curating it in G
+writes G's override row (guild_id G, overrides_id = base id), created on first need.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.db.models import BASE_GUILD_ID, Challenge, Concept, ConceptEdit, Solution, Takeaway
-from bot.db.types import EntryKind
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-Entry = Concept | Challenge | Solution | Takeaway | ConceptEdit
+from bot.db.models import (
+    BASE_GUILD_ID,
+    AuditLog,
+    Challenge,
+    Concept,
+    ConceptEdit,
+    Flag,
+    Solution,
+    Takeaway,
+)
+from bot.db.types import EntryKind
+from bot.errors import NotFound
+from bot.services.concept_edits import BODY_MAX, NAME_MAX, SUMMARY_MAX
 
 MODELS: dict[str, type[Any]] = {
     EntryKind.CONCEPT: Concept,
@@ -24,14 +42,40 @@ FLAGGABLE_KINDS: tuple[str, ...] = (
     EntryKind.SOLUTION,
     EntryKind.TAKEAWAY,
 )
+QUEUE_KINDS: tuple[str, ...] = (*FLAGGABLE_KINDS, EntryKind.CONCEPT_EDIT)
 
-# Fields a moderator can edit per kind (also the fields an edit snapshots).
-EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
-    EntryKind.CONCEPT: ("name", "summary", "body"),
-    EntryKind.CHALLENGE: ("title", "problem", "tried"),
-    EntryKind.SOLUTION: ("body",),
-    EntryKind.TAKEAWAY: ("body",),
+# Fields a moderator can edit per kind, with their maximum lengths (modal-enforced too).
+# Concepts use the Concepts feature's own limits so an edit never breaks its renderers.
+_CONCEPT_LIMITS = {"name": NAME_MAX, "summary": SUMMARY_MAX, "body": BODY_MAX}
+EDITABLE_FIELDS: dict[str, dict[str, int]] = {
+    EntryKind.CONCEPT: _CONCEPT_LIMITS,
+    EntryKind.CONCEPT_EDIT: _CONCEPT_LIMITS,
+    EntryKind.CHALLENGE: {"title": 200, "problem": 4000, "tried": 4000},
+    EntryKind.SOLUTION: {"body": 4000},
+    EntryKind.TAKEAWAY: {"body": 4000},
 }
+OPTIONAL_FIELDS: dict[str, frozenset[str]] = {
+    EntryKind.CONCEPT: frozenset({"body"}),
+    EntryKind.CONCEPT_EDIT: frozenset({"body"}),
+    EntryKind.CHALLENGE: frozenset({"tried"}),
+}
+
+# Columns copied when a server overrides a base concept.
+CONCEPT_COPY = (
+    "slug", "name", "aliases", "category", "tracks", "related", "summary", "body", "links",
+    "search_text", "status", "featured", "author_id", "author_name", "verified_by_id",
+    "verified_by_name", "verified_at",
+)
+
+UNKNOWN = "I can't find that {kind} in this server."
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The moderator doing something (id and display name at that moment)."""
+
+    id: int
+    name: str
 
 
 def visible_guilds(kind: str, guild_id: int) -> tuple[int, ...]:
@@ -39,6 +83,65 @@ def visible_guilds(kind: str, guild_id: int) -> tuple[int, ...]:
     if kind == EntryKind.CONCEPT:
         return (guild_id, BASE_GUILD_ID)
     return (guild_id,)
+
+
+def kind_label(kind: str) -> str:
+    return "concept edit" if kind == EntryKind.CONCEPT_EDIT else str(kind)
+
+
+async def load_scoped(s: AsyncSession, guild_id: int, kind: str, entry_id: int) -> Any:
+    """The row of (kind, id) if visible in this server, else NotFound (never other servers)."""
+    model = MODELS.get(kind)
+    if model is None:
+        raise NotFound("Unknown kind of entry.")
+    row = await s.get(model, entry_id)
+    if row is None or row.guild_id not in visible_guilds(kind, guild_id):
+        raise NotFound(UNKNOWN.format(kind=kind_label(kind)))
+    return row
+
+
+async def existing_override(s: AsyncSession, guild_id: int, concept: Concept) -> Concept | None:
+    """This server's row that shadows `concept` (same rule as the concepts lookup: a row
+    overriding it, or with its slug), or the concept itself when it is a server row."""
+    if concept.guild_id == guild_id:
+        return concept
+    found: Concept | None = await s.scalar(
+        select(Concept)
+        .where(
+            Concept.guild_id == guild_id,
+            or_(Concept.overrides_id == concept.id, Concept.slug == concept.slug),
+        )
+        .order_by(Concept.id)
+        .limit(1)
+    )
+    return found
+
+
+async def guild_concept(s: AsyncSession, guild_id: int, concept: Concept) -> Concept:
+    """The row this server may change for `concept`: itself, or its override of a base row."""
+    existing = await existing_override(s, guild_id, concept)
+    if existing is not None:
+        return existing
+    override = Concept(guild_id=guild_id, overrides_id=concept.id)
+    for name in CONCEPT_COPY:
+        setattr(override, name, getattr(concept, name))
+    s.add(override)
+    await s.flush()
+    return override
+
+
+def challenge_search_text(c: Challenge) -> str:
+    return " ".join(p for p in (c.title, c.problem, c.tried) if p)
+
+
+def entry_title(kind: str, row: Any) -> str:
+    if kind == EntryKind.CONCEPT:
+        return str(row.name)
+    if kind == EntryKind.CHALLENGE:
+        return str(row.title)
+    if kind == EntryKind.CONCEPT_EDIT:
+        return f"Proposed edit #{row.id} to concept #{row.concept_id}"
+    return " ".join(str(row.body).split())[:100]
 
 
 def _plain(value: Any) -> Any:
@@ -54,3 +157,46 @@ def _plain(value: Any) -> Any:
 def snapshot(row: Any, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
     """JSON-safe copy of the given fields of a row (for the audit log)."""
     return {name: _plain(getattr(row, name)) for name in fields}
+
+
+async def resolve_flags(s: AsyncSession, guild_id: int, kind: str, entry_ids: list[int]) -> int:
+    """Mark this server's open flags on the entries resolved; returns how many."""
+    result = await s.execute(
+        update(Flag)
+        .where(
+            Flag.guild_id == guild_id,
+            Flag.entry_kind == kind,
+            Flag.entry_id.in_(entry_ids),
+            Flag.resolved.is_(False),
+        )
+        .values(resolved=True)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def record_audit(
+    s: AsyncSession,
+    guild_id: int,
+    actor: Actor,
+    action: str,
+    kind: str | None,
+    entry_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    reason: str | None = None,
+) -> AuditLog:
+    """One audit row, in the caller's transaction (so it commits with the change or not)."""
+    row = AuditLog(
+        guild_id=guild_id,
+        actor_id=actor.id,
+        actor_name=actor.name[:100],
+        action=action,
+        entry_kind=kind,
+        entry_id=entry_id,
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
+        reason=reason[:500] if reason else None,
+    )
+    s.add(row)
+    await s.flush()
+    return row

@@ -17,10 +17,12 @@ from bot.db.models import (
     Takeaway,
 )
 from bot.db.types import utcnow
+from bot.services.curation_entries import Actor
 
 G1 = 111_111_111_111
 G2 = 222_222_222_222
 MOD = 900
+ACTOR = Actor(MOD, "Moddy")
 ALICE, BOB, CAROL, DAVE = 1001, 1002, 1003, 1004
 
 
@@ -90,3 +92,23 @@ async def concept_edit(db: Database, concept_id: int, guild: int = G1, *,
         proposed=proposed or {"summary": "A better summary"}, note="clearer",
         status="pending", author_id=author, author_name=f"user{author}",
     ), age_hours=age_hours)
+
+
+async def audit_rows(db: Database) -> list[Any]:
+    from bot.db.models import AuditLog
+
+    async with db.reader() as s:
+        return list((await s.scalars(select(AuditLog).order_by(AuditLog.id))).all())
+
+
+async def get(db: Database, model: Any, entry_id: int) -> Any:
+    async with db.reader() as s:
+        return await s.get(model, entry_id)
+
+
+async def flag(db: Database, kind: str, entry_id: int, user: int, reason: str = "wrong",
+               guild: int = G1, age_hours: float = 0.0) -> None:
+    from bot.db.models import Flag
+
+    await add(db, Flag(guild_id=guild, entry_kind=kind, entry_id=entry_id, user_id=user,
+                       reason=reason), age_hours=age_hours)
