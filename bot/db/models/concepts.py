@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -61,6 +62,21 @@ class Concept(Base):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+def concept_search_text(name: str, aliases: list[Any] | None, summary: str, body: str) -> str:
+    """The denormalised text the LIKE fallback and the PostgreSQL tsvector search over."""
+    alias_text = " ".join(str(a) for a in (aliases or []))
+    return "\n".join(part for part in (name, alias_text, summary, body) if part)
+
+
+@event.listens_for(Concept, "before_insert")
+@event.listens_for(Concept, "before_update")
+def _refresh_search_text(_mapper: Any, _connection: Any, target: Concept) -> None:
+    # Every ORM write keeps search_text in step with the fields it is built from.
+    target.search_text = concept_search_text(
+        target.name or "", target.aliases, target.summary or "", target.body or ""
+    )
 
 
 class ConceptEdit(Base):

@@ -1,0 +1,184 @@
+"""Full-text search over concept names, aliases, summaries and bodies.
+
+SQLite: the FTS5 table `concepts_fts` (migration 0002). Member input never reaches
+MATCH raw: it is cut into word tokens, each a quoted phrase with a prefix star, so `"`,
+`AND`, `NEAR(`, `-x`, `*` or emoji can never raise. bm25 weights names highest. When the
+table (or its triggers, or FTS5 itself) is missing, a LIKE search is used instead.
+PostgreSQL: `websearch_to_tsquery` (never raises) against the GIN-indexed
+`to_tsvector('english', search_text)`, ordered by ts_rank with the name weighted A.
+
+Scoping is always done on the base table with `visible_clause`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, column, func, literal_column, or_, select, table
+from sqlalchemy import text as sql_text
+from sqlalchemy.exc import OperationalError
+
+from bot.db import Database
+from bot.db.models import Concept
+from bot.services.concept_index import index_for
+from bot.services.concept_types import ConceptPage, to_brief, visible_clause
+from bot.services.concepts import PER_PAGE_MAX, clean_query
+
+log = logging.getLogger("nexus.concepts")
+
+SEARCH_QUERY_MAX = 200
+TOKENS_MAX = 12
+TOKEN_MAX = 40
+FTS_OBJECTS = ("concepts_fts", "concepts_fts_ai", "concepts_fts_ad", "concepts_fts_au")
+# bm25 column weights: name, aliases, summary, body.
+BM25 = "bm25(concepts_fts, 10.0, 6.0, 3.0, 1.0)"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_FTS = table("concepts_fts", column("rowid"))
+_REGCONFIG: ColumnElement[Any] = literal_column("'english'::regconfig")
+
+
+def search_tokens(text: str) -> list[str]:
+    """Word tokens of the member's text: letters/digits only, deduplicated, bounded."""
+    words = _WORD.findall(clean_query(text, SEARCH_QUERY_MAX).casefold())
+    tokens = [w.strip("_")[:TOKEN_MAX] for w in words]
+    return list(dict.fromkeys(t for t in tokens if t))[:TOKENS_MAX]
+
+
+def fts5_query(tokens: list[str], *, any_token: bool = False) -> str:
+    """A MATCH expression made only of quoted prefix phrases ("tok"*)."""
+    quoted = ['"' + t.replace('"', "") + '"*' for t in tokens]
+    return (" OR " if any_token else " ").join(quoted)
+
+
+async def fts_available(db: Database) -> bool:
+    """Whether the FTS5 table and its sync triggers exist (checked once per Database)."""
+    index = index_for(db)
+    if index.fts_available is None:
+        names = ", ".join(f"'{n}'" for n in FTS_OBJECTS)
+        async with db.reader() as session:
+            found = await session.scalar(
+                sql_text(f"SELECT count(*) FROM sqlite_master WHERE name IN ({names})")
+            )
+        index.fts_available = found == len(FTS_OBJECTS)
+        if not index.fts_available:
+            log.warning("concepts_fts is missing: concept search uses LIKE")
+    return index.fts_available
+
+
+async def _page(
+    db: Database, where: list[Any], order: list[Any], page: int, per_page: int,
+    join_fts: bool = False,
+) -> ConceptPage:
+    count_q = select(func.count(Concept.id))
+    rows_q = select(Concept)
+    if join_fts:
+        count_q = count_q.join(_FTS, _FTS.c.rowid == Concept.id)
+        rows_q = rows_q.join(_FTS, _FTS.c.rowid == Concept.id)
+    async with db.reader() as session:
+        total = int(await session.scalar(count_q.where(*where)) or 0)
+        if total == 0:
+            return ConceptPage((), page, per_page, 0)
+        rows = await session.scalars(
+            rows_q.where(*where).order_by(*order).offset(page * per_page).limit(per_page)
+        )
+        return ConceptPage(tuple(to_brief(r) for r in rows), page, per_page, total)
+
+
+async def _search_fts(
+    db: Database, guild_id: int, tokens: list[str], page: int, per_page: int
+) -> ConceptPage:
+    result = ConceptPage((), page, per_page, 0)
+    for any_token in (False, True) if len(tokens) > 1 else (False,):
+        match = sql_text("concepts_fts MATCH :q").bindparams(
+            q=fts5_query(tokens, any_token=any_token)
+        )
+        result = await _page(
+            db, [match, visible_clause(guild_id)], [sql_text(BM25), Concept.id],
+            page, per_page, join_fts=True,
+        )
+        if result.total:
+            break
+    return result
+
+
+def _like(token: str) -> str:
+    escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def _search_like(
+    db: Database, guild_id: int, tokens: list[str], page: int, per_page: int
+) -> ConceptPage:
+    haystack = func.lower(Concept.search_text)
+    conds = [haystack.like(_like(t), escape="\\") for t in tokens]
+    in_name = or_(*[func.lower(Concept.name).like(_like(t), escape="\\") for t in tokens])
+    order = [case((in_name, 0), else_=1), func.lower(Concept.name), Concept.id]
+    result = ConceptPage((), page, per_page, 0)
+    for combine in (and_, or_) if len(tokens) > 1 else (and_,):
+        result = await _page(db, [combine(*conds), visible_clause(guild_id)], order,
+                             page, per_page)
+        if result.total:
+            break
+    return result
+
+
+def _pg_vector(expr: Any) -> ColumnElement[Any]:
+    return func.to_tsvector(_REGCONFIG, expr)
+
+
+async def _search_pg(
+    db: Database, guild_id: int, text: str, tokens: list[str], page: int, per_page: int
+) -> ConceptPage:
+    result = ConceptPage((), page, per_page, 0)
+    for q in dict.fromkeys([text, " or ".join(tokens)]):
+        tsq = func.websearch_to_tsquery(_REGCONFIG, q)
+        vector = _pg_vector(Concept.search_text)
+        weighted = func.setweight(_pg_vector(Concept.name), literal_column("'A'")).op("||")(
+            vector
+        )
+        rank = func.ts_rank(weighted, tsq)
+        result = await _page(
+            db, [vector.op("@@")(tsq), visible_clause(guild_id)],
+            [rank.desc(), func.lower(Concept.name), Concept.id], page, per_page,
+        )
+        if result.total:
+            break
+    return result
+
+
+async def search_concepts(
+    db: Database,
+    guild_id: int,
+    query: str,
+    *,
+    page: int = 0,
+    per_page: int = 5,
+    backend: str | None = None,
+) -> ConceptPage:
+    """One page of the server's visible concepts matching `query`, best first.
+
+    Never raises on odd input: text without any word yields an empty page. `backend`
+    ("fts", "like", "pg") forces a path; by default it is chosen from the database.
+    """
+    per_page = max(1, min(per_page, PER_PAGE_MAX))
+    page = max(0, page)
+    tokens = search_tokens(query)
+    if not tokens:
+        return ConceptPage((), page, per_page, 0)
+    if backend is None:
+        if not db.is_sqlite:
+            backend = "pg"
+        else:
+            backend = "fts" if await fts_available(db) else "like"
+    if backend == "pg":
+        text = clean_query(query, SEARCH_QUERY_MAX)
+        return await _search_pg(db, guild_id, text, tokens, page, per_page)
+    if backend == "fts":
+        try:
+            return await _search_fts(db, guild_id, tokens, page, per_page)
+        except OperationalError:  # e.g. a SQLite build without FTS5 reading our table
+            log.warning("FTS5 search failed; falling back to LIKE", exc_info=True)
+            index_for(db).fts_available = False
+    return await _search_like(db, guild_id, tokens, page, per_page)

@@ -1,0 +1,225 @@
+"""What the concept services return (frozen dataclasses) and the one visibility rule.
+
+Visibility for a server G: published rows of G, plus published base rows (guild 0) that
+G has not shadowed. A G row shadows a base row when it overrides it (overrides_id) or
+shares its slug, and is published or hidden (a hidden override hides the base for G;
+pending or rejected proposals do not). Other servers' rows are never visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, or_
+from sqlalchemy.orm import aliased
+
+from bot.db.models import BASE_GUILD_ID, Concept
+from bot.db.types import Status
+
+SHADOWING_STATUSES = (Status.PUBLISHED.value, Status.HIDDEN.value)
+
+
+def shadowed_clause(guild_id: int, target: Any = Concept) -> ColumnElement[bool]:
+    """True for a base row that server `guild_id` overrides (or hides)."""
+    other = aliased(Concept)
+    return exists().where(
+        other.guild_id == guild_id,
+        or_(other.overrides_id == target.id, other.slug == target.slug),
+        other.status.in_(SHADOWING_STATUSES),
+    )
+
+
+def visible_clause(guild_id: int, target: Any = Concept) -> ColumnElement[bool]:
+    """Rows a member of `guild_id` may see: published, theirs or an unshadowed base row."""
+    return and_(
+        target.status == Status.PUBLISHED.value,
+        or_(
+            target.guild_id == guild_id,
+            and_(target.guild_id == BASE_GUILD_ID, ~shadowed_clause(guild_id, target)),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ConceptLink:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class RelatedRef:
+    """A related concept resolved for one server at read time."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ConceptBrief:
+    id: int
+    guild_id: int
+    slug: str
+    name: str
+    summary: str
+    category: str
+    tracks: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ConceptDetail:
+    id: int
+    guild_id: int
+    slug: str
+    name: str
+    aliases: tuple[str, ...]
+    category: str
+    tracks: str
+    summary: str
+    body: str
+    links: tuple[ConceptLink, ...]
+    related: tuple[RelatedRef, ...]
+    related_names: tuple[str, ...]
+    status: str
+    overrides_id: int | None
+    author_id: int | None
+    author_name: str | None
+    verified_by_name: str | None
+    verified_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def is_base(self) -> bool:
+        return self.guild_id == BASE_GUILD_ID
+
+
+@dataclass(frozen=True)
+class ConceptPage:
+    items: tuple[ConceptBrief, ...]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        return (self.page + 1) * self.per_page < self.total
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class LookupOutcome:
+    """Either a concept, or nothing plus up to three "did you mean" suggestions."""
+
+    query: str
+    concept: ConceptDetail | None
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+@dataclass(frozen=True)
+class AutocompleteChoice:
+    name: str  # 1..100 chars
+    value: str  # str(concept id)
+
+
+@dataclass(frozen=True)
+class LookupCount:
+    concept_id: int
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MissCount:
+    query: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ConceptDraft:
+    """What a member typed into the suggest modal (validated by concept_edits)."""
+
+    name: str
+    summary: str
+    body: str
+    aliases: tuple[str, ...] = ()
+    links: tuple[ConceptLink, ...] = ()
+    category: str | None = None
+    tracks: str | None = None
+
+
+@dataclass(frozen=True)
+class SuggestResult:
+    """`kind`: "created" (new concept row), "edit_pending" (ConceptEdit) or "applied"."""
+
+    kind: str
+    status: str
+    concept_id: int
+    name: str
+    edit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PendingEdit:
+    id: int
+    guild_id: int
+    concept_id: int
+    concept_name: str
+    proposed: dict[str, Any]
+    author_id: int
+    author_name: str
+    created_at: datetime
+
+
+def to_brief(row: Concept) -> ConceptBrief:
+    return ConceptBrief(
+        id=row.id,
+        guild_id=row.guild_id,
+        slug=row.slug,
+        name=row.name,
+        summary=row.summary,
+        category=row.category,
+        tracks=row.tracks,
+        status=row.status,
+    )
+
+
+def to_detail(row: Concept, related: tuple[RelatedRef, ...] = ()) -> ConceptDetail:
+    links = tuple(
+        ConceptLink(title=str(link.get("title") or link.get("url")), url=str(link["url"]))
+        for link in (row.links or [])
+        if isinstance(link, dict) and link.get("url")
+    )
+    return ConceptDetail(
+        id=row.id,
+        guild_id=row.guild_id,
+        slug=row.slug,
+        name=row.name,
+        aliases=tuple(str(a) for a in (row.aliases or [])),
+        category=row.category,
+        tracks=row.tracks,
+        summary=row.summary,
+        body=row.body or "",
+        links=links,
+        related=related,
+        related_names=tuple(str(r) for r in (row.related or [])),
+        status=row.status,
+        overrides_id=row.overrides_id,
+        author_id=row.author_id,
+        author_name=row.author_name,
+        verified_by_name=row.verified_by_name,
+        verified_at=row.verified_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

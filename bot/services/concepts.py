@@ -1,0 +1,284 @@
+"""Concept lookups: resolve, open, list, and the numbers the digest and moderators need.
+
+Every function takes the caller's server and sees only what `visible_clause` allows:
+published base concepts not overridden by the server, and the server's own published
+concepts. Another server's id behaves exactly like an unknown id.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import Database
+from bot.db.models import BASE_GUILD_ID, Concept, ConceptLookup, MissedLookup
+from bot.db.types import Status
+from bot.errors import Invalid, NotFound
+from bot.services.concept_index import GuildIndex, autocomplete, index_for
+from bot.services.concept_types import (
+    SHADOWING_STATUSES,
+    AutocompleteChoice,
+    ConceptBrief,
+    ConceptDetail,
+    ConceptPage,
+    LookupCount,
+    LookupOutcome,
+    MissCount,
+    RelatedRef,
+    Suggestion,
+    to_brief,
+    to_detail,
+    visible_clause,
+)
+
+__all__ = [
+    "AutocompleteChoice",
+    "all_visible",
+    "autocomplete",
+    "get_concept",
+    "list_concepts",
+    "lookup",
+    "new_concepts",
+    "open_concept",
+    "top_lookups",
+    "top_misses",
+]
+
+CATEGORIES = ("technology", "backend concept", "practice", "tool")
+TRACKS = ("frontend", "backend", "both")
+QUERY_MAX = 100
+RELATED_MAX = 10
+PER_PAGE_MAX = 25
+UNKNOWN = "I don't know that concept yet."
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_query(text: str | None, limit: int = QUERY_MAX) -> str:
+    """Collapse whitespace, drop control characters (NUL breaks PostgreSQL), clip."""
+    return " ".join(_CONTROL.sub(" ", text or "").split())[:limit]
+
+
+async def resolve_visible(session: AsyncSession, guild_id: int, concept_id: int) -> Concept | None:
+    """The concept a member of `guild_id` sees for `concept_id` (override applied), or None."""
+    if not 0 < concept_id < 2**31:
+        return None
+    row = await session.get(Concept, concept_id)
+    if row is None:
+        return None
+    if row.guild_id == guild_id:
+        return row if row.status == Status.PUBLISHED else None
+    if row.guild_id != BASE_GUILD_ID or row.status != Status.PUBLISHED:
+        return None
+    shadow = await session.scalar(
+        select(Concept)
+        .where(
+            Concept.guild_id == guild_id,
+            or_(Concept.overrides_id == row.id, Concept.slug == row.slug),
+            Concept.status.in_(SHADOWING_STATUSES),
+        )
+        .order_by(Concept.id)
+        .limit(1)
+    )
+    if shadow is None:
+        return row
+    return shadow if shadow.status == Status.PUBLISHED else None
+
+
+def related_refs(index: GuildIndex, row: Concept) -> tuple[RelatedRef, ...]:
+    refs: list[RelatedRef] = []
+    for name in row.related or []:
+        found = index.find_exact(str(name))
+        if found is not None and found.id != row.id and all(r.id != found.id for r in refs):
+            refs.append(RelatedRef(found.id, found.name))
+        if len(refs) >= RELATED_MAX:
+            break
+    return tuple(refs)
+
+
+def _parse_id(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= 10 else None
+
+
+async def lookup(db: Database, guild_id: int, user_id: int, text: str) -> LookupOutcome:
+    """Resolve a submitted value: a visible id, else a name/alias/slug, else a miss.
+
+    A hit records a ConceptLookup; a miss records a MissedLookup and carries up to
+    three "did you mean" suggestions.
+    """
+    query = clean_query(text)
+    if not query:
+        raise Invalid("Type the name of a concept, e.g. `caching` or `k8s`.")
+    index = await index_for(db).get(db, guild_id)
+    async with db.sessions.begin() as session:
+        row = None
+        concept_id = _parse_id(query)
+        if concept_id is not None:
+            row = await resolve_visible(session, guild_id, concept_id)
+        if row is None:
+            found = index.find_exact(query)
+            if found is not None:
+                row = await resolve_visible(session, guild_id, found.id)
+        if row is not None:
+            session.add(ConceptLookup(guild_id=guild_id, concept_id=row.id, user_id=user_id))
+            return LookupOutcome(query, to_detail(row, related_refs(index, row)))
+        session.add(MissedLookup(guild_id=guild_id, query=query, user_id=user_id))
+    suggestions = tuple(Suggestion(e.id, e.name) for e in index.suggest(query, 3))
+    return LookupOutcome(query, None, suggestions)
+
+
+async def open_concept(
+    db: Database, guild_id: int, user_id: int, concept_id: int
+) -> ConceptDetail:
+    """Open a concept by id (related-concept buttons); records a lookup. NotFound if hidden."""
+    index = await index_for(db).get(db, guild_id)
+    async with db.sessions.begin() as session:
+        row = await resolve_visible(session, guild_id, concept_id)
+        if row is None:
+            raise NotFound(f"{UNKNOWN} It may have been removed from this server.")
+        session.add(ConceptLookup(guild_id=guild_id, concept_id=row.id, user_id=user_id))
+        return to_detail(row, related_refs(index, row))
+
+
+async def get_concept(
+    db: Database, guild_id: int, concept_id: int, *, include_unpublished: bool = False
+) -> ConceptDetail:
+    """Read one concept as the server sees it (no lookup recorded).
+
+    include_unpublished=True (moderator review): also the server's own pending, hidden
+    or rejected rows, and base rows regardless of overrides.
+    """
+    index = await index_for(db).get(db, guild_id)
+    async with db.reader() as session:
+        if include_unpublished:
+            row = await session.get(Concept, concept_id)
+            if row is not None and row.guild_id not in (guild_id, BASE_GUILD_ID):
+                row = None
+        else:
+            row = await resolve_visible(session, guild_id, concept_id)
+        if row is None:
+            raise NotFound(UNKNOWN)
+        return to_detail(row, related_refs(index, row))
+
+
+def _filters(guild_id: int, category: str | None, track: str | None) -> list[Any]:
+    where: list[Any] = [visible_clause(guild_id)]
+    if category:
+        if category not in CATEGORIES:
+            raise Invalid(f"Category must be one of: {', '.join(CATEGORIES)}.")
+        where.append(Concept.category == category)
+    if track:
+        if track not in TRACKS:
+            raise Invalid(f"Track must be one of: {', '.join(TRACKS)}.")
+        # "frontend" also lists concepts useful to both tracks.
+        where.append(Concept.tracks.in_({track, "both"}))
+    return where
+
+
+async def list_concepts(
+    db: Database,
+    guild_id: int,
+    *,
+    category: str | None = None,
+    track: str | None = None,
+    page: int = 0,
+    per_page: int = 10,
+) -> ConceptPage:
+    """One alphabetical page of the server's visible concepts, optionally filtered."""
+    per_page = max(1, min(per_page, PER_PAGE_MAX))
+    page = max(0, page)
+    where = _filters(guild_id, category, track)
+    async with db.reader() as session:
+        total = int(await session.scalar(select(func.count(Concept.id)).where(*where)) or 0)
+        rows = await session.scalars(
+            select(Concept)
+            .where(*where)
+            .order_by(func.lower(Concept.name), Concept.id)
+            .offset(page * per_page)
+            .limit(per_page)
+        )
+        items = tuple(to_brief(r) for r in rows)
+    return ConceptPage(items, page, per_page, total)
+
+
+async def all_visible(db: Database, guild_id: int) -> list[ConceptDetail]:
+    """Every concept the server's members see, alphabetical (for the Markdown export)."""
+    index = await index_for(db).get(db, guild_id)
+    async with db.reader() as session:
+        rows = await session.scalars(
+            select(Concept)
+            .where(visible_clause(guild_id))
+            .order_by(func.lower(Concept.name), Concept.id)
+        )
+        return [to_detail(r, related_refs(index, r)) for r in rows]
+
+
+async def top_lookups(
+    db: Database, guild_id: int, since: datetime, until: datetime, limit: int = 5
+) -> list[LookupCount]:
+    """Most looked-up concepts in [since, until), still published, most first."""
+    count = func.count(ConceptLookup.id).label("n")
+    async with db.reader() as session:
+        rows = (
+            await session.execute(
+                select(Concept.id, Concept.name, count)
+                .join(Concept, Concept.id == ConceptLookup.concept_id)
+                .where(
+                    ConceptLookup.guild_id == guild_id,
+                    ConceptLookup.created_at >= since,
+                    ConceptLookup.created_at < until,
+                    Concept.guild_id.in_((guild_id, BASE_GUILD_ID)),
+                    Concept.status == Status.PUBLISHED,
+                )
+                .group_by(Concept.id, Concept.name)
+                .order_by(count.desc(), func.lower(Concept.name))
+                .limit(limit)
+            )
+        ).all()
+    return [LookupCount(r.id, r.name, int(r.n)) for r in rows]
+
+
+async def top_misses(
+    db: Database, guild_id: int, since: datetime, until: datetime, limit: int = 5
+) -> list[MissCount]:
+    """Most frequent unmatched lookups in [since, until) (case-insensitive), most first."""
+    key = func.lower(MissedLookup.query).label("q")
+    count = func.count(MissedLookup.id).label("n")
+    async with db.reader() as session:
+        rows = (
+            await session.execute(
+                select(key, count)
+                .where(
+                    MissedLookup.guild_id == guild_id,
+                    MissedLookup.created_at >= since,
+                    MissedLookup.created_at < until,
+                )
+                .group_by(key)
+                .order_by(count.desc(), key)
+                .limit(limit)
+            )
+        ).all()
+    return [MissCount(str(r.q), int(r.n)) for r in rows]
+
+
+async def new_concepts(
+    db: Database, guild_id: int, since: datetime, until: datetime, limit: int = 10
+) -> list[ConceptBrief]:
+    """The server's own concepts created in [since, until) and published (not overrides)."""
+    async with db.reader() as session:
+        rows = await session.scalars(
+            select(Concept)
+            .where(
+                Concept.guild_id == guild_id,
+                Concept.status == Status.PUBLISHED,
+                Concept.overrides_id.is_(None),
+                Concept.created_at >= since,
+                Concept.created_at < until,
+            )
+            .order_by(Concept.created_at, Concept.id)
+            .limit(limit)
+        )
+        return [to_brief(r) for r in rows]
