@@ -237,7 +237,10 @@ async def catch_up(db: Database, publisher: Publisher, *, now: datetime, grace: 
                if c.digest_enabled and c.digest_channel_id is not None}
     due = {gid: latest_due(now, c.digest_weekday, c.digest_hour, c.zone)
            for gid, c in configs.items()}
-    due = {gid: p for gid, p in due.items() if now - p.end <= grace}
+    since = await state.settings_since(db)
+    # Within grace, and the server was already set up when that digest was due.
+    due = {gid: p for gid, p in due.items()
+           if now - p.end <= grace and since.get(gid, p.end) < p.end}
     jobs: list[tuple[int, str, bool]] = []  # (guild, period, resume?)
     later: list[DeliveryResult] = []
     for post in await state.unfinished(db):

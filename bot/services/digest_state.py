@@ -169,6 +169,13 @@ async def posts_between(db: Database, low: str, high: str) -> list[PostState]:
         return [_state(r) for r in rows]
 
 
+async def settings_since(db: Database) -> dict[int, datetime]:
+    """When each server's settings row was created (it was not "missed" before that)."""
+    async with db.reader() as s:
+        rows = await s.execute(select(GuildSettings.guild_id, GuildSettings.created_at))
+        return {int(g): t for g, t in rows.all()}
+
+
 async def unfinished(db: Database) -> list[PostState]:
     """Claimed rows that never reached 'posted' (a crash or a transient error)."""
     async with db.reader() as s:

@@ -10,7 +10,7 @@ import pytest
 from bot.db import Database
 from bot.errors import Conflict
 from bot.services import digest, digest_state, guilds
-from tests.unit.test_digest_support import FakePublisher, add, takeaway
+from tests.unit.test_digest_support import FakePublisher, add, backdate, takeaway
 
 G, H = 601, 602
 CH_G, CH_H, MODLOG = 7001, 7002, 7009
@@ -22,6 +22,7 @@ KEY = "2024-05-20"
 async def _setup(db: Database, guild_id: int = G, channel: int = CH_G, **extra: object) -> None:
     await guilds.update_settings(db, guild_id, digest_channel_id=channel, digest_weekday=0,
                                  digest_hour=17, **extra)
+    await backdate(db, guild_id, FIRE - timedelta(days=30))
     await add(db, takeaway(guild_id, FIRE - timedelta(days=2), "Learned a thing", votes=3))
 
 
@@ -82,6 +83,13 @@ async def test_restart_across_digest_time_catches_up_once(db: Database) -> None:
     assert len(pub.in_channel(CH_G)) == 1
     post = await digest_state.get_post(db, G, KEY)
     assert post is not None and post.trigger == "catchup"
+
+
+async def test_catch_up_ignores_servers_set_up_after_the_fire(db: Database) -> None:
+    await _setup(db)
+    await backdate(db, G, FIRE + timedelta(hours=1))
+    pub = FakePublisher()
+    assert await digest.catch_up(db, pub, now=FIRE + timedelta(hours=2), grace=GRACE) == []
 
 
 async def test_catch_up_outside_grace_is_skipped(db: Database) -> None:

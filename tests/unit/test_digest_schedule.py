@@ -8,7 +8,7 @@ from bot.db import Database
 from bot.scheduler import NexusScheduler
 from bot.services import digest_state, guilds
 from bot.services.digest_schedule import DigestScheduler, job_id, retry_job_id
-from tests.unit.test_digest_support import FakePublisher, add, takeaway
+from tests.unit.test_digest_support import FakePublisher, add, backdate, takeaway
 
 GRACE = timedelta(hours=24)
 
@@ -71,6 +71,8 @@ async def test_start_catches_up_and_job_posts_once(db: Database) -> None:
     await guilds.update_settings(db, 1, digest_channel_id=11)
     await guilds.update_settings(db, 2, digest_channel_id=12)
     await add(db, takeaway(1, fire - timedelta(days=1)), takeaway(2, fire - timedelta(days=1)))
+    await backdate(db, 1, fire - timedelta(days=30))
+    await backdate(db, 2, fire - timedelta(days=30))
     clock = Clock(fire + timedelta(hours=2))  # the bot was down at 17:00
     pub = FakePublisher()
     sched = NexusScheduler()

@@ -8,11 +8,14 @@ from datetime import datetime
 from itertools import count
 from typing import Any
 
+from sqlalchemy import update
+
 from bot.db import Database
 from bot.db.models import (
     Challenge,
     Concept,
     ConceptLookup,
+    GuildSettings,
     MissedLookup,
     Pair,
     PairRound,
@@ -84,6 +87,13 @@ class FakePublisher:
 
     def in_channel(self, channel_id: int) -> list[Sent]:
         return [s for s in self.sent if s.channel_id == channel_id]
+
+
+async def backdate(db: Database, guild_id: int, when: datetime) -> None:
+    """Pretend the server was set up at `when` (catch-up ignores servers set up later)."""
+    async with db.sessions.begin() as s:
+        await s.execute(update(GuildSettings).where(GuildSettings.guild_id == guild_id)
+                        .values(created_at=when))
 
 
 async def add(db: Database, *rows: Any) -> list[Any]:

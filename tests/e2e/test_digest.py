@@ -1,0 +1,205 @@
+"""The weekly digest end to end: the real bot, its scheduler jobs and the simulator."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.db.models import DigestPost
+from bot.db.types import utcnow
+from bot.services import digest_state, guilds
+from bot.services.digest_period import latest_due
+from cogs.digest.cog import DigestCog
+from tests.e2e.harness import Nexus
+from tests.unit.test_digest_support import (
+    add,
+    backdate,
+    challenge,
+    concept,
+    lookup,
+    missed,
+    pairs,
+    solution,
+    takeaway,
+)
+
+
+def _cog(nexus: Nexus) -> DigestCog:
+    # Not isinstance: discord.py re-imports the extension module for every bot.
+    cog = nexus.client.get_cog("DigestCog")
+    assert cog is not None and type(cog).__name__ == "DigestCog"
+    return cog  # type: ignore[return-value]
+
+
+async def _schedule_in(nexus: Nexus, days: int) -> datetime:
+    """Digest weekday/hour so that the next fire is `days` (+ <1 h) from now; returns it."""
+    now = utcnow()
+    target = (now + timedelta(days=days, hours=1)).replace(minute=0, second=0, microsecond=0)
+    cfg = await guilds.update_settings(nexus.db, nexus.guild.id,
+                                       digest_weekday=target.weekday(), digest_hour=target.hour)
+    nexus.client.dispatch("nexus_settings_changed", cfg)
+    return target
+
+
+async def _rows(nexus: Nexus) -> int:
+    async with nexus.db.reader() as s:
+        return int(await s.scalar(select(func.count()).select_from(DigestPost)) or 0)
+
+
+async def _week_of_activity(nexus: Nexus, at: datetime) -> None:
+    g = nexus.guild.id
+    t1, _ = await add(
+        nexus.db,
+        takeaway(g, at, "Use EXPLAIN before adding an index", votes=4, author="Alice"),
+        takeaway(g, at, "@everyone read the docs first", votes=1, author="Bob"),
+    )
+    await add(nexus.db, takeaway(g, at, "Pending: should not show", status="pending"))
+    c_solved, _ = await add(
+        nexus.db,
+        challenge(g, at, "CORS error on fetch", solved=True, solved_at=at),
+        challenge(g, at, "Centre a div in a grid", track="frontend"),
+    )
+    await add(nexus.db, solution(g, c_solved.id, at, "Send the Allow-Origin header",
+                                 author="Carol", accepted_at=at))
+    (k,) = await add(nexus.db, concept(g, at, "Idempotency key"))
+    await add(nexus.db, lookup(g, k.id, at), lookup(g, k.id, at), missed(g, "webhooks", at))
+    await pairs(nexus.db, g, at, ["met", None])
+    await add(nexus.db, takeaway(g, at, "Pairing taught me git bisect", source="pairing",
+                                 author="Dave"))
+
+
+async def test_week_of_activity_posted_by_digest_now(nexus: Nexus) -> None:
+    await _schedule_in(nexus, 3)
+    nexus.clock.set(utcnow())
+    await _week_of_activity(nexus, utcnow() - timedelta(hours=1))
+
+    preview = await nexus.sim.command(nexus.alice, "digest preview", channel=nexus.general)
+    shown = await preview.wait_followups(1)
+    assert all(m.ephemeral for m in shown)
+    assert "Use EXPLAIN before adding an index" in shown[0].text
+    assert nexus.sim.messages_in(nexus.digest) == [] and await _rows(nexus) == 0
+
+    refused = await nexus.sim.command(nexus.mallory, "digest now", channel=nexus.general)
+    assert refused.ephemeral and "moderators" in refused.content.lower()
+    assert nexus.sim.messages_in(nexus.digest) == [] and await _rows(nexus) == 0
+
+    done = await nexus.sim.command(nexus.mod, "digest now", channel=nexus.general)
+    (answer,) = await done.wait_followups(1)
+    assert answer.ephemeral and "Posted" in answer.content
+    posted = nexus.sim.messages_in(nexus.digest)
+    assert posted
+    text = "\n".join(m.text for m in posted)
+    for expected in ("Use EXPLAIN before adding an index", "CORS error on fetch",
+                     "Send the Allow-Origin header", "Centre a div in a grid", "Frontend",
+                     "Idempotency key", "webhooks", "1 met", "Pairing taught me git bisect",
+                     "Carol", "@everyone read the docs first"):
+        assert expected in text, expected
+    assert "Pending: should not show" not in text
+    assert not any(m.pings for m in posted)
+
+    again = await nexus.sim.command(nexus.mod, "digest now", channel=nexus.general)
+    (second,) = await again.wait_followups(1)
+    assert second.ephemeral and "already posted" in second.content
+    assert len(nexus.sim.messages_in(nexus.digest)) == len(posted)
+
+    # The scheduled run for this week finds the period taken.
+    cog = _cog(nexus)
+    fire = latest_due(nexus.clock() + timedelta(days=4), *(await _when(nexus)))
+    nexus.clock.set(fire.end)
+    result = await cog.jobs.fire(nexus.guild.id)
+    assert result is not None and result.outcome == "taken"
+    assert len(nexus.sim.messages_in(nexus.digest)) == len(posted)
+
+
+async def _when(nexus: Nexus) -> tuple[int, int, object]:
+    cfg = await guilds.get_settings(nexus.db, nexus.guild.id)
+    return cfg.digest_weekday, cfg.digest_hour, cfg.zone
+
+
+async def test_5xx_after_create_posts_exactly_one_message(nexus: Nexus) -> None:
+    fire = await _schedule_in(nexus, 2)
+    await _week_of_activity(nexus, fire - timedelta(days=1))
+    nexus.clock.set(fire)
+    nexus.sim.faults.add("POST", rf"/channels/{nexus.digest.id}/messages", 500,
+                         after_effect=True)
+    result = await _cog(nexus).jobs.fire(nexus.guild.id)
+    assert result is not None and result.outcome == "posted"
+    assert len(nexus.sim.messages_in(nexus.digest)) == 1
+    assert nexus.sim.nonce_hits >= 1  # discord.py's retry was deduplicated by the nonce
+
+
+async def test_restart_across_digest_time_posts_once(nexus: Nexus) -> None:
+    fire = await _schedule_in(nexus, 2)
+    await _week_of_activity(nexus, fire - timedelta(days=1))
+    await backdate(nexus.db, nexus.guild.id, fire - timedelta(days=20))
+    nexus.clock.set(fire - timedelta(hours=1))
+    await nexus.stop_bot()  # down at digest time
+    nexus.clock.set(fire + timedelta(hours=3))
+    await nexus.start_bot()
+    await _cog(nexus).jobs.idle()
+    assert len(nexus.sim.messages_in(nexus.digest)) == 1
+    await nexus.restart()
+    await _cog(nexus).jobs.idle()
+    assert len(nexus.sim.messages_in(nexus.digest)) == 1
+    post = await digest_state.get_post(nexus.db, nexus.guild.id, fire.date().isoformat())
+    assert post is not None and post.status == "posted" and post.trigger == "catchup"
+
+
+async def test_restart_outside_grace_skips_missed_week(nexus: Nexus) -> None:
+    fire = await _schedule_in(nexus, 2)
+    await _week_of_activity(nexus, fire - timedelta(days=1))
+    await backdate(nexus.db, nexus.guild.id, fire - timedelta(days=20))
+    nexus.clock.set(fire + timedelta(hours=nexus.settings.digest_grace_hours + 1))
+    await nexus.restart()
+    await _cog(nexus).jobs.idle()
+    assert nexus.sim.messages_in(nexus.digest) == [] and await _rows(nexus) == 0
+
+
+async def test_deleted_channel_tells_mods_once_then_disables(nexus: Nexus) -> None:
+    fire = await _schedule_in(nexus, 2)
+    other_channel = nexus.other.create_text_channel("other-digest")
+    cfg = await guilds.update_settings(nexus.db, nexus.other.id,
+                                       digest_channel_id=other_channel.id,
+                                       digest_weekday=fire.weekday(), digest_hour=fire.hour)
+    nexus.client.dispatch("nexus_settings_changed", cfg)
+    await _week_of_activity(nexus, fire - timedelta(days=1))
+    nexus.guild.delete_channel(nexus.digest)
+    jobs = _cog(nexus).jobs
+    outcomes = []
+    for week in range(3):
+        nexus.clock.set(fire + timedelta(days=7 * week))
+        result = await jobs.fire(nexus.guild.id)
+        assert result is not None
+        outcomes.append(result.outcome)
+        other = await jobs.fire(nexus.other.id)
+        assert other is not None and other.outcome in ("posted", "quiet")
+    assert outcomes == ["failed", "failed", "disabled"]
+    notices = nexus.sim.messages_in(nexus.modlog)
+    assert len(notices) == 1 and "digest" in notices[0].content
+    assert not notices[0].pings
+    assert len(nexus.sim.messages_in(other_channel)) == 3
+    cfg = await guilds.get_settings(nexus.db, nexus.guild.id)
+    assert not cfg.digest_enabled and cfg.digest_disabled_reason
+    assert nexus.client.scheduler.aps.get_job(f"digest:{nexus.guild.id}") is not None
+    shown = await nexus.sim.command(nexus.admin, "setup", channel=nexus.general)
+    assert "Disabled:" in shown.text
+
+
+async def test_digest_settings_moves_the_job(nexus: Nexus) -> None:
+    refused = await nexus.sim.command(nexus.mallory, "digest settings", {"hour": 3},
+                                      channel=nexus.general)
+    assert refused.ephemeral and (await guilds.get_settings(
+        nexus.db, nexus.guild.id)).digest_hour == 17
+    reply = await nexus.sim.command(
+        nexus.mod, "digest settings", {"hour": 6, "weekday": 4, "quiet_week_note": False},
+        channel=nexus.general)
+    assert reply.ephemeral and "saved" in reply.content and "Friday" in reply.content
+    job = nexus.client.scheduler.aps.get_job(f"digest:{nexus.guild.id}")
+    assert job is not None
+    nxt = job.trigger.get_next_fire_time(None, utcnow())
+    assert (nxt.weekday(), nxt.hour) == (4, 6)
+    off = await nexus.sim.command(nexus.mod, "digest settings", {"enabled": False},
+                                  channel=nexus.general)
+    assert "off" in off.content
+    assert nexus.client.scheduler.aps.get_job(f"digest:{nexus.guild.id}") is None
