@@ -175,11 +175,10 @@ async def suggest_concept(
             if any(r.slug == slug for r in taken):  # an old rejected suggestion keeps its slug
                 slug = f"{slug[:90]}-{len(taken) + 1}"
             now = utcnow()
-            fields = draft_fields(draft)
+            fields = {"category": DEFAULT_CATEGORY, "tracks": DEFAULT_TRACKS,
+                      **draft_fields(draft)}
             row = Concept(
                 guild_id=guild_id, slug=slug, related=[], status=status.value,
-                category=draft.category or DEFAULT_CATEGORY,
-                tracks=draft.tracks or DEFAULT_TRACKS,
                 author_id=author_id, author_name=author_name[:100], **fields,
             )
             if by_moderator:

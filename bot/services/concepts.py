@@ -39,6 +39,7 @@ __all__ = [
     "AutocompleteChoice",
     "all_visible",
     "autocomplete",
+    "find_concept",
     "get_concept",
     "list_concepts",
     "lookup",
@@ -161,6 +162,26 @@ async def get_concept(
             row = await resolve_visible(session, guild_id, concept_id)
         if row is None:
             raise NotFound(UNKNOWN)
+        return to_detail(row, related_refs(index, row))
+
+
+async def find_concept(db: Database, guild_id: int, text: str) -> ConceptDetail:
+    """Resolve a submitted id or name without recording anything (e.g. to prefill an edit)."""
+    query = clean_query(text)
+    index = await index_for(db).get(db, guild_id)
+    async with db.reader() as session:
+        row = None
+        concept_id = _parse_id(query)
+        if concept_id is not None:
+            row = await resolve_visible(session, guild_id, concept_id)
+        found = index.find_exact(query) if row is None and query else None
+        if found is not None:
+            row = await resolve_visible(session, guild_id, found.id)
+        if row is None:
+            raise NotFound(
+                f"{UNKNOWN} To propose it as a new concept, run `/concept suggest` "
+                "without a name."
+            )
         return to_detail(row, related_refs(index, row))
 
 

@@ -67,6 +67,14 @@ async def test_member_suggestion_is_pending_by_default(db: Database) -> None:
     assert other.concept_id != result.concept_id
 
 
+async def test_category_and_track_are_kept(db: Database) -> None:
+    d = parse_draft("Event Sourcing", "s", "b", category="practice", tracks="backend")
+    result = await suggest_concept(db, A, 5, "alice", d)
+    async with db.reader() as s:
+        row = await s.get(Concept, result.concept_id)
+    assert row is not None and (row.category, row.tracks) == ("practice", "backend")
+
+
 async def test_policy_and_moderators_publish_directly(db: Database) -> None:
     mod = await suggest_concept(db, A, 9, "mod", draft(), by_moderator=True)
     assert mod.status == "published"

@@ -1,0 +1,136 @@
+"""/concept lookup|search|list|suggest: the curated knowledge base, per server."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services import concept_search, concepts
+from bot.ui.paginator import Page, Paginator
+from cogs.concepts import render
+from cogs.concepts.views import SuggestConceptModal, concept_view, suggestions_view
+
+if TYPE_CHECKING:
+    from bot.client import NexusBot
+
+CATEGORY_CHOICES = [app_commands.Choice(name=c.capitalize(), value=c) for c in concepts.CATEGORIES]
+TRACK_CHOICES = [
+    app_commands.Choice(name=render.TRACK_LABELS[t], value=t) for t in concepts.TRACKS
+]
+SEARCH_PER_PAGE = 5
+LIST_PER_PAGE = 10
+
+
+class ConceptsCog(commands.Cog):
+    def __init__(self, bot: NexusBot) -> None:
+        self.bot = bot
+
+    concept = app_commands.Group(
+        name="concept", description="Look up, search, list and suggest concepts", guild_only=True
+    )
+
+    async def _complete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        found = await concepts.autocomplete(self.bot.db, interaction.guild_id, current)
+        return [app_commands.Choice(name=c.name, value=c.value) for c in found]
+
+    @concept.command(name="lookup")
+    @app_commands.describe(name="A concept's name or alias, e.g. caching or k8s")
+    async def lookup(
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
+    ) -> None:
+        """Explain a concept: summary, example, related concepts and documentation."""
+        assert interaction.guild_id is not None
+        outcome = await concepts.lookup(
+            self.bot.db, interaction.guild_id, interaction.user.id, name
+        )
+        if outcome.concept is None:
+            view = suggestions_view(outcome) or discord.utils.MISSING
+            await interaction.response.send_message(
+                render.did_you_mean(outcome), view=view, ephemeral=True
+            )
+            return
+        await interaction.response.send_message(
+            embed=render.concept_embed(outcome.concept), view=concept_view(outcome.concept)
+        )
+
+    lookup.autocomplete("name")(_complete)
+
+    @concept.command(name="search")
+    @app_commands.describe(query="Words to find in concept names, aliases and explanations")
+    async def search(
+        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 100]
+    ) -> None:
+        """Search the knowledge base (names, aliases and explanations)."""
+        assert interaction.guild_id is not None
+        guild_id, db = interaction.guild_id, self.bot.db
+
+        async def fetch(page: int) -> Page:
+            found = await concept_search.search_concepts(
+                db, guild_id, query, page=page, per_page=SEARCH_PER_PAGE
+            )
+            empty = "Nothing matches. Try other words, or `/concept suggest` a new concept."
+            return Page(
+                render.results_embed(found, render.search_title(query), empty), found.has_next
+            )
+
+        await Paginator.start(interaction, fetch, ephemeral=True)
+
+    @concept.command(name="list")
+    @app_commands.describe(category="Only this category", track="Only concepts for this track")
+    @app_commands.choices(category=CATEGORY_CHOICES, track=TRACK_CHOICES)
+    async def list_(
+        self,
+        interaction: discord.Interaction,
+        category: app_commands.Choice[str] | None = None,
+        track: app_commands.Choice[str] | None = None,
+    ) -> None:
+        """Browse the knowledge base, optionally by category and track."""
+        assert interaction.guild_id is not None
+        guild_id, db = interaction.guild_id, self.bot.db
+        cat = category.value if category else None
+        trk = track.value if track else None
+
+        async def fetch(page: int) -> Page:
+            found = await concepts.list_concepts(
+                db, guild_id, category=cat, track=trk, page=page, per_page=LIST_PER_PAGE
+            )
+            title = render.list_title(cat, trk)
+            return Page(render.results_embed(found, title, "No concepts here yet."),
+                        found.has_next)
+
+        await Paginator.start(interaction, fetch, ephemeral=True)
+
+    @concept.command(name="suggest")
+    @app_commands.describe(
+        name="An existing concept to propose an edit for (leave empty for a new concept)",
+        category="Category of a new concept (or change it)",
+        track="Which track it is for (or change it)",
+    )
+    @app_commands.choices(category=CATEGORY_CHOICES, track=TRACK_CHOICES)
+    async def suggest(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, 100] | None = None,
+        category: app_commands.Choice[str] | None = None,
+        track: app_commands.Choice[str] | None = None,
+    ) -> None:
+        """Suggest a new concept or an edit; moderators' changes apply at once."""
+        assert interaction.guild_id is not None
+        target = None
+        if name is not None:
+            target = await concepts.find_concept(self.bot.db, interaction.guild_id, name)
+        modal = SuggestConceptModal(
+            target,
+            category=category.value if category else None,
+            tracks=track.value if track else None,
+        )
+        await interaction.response.send_modal(modal)
+
+    suggest.autocomplete("name")(_complete)

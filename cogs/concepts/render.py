@@ -1,0 +1,103 @@
+"""Pure rendering: concept domain objects -> embeds and text within Discord's limits."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.services.concept_types import (
+    ConceptDetail,
+    ConceptPage,
+    LookupOutcome,
+    SuggestResult,
+)
+from bot.ui.render import (
+    CONTENT_MAX,
+    DESCRIPTION_MAX,
+    add_field,
+    clip,
+    make_embed,
+    one_line,
+    set_footer,
+)
+
+LINK_BUTTONS_MAX = 5
+TRACK_LABELS = {"frontend": "Frontend", "backend": "Backend", "both": "Frontend & backend"}
+
+
+def _date(detail: ConceptDetail) -> str:
+    return detail.verified_at.strftime("%Y-%m-%d") if detail.verified_at else ""
+
+
+def footer_text(detail: ConceptDetail) -> str:
+    if detail.verified_by_name and detail.verified_at:
+        return f"Last verified by {one_line(detail.verified_by_name, 100)} on {_date(detail)}"
+    if detail.is_base:
+        return "Nexus knowledge base"
+    if detail.author_name:
+        return f"Added by {one_line(detail.author_name, 100)}"
+    return "This server's entry"
+
+
+def concept_embed(detail: ConceptDetail) -> discord.Embed:
+    """Title, summary, body (fences kept balanced), category/tracks, aliases, footer."""
+    summary = f"*{one_line(detail.summary, 300)}*"
+    body = clip(detail.body, DESCRIPTION_MAX - len(summary) - 2)
+    embed = make_embed(detail.name, f"{summary}\n\n{body}" if body else summary)
+    add_field(embed, "Category", detail.category.capitalize(), inline=True)
+    add_field(embed, "Tracks", TRACK_LABELS.get(detail.tracks, detail.tracks), inline=True)
+    if detail.aliases:
+        add_field(embed, "Also known as", ", ".join(detail.aliases), inline=True)
+    extra = detail.links[LINK_BUTTONS_MAX:]
+    if extra:  # the first links are buttons; the rest are listed
+        lines = [f"[{one_line(link.title, 80)}]({link.url})" for link in extra]
+        add_field(embed, "More documentation", "\n".join(lines))
+    set_footer(embed, footer_text(detail))
+    return embed
+
+
+def did_you_mean(outcome: LookupOutcome) -> str:
+    query = one_line(outcome.query, 100).replace("`", "'")
+    text = f"I don't know `{query}` yet."
+    if outcome.suggestions:
+        names = ", ".join(f"**{one_line(s.name, 100)}**" for s in outcome.suggestions)
+        text += f" Did you mean {names}? Pick one below."
+    text += " You can propose it with `/concept suggest`."
+    return clip(text, CONTENT_MAX)
+
+
+def _page_footer(page: ConceptPage, noun: str) -> str:
+    return f"Page {page.page + 1}/{page.pages} · {page.total} {noun}"
+
+
+def results_embed(page: ConceptPage, title: str, empty: str) -> discord.Embed:
+    """One page of concepts: name, category and summary each."""
+    if not page.items:
+        return make_embed(title, empty)
+    lines = [
+        f"**{one_line(c.name, 100)}** · {c.category} · "
+        f"{TRACK_LABELS.get(c.tracks, c.tracks)}\n{one_line(c.summary, 200)}"
+        for c in page.items
+    ]
+    embed = make_embed(title, "\n\n".join(lines))
+    set_footer(embed, f"{_page_footer(page, 'concepts')} · open one with /concept lookup")
+    return embed
+
+
+def search_title(query: str) -> str:
+    return one_line(f"Concepts matching “{query}”", 256)
+
+
+def list_title(category: str | None, track: str | None) -> str:
+    parts = [p for p in (category, TRACK_LABELS.get(track or "", "")) if p]
+    return "Concepts" + (f" — {' · '.join(parts)}" if parts else "")
+
+
+def suggest_result(result: SuggestResult) -> str:
+    name = f"**{one_line(result.name, 100)}**"
+    if result.kind == "created" and result.status == "published":
+        return f"Published {name}: everyone here can look it up now."
+    if result.kind == "created":
+        return f"Thanks! {name} is waiting for a moderator's review."
+    if result.kind == "applied":
+        return f"Updated {name} for this server (marked as verified by you)."
+    return f"Thanks! Your edit to {name} is waiting for a moderator's review."

@@ -1,0 +1,161 @@
+"""Buttons and the suggest modal for concepts.
+
+Related-concept and "did you mean" buttons are DynamicItems (`nexus:concept:open:<id>`):
+they keep working after a restart and resolve the id for the CLICKING member's server at
+click time, so a stale or foreign id behaves like an unknown concept.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.services import concept_edits, concepts
+from bot.services.concept_types import ConceptDetail, LookupOutcome
+from bot.ui.base import NexusModal
+from bot.ui.checks import is_moderator
+from bot.ui.flag import FlagButton, guarded
+from bot.ui.render import BUTTON_LABEL_MAX, one_line
+from cogs.concepts import render
+
+if TYPE_CHECKING:
+    from bot.client import NexusBot
+
+OPEN_TEMPLATE = r"nexus:concept:open:(?P<id>[0-9]{1,10})"
+RELATED_BUTTONS_MAX = 10
+
+
+def _bot(interaction: discord.Interaction) -> NexusBot:
+    return interaction.client  # type: ignore[return-value]
+
+
+class OpenConceptButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=OPEN_TEMPLATE):
+    """Opens a concept in one click, answered only to the member who clicked."""
+
+    def __init__(self, concept_id: int, label: str = "Open", *, row: int | None = None) -> None:
+        self.concept_id = concept_id
+        super().__init__(
+            discord.ui.Button(
+                label=one_line(label, BUTTON_LABEL_MAX) or "Open",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"nexus:concept:open:{concept_id}",
+            ),
+            row=row,
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> OpenConceptButton:
+        return cls(int(match["id"]), getattr(item, "label", None) or "Open")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._open(interaction))
+
+    async def _open(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        detail = await concepts.open_concept(
+            _bot(interaction).db, interaction.guild_id, interaction.user.id, self.concept_id
+        )
+        await interaction.response.send_message(
+            embed=render.concept_embed(detail), view=concept_view(detail), ephemeral=True
+        )
+
+
+def concept_view(detail: ConceptDetail) -> discord.ui.View:
+    """Related concepts (rows 0-1), documentation links (row 2), flag (row 3)."""
+    view = discord.ui.View(timeout=None)
+    for i, ref in enumerate(detail.related[:RELATED_BUTTONS_MAX]):
+        view.add_item(OpenConceptButton(ref.id, ref.name, row=i // 5))
+    for link in detail.links[: render.LINK_BUTTONS_MAX]:
+        view.add_item(
+            discord.ui.Button(label=one_line(link.title, BUTTON_LABEL_MAX) or "Docs",
+                              url=link.url, row=2)
+        )
+    view.add_item(FlagButton("concept", detail.id, label="Flag as outdated", row=3))
+    return view
+
+
+def suggestions_view(outcome: LookupOutcome) -> discord.ui.View | None:
+    if not outcome.suggestions:
+        return None
+    view = discord.ui.View(timeout=None)
+    for s in outcome.suggestions:
+        view.add_item(OpenConceptButton(s.id, s.name, row=0))
+    return view
+
+
+class SuggestConceptModal(NexusModal):
+    """New concept (target None) or an edit of `target`; moderators' submissions apply."""
+
+    def __init__(
+        self,
+        target: ConceptDetail | None,
+        *,
+        category: str | None = None,
+        tracks: str | None = None,
+    ) -> None:
+        title = f"Edit: {target.name}" if target else "Suggest a concept"
+        super().__init__(title=one_line(title, 45), timeout=1800,
+                         custom_id="nexus:concept:suggest")
+        self.target_id = target.id if target else None
+        self.category = category
+        self.tracks = tracks
+        self.name: discord.ui.TextInput[SuggestConceptModal] = discord.ui.TextInput(
+            custom_id="name",
+            label="Name", max_length=concept_edits.NAME_MAX, min_length=concept_edits.NAME_MIN,
+            default=target.name[: concept_edits.NAME_MAX] if target else None,
+            placeholder="e.g. Event Sourcing",
+        )
+        self.summary: discord.ui.TextInput[SuggestConceptModal] = discord.ui.TextInput(
+            custom_id="summary",
+            label="Summary (one or two sentences)", style=discord.TextStyle.paragraph,
+            max_length=concept_edits.SUMMARY_MAX,
+            default=target.summary[: concept_edits.SUMMARY_MAX] if target else None,
+        )
+        self.body: discord.ui.TextInput[SuggestConceptModal] = discord.ui.TextInput(
+            custom_id="body",
+            label="Explanation, with a ``` code example", style=discord.TextStyle.paragraph,
+            max_length=concept_edits.BODY_MAX,
+            default=target.body[: concept_edits.BODY_MAX] if target else None,
+        )
+        self.aliases: discord.ui.TextInput[SuggestConceptModal] = discord.ui.TextInput(
+            custom_id="aliases",
+            label="Aliases (comma-separated)", required=False,
+            max_length=concept_edits.ALIASES_INPUT_MAX,
+            default=", ".join(target.aliases)[: concept_edits.ALIASES_INPUT_MAX]
+            if target else None,
+            placeholder="e.g. ES, event store",
+        )
+        self.links: discord.ui.TextInput[SuggestConceptModal] = discord.ui.TextInput(
+            custom_id="links",
+            label="Links (one per line: Title | https://…)", style=discord.TextStyle.paragraph,
+            required=False, max_length=concept_edits.LINKS_INPUT_MAX,
+            default="\n".join(f"{link.title} | {link.url}" for link in target.links)[
+                : concept_edits.LINKS_INPUT_MAX] if target else None,
+        )
+        for item in (self.name, self.summary, self.body, self.aliases, self.links):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        bot = _bot(interaction)
+        draft = concept_edits.parse_draft(
+            self.name.value, self.summary.value, self.body.value, self.aliases.value or "",
+            self.links.value or "", category=self.category, tracks=self.tracks,
+        )
+        by_moderator = await is_moderator(bot, interaction)  # checked at submit time
+        author = interaction.user
+        if self.target_id is None:
+            result = await concept_edits.suggest_concept(
+                bot.db, interaction.guild_id, author.id, author.display_name, draft,
+                by_moderator=by_moderator,
+            )
+        else:
+            result = await concept_edits.propose_edit(
+                bot.db, interaction.guild_id, self.target_id, author.id, author.display_name,
+                draft, by_moderator=by_moderator,
+            )
+        await interaction.response.send_message(render.suggest_result(result), ephemeral=True)

@@ -1,0 +1,186 @@
+"""Concepts end-to-end: autocomplete, lookup embed + buttons, did-you-mean, search, list,
+suggest modal — the real bot through the local Discord simulator."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.db.models import Concept, ConceptEdit, ConceptLookup, MissedLookup
+from tests.e2e.harness import Nexus
+
+
+async def test_autocomplete_offers_ranked_choices(nexus: Nexus) -> None:
+    choices = await nexus.sim.autocomplete(
+        nexus.alice, "concept lookup", {"name": "cachng"}, focused="name",
+        channel=nexus.general,
+    )
+    assert 1 <= len(choices) <= 25
+    assert choices[0]["name"] == "Caching" and choices[0]["value"].isdigit()
+    k8s = await nexus.sim.autocomplete(
+        nexus.alice, "concept lookup", {"name": "k8s"}, focused="name", channel=nexus.general
+    )
+    assert k8s[0]["name"].startswith("Kubernetes")
+
+
+async def test_lookup_embed_related_button_and_flag(nexus: Nexus) -> None:
+    choices = await nexus.sim.autocomplete(
+        nexus.alice, "concept lookup", {"name": "redis"}, focused="name", channel=nexus.general
+    )
+    reply = await nexus.sim.command(
+        nexus.alice, "concept lookup", {"name": choices[0]["value"]}, channel=nexus.general
+    )
+    assert not reply.ephemeral
+    embed = reply.embeds[0]
+    assert embed["title"] == "Redis"
+    assert embed["description"].count("```") % 2 == 0
+    labels = {b.label: b for b in reply.buttons}
+    assert "Flag as outdated" in labels
+    assert labels["Flag as outdated"].custom_id.startswith("nexus:flag:concept:")
+    related = [b for b in reply.buttons if (b.custom_id or "").startswith("nexus:concept:open:")]
+    assert related, reply.buttons
+    assert any(b.url for b in reply.buttons)  # documentation link buttons
+    opened = await nexus.sim.click(nexus.bob, reply, related[0].custom_id)
+    assert opened.ephemeral and opened.embeds[0]["title"] == related[0].label
+    async with nexus.db.reader() as s:
+        n = len((await s.scalars(select(ConceptLookup))).all())
+    assert n == 2  # the command and the related click
+
+
+async def test_related_button_survives_restart(nexus: Nexus) -> None:
+    reply = await nexus.sim.command(
+        nexus.alice, "concept lookup", {"name": "Docker"}, channel=nexus.general
+    )
+    button = next(b for b in reply.buttons if (b.custom_id or "").startswith("nexus:concept:"))
+    await nexus.restart()
+    opened = await nexus.sim.click(nexus.carol, reply, button.custom_id)
+    assert opened.ephemeral and opened.embeds[0]["title"] == button.label
+
+
+async def test_did_you_mean_and_miss_recorded(nexus: Nexus) -> None:
+    reply = await nexus.sim.command(
+        nexus.alice, "concept lookup", {"name": "kubernetz"}, channel=nexus.general
+    )
+    assert reply.ephemeral and "Did you mean" in reply.content
+    assert "Kubernetes" in reply.content
+    pick = next(b for b in reply.buttons if b.label == "Kubernetes")
+    opened = await nexus.sim.click(nexus.alice, reply, pick.custom_id)
+    assert opened.embeds[0]["title"] == "Kubernetes"
+    async with nexus.db.reader() as s:
+        misses = (await s.scalars(select(MissedLookup.query))).all()
+    assert misses == ["kubernetz"]
+
+
+async def test_other_servers_concept_is_unknown(nexus: Nexus) -> None:
+    async with nexus.db.sessions.begin() as s:
+        row = Concept(guild_id=nexus.other.id, slug="olivias-secret", name="Olivias Secret",
+                      aliases=[], category="tool", tracks="both", related=[], summary="s",
+                      body="b", links=[], status="published")
+        s.add(row)
+        await s.flush()
+        secret = row.id
+    choices = await nexus.sim.autocomplete(
+        nexus.alice, "concept lookup", {"name": "olivias"}, focused="name", channel=nexus.general
+    )
+    assert str(secret) not in {c["value"] for c in choices}
+    reply = await nexus.sim.command(
+        nexus.alice, "concept lookup", {"name": str(secret)}, channel=nexus.general
+    )
+    assert reply.ephemeral and "don't know" in reply.content and not reply.embeds
+
+
+async def test_search_paginates(nexus: Nexus) -> None:
+    reply = await nexus.sim.command(
+        nexus.alice, "concept search", {"query": "django"}, channel=nexus.general
+    )
+    assert reply.ephemeral
+    first = reply.embeds[0]
+    assert "Page 1/" in first["footer"]["text"]
+    nxt = next(b for b in reply.buttons if b.label == "Next")
+    prev = next(b for b in reply.buttons if b.label == "Previous")
+    assert prev.disabled and not nxt.disabled
+    page2 = await nexus.sim.click(nexus.alice, reply, nxt.custom_id)
+    assert "Page 2/" in page2.embeds[0]["footer"]["text"]
+    assert page2.embeds[0]["description"] != first["description"]
+    back = await nexus.sim.click(
+        nexus.alice, page2, next(b for b in page2.buttons if b.label == "Previous").custom_id
+    )
+    assert back.embeds[0]["description"] == first["description"]
+    hostile = await nexus.sim.command(
+        nexus.alice, "concept search", {"query": '" AND NEAR( -x *'}, channel=nexus.general
+    )
+    assert hostile.embeds  # answered, never an error
+
+
+async def test_list_with_filters(nexus: Nexus) -> None:
+    reply = await nexus.sim.command(
+        nexus.alice, "concept list", {"category": "tool"}, channel=nexus.general
+    )
+    assert reply.ephemeral and "tool" in reply.embeds[0]["title"]
+    assert "GitHub Actions" in reply.embeds[0]["description"]
+    everything = await nexus.sim.command(nexus.alice, "concept list", channel=nexus.general)
+    assert any(b.label == "Next" for b in everything.buttons)
+
+
+async def test_suggest_modal_creates_pending_concept(nexus: Nexus) -> None:
+    shown = await nexus.sim.command(
+        nexus.alice, "concept suggest", {"category": "practice"}, channel=nexus.general
+    )
+    assert shown.modal is not None
+    done = await nexus.sim.submit_modal(nexus.alice, shown, {
+        "name": "Event Sourcing",
+        "summary": "Store every change as an event. @everyone",
+        "body": "Replay events.\n```py\nreplay(events)\n```",
+        "aliases": "ES, event store",
+        "links": "Fowler | https://martinfowler.com/eaaDev/EventSourcing.html",
+    })
+    assert done.ephemeral and "waiting for a moderator" in done.content
+    async with nexus.db.reader() as s:
+        row = await s.scalar(select(Concept).where(Concept.slug == "event-sourcing"))
+    assert row is not None and row.status == "pending" and row.guild_id == nexus.guild.id
+    assert row.category == "practice" and "@everyone" in row.summary
+    miss = await nexus.sim.command(
+        nexus.bob, "concept lookup", {"name": "Event Sourcing"}, channel=nexus.general
+    )
+    assert "don't know" in miss.content
+
+
+async def test_suggest_edit_member_pending_moderator_applies(nexus: Nexus) -> None:
+    shown = await nexus.sim.command(
+        nexus.alice, "concept suggest", {"name": "redis"}, channel=nexus.general
+    )
+    assert shown.modal is not None and shown.modal.fields[0].value == "Redis"
+    summary_id = "summary"
+    done = await nexus.sim.submit_modal(nexus.alice, shown, {summary_id: "An in-memory store."})
+    assert "edit to **Redis** is waiting" in done.content
+    async with nexus.db.reader() as s:
+        assert len((await s.scalars(select(ConceptEdit))).all()) == 1
+    shown = await nexus.sim.command(
+        nexus.mod, "concept suggest", {"name": "redis"}, channel=nexus.general
+    )
+    done = await nexus.sim.submit_modal(nexus.mod, shown, {summary_id: "Moderated summary."})
+    assert "Updated **Redis**" in done.content
+    here = await nexus.sim.command(
+        nexus.bob, "concept lookup", {"name": "redis"}, channel=nexus.general
+    )
+    assert "Moderated summary." in here.embeds[0]["description"]
+    assert "Last verified by" in here.embeds[0]["footer"]["text"]
+    there = await nexus.sim.command(
+        nexus.other_member, "concept lookup", {"name": "redis"}, channel=nexus.other.general
+    )
+    assert "Moderated summary." not in there.embeds[0]["description"]
+
+
+async def test_suggest_validation_and_conflict(nexus: Nexus) -> None:
+    shown = await nexus.sim.command(nexus.alice, "concept suggest", channel=nexus.general)
+    assert shown.modal is not None
+    clash = await nexus.sim.submit_modal(nexus.alice, shown, {
+        "name": "caching", "summary": "dup", "body": "dup body"})
+    assert clash.ephemeral and "already exists" in clash.content
+    shown = await nexus.sim.command(nexus.alice, "concept suggest", channel=nexus.general)
+    bad = await nexus.sim.submit_modal(nexus.alice, shown, {
+        "name": "Good Name", "summary": "ok", "body": "   ", "links": "not a url"})
+    assert bad.ephemeral and ("empty" in bad.content or "link" in bad.content)
+    unknown = await nexus.sim.command(
+        nexus.alice, "concept suggest", {"name": "nope nope"}, channel=nexus.general
+    )
+    assert unknown.ephemeral and unknown.modal is None
