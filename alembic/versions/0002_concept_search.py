@@ -6,7 +6,8 @@ keeps it current). When the SQLite build lacks FTS5 nothing is created and the s
 falls back to LIKE at run time.
 PostgreSQL: a GIN index on to_tsvector('english', search_text).
 
-Every object's name contains "_fts" so autogenerate's compare ignores it.
+Every full-text object's name contains "_fts" so autogenerate's compare ignores it.
+Also an ordinary index on concepts.overrides_id (in the model) for override resolution.
 
 Revision ID: 0002
 Revises: 0001
@@ -66,6 +67,8 @@ def _sqlite_has_fts5() -> bool:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("concepts", schema=None) as batch_op:
+        batch_op.create_index("ix_concepts_overrides_id", ["overrides_id"], unique=False)
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         if not _sqlite_has_fts5():
@@ -84,3 +87,5 @@ def downgrade() -> None:
     statements = SQLITE_DOWN if dialect == "sqlite" else PG_DOWN if dialect == "postgresql" else []
     for statement in statements:
         op.execute(statement)
+    with op.batch_alter_table("concepts", schema=None) as batch_op:
+        batch_op.drop_index("ix_concepts_overrides_id")

@@ -23,11 +23,20 @@ SHADOWING_STATUSES = (Status.PUBLISHED.value, Status.HIDDEN.value)
 
 def shadowed_clause(guild_id: int, target: Any = Concept) -> ColumnElement[bool]:
     """True for a base row that server `guild_id` overrides (or hides)."""
-    other = aliased(Concept)
-    return exists().where(
-        other.guild_id == guild_id,
-        or_(other.overrides_id == target.id, other.slug == target.slug),
-        other.status.in_(SHADOWING_STATUSES),
+    # Two index-backed probes ((guild_id, slug) unique; overrides_id) instead of one OR,
+    # which would scan every row of a large server for each base row.
+    by_slug, by_link = aliased(Concept), aliased(Concept)
+    return or_(
+        exists().where(
+            by_slug.guild_id == guild_id,
+            by_slug.slug == target.slug,
+            by_slug.status.in_(SHADOWING_STATUSES),
+        ),
+        exists().where(
+            by_link.overrides_id == target.id,
+            by_link.guild_id == guild_id,
+            by_link.status.in_(SHADOWING_STATUSES),
+        ),
     )
 
 

@@ -30,6 +30,8 @@ class Concept(Base):
     __table_args__ = (
         UniqueConstraint("guild_id", "slug"),
         Index("ix_concepts_guild_status", "guild_id", "status"),
+        # Resolving a base concept for a server looks its override up by this column.
+        Index("ix_concepts_overrides_id", "overrides_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
