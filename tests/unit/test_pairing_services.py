@@ -119,6 +119,8 @@ async def test_round_pairs_and_excludes_paused_and_left(db: Database) -> None:
 async def test_round_once_per_period_even_when_racing(db: Database) -> None:
     for uid, track in ((1, "frontend"), (2, "backend")):
         await add(db, uid, track)
+    # (Settings rows are created on first use; that race is the settings service's own.)
+    await guilds.get_settings(db, G)
     results = await asyncio.gather(
         start_round(db, G, NOW, scheduled=True), start_round(db, G, NOW, scheduled=True),
         return_exceptions=True,

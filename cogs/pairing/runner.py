@@ -1,0 +1,263 @@
+"""Running rounds on Discord: pair threads, notes to the unmatched, follow-ups, schedule.
+
+Scheduling is derived from the database (bot/scheduler.py): on start, every server's next
+round gets an in-memory date job `pairing:round:<guild>`, every open round its follow-up
+and closing jobs `pairing:{mid,end,close}:<round>`; `/setup` changes move the round job.
+Exactly-once comes from the database (unique period per round, claimed follow-up flags).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.errors import Invalid, NotAllowed
+from bot.services import guilds
+from bot.services import pairing_followups as followups
+from bot.services import pairing_rounds as rounds
+from bot.services import pairing_spaces as spaces
+from bot.services.guilds import GuildConfig
+from cogs.pairing import render
+from cogs.pairing.views import followup_view
+
+if TYPE_CHECKING:
+    from bot.client import NexusBot
+
+log = logging.getLogger("nexus.pairing")
+CATCHUP = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    round_id: int
+    pairs: int
+    unmatched: int
+    failed: int
+    resumed: bool
+    ends_at: datetime
+
+
+class PairingRunner:
+    def __init__(self, bot: NexusBot) -> None:
+        self.bot = bot
+
+    # -- rounds -----------------------------------------------------------------------------
+
+    def pairing_channel(self, cfg: GuildConfig) -> discord.TextChannel:
+        """The pairing channel, if it exists and Nexus may create private threads there."""
+        channel = self.bot.get_channel(cfg.pairing_channel_id or 0)
+        if not isinstance(channel, discord.TextChannel):
+            raise Invalid("No pairing channel is set (or it was deleted): an administrator "
+                          "can choose one with `/setup pairing_channel:`.")
+        me = channel.guild.me
+        if me is not None:
+            perms = channel.permissions_for(me)
+            missing = [name for name, ok in (
+                ("View Channel", perms.view_channel),
+                ("Create Private Threads", perms.create_private_threads),
+                ("Send Messages in Threads", perms.send_messages_in_threads),
+            ) if not ok]
+            if missing:
+                raise NotAllowed(f"I can't run pairing in {channel.mention}: I'm missing "
+                                 f"{', '.join(missing)} there.")
+        return channel
+
+    async def run_round(self, guild_id: int, *, created_by: int | None = None,
+                        scheduled: bool = False) -> RoundReport | None:
+        cfg = await guilds.get_settings(self.bot.db, guild_id)
+        channel = self.pairing_channel(cfg)  # checked BEFORE anything is written
+        started = await rounds.start_round(
+            self.bot.db, guild_id, self.bot.clock(), created_by=created_by, scheduled=scheduled
+        )
+        if started is None:
+            return None
+        created, failed = await self.announce(guild_id, started.round.id, channel)
+        await self.notify_unmatched(guild_id, started.round.id, channel, cfg)
+        self.schedule_round_jobs(started.round)
+        return RoundReport(started.round.id, started.pairs, started.unmatched, failed,
+                           started.resumed, started.round.ends_at)
+
+    async def announce(self, guild_id: int, round_id: int, channel: discord.TextChannel
+                       ) -> tuple[int, int]:
+        """A private thread per pair still without one. Returns (created, failed)."""
+        created = failed = 0
+        for space in await spaces.pending_spaces(self.bot.db, guild_id, round_id):
+            try:
+                thread = await self._open_space(channel, space)
+            except discord.HTTPException:
+                log.warning("could not create pair thread for pair %s in guild %s",
+                            space.pair_id, guild_id, exc_info=True)
+                failed += 1
+                continue
+            await spaces.set_pair_thread(self.bot.db, guild_id, space.pair_id, thread.id)
+            created += 1
+        await spaces.finish_announcement(self.bot.db, guild_id, round_id)
+        return created, failed
+
+    async def _open_space(self, channel: discord.TextChannel, space: spaces.PairSpace
+                          ) -> discord.Thread:
+        thread = await channel.create_thread(
+            name=render.thread_name(space), type=discord.ChannelType.private_thread,
+            invitable=False, auto_archive_duration=10080,
+        )
+        try:
+            for m in space.members:
+                await thread.add_user(discord.Object(id=m.user_id))
+            content, embed = render.starter(space)
+            await thread.send(
+                content, embed=embed,
+                # The one place Nexus pings: the members of this pair, in their own thread.
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False, roles=False, replied_user=False,
+                    users=[discord.Object(id=m.user_id) for m in space.members],
+                ),
+            )
+        except discord.HTTPException:
+            try:
+                await thread.delete()  # never leave a half-made space behind
+            except discord.HTTPException:
+                log.warning("could not delete half-made pair thread %s", thread.id)
+            raise
+        return thread
+
+    async def notify_unmatched(self, guild_id: int, round_id: int,
+                               channel: discord.TextChannel | None, cfg: GuildConfig) -> None:
+        notes = await spaces.pending_unmatched(self.bot.db, guild_id, round_id)
+        if not notes:
+            return
+        nxt = rounds.current_period(cfg, self.bot.clock()).end if cfg.pairing_enabled else None
+        guild = self.bot.get_guild(guild_id)
+        name = guild.name if guild else "this server"
+        reached: list[int] = []
+        unreachable: list[int] = []
+        for note in notes:
+            try:
+                dm = await self.bot.create_dm(discord.Object(id=note.user_id))
+                await dm.send(render.unmatched_text(name, note.reason, nxt))
+                reached.append(note.user_id)
+            except discord.HTTPException:
+                unreachable.append(note.user_id)
+        if unreachable and channel is not None:
+            try:
+                await channel.send(render.UNMATCHED_CHANNEL_NOTE)  # names nobody, pings nobody
+                reached.extend(unreachable)
+            except discord.HTTPException:
+                log.warning("could not post the unmatched note in guild %s", guild_id)
+        await spaces.mark_unmatched_notified(self.bot.db, guild_id, round_id, reached)
+
+    # -- follow-ups --------------------------------------------------------------------------
+
+    async def send_followups(self, guild_id: int, round_id: int, kind: str) -> int:
+        targets = await followups.claim_followup(
+            self.bot.db, guild_id, round_id, kind, self.bot.clock()
+        )
+        sent = 0
+        for t in targets:
+            try:
+                thread = self.bot.get_channel(t.thread_id) or await self.bot.fetch_channel(
+                    t.thread_id)
+                if isinstance(thread, discord.Thread):
+                    await thread.send(render.followup_text(kind), view=followup_view(t.pair_id))
+                    sent += 1
+            except discord.HTTPException:
+                log.warning("could not post the %s follow-up for pair %s", kind, t.pair_id)
+        return sent
+
+    async def close(self, guild_id: int, round_id: int) -> tuple[int, ...]:
+        closed = await followups.close_round(self.bot.db, guild_id, round_id, self.bot.clock())
+        if closed is None:
+            return ()
+        guild = self.bot.get_guild(guild_id)
+        for uid in closed.paused_user_ids:
+            try:
+                dm = await self.bot.create_dm(discord.Object(id=uid))
+                await dm.send(render.paused_text(guild.name if guild else "this server",
+                                                 followups.IGNORE_LIMIT))
+            except discord.HTTPException:
+                log.info("could not tell %s their pairing profile was paused", uid)
+        return closed.paused_user_ids
+
+    # -- schedule ----------------------------------------------------------------------------
+
+    def _run_date(self, due: datetime) -> datetime:
+        # Jobs run on real time; the bot's clock may be shifted (tests), so keep the delay.
+        delay = max(timedelta(0), due - self.bot.clock())
+        return datetime.now(UTC) + delay
+
+    def _add_job(self, job_id: str, due: datetime, func: object, *args: object) -> None:
+        if not self.bot.scheduler.running:
+            return
+        self.bot.scheduler.aps.add_job(func, "date", run_date=self._run_date(due), args=args,
+                                       id=job_id, replace_existing=True)
+
+    def schedule_guild(self, cfg: GuildConfig) -> None:
+        job_id = f"pairing:round:{cfg.guild_id}"
+        if not cfg.pairing_enabled or not cfg.pairing_channel_id:
+            if self.bot.scheduler.running and self.bot.scheduler.aps.get_job(job_id):
+                self.bot.scheduler.aps.remove_job(job_id)
+            return
+        nxt = rounds.current_period(cfg, self.bot.clock()).end
+        self._add_job(job_id, nxt, self.scheduled_round, cfg.guild_id)
+
+    def schedule_round_jobs(self, r: rounds.RoundInfo) -> None:
+        if not r.midway_sent:
+            self._add_job(f"pairing:mid:{r.id}", r.midpoint_at, self.job_followup,
+                          r.guild_id, r.id, "midway")
+        if not r.end_sent:
+            self._add_job(f"pairing:end:{r.id}", r.ends_at, self.job_followup,
+                          r.guild_id, r.id, "end")
+        self._add_job(f"pairing:close:{r.id}", followups.close_at(r.started_at, r.ends_at),
+                      self.job_close, r.guild_id, r.id)
+
+    async def scheduled_round(self, guild_id: int) -> None:
+        try:
+            report = await self.run_round(guild_id, scheduled=True)
+            if report is not None:
+                log.info("pairing round %s in guild %s: %s pairs", report.round_id, guild_id,
+                         report.pairs)
+        except (Invalid, NotAllowed) as error:
+            log.warning("scheduled pairing round skipped in guild %s: %s", guild_id,
+                        error.message)
+        except Exception:
+            log.exception("scheduled pairing round failed in guild %s", guild_id)
+        finally:
+            self.schedule_guild(await guilds.get_settings(self.bot.db, guild_id))
+
+    async def job_followup(self, guild_id: int, round_id: int, kind: str) -> None:
+        try:
+            await self.send_followups(guild_id, round_id, kind)
+        except Exception:
+            log.exception("pairing %s follow-up failed for round %s", kind, round_id)
+
+    async def job_close(self, guild_id: int, round_id: int) -> None:
+        try:
+            await self.close(guild_id, round_id)
+        except Exception:
+            log.exception("closing pairing round %s failed", round_id)
+
+    async def on_start(self) -> None:
+        """Derive every job from the database; catch up a round missed while down."""
+        now = self.bot.clock()
+        for cfg in await guilds.all_settings(self.bot.db):
+            self.schedule_guild(cfg)
+            if not cfg.pairing_enabled or not cfg.pairing_channel_id:
+                continue
+            for r in await spaces.unannounced_rounds(self.bot.db, cfg.guild_id):
+                await self.scheduled_resume(cfg, r.id)
+            period = rounds.current_period(cfg, now)
+            if now - period.start <= CATCHUP:
+                await self.scheduled_round(cfg.guild_id)
+        for r in await spaces.open_rounds(self.bot.db):
+            self.schedule_round_jobs(r)
+
+    async def scheduled_resume(self, cfg: GuildConfig, round_id: int) -> None:
+        try:
+            channel = self.pairing_channel(cfg)
+            await self.announce(cfg.guild_id, round_id, channel)
+            await self.notify_unmatched(cfg.guild_id, round_id, channel, cfg)
+        except (Invalid, NotAllowed) as error:
+            log.warning("pairing round %s not resumed: %s", round_id, error.message)

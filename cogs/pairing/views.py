@@ -1,0 +1,175 @@
+"""Pairing buttons and modals.
+
+Follow-up buttons are DynamicItems (`nexus:pair:<action>:<pair_id>`): everything they need
+is in the custom_id and the database, so they keep working after a restart. Only members
+of that pair may press them; pressing twice changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.services import pairing_followups as followups
+from bot.services import pairing_profiles as profiles
+from bot.services.pairing_followups import LEARNING_MAX
+from bot.tree import report_error
+from bot.ui.base import NexusModal, NexusView
+from cogs.pairing.render import profile_embed
+
+if TYPE_CHECKING:
+    from bot.client import NexusBot
+
+BUTTON_TEMPLATE = r"nexus:pair:(?P<action>met|notyet|skip|learn):(?P<pair_id>[0-9]{1,19})"
+_BUTTONS = {
+    "met": ("We met", discord.ButtonStyle.success),
+    "notyet": ("Not yet", discord.ButtonStyle.secondary),
+    "skip": ("Skip", discord.ButtonStyle.secondary),
+    "learn": ("What did you learn?", discord.ButtonStyle.primary),
+}
+_ANSWERS = {
+    "met": "Great, noted that you met!",
+    "notyet": "Noted: not yet. There's still time, suggest a slot in this thread.",
+    "skip": "Noted: you're skipping this round.",
+}
+
+
+def _bot(interaction: discord.Interaction) -> NexusBot:
+    return interaction.client  # type: ignore[return-value]
+
+
+async def guarded(interaction: discord.Interaction, action: Callable[[], Awaitable[None]]
+                  ) -> None:
+    """discord.py only logs DynamicItem errors: route them to the one error path."""
+    try:
+        await action()
+    except Exception as error:  # report_error separates domain errors from bugs
+        await report_error(interaction, error)
+
+
+class PairButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_TEMPLATE):
+    def __init__(self, action: str, pair_id: int) -> None:
+        self.action = action
+        self.pair_id = pair_id
+        label, style = _BUTTONS[action]
+        super().__init__(
+            discord.ui.Button(label=label, style=style,
+                              custom_id=f"nexus:pair:{action}:{pair_id}")
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PairButton:
+        return cls(match["action"], int(match["pair_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._press(interaction))
+
+    async def _press(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        bot = _bot(interaction)
+        if self.action == "learn":
+            await followups.check_member(bot.db, interaction.guild_id, self.pair_id,
+                                         interaction.user.id)
+            await interaction.response.send_modal(LearningModal(self.pair_id))
+            return
+        answer = await followups.record_answer(
+            bot.db, interaction.guild_id, self.pair_id, interaction.user.id, self.action,
+            bot.clock(),
+        )
+        text = _ANSWERS[self.action]
+        if not answer.changed:
+            text = "Already noted, thanks."
+        elif answer.outcome == "met" and self.action != "met":
+            text += " (Your pair already said you met, so it stays recorded as met.)"
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+def followup_view(pair_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in _BUTTONS:
+        view.add_item(PairButton(action, pair_id))
+    return view
+
+
+class LearningModal(NexusModal, title="What did you learn?"):
+    def __init__(self, pair_id: int) -> None:
+        super().__init__(timeout=900)
+        self.pair_id = pair_id
+        self.body: discord.ui.TextInput[LearningModal] = discord.ui.TextInput(
+            label="One thing you learned from your pair",
+            style=discord.TextStyle.paragraph,
+            max_length=LEARNING_MAX,
+            min_length=1,
+            placeholder="e.g. Cache keys need a version, or deploys serve stale data.",
+        )
+        self.add_item(self.body)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        bot = _bot(interaction)
+        saved = await followups.save_learning(
+            bot.db, interaction.guild_id, self.pair_id, interaction.user.id,
+            interaction.user.display_name, self.body.value, bot.clock(),
+        )
+        verb = "Saved" if saved.created else "Updated"
+        held = " It will appear once a moderator approves it." if saved.status == "pending" else ""
+        await interaction.response.send_message(
+            f"{verb} as a takeaway (#{saved.takeaway_id}). Thanks for sharing!{held}",
+            ephemeral=True,
+        )
+
+
+class ProfileModal(NexusModal, title="Edit your pairing profile"):
+    def __init__(self, current: profiles.Profile) -> None:
+        super().__init__(timeout=900)
+        self.stack: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
+            label="Stack / skills", default=current.stack[:profiles.STACK_MAX],
+            max_length=profiles.STACK_MAX, required=False,
+        )
+        self.availability: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
+            label="When you're free (your local time)", default=current.availability_text,
+            max_length=200, placeholder="weekdays 18-21, sat 10-14",
+        )
+        self.timezone: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
+            label="Time zone (e.g. Europe/Berlin)", default=current.timezone, max_length=64,
+        )
+        self.goals: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
+            label="What you want to build or learn", style=discord.TextStyle.paragraph,
+            default=current.goals[:profiles.GOALS_MAX], max_length=profiles.GOALS_MAX,
+            required=False,
+        )
+        for item in (self.stack, self.availability, self.timezone, self.goals):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        updated = await profiles.update_profile(
+            _bot(interaction).db, interaction.guild_id, interaction.user.id,
+            stack=self.stack.value, availability=self.availability.value,
+            timezone=self.timezone.value, goals=self.goals.value,
+            display_name=interaction.user.display_name,
+        )
+        await interaction.response.send_message(
+            embed=profile_embed(updated, "Profile saved."), ephemeral=True
+        )
+
+
+class ProfileView(NexusView):
+    """The Edit button under a member's own (ephemeral) profile."""
+
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(timeout=900)
+        self.owner_id = owner_id
+
+    @discord.ui.button(label="Edit", style=discord.ButtonStyle.primary)
+    async def edit(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        assert interaction.guild_id is not None
+        current = await profiles.get_profile(
+            _bot(interaction).db, interaction.guild_id, interaction.user.id
+        )
+        await interaction.response.send_modal(ProfileModal(current))
