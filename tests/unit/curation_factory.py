@@ -32,7 +32,7 @@ async def add(db: Database, row: Any, *, age_hours: float = 0.0) -> int:
     async with db.sessions.begin() as s:
         s.add(row)
         await s.flush()
-        return int(row.id)
+        return int(getattr(row, "id", 0) or 0)
 
 
 async def challenge(db: Database, guild: int = G1, *, status: str = "published",
