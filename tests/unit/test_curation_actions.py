@@ -184,3 +184,30 @@ async def test_edit_pending_concept_edit_changes_proposal(db: Database) -> None:
     assert (await f.get(db, ConceptEdit, eid)).proposed == {"summary": "Polished"}
     async with db.reader() as s:
         assert await s.scalar(select(func.count(AuditLog.id))) == 1
+
+
+async def test_every_action_writes_exactly_one_audit_row(db: Database) -> None:
+    from bot.services import curation_visibility as vis
+    from bot.services.curation_merge import merge
+
+    pending = await f.challenge(db, status="pending")
+    other = await f.challenge(db, status="pending")
+    tid = await f.takeaway(db)
+    dup = await f.challenge(db)
+    steps = [
+        ("approve", actions.approve(db, f.G1, ACTOR, "challenge", pending)),
+        ("reject", actions.reject(db, f.G1, ACTOR, "challenge", other, "no")),
+        ("edit", actions.edit(db, f.G1, ACTOR, "takeaway", tid, {"body": "new"})),
+        ("feature", vis.toggle_feature(db, f.G1, ACTOR, "takeaway", tid)),
+        ("hide", vis.hide(db, f.G1, ACTOR, "takeaway", tid, "old")),
+        ("restore", vis.restore(db, f.G1, ACTOR, "takeaway", tid)),
+        ("merge", merge(db, f.G1, ACTOR, "challenge", dup, pending)),
+    ]
+    for expected, step in steps:
+        before = len(await f.audit_rows(db))
+        await step
+        rows = await f.audit_rows(db)
+        assert len(rows) == before + 1, expected
+        last = rows[-1]
+        assert last.action == expected and last.actor_id == f.MOD and last.guild_id == f.G1
+        assert last.before and last.after and last.before != last.after, expected
