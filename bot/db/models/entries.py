@@ -24,6 +24,8 @@ class Challenge(Base):
     __table_args__ = (
         Index("ix_challenges_guild_status_created", "guild_id", "status", "created_at"),
         Index("ix_challenges_guild_author", "guild_id", "author_id"),
+        # A chat message is saved as a challenge at most once per server.
+        Index("ux_challenges_guild_source_message", "guild_id", "source_message_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -68,6 +70,13 @@ class Solution(Base):
     __table_args__ = (
         Index("ix_solutions_challenge", "challenge_id"),
         Index("ix_solutions_guild_status_created", "guild_id", "status", "created_at"),
+        # A chat message is saved as a solution to one challenge at most once.
+        Index(
+            "ux_solutions_challenge_source_message",
+            "challenge_id",
+            "source_message_id",
+            unique=True,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,0 +1,212 @@
+"""Takeaways: best practices and lessons, with one changeable upvote per member."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import Database
+from bot.db.models import Concept, Takeaway, TakeawayConcept, TakeawayVote
+from bot.db.types import EntryKind, Status
+from bot.errors import Invalid, NotFound
+from bot.services import guilds, policy
+from bot.services.entry_common import (
+    clean_name,
+    clean_text,
+    now_or,
+    resolve_concepts,
+    takeaway_info,
+    visible_to,
+)
+from bot.services.entry_types import (
+    TAKEAWAY_MAX,
+    ConceptTag,
+    Paged,
+    TakeawayInfo,
+    TakeawayKind,
+    TakeawaySort,
+    VoteResult,
+)
+
+NOT_FOUND = "I can't find that takeaway in this server (it may have been removed)."
+
+
+def parse_kind(value: str) -> TakeawayKind:
+    v = value.strip().lower().replace("_", " ")
+    if v in ("practice", "best practice", "best-practice"):
+        return TakeawayKind.PRACTICE
+    if v in ("lesson", "lesson learned", "takeaway"):
+        return TakeawayKind.LESSON
+    raise Invalid("Pick the kind from the list: best practice or lesson.")
+
+
+async def share_takeaway(
+    db: Database,
+    guild_id: int,
+    *,
+    author_id: int,
+    author_name: str,
+    kind: TakeawayKind | str,
+    body: str,
+    concepts: Sequence[str | None] = (),
+    by_moderator: bool = False,
+    source: str = "command",
+    pair_id: int | None = None,
+    source_channel_id: int | None = None,
+    now: datetime | None = None,
+) -> TakeawayInfo:
+    """Record a takeaway. Pairing can pass source="pairing" and its pair_id."""
+    kind = kind if isinstance(kind, TakeawayKind) else parse_kind(kind)
+    text = clean_text(body, "The takeaway", TAKEAWAY_MAX)
+    if source not in ("command", "pairing"):
+        raise Invalid("Unknown takeaway source.")
+    cfg = await guilds.get_settings(db, guild_id)
+    status = policy.initial_status(
+        cfg, EntryKind.TAKEAWAY, source_channel_id=source_channel_id, by_moderator=by_moderator
+    )
+    when = now_or(now)
+    async with db.sessions.begin() as s:
+        tags = await resolve_concepts(s, guild_id, concepts)
+        row = Takeaway(
+            guild_id=guild_id,
+            kind=kind.value,
+            body=text,
+            author_id=author_id,
+            author_name=clean_name(author_name),
+            source=source,
+            pair_id=pair_id,
+            status=status.value,
+            votes=0,
+            featured=False,
+            created_at=when,
+            updated_at=when,
+        )
+        s.add(row)
+        await s.flush()
+        for tag in tags:
+            s.add(TakeawayConcept(takeaway_id=row.id, concept_id=tag.id))
+        await s.flush()
+        return takeaway_info(row, tags)
+
+
+async def _tags(s: AsyncSession, ids: Sequence[int]) -> dict[int, list[ConceptTag]]:
+    tags: dict[int, list[ConceptTag]] = defaultdict(list)
+    if not ids:
+        return tags
+    rows = await s.execute(
+        select(TakeawayConcept.takeaway_id, Concept)
+        .join(Concept, Concept.id == TakeawayConcept.concept_id)
+        .where(TakeawayConcept.takeaway_id.in_(list(ids)))
+        .order_by(Concept.name, Concept.id)
+    )
+    for tid, c in rows.all():
+        tags[tid].append(ConceptTag(c.id, c.name, c.slug, c.category, c.tracks))
+    return tags
+
+
+async def get_takeaway(
+    db: Database, guild_id: int, takeaway_id: int, *, viewer_id: int | None
+) -> TakeawayInfo:
+    async with db.reader() as s:
+        row = await s.scalar(
+            select(Takeaway).where(
+                Takeaway.id == takeaway_id,
+                Takeaway.guild_id == guild_id,
+                visible_to(Takeaway, viewer_id),
+            )
+        )
+        if row is None:
+            raise NotFound(NOT_FOUND)
+        tags = await _tags(s, [row.id])
+        return takeaway_info(row, tags.get(row.id, ()))
+
+
+async def toggle_vote(
+    db: Database,
+    guild_id: int,
+    takeaway_id: int,
+    *,
+    user_id: int,
+    now: datetime | None = None,
+) -> VoteResult:
+    """Upvote, or withdraw the vote when pressed again. Counts are exact: the takeaway
+    row is locked and its count recomputed from takeaway_votes in the same transaction."""
+    async with db.sessions.begin() as s:
+        row = await s.scalar(
+            select(Takeaway)
+            .where(
+                Takeaway.id == takeaway_id,
+                Takeaway.guild_id == guild_id,
+                Takeaway.status == Status.PUBLISHED.value,
+            )
+            .with_for_update()
+        )
+        if row is None:
+            raise NotFound(NOT_FOUND)
+        if row.author_id == user_id:
+            raise Invalid("That's your own takeaway: upvotes are for the others to give.")
+        vote = await s.get(TakeawayVote, (row.id, user_id))
+        if vote is None:
+            s.add(TakeawayVote(takeaway_id=row.id, user_id=user_id, created_at=now_or(now)))
+        else:
+            await s.delete(vote)
+        await s.flush()
+        total = await s.scalar(select(func.count()).where(TakeawayVote.takeaway_id == row.id))
+        row.votes = int(total or 0)
+        await s.flush()
+        tags = await _tags(s, [row.id])
+        return VoteResult(
+            voted=vote is None, votes=row.votes, takeaway=takeaway_info(row, tags.get(row.id, ()))
+        )
+
+
+async def list_takeaways(
+    db: Database,
+    guild_id: int,
+    *,
+    viewer_id: int,
+    sort: TakeawaySort = TakeawaySort.TOP,
+    kind: TakeawayKind | None = None,
+    page: int = 0,
+    per_page: int = 5,
+) -> Paged[TakeawayInfo]:
+    page = max(0, page)
+    stmt = select(Takeaway).where(Takeaway.guild_id == guild_id, visible_to(Takeaway, viewer_id))
+    if kind is not None:
+        stmt = stmt.where(Takeaway.kind == kind.value)
+    if sort is TakeawaySort.TOP:
+        stmt = stmt.order_by(Takeaway.votes.desc(), Takeaway.created_at.desc(), Takeaway.id.desc())
+    else:
+        stmt = stmt.order_by(Takeaway.created_at.desc(), Takeaway.id.desc())
+    async with db.reader() as s:
+        rows = (await s.scalars(stmt.limit(per_page + 1).offset(page * per_page))).all()
+        shown = rows[:per_page]
+        tags = await _tags(s, [r.id for r in shown])
+        items = tuple(takeaway_info(r, tags.get(r.id, ())) for r in shown)
+    return Paged(items=items, page=page, per_page=per_page, has_next=len(rows) > per_page)
+
+
+async def top_takeaways(
+    db: Database, guild_id: int, since: datetime, until: datetime, limit: int = 5
+) -> list[TakeawayInfo]:
+    """Digest: published takeaways created in [since, until), most upvoted first."""
+    async with db.reader() as s:
+        rows = (
+            await s.scalars(
+                select(Takeaway)
+                .where(
+                    Takeaway.guild_id == guild_id,
+                    Takeaway.status == Status.PUBLISHED.value,
+                    Takeaway.created_at >= since,
+                    Takeaway.created_at < until,
+                )
+                .order_by(Takeaway.votes.desc(), Takeaway.created_at, Takeaway.id)
+                .limit(limit)
+            )
+        ).all()
+        tags = await _tags(s, [r.id for r in rows])
+        return [takeaway_info(r, tags.get(r.id, ())) for r in rows]

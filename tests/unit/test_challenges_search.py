@@ -1,0 +1,165 @@
+"""Full-text search: safe queries, ranking, similar challenges, scoping, FTS upkeep."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, text, update
+
+from bot.db import Database
+from bot.db.models import Challenge
+from bot.services import challenges as svc
+from bot.services import entry_search
+from bot.services.entry_search import fts_expression, tokenize
+from tests.dbutil import backend_name
+from tests.unit.entries_support import ALICE, BOB, OTHER, G, challenge
+
+sqlite_only = pytest.mark.skipif(backend_name() != "sqlite", reason="FTS5 is SQLite's")
+
+HOSTILE = ['"', 'say "hi', "AND", "x AND", "-x", "NEAR(", "NEAR(a b", "*", "a*", "🎉🔥",
+           "title:foo", "{title}: x", "OR OR", "(((", "'; DROP TABLE challenges; --",
+           "^start", "%_\\", "NOT", "\x00"]
+
+
+def test_tokens_are_quoted_words_only() -> None:
+    assert tokenize('How do I fix "CORS" -errors in NEAR(fetch*)?') == [
+        "fix", "cors", "errors", "near", "fetch",
+    ]
+    assert tokenize("the and of") == ["the", "and", "of"]  # only stop words: keep them
+    assert tokenize("🎉 * -") == []
+    expr = fts_expression(["a", "b"], "any")
+    assert expr == '{title tried problem} : ("a" OR "b")'
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+async def test_hostile_queries_never_raise(db: Database, query: str) -> None:
+    await challenge(db, "AND NEAR title with quotes \"x\"", "problem -x * 🎉")
+    if not query.strip("\x00").strip():
+        return
+    result = await svc.search_challenges(db, G, query, viewer_id=ALICE)
+    assert len(result.items) <= 5
+    await svc.similar_challenges(db, G, query)
+    await svc.challenge_suggestions(db, G, query, viewer_id=ALICE)
+    await svc.solution_targets(db, G, query, viewer_id=ALICE)
+
+
+async def test_title_match_ranks_above_body_match(db: Database) -> None:
+    body = await challenge(db, "Something else", "my docker container exits", minutes=2)
+    title = await challenge(db, "Docker container exits at once", "help", minutes=1)
+    await challenge(db, "Unrelated", "nothing here", minutes=3)
+    found = await svc.search_challenges(db, G, "docker container", viewer_id=BOB)
+    assert [c.id for c in found.items] == [title.id, body.id]
+
+
+async def test_stemming_and_all_words_required(db: Database) -> None:
+    a = await challenge(db, "Deploying Django to a VPS", "gunicorn crashes")
+    await challenge(db, "Django admin styles", "css missing")
+    assert [c.id for c in (await svc.search_challenges(db, G, "deploy django", viewer_id=1)
+                           ).items] == [a.id]
+    assert (await svc.search_challenges(db, G, "deploy kubernetes", viewer_id=1)).items == ()
+
+
+async def test_search_pages(db: Database) -> None:
+    made = [await challenge(db, f"redis cache problem {i}", minutes=i) for i in range(7)]
+    seen: list[int] = []
+    page = 0
+    while True:
+        result = await svc.search_challenges(db, G, "redis", viewer_id=1, page=page, per_page=3)
+        seen += [c.id for c in result.items]
+        if not result.has_next:
+            break
+        page += 1
+    assert sorted(seen) == sorted(c.id for c in made) and page == 2
+
+
+async def test_similar_challenges_ranked_scoped_and_solved_marked(db: Database) -> None:
+    close = await challenge(db, "CORS error when calling my API from React", "blocked", minutes=1)
+    partial = await challenge(db, "React state not updating", "useState", minutes=2)
+    await challenge(db, "Postgres vacuum", "slow", minutes=3)
+    await challenge(db, "CORS error React API", "same", guild_id=OTHER, minutes=4)
+    async with db.sessions.begin() as s:
+        await s.execute(update(Challenge).where(Challenge.id == close.id).values(solved=True))
+    rec = await svc.share_challenge(
+        db, G, author_id=BOB, author_name="Bob", title="React fetch gets a CORS error",
+        problem="The API call is blocked by CORS policy",
+    )
+    ids = [c.id for c in rec.similar]
+    assert ids[0] == close.id and rec.similar[0].solved
+    assert partial.id in ids and rec.challenge.id not in ids
+    assert len(ids) <= 3 and all(c.guild_id == G for c in rec.similar)
+
+
+async def test_solution_targets_are_open_and_ranked(db: Database) -> None:
+    solved = await challenge(db, "nginx 502 bad gateway", minutes=1)
+    target = await challenge(db, "nginx returns 502 for gunicorn", minutes=2)
+    other = await challenge(db, "flexbox gap", minutes=3)
+    async with db.sessions.begin() as s:
+        await s.execute(update(Challenge).where(Challenge.id == solved.id).values(solved=True))
+    got = await svc.solution_targets(db, G, "restart gunicorn to fix the nginx 502", viewer_id=BOB)
+    assert [c.id for c in got] == [target.id, other.id]
+
+
+@sqlite_only
+async def test_crowded_window_still_finds_this_servers_rows(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(entry_search, "WINDOW", 4)
+    mine = await challenge(db, "kafka consumer lag", minutes=0)
+    for i in range(10):
+        await challenge(db, f"kafka consumer lag {i}", guild_id=OTHER, minutes=i + 1)
+    for mode in ("all", "any"):
+        async with db.reader() as s:
+            ids = await entry_search.ranked_challenge_ids(s, G, "kafka lag", mode=mode)  # type: ignore[arg-type]
+        assert ids == [mine.id]
+
+
+@sqlite_only
+async def test_common_words_do_not_filter_at_scale(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(entry_search, "COUNT_CAP", 3)
+    for i in range(5):
+        await challenge(db, f"python error {i}", minutes=i)
+    rare = await challenge(db, "python segfault", minutes=9)
+    async with db.reader() as s:
+        ids = await entry_search.ranked_challenge_ids(s, G, "python segfault")
+        assert ids == [rare.id]
+        # "python" is common now: it neither filters nor ranks.
+        ids = await entry_search.ranked_challenge_ids(s, G, "python segfault crash")
+        assert ids == []
+        ids = await entry_search.ranked_challenge_ids(s, G, "python", limit=10)
+        assert len(ids) == 6
+
+
+@sqlite_only
+async def test_fts_follows_updates_and_deletes(db: Database) -> None:
+    c = await challenge(db, "webpack build slow", "very slow")
+    async with db.sessions.begin() as s:
+        await s.execute(update(Challenge).where(Challenge.id == c.id).values(title="vite build"))
+    assert (await svc.search_challenges(db, G, "webpack", viewer_id=1)).items == ()
+    assert (await svc.search_challenges(db, G, "vite", viewer_id=1)).items
+    async with db.sessions.begin() as s:
+        await s.execute(delete(Challenge).where(Challenge.id == c.id))
+    again = await challenge(db, "another build question", "vite")
+    result = await svc.search_challenges(db, G, "vite", viewer_id=1)
+    assert [x.id for x in result.items] == [again.id]
+    async with db.sessions.begin() as s:
+        await s.execute(
+            text("INSERT INTO challenges_fts(challenges_fts) VALUES ('integrity-check')")
+        )
+
+
+@sqlite_only
+async def test_like_fallback_without_fts5(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        for name in ("challenges_fts_ai", "challenges_fts_ad", "challenges_fts_au"):
+            await s.execute(text(f"DROP TRIGGER {name}"))
+        await s.execute(text("DROP TABLE challenges_fts"))
+    a = await challenge(db, "Celery tasks stuck", "redis broker 100%")
+    assert [x.id for x in (await svc.search_challenges(db, G, "celery", viewer_id=1)).items] == [
+        a.id
+    ]
+    assert (await svc.search_challenges(db, G, '% _ "', viewer_id=1)).items == ()
+    rec = await svc.share_challenge(
+        db, G, author_id=2, author_name="B", title="celery beat", problem="stuck"
+    )
+    assert [x.id for x in rec.similar] == [a.id]
