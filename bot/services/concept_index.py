@@ -13,11 +13,13 @@ seeding) need not remember to. Bulk UPDATE statements bypass the ORM: call
 
 from __future__ import annotations
 
+import asyncio
 import time
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from typing import Any
 
@@ -164,6 +166,7 @@ class ConceptIndex:
         self._base_version = 0
         self.builds = 0  # how many times an index was loaded from the database
         self.fts_available: bool | None = None  # SQLite search: detected once per process
+        self._pending: dict[int, tuple[tuple[int, int], asyncio.Future[GuildIndex]]] = {}
 
     def invalidate(self, guild_id: int) -> None:
         if guild_id == BASE_GUILD_ID:
@@ -178,11 +181,28 @@ class ConceptIndex:
 
     async def get(self, db: Database, guild_id: int) -> GuildIndex:
         cached = self._guilds.get(guild_id)
-        now = self.clock()
-        if cached is not None and now - cached.built_at < self.ttl:
+        if cached is not None and self.clock() - cached.built_at < self.ttl:
             self._guilds.move_to_end(guild_id)
             return cached
+        # Coalesce: keystrokes arriving while the index loads share one database read.
         stamp = self._stamp(guild_id)
+        pending = self._pending.get(guild_id)
+        if pending is None or pending[0] != stamp:
+            task = asyncio.ensure_future(self._build(db, guild_id, stamp))
+            pending = (stamp, task)
+            self._pending[guild_id] = pending
+            task.add_done_callback(partial(self._forget, guild_id))
+        return await asyncio.shield(pending[1])
+
+    def _forget(self, guild_id: int, task: asyncio.Future[GuildIndex]) -> None:
+        current = self._pending.get(guild_id)
+        if current is not None and current[1] is task:
+            del self._pending[guild_id]
+        if not task.cancelled():
+            task.exception()  # retrieved: a failed build is reported to its awaiters only
+
+    async def _build(self, db: Database, guild_id: int, stamp: tuple[int, int]) -> GuildIndex:
+        now = self.clock()
         async with db.reader() as session:
             rows = (
                 await session.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -91,6 +92,14 @@ async def test_autocomplete_is_served_from_memory_and_invalidated_on_writes(
     await add_concept(db, B, "Cachet Other")  # B's write leaves A's index warm
     await concepts.autocomplete(db, A, "ca")
     assert index.builds == builds + 1
+
+
+async def test_concurrent_cold_keystrokes_share_one_build(db: Database) -> None:
+    index = index_for(db)
+    builds = index.builds
+    results = await asyncio.gather(*(concepts.autocomplete(db, A, t) for t in "cachng"))
+    assert index.builds == builds + 1
+    assert all(isinstance(r, list) for r in results)
 
 
 async def test_other_servers_are_never_visible(db: Database) -> None:
