@@ -1,0 +1,57 @@
+"""Rendering stays within Discord's limits however large the week, and never pings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.services.digest_model import (
+    Counted,
+    Digest,
+    DigestItem,
+    Helper,
+    OpenChallenge,
+    PairingSummary,
+    SolvedChallenge,
+    TrackGroup,
+)
+from bot.ui.render import EMBED_TOTAL_MAX, EMBEDS_PER_MESSAGE, embed_size
+from cogs.digest.render import render_digest
+
+END = datetime(2024, 5, 20, 17, tzinfo=UTC)
+LONG = "@everyone " + "x" * 5000
+
+
+def _big() -> Digest:
+    item = DigestItem("takeaway", 1, LONG, "n" * 150, 9, "https://discord.com/channels/1/2/3")
+    return Digest(
+        1, "2024-05-20", END - timedelta(days=7), END,
+        featured=(item,) * 5, top_takeaways=(item,) * 5,
+        solved=(SolvedChallenge(1, LONG, "a", None, LONG, "b", None),) * 5,
+        open_by_track=tuple(TrackGroup(t, (OpenChallenge(1, LONG, "a", None),) * 3)
+                            for t in ("frontend", "backend", "fullstack", None)),
+        open_total=40, looked_up=(Counted(LONG[:100], 9),) * 5,
+        missed=(Counted("`drop`" * 20, 3),) * 5, new_concepts=(item,) * 5,
+        new_concepts_total=9, pairing=PairingSummary(4, 3, (item,) * 2),
+        helpers=(Helper("@everyone " + "h" * 90, 2, 3, 4),) * 5,
+    )  # fmt: skip
+
+
+def test_big_week_is_split_within_limits() -> None:
+    parts = render_digest(_big(), ZoneInfo("Asia/Kolkata"), quiet_note=True)
+    assert len(parts) >= 1
+    for part in parts:
+        assert part.content is None and 1 <= len(part.embeds) <= EMBEDS_PER_MESSAGE
+        assert sum(embed_size(e) for e in part.embeds) <= EMBED_TOTAL_MAX
+        for e in part.embeds:
+            assert len(e.title or "") <= 256 and len(e.description or "") <= 4096
+    text = "\n".join(e.description or "" for p in parts for e in p.embeds)
+    assert "@everyone" in text  # shown as written; embeds never ping
+    assert "…and 28 more" in text and "3 met (75%)" in text
+
+
+def test_quiet_week() -> None:
+    empty = Digest(1, "2024-05-20", END - timedelta(days=7), END)
+    (note,) = render_digest(empty, ZoneInfo("UTC"), quiet_note=True)
+    assert note.content and "quiet week" in note.content.lower() and len(note.content) <= 2000
+    assert render_digest(empty, ZoneInfo("UTC"), quiet_note=False) == []
