@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import BASE_GUILD_ID, Challenge, Concept, Solution, Takeaway
+from bot.db.models import Challenge, Concept, Solution, Takeaway
 from bot.db.types import Status, utcnow
 from bot.errors import Invalid
+from bot.services.concept_types import visible_clause
+from bot.services.concepts import resolve_visible
 from bot.services.entry_types import (
     MAX_CONCEPTS,
     ChallengeInfo,
@@ -90,29 +92,6 @@ def _tag(row: Concept) -> ConceptTag:
     return ConceptTag(row.id, row.name, row.slug, row.category, row.tracks)
 
 
-def _visible_concepts_stmt(guild_id: int) -> Any:
-    overridden = (
-        select(Concept.overrides_id)
-        .where(
-            Concept.guild_id == guild_id,
-            Concept.overrides_id.is_not(None),
-            Concept.status == Status.PUBLISHED.value,
-        )
-        .scalar_subquery()
-    )
-    return select(Concept).where(
-        Concept.guild_id.in_((BASE_GUILD_ID, guild_id)),
-        Concept.status == Status.PUBLISHED.value,
-        Concept.id.not_in(overridden),
-    )
-
-
-async def visible_concepts(session: AsyncSession, guild_id: int) -> list[Concept]:
-    """Concepts this server sees: the base, its overrides replacing base rows, its own."""
-    rows = (await session.scalars(_visible_concepts_stmt(guild_id))).all()
-    return list(rows)
-
-
 def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -120,28 +99,31 @@ def _slugify(text: str) -> str:
 async def resolve_concepts(
     session: AsyncSession, guild_id: int, refs: Iterable[str | None]
 ) -> tuple[ConceptTag, ...]:
-    """Resolve autocomplete values (ids) or typed names; unknown -> Invalid."""
+    """Resolve autocomplete values (ids) or typed names among the concepts this server
+    sees (the Concepts feature's visibility: base + overrides + own, published).
+    Unknown, or another server's -> Invalid."""
     wanted = [r.strip() for r in refs if r and r.strip()]
     if not wanted:
         return ()
     if len(wanted) > MAX_CONCEPTS:
         raise Invalid(f"Tag at most {MAX_CONCEPTS} concepts.")
-    base = _visible_concepts_stmt(guild_id).subquery()
     found: list[ConceptTag] = []
     for ref in wanted:
         ref = ref[:NAME_MAX]
-        conds = [func.lower(base.c.name) == ref.lower(), base.c.slug == _slugify(ref)]
-        if ref.isdigit() and len(ref) < 12:
-            conds.insert(0, base.c.id == int(ref))
-        stmt = (
-            select(Concept)
-            .join(base, base.c.id == Concept.id)
-            .where(or_(*conds))
-            # Prefer this server's own row over the base when both match by name.
-            .order_by(Concept.guild_id.desc(), Concept.id)
-            .limit(1)
-        )
-        row = await session.scalar(stmt)
+        row: Concept | None = None
+        if ref.isdigit() and len(ref) <= 10:
+            row = await resolve_visible(session, guild_id, int(ref))
+        if row is None:
+            row = await session.scalar(
+                select(Concept)
+                .where(
+                    visible_clause(guild_id),
+                    or_(func.lower(Concept.name) == ref.lower(), Concept.slug == _slugify(ref)),
+                )
+                # This server's own row first when a base row has the same name.
+                .order_by(Concept.guild_id.desc(), Concept.id)
+                .limit(1)
+            )
         if row is None:
             raise Invalid(
                 f"I don't know a concept called \u201c{ref[:60]}\u201d here: "
@@ -150,26 +132,6 @@ async def resolve_concepts(
         if all(t.id != row.id for t in found):
             found.append(_tag(row))
     return tuple(found)
-
-
-async def concept_suggestions(
-    session: AsyncSession, guild_id: int, current: str, limit: int = 25
-) -> list[ConceptTag]:
-    base = _visible_concepts_stmt(guild_id).subquery()
-    text = current.strip().lower()[:NAME_MAX]
-    stmt = select(Concept).join(base, base.c.id == Concept.id)
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(
-            or_(func.lower(Concept.name).like(pattern, escape="\\"),
-                Concept.slug.like(pattern, escape="\\"))
-        )
-        starts = func.lower(Concept.name).like(pattern[1:], escape="\\")
-        stmt = stmt.order_by(starts.desc(), Concept.name, Concept.id)
-    else:
-        stmt = stmt.order_by(Concept.featured.desc(), Concept.name, Concept.id)
-    rows = (await session.scalars(stmt.limit(limit))).all()
-    return [_tag(r) for r in rows]
 
 
 def track_for(concepts: Sequence[ConceptTag]) -> str | None:
