@@ -84,7 +84,11 @@ class Role:
             "permissions": str(self.permissions),
             "position": self.position,
             "color": self.color,
-            "colors": {"primary_color": self.color, "secondary_color": None, "tertiary_color": None},
+            "colors": {
+                "primary_color": self.color,
+                "secondary_color": None,
+                "tertiary_color": None,
+            },
             "hoist": self.hoist,
             "managed": self.managed,
             "mentionable": self.mentionable,
@@ -283,9 +287,7 @@ class Message:
         return data
 
 
-def parse_mentions(
-    content: str, allowed: JSON | None
-) -> tuple[list[int], list[int], bool]:
+def parse_mentions(content: str, allowed: JSON | None) -> tuple[list[int], list[int], bool]:
     """User ids, role ids and @everyone that `content` pings under `allowed` mentions.
 
     `allowed` None is Discord's default: every mention in the content is parsed.

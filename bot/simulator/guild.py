@@ -1,0 +1,359 @@
+"""A simulated guild: roles, channels, threads, members and permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from . import permissions as P
+from .models import (
+    GUILD_CATEGORY,
+    GUILD_TEXT,
+    JSON,
+    PRIVATE_THREAD,
+    PUBLIC_THREAD,
+    Channel,
+    Member,
+    Role,
+    User,
+)
+from .snowflake import now_iso, snowflake_time
+
+if TYPE_CHECKING:
+    from .world import World
+
+Target = Member | User | Role | Channel | int
+
+
+def _target_id(target: Target) -> int:
+    return target if isinstance(target, int) else target.id
+
+
+class Guild:
+    def __init__(self, world: World, guild_id: int, name: str, owner_id: int) -> None:
+        self.world = world
+        self.id = guild_id
+        self.name = name
+        self.owner_id = owner_id
+        self.locale = "en-US"
+        self.roles: dict[int, Role] = {}
+        self.channels: dict[int, Channel] = {}
+        self.members: dict[int, Member] = {}
+        self.roles[guild_id] = Role(guild_id, guild_id, "@everyone", P.DEFAULT_EVERYONE)
+
+    def __repr__(self) -> str:
+        return f"<Guild id={self.id} name={self.name!r}>"
+
+    # ---- roles -------------------------------------------------------------------------
+    @property
+    def everyone(self) -> Role:
+        return self.roles[self.id]
+
+    def create_role(
+        self,
+        name: str,
+        permissions: P.PermissionsLike = 0,
+        *,
+        mentionable: bool = False,
+        hoist: bool = False,
+        managed: bool = False,
+    ) -> Role:
+        role = Role(
+            self.world.ids.next(),
+            self.id,
+            name,
+            P.perm_value(permissions),
+            position=len(self.roles),
+            mentionable=mentionable,
+            hoist=hoist,
+            managed=managed,
+        )
+        self.roles[role.id] = role
+        self.world.emit(
+            "GUILD_ROLE_CREATE", {"guild_id": str(self.id), "role": role.to_dict()}, self.id
+        )
+        return role
+
+    # ---- channels ----------------------------------------------------------------------
+    @property
+    def text_channels(self) -> list[Channel]:
+        return [c for c in self.channels.values() if c.type == GUILD_TEXT]
+
+    @property
+    def threads(self) -> list[Channel]:
+        return [c for c in self.channels.values() if c.is_thread]
+
+    @property
+    def general(self) -> Channel:
+        return self.text_channels[0]
+
+    def channel(self, name_or_id: str | int) -> Channel:
+        for ch in self.channels.values():
+            if ch.id == name_or_id or ch.name == name_or_id:
+                return ch
+        raise KeyError(f"no channel {name_or_id!r} in guild {self.name!r}")
+
+    def _add_channel(self, channel: Channel) -> Channel:
+        self.channels[channel.id] = channel
+        self.world.channels[channel.id] = channel
+        return channel
+
+    def create_text_channel(
+        self, name: str, *, category: Channel | int | None = None, topic: str | None = None
+    ) -> Channel:
+        parent = _target_id(category) if category is not None else None
+        ch = Channel(
+            self.world.ids.next(),
+            GUILD_TEXT,
+            name,
+            guild_id=self.id,
+            parent_id=parent,
+            position=len(self.channels),
+            topic=topic,
+        )
+        self._add_channel(ch)
+        self.world.emit("CHANNEL_CREATE", ch.to_dict(), self.id)
+        return ch
+
+    def create_category(self, name: str) -> Channel:
+        ch = Channel(self.world.ids.next(), GUILD_CATEGORY, name, guild_id=self.id)
+        self._add_channel(ch)
+        self.world.emit("CHANNEL_CREATE", ch.to_dict(), self.id)
+        return ch
+
+    def create_thread(
+        self,
+        parent: Channel | int,
+        name: str,
+        *,
+        owner: Member | User | int | None = None,
+        private: bool = False,
+        invitable: bool = True,
+        thread_id: int | None = None,
+    ) -> Channel:
+        """A thread created by someone (the bot via REST, or a test)."""
+        owner_id = _target_id(owner) if owner is not None else self.world.bot_user.id
+        th = Channel(
+            thread_id or self.world.ids.next(),
+            PRIVATE_THREAD if private else PUBLIC_THREAD,
+            name,
+            guild_id=self.id,
+            parent_id=_target_id(parent),
+            owner_id=owner_id,
+            invitable=invitable,
+        )
+        th.thread_members[owner_id] = now_iso()
+        self._add_channel(th)
+        data = th.to_dict()
+        data["newly_created"] = True
+        self.world.emit("THREAD_CREATE", data, self.id)
+        return th
+
+    def delete_channel(self, channel_id: Channel | int) -> None:
+        ch = self.channels.pop(_target_id(channel_id))
+        ch.deleted = True
+        self.world.channels.pop(ch.id, None)
+        event = "THREAD_DELETE" if ch.is_thread else "CHANNEL_DELETE"
+        self.world.emit(event, ch.to_dict(), self.id)
+        for child in [c for c in self.channels.values() if c.parent_id == ch.id and c.is_thread]:
+            self.delete_channel(child.id)
+
+    def add_thread_member(self, thread: Channel, user_id: int) -> None:
+        if user_id in thread.thread_members:
+            return
+        thread.thread_members[user_id] = now_iso()
+        self._thread_members_update(thread, added=[user_id])
+
+    def remove_thread_member(self, thread: Channel, user_id: int) -> None:
+        if thread.thread_members.pop(user_id, None) is not None:
+            self._thread_members_update(thread, removed=[user_id])
+
+    def _thread_members_update(
+        self, thread: Channel, added: Iterable[int] = (), removed: Iterable[int] = ()
+    ) -> None:
+        data: JSON = {
+            "id": str(thread.id),
+            "guild_id": str(self.id),
+            "member_count": min(len(thread.thread_members), 50),
+            "added_members": [self.thread_member_dict(thread, u) for u in added],
+            "removed_member_ids": [str(u) for u in removed],
+        }
+        self.world.emit("THREAD_MEMBERS_UPDATE", data, self.id)
+
+    def thread_member_dict(self, thread: Channel, user_id: int) -> JSON:
+        return {
+            "id": str(thread.id),
+            "user_id": str(user_id),
+            "join_timestamp": thread.thread_members.get(user_id, now_iso()),
+            "flags": 0,
+        }
+
+    # ---- members -----------------------------------------------------------------------
+    def add_member(
+        self,
+        name: str | User,
+        roles: Iterable[Role | int] = (),
+        permissions: P.PermissionsLike | None = None,
+        *,
+        nick: str | None = None,
+        global_name: str | None = None,
+    ) -> Member:
+        """Add a person. `permissions` gives them a personal role with exactly those bits."""
+        user = name if isinstance(name, User) else self.world.create_user(name, global_name)
+        role_ids = [_target_id(r) for r in roles]
+        if permissions is not None:
+            role_ids.append(self.create_role(f"{user.username} permissions", permissions).id)
+        member = Member(user, self.id, role_ids, nick)
+        self.members[user.id] = member
+        data = member.to_dict()
+        data["guild_id"] = str(self.id)
+        self.world.emit("GUILD_MEMBER_ADD", data, self.id)
+        return member
+
+    def get_member(self, user: Member | User | int) -> Member:
+        uid = _target_id(user)
+        try:
+            return self.members[uid]
+        except KeyError:
+            raise KeyError(f"user {uid} is not a member of guild {self.name!r}") from None
+
+    def remove_member(self, user: Member | User | int) -> None:
+        member = self.members.pop(_target_id(user))
+        data = {"guild_id": str(self.id), "user": member.user.to_dict()}
+        self.world.emit("GUILD_MEMBER_REMOVE", data, self.id)
+
+    @property
+    def bot_member(self) -> Member:
+        return self.members[self.world.bot_user.id]
+
+    # ---- permissions -------------------------------------------------------------------
+    def set_overwrite(
+        self,
+        channel: Channel | int,
+        target: Target,
+        *,
+        allow: P.PermissionsLike = 0,
+        deny: P.PermissionsLike = 0,
+    ) -> None:
+        ch = self.channels[_target_id(channel)]
+        tid = _target_id(target)
+        kind = 0 if tid in self.roles else 1
+        ch.overwrites[tid] = (kind, P.perm_value(allow), P.perm_value(deny))
+        self.world.emit("CHANNEL_UPDATE", ch.to_dict(), self.id)
+
+    def deny_bot(self, channel: Channel | int, *perms: str) -> None:
+        """Deny the bot these permissions in a channel (a member overwrite)."""
+        ch = self.channels[_target_id(channel)]
+        bot_id = self.world.bot_user.id
+        _, allow, deny = ch.overwrites.get(bot_id, (1, 0, 0))
+        bits = P.perm_value(list(perms))
+        self.set_overwrite(ch, bot_id, allow=allow & ~bits, deny=deny | bits)
+
+    def allow_bot(self, channel: Channel | int, *perms: str) -> None:
+        ch = self.channels[_target_id(channel)]
+        bot_id = self.world.bot_user.id
+        _, allow, deny = ch.overwrites.get(bot_id, (1, 0, 0))
+        bits = P.perm_value(list(perms))
+        self.set_overwrite(ch, bot_id, allow=allow | bits, deny=deny & ~bits)
+
+    def base_permissions(self, user: Member | User | int) -> int:
+        member = self.get_member(user)
+        return P.base_permissions(
+            is_owner=member.id == self.owner_id,
+            everyone=self.everyone.permissions,
+            role_perms=(self.roles[r].permissions for r in member.roles if r in self.roles),
+        )
+
+    def permissions_for(
+        self, user: Member | User | int, channel: Channel | int | None = None
+    ) -> int:
+        base = self.base_permissions(user)
+        if channel is None:
+            return base
+        ch = self.channels[_target_id(channel)]
+        is_thread = ch.is_thread
+        if is_thread and ch.parent_id in self.channels:
+            ch = self.channels[ch.parent_id]
+        member = self.get_member(user)
+        ows = ch.overwrites
+        everyone = ows.get(self.id)
+        member_ow = ows.get(member.id)
+        return P.apply_overwrites(
+            base,
+            everyone_ow=(everyone[1], everyone[2]) if everyone else None,
+            role_ows=[(ows[r][1], ows[r][2]) for r in member.roles if r in ows],
+            member_ow=(member_ow[1], member_ow[2]) if member_ow else None,
+            is_thread=is_thread,
+        )
+
+    def can(
+        self, user: Member | User | int, perm: str, channel: Channel | int | None = None
+    ) -> bool:
+        return bool(self.permissions_for(user, channel) & P.perm_value(perm))
+
+    # ---- serialisation -----------------------------------------------------------------
+    def to_dict(self) -> JSON:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "owner_id": str(self.owner_id),
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 1,
+            "explicit_content_filter": 0,
+            "roles": [r.to_dict() for r in self.roles.values()],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "mfa_level": 0,
+            "application_id": None,
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "vanity_url_code": None,
+            "description": None,
+            "banner": None,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "preferred_locale": self.locale,
+            "public_updates_channel_id": None,
+            "nsfw_level": 0,
+            "premium_progress_bar_enabled": False,
+        }
+
+    def to_gateway_dict(self, *, member_limit: int | None = None) -> JSON:
+        data = self.to_dict()
+        members = list(self.members.values())
+        if member_limit is not None and len(members) > member_limit:
+            members = [self.bot_member] + [
+                m for m in members[:member_limit] if m.id != self.bot_member.id
+            ]
+        data.update(
+            joined_at=snowflake_time(self.id).isoformat(),
+            large=len(self.members) > 250,
+            unavailable=False,
+            member_count=len(self.members),
+            voice_states=[],
+            members=[m.to_dict() for m in members],
+            channels=[c.to_dict() for c in self.channels.values() if not c.is_thread],
+            threads=[c.to_dict() for c in self.channels.values() if c.is_thread and not c.archived],
+            presences=[],
+            stage_instances=[],
+            guild_scheduled_events=[],
+            soundboard_sounds=[],
+        )
+        return data
+
+    def resolve(self, value: Any) -> Any:
+        """A Member/Role/Channel handle from an id (for the actions API)."""
+        vid = value if isinstance(value, int) else getattr(value, "id", value)
+        if isinstance(vid, str) and vid.isdigit():
+            vid = int(vid)
+        for table in (self.members, self.roles, self.channels):
+            if vid in table:
+                return table[vid]
+        return self.world.users.get(vid)
