@@ -1,0 +1,136 @@
+"""Texts for `help`, `members`, `channels` and `history` (plain text, rendered as-is)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.playground.resolve import TYPE_NAMES, Names, command_options
+from bot.simulator.models import Message
+
+if TYPE_CHECKING:
+    from bot.playground.session import Session
+
+JSON = dict[str, Any]
+
+LANGUAGE = """\
+Act as a member of the demo server (you start as alice in #general):
+  /concept lookup name:caching   slash command; key:value, key:"two words"
+  as mod /setup                  this line as another member
+  in #pairing /pair round        this line in another channel
+  as bob  |  in #pairing         alone: switch member / channel
+  complete /setup timezone:ber   autocomplete choices for the last option
+  click 2  |  click "Next"       a button of the last message with buttons
+  select 1  |  select "value"    pick in the last select menu (... from 2)
+  modal name="..." body="..."    fill the open modal (field ids or labels)
+  say I am stuck on CORS         chat message (@bob, #pairing are mentions)
+  menu "Save as challenge"       message menu on the last message here
+  menu "NAME" on 3  |  on @bob   ... on the 3rd latest / bob's last message
+  history [N]  members  channels   help /COMMAND   quit   # a comment"""
+
+
+def help_text(commands: list[JSON], topic: str | None) -> str:
+    if topic:
+        return command_help(commands, topic)
+    slash: list[str] = []
+    for cmd in sorted(commands, key=lambda c: str(c.get("name"))):
+        kind = int(cmd.get("type", 1))
+        if kind == 1:
+            subs = _subcommands(cmd.get("options") or [], str(cmd["name"]))
+            slash += subs or [f"/{cmd['name']}"]
+    menus = [f'"{c["name"]}"' for c in commands if int(c.get("type", 1)) == 3]
+    users = [f'"{c["name"]}"' for c in commands if int(c.get("type", 1)) == 2]
+    lines = [LANGUAGE, "", "Commands the bot registered:", "  " + "  ".join(slash or ["(none)"])]
+    if menus:
+        lines.append("Message menus: " + ", ".join(menus))
+    if users:
+        lines.append("User menus (menu NAME on @member): " + ", ".join(users))
+    return "\n".join(lines)
+
+
+def _subcommands(options: list[JSON], prefix: str) -> list[str]:
+    out: list[str] = []
+    for opt in options:
+        if opt.get("type") == 1:
+            out.append(f"/{prefix} {opt['name']}")
+        elif opt.get("type") == 2:
+            out += _subcommands(opt.get("options") or [], f"{prefix} {opt['name']}")
+    return out
+
+
+def command_help(commands: list[JSON], topic: str) -> str:
+    path = tuple(topic.removeprefix("/").lower().split())
+    if not path:
+        return LANGUAGE
+    defs = command_options(commands, path)
+    if defs is None:
+        return f"no slash command /{' '.join(path)}; type `help` for the list"
+    cmd = next(c for c in commands if c.get("name") == path[0] and int(c.get("type", 1)) == 1)
+    subs = [o for o in defs if o.get("type") in (1, 2)]
+    head = f"/{' '.join(path)}"
+    if len(path) == 1:
+        head += f" - {cmd.get('description', '')}"
+    if subs:
+        return head + "\n" + "\n".join(
+            f"  /{' '.join(path)} {s['name']} - {s.get('description', '')}" for s in subs
+        )
+    lines = [head]
+    for opt in defs:
+        kind = TYPE_NAMES.get(int(opt.get("type", 3)), "value")
+        need = "required" if opt.get("required") else "optional"
+        extra = ""
+        if opt.get("choices"):
+            extra = " one of: " + ", ".join(str(c["name"]) for c in opt["choices"])
+        elif opt.get("autocomplete"):
+            extra = " (autocomplete)"
+        lines.append(f"  {opt['name']}: {kind}, {need} - {opt.get('description', '')}{extra}")
+    if not defs:
+        lines.append("  (no options)")
+    return "\n".join(lines)
+
+
+def members_text(session: Session, actor: str) -> str:
+    guild = session.guild
+    lines = ["Members (* = you):"]
+    for member in guild.members.values():
+        if member.user.bot:
+            continue
+        roles = [guild.roles[r].name for r in member.roles if r in guild.roles]
+        roles = ["Manage Server" if r.endswith(" permissions") else r for r in roles]
+        if member.id == guild.owner_id:
+            roles.append("server owner")
+        star = "*" if member.user.username == actor else " "
+        shown = f"{member.user.username} ({member.display_name})"
+        lines.append(f" {star} {shown:<24} {', '.join(roles) or 'no roles'}")
+    return "\n".join(lines)
+
+
+ROLES = {"pairing": "pair threads", "digest": "weekly digest", "mod-log": "moderator log"}
+
+
+def channels_text(session: Session, current: int) -> str:
+    names = Names(session.guild)
+    lines = ["Channels (* = current):"]
+    for ch in names.channels():
+        star = "*" if ch.id == current else " "
+        if ch.is_thread:
+            parent = names.channel_label(ch.parent_id) if ch.parent_id else "?"
+            lines.append(f" {star}   thread #{ch.name} (in #{parent})")
+        else:
+            role = ROLES.get(ch.name or "")
+            lines.append(f" {star} #{ch.name}" + (f"  - {role}" if role else ""))
+    return "\n".join(lines)
+
+
+def history_text(messages: list[Message], names: Names) -> str:
+    if not messages:
+        return "no messages here yet"
+    lines = ["Recent messages (`menu NAME on N` uses these numbers):"]
+    for n, msg in zip(range(len(messages), 0, -1), messages, strict=True):
+        text = names.readable(msg.content).replace("\n", " ")
+        if not text and msg.embeds:
+            text = "[embed] " + str(msg.embeds[0].get("title") or msg.embeds[0].get("description")
+                                    or "")  # fmt: skip
+        if len(text) > 80:
+            text = text[:79] + "…"
+        lines.append(f"  [{n}] {msg.author.username}: {text}")
+    return "\n".join(lines)

@@ -1,0 +1,379 @@
+"""The playground's line language: one line = one thing a member does (or a REPL command).
+
+    [as MEMBER] [in #CHANNEL] ACTION        # a trailing "# ..." is a comment
+    /cmd [sub ...] [key:value ...]           slash command (key=value works too)
+    complete /cmd [sub ...] [key:value ...]  autocomplete choices for the LAST option given
+    click N | click "Label"                  a button on the last message with buttons
+    select V ... [from N]                    pick option(s) of a select menu (N = which menu)
+    modal key="value" ...                    fill and submit the open modal
+    menu "Name" [on last|on N|on @member]    a context-menu (app) command on a message or user
+    say TEXT                                 post TEXT in the channel (taken literally)
+    as MEMBER / in #CHANNEL                  alone: switch the default member / channel
+    help [/cmd] | members | channels | history [N] | quit
+
+Values may be quoted ("two words" or 'two words'; backslash escapes a quote). An unquoted
+number after `click`/`select` is a position (1-based); a quoted one is a label or value.
+Parsing is pure: names are resolved against the world when the line runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+KEY = re.compile(r"[A-Za-z_][\w-]*")
+MENU_TARGET_LAST = "last"
+
+
+class ParseError(ValueError):
+    """A line that is not in the playground language. The message says what to write."""
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    quoted: bool = False
+    key: str | None = None  # set for key:value / key=value tokens
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    value: str
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Slash:
+    path: tuple[str, ...]
+    options: tuple[Option, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.path)
+
+
+@dataclass(frozen=True)
+class Complete:
+    path: tuple[str, ...]
+    options: tuple[Option, ...]
+    focused: str
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.path)
+
+
+@dataclass(frozen=True)
+class Click:
+    target: int | str  # int: 1-based position; str: label (or custom id)
+
+
+@dataclass(frozen=True)
+class Select:
+    values: tuple[int | str, ...]  # int: 1-based option position; str: value or label
+    menu: int | None = None  # which select menu of the message (1-based); None = the first
+
+
+@dataclass(frozen=True)
+class ModalFill:
+    values: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class Say:
+    text: str
+
+
+@dataclass(frozen=True)
+class Menu:
+    name: str
+    target: str | int = MENU_TARGET_LAST  # "last", N (N-th most recent message) or "@member"
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Members:
+    pass
+
+
+@dataclass(frozen=True)
+class Channels:
+    pass
+
+
+@dataclass(frozen=True)
+class History:
+    count: int = 10
+
+
+@dataclass(frozen=True)
+class Quit:
+    pass
+
+
+Action = Slash | Complete | Click | Select | ModalFill | Say | Menu
+Meta = Help | Members | Channels | History | Quit
+
+
+@dataclass(frozen=True)
+class Line:
+    """One parsed line. `action` None with actor/channel set = switch the defaults."""
+
+    action: Action | Meta | None = None
+    actor: str | None = None
+    channel: str | None = None
+    text: str = field(default="", compare=False)
+
+    @property
+    def is_blank(self) -> bool:
+        return self.action is None and self.actor is None and self.channel is None
+
+
+# ---- lexing ---------------------------------------------------------------------------
+
+
+def _read_quoted(line: str, i: int) -> tuple[str, int]:
+    """The text of a quoted string starting at line[i] (a quote); returns (text, next i)."""
+    quote, out, i = line[i], [], i + 1
+    while i < len(line):
+        ch = line[i]
+        if ch == "\\" and i + 1 < len(line) and line[i + 1] in (quote, "\\"):
+            out.append(line[i + 1])
+            i += 2
+            continue
+        if ch == quote:
+            return "".join(out), i + 1
+        out.append(ch)
+        i += 1
+    raise ParseError(f"unclosed {quote} quote: add the closing {quote}")
+
+
+def tokenize(line: str) -> list[Token]:
+    """Split on blanks; quotes group words; a lone `#` starts a comment."""
+    tokens: list[Token] = []
+    i, n = 0, len(line)
+    while i < n:
+        if line[i].isspace():
+            i += 1
+            continue
+        if line[i] == "#" and (i + 1 == n or line[i + 1].isspace()):
+            break  # comment
+        key: str | None = None
+        m = KEY.match(line, i)
+        if m and m.end() < n and line[m.end()] in ":=":
+            key, i = m.group(0), m.end() + 1
+        if i < n and line[i] in "\"'":
+            text, i = _read_quoted(line, i)
+            if i < n and not line[i].isspace():
+                raise ParseError(f"put a space after the closing quote of {text!r}")
+            tokens.append(Token(text, True, key))
+            continue
+        start = i
+        while i < n and not line[i].isspace():
+            i += 1
+        tokens.append(Token(line[start:i], False, key))
+    return tokens
+
+
+def _word(tok: Token) -> str:
+    """A token as written (key:value tokens are words too where no key is expected)."""
+    if tok.key is None:
+        return tok.text
+    return f"{tok.key}:{tok.text}"
+
+
+# ---- parsing --------------------------------------------------------------------------
+
+
+def parse_line(raw: str) -> Line:
+    """Parse one line; raises ParseError with a message written for the person typing."""
+    text = raw.strip()
+    if not text or text.startswith("#"):
+        return Line(text=raw)  # blank or a comment
+    actor: str | None = None
+    channel: str | None = None
+    rest = text
+    while True:
+        head, _, tail = rest.partition(" ")
+        word = head.lower()
+        if word == "as":
+            name, rest = _prefix_arg(tail, "as", "as bob")
+            if actor is not None:
+                raise ParseError("give `as MEMBER` only once per line")
+            actor = name.removeprefix("@")
+        elif word == "in":
+            name, rest = _prefix_arg(tail, "in", "in #pairing")
+            if channel is not None:
+                raise ParseError("give `in #CHANNEL` only once per line")
+            channel = name.removeprefix("#")
+        else:
+            break
+        if not rest.strip() or rest.strip().startswith("# ") or rest.strip() == "#":
+            return Line(None, actor, channel, raw)
+    return Line(_action(rest.strip()), actor, channel, raw)
+
+
+def _prefix_arg(tail: str, word: str, example: str) -> tuple[str, str]:
+    tail = tail.lstrip()
+    if not tail or tail.startswith("# "):
+        raise ParseError(f"`{word}` needs a name, e.g. `{example}`")
+    if tail[0] in "\"'":
+        name, end = _read_quoted(tail, 0)
+        return name, tail[end:]
+    name, _, rest = tail.partition(" ")
+    return name, rest
+
+
+def _action(text: str) -> Action | Meta:
+    if text.startswith("/"):
+        path, options = _command(tokenize(text), "/")
+        return Slash(path, options)
+    head, _, tail = text.partition(" ")
+    word = head.lower()
+    if word == "say":
+        if not tail.strip():
+            raise ParseError("`say` needs the message text, e.g. `say I am stuck on CORS`")
+        return Say(tail.strip())
+    tokens = tokenize(tail)
+    if word == "complete":
+        return _complete(tokens)
+    if word == "click":
+        return _click(tokens)
+    if word == "select":
+        return _select(tokens)
+    if word == "modal":
+        return _modal(tokens)
+    if word in ("menu", "context"):
+        return _menu(tokens)
+    if word in ("help", "?"):
+        return Help(" ".join(_word(t) for t in tokens) if tokens else None)
+    if word in ("members", "channels", "quit", "exit"):
+        if tokens:
+            raise ParseError(f"`{word}` takes no arguments")
+        if word == "members":
+            return Members()
+        return Channels() if word == "channels" else Quit()
+    if word == "history":
+        return History(_count(tokens, "history"))
+    hint = ""
+    if word in ("concept", "setup", "challenge", "nexus", "digest", "pair", "curate"):
+        hint = f" (slash commands start with /, e.g. `/{text}`)"
+    raise ParseError(f"unknown input {head!r}{hint}; type `help` for the line language")
+
+
+def _command(tokens: list[Token], lead: str) -> tuple[tuple[str, ...], tuple[Option, ...]]:
+    if not tokens or tokens[0].quoted or tokens[0].key is not None:
+        raise ParseError("write a slash command like `/concept name:caching`")
+    first = tokens[0].text.removeprefix(lead)
+    if not first:
+        raise ParseError("a slash command needs a name right after the /, e.g. `/setup`")
+    path = [first]
+    options: list[Option] = []
+    for tok in tokens[1:]:
+        if tok.key is not None:
+            options.append(Option(tok.key, tok.text, tok.quoted))
+        elif options or tok.quoted:
+            raise ParseError(
+                f"expected an option like name:value, got {tok.text!r} "
+                '(quote values with spaces: name:"two words")'
+            )
+        else:
+            path.append(tok.text)
+    names = [o.name for o in options]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ParseError(f"option(s) given twice: {', '.join(dupes)}")
+    return tuple(p.lower() for p in path), tuple(options)
+
+
+def _complete(tokens: list[Token]) -> Complete:
+    if not tokens or not tokens[0].text.startswith("/") or tokens[0].key is not None:
+        raise ParseError(
+            "write `complete /command option:partial`, e.g. `complete /concept name:cach`"
+        )
+    path, options = _command(tokens, "/")
+    if not options:
+        raise ParseError(
+            "`complete` needs the option being typed, e.g. `complete /concept name:cach`"
+        )
+    return Complete(path, options, options[-1].name)
+
+
+def _position_or_text(tok: Token) -> int | str:
+    if not tok.quoted and tok.key is None and tok.text.isdigit():
+        value = int(tok.text)
+        if value < 1:
+            raise ParseError("positions start at 1")
+        return value
+    return _word(tok)
+
+
+def _click(tokens: list[Token]) -> Click:
+    if len(tokens) != 1:
+        raise ParseError(
+            '`click` takes one button: a number (`click 2`) or a label (`click "Next"`)'
+        )
+    return Click(_position_or_text(tokens[0]))
+
+
+def _select(tokens: list[Token]) -> Select:
+    menu: int | None = None
+    if (len(tokens) >= 3 and not tokens[-2].quoted and tokens[-2].text.lower() == "from"
+            and not tokens[-1].quoted and tokens[-1].text.isdigit()):  # fmt: skip
+        menu = int(tokens[-1].text)
+        if menu < 1:
+            raise ParseError("menus are numbered from 1")
+        tokens = tokens[:-2]
+    if not tokens:
+        raise ParseError('`select` needs option(s): `select 1` or `select "value"`')
+    return Select(tuple(_position_or_text(t) for t in tokens), menu)
+
+
+def _modal(tokens: list[Token]) -> ModalFill:
+    values: list[Option] = []
+    for tok in tokens:
+        if tok.key is None:
+            raise ParseError(f'modal fields are written field="value", got {tok.text!r}')
+        values.append(Option(tok.key, tok.text, tok.quoted))
+    names = [v.name.lower() for v in values]
+    if len(set(names)) != len(names):
+        raise ParseError("a modal field is given twice")
+    return ModalFill(tuple(values))
+
+
+def _menu(tokens: list[Token]) -> Menu:
+    if not tokens:
+        raise ParseError('`menu` needs the command name, e.g. `menu "Save as challenge" on last`')
+    words = [_word(t) for t in tokens]
+    target: str | int = MENU_TARGET_LAST
+    split = next((i for i, t in enumerate(tokens) if not t.quoted and t.text.lower() == "on"
+                  and t.key is None and i == len(tokens) - 2), None)  # fmt: skip
+    if split is not None:
+        arg = tokens[split + 1]
+        words = words[:split]
+        if not arg.quoted and arg.text.isdigit():
+            target = int(arg.text)
+            if target < 1:
+                raise ParseError("`on N`: N = 1 is the most recent message")
+        elif arg.text.lower() == MENU_TARGET_LAST:
+            target = MENU_TARGET_LAST
+        elif arg.text.startswith("@"):
+            target = arg.text
+        else:
+            raise ParseError("write `on last`, `on N` (N-th most recent message) or `on @member`")
+    if not words:
+        raise ParseError('`menu` needs the command name, e.g. `menu "Save as challenge"`')
+    return Menu(" ".join(words), target)
+
+
+def _count(tokens: list[Token], word: str) -> int:
+    if not tokens:
+        return 10
+    if len(tokens) == 1 and tokens[0].text.isdigit() and int(tokens[0].text) > 0:
+        return min(int(tokens[0].text), 50)
+    raise ParseError(f"`{word}` takes an optional count, e.g. `{word} 5`")

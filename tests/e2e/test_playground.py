@@ -1,0 +1,169 @@
+"""The playground's line language: every form, quoting, and helpful errors for bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.playground.parser import (
+    Channels,
+    Click,
+    Complete,
+    Help,
+    History,
+    Line,
+    Members,
+    Menu,
+    ModalFill,
+    Option,
+    ParseError,
+    Quit,
+    Say,
+    Select,
+    Slash,
+    parse_line,
+    tokenize,
+)
+
+
+def action(text: str) -> object:
+    return parse_line(text).action
+
+
+@pytest.mark.parametrize("text", ["", "   ", "# a comment", "#comment", "  # indented"])
+def test_blank_and_comment_lines(text: str) -> None:
+    assert parse_line(text).is_blank
+
+
+def test_slash_command_with_options_and_quotes() -> None:
+    assert action("/concept name:caching") == Slash(("concept",), (Option("name", "caching"),))
+    assert action('/concept lookup name:"two words" tags=\'a b\'') == Slash(
+        ("concept", "lookup"),
+        (Option("name", "two words", True), Option("tags", "a b", True)),
+    )
+    assert action("/setup") == Slash(("setup",))
+    assert action("/Nexus About") == Slash(("nexus", "about"))
+
+
+def test_option_values_keep_colons_apostrophes_and_escaped_quotes() -> None:
+    got = action('/x url:https://a.b/c?d=1 note:it\'s title:"say \\"hi\\""')
+    assert got == Slash(("x",), (
+        Option("url", "https://a.b/c?d=1"), Option("note", "it's"),
+        Option("title", 'say "hi"', True),
+    ))  # fmt: skip
+
+
+def test_empty_option_value_and_mentions_are_kept_for_resolution() -> None:
+    got = action("/pair round member:@bob channel:#pairing role:@&Moderator note:")
+    assert isinstance(got, Slash)
+    assert [o.value for o in got.options] == ["@bob", "#pairing", "@&Moderator", ""]
+
+
+def test_trailing_comment_after_a_command() -> None:
+    assert action("/setup   # look at the settings") == Slash(("setup",))
+    assert action('/concept name:"# not a comment"') == Slash(
+        ("concept",), (Option("name", "# not a comment", True),)
+    )
+
+
+def test_actor_and_channel_prefixes() -> None:
+    assert parse_line("as mod /setup") == Line(Slash(("setup",)), actor="mod")
+    assert parse_line("as @bob in #pairing /pair join") == Line(
+        Slash(("pair", "join")), actor="bob", channel="pairing"
+    )
+    assert parse_line("in pairing as carol say hi") == Line(Say("hi"), "carol", "pairing")
+    assert parse_line("as bob") == Line(None, actor="bob")
+    assert parse_line("in #pairing") == Line(None, channel="pairing")
+    assert parse_line('as "Moe Moderator"') == Line(None, actor="Moe Moderator")
+
+
+def test_say_takes_the_rest_literally() -> None:
+    assert action("say I am stuck on CORS # really") == Say("I am stuck on CORS # really")
+    assert action("say it's \"fine\" key:value") == Say("it's \"fine\" key:value")
+
+
+def test_click_select_by_position_or_label() -> None:
+    assert action("click 2") == Click(2)
+    assert action('click "Next"') == Click("Next")
+    assert action("click Next") == Click("Next")
+    assert action('click "2"') == Click("2")
+    assert action("select 1") == Select((1,))
+    assert action('select "react" vue 3') == Select(("react", "vue", 3))
+    assert action("select 2 from 2") == Select((2,), menu=2)
+    assert action('select "from" 1') == Select(("from", 1))
+
+
+def test_modal_fields() -> None:
+    assert action('modal title="Slow query" body="It\'s slow" tags:sql') == ModalFill((
+        Option("title", "Slow query", True), Option("body", "It's slow", True),
+        Option("tags", "sql"),
+    ))  # fmt: skip
+    assert action("modal") == ModalFill(())
+
+
+def test_menu_targets() -> None:
+    assert action('menu "Save as challenge" on last') == Menu("Save as challenge", "last")
+    assert action('menu "Save as challenge"') == Menu("Save as challenge", "last")
+    assert action("menu Save as challenge on 3") == Menu("Save as challenge", 3)
+    assert action('menu "Pair with" on @bob') == Menu("Pair with", "@bob")
+
+
+def test_complete_focuses_the_last_option() -> None:
+    assert action("complete /concept lookup name:cach") == Complete(
+        ("concept", "lookup"), (Option("name", "cach"),), "name"
+    )
+    assert action("complete /setup digest_day:Mon timezone:") == Complete(
+        ("setup",), (Option("digest_day", "Mon"), Option("timezone", "")), "timezone"
+    )
+
+
+def test_meta_commands() -> None:
+    assert action("help") == Help()
+    assert action("help /setup") == Help("/setup")
+    assert action("?") == Help()
+    assert action("members") == Members()
+    assert action("channels") == Channels()
+    assert action("history") == History(10)
+    assert action("history 3") == History(3)
+    assert action("quit") == Quit() and action("exit") == Quit()
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("bogus", "unknown input"),
+        ("concept name:caching", "slash commands start with /"),
+        ("/", "needs a name"),
+        ('/concept "caching"', "expected an option"),
+        ("/concept name:caching extra", "expected an option"),
+        ("/concept name:a name:b", "given twice"),
+        ('/concept name:"unclosed', "unclosed"),
+        ('/concept name:"a"b', "space after the closing quote"),
+        ("click", "one button"),
+        ("click 1 2", "one button"),
+        ("click 0", "start at 1"),
+        ("select", "needs option"),
+        ("modal title", 'field="value"'),
+        ("modal a=1 A=2", "given twice"),
+        ("menu", "needs the command name"),
+        ("menu on 3", "needs the command name"),
+        ("menu X on somewhere", "on last"),
+        ("say", "needs the message text"),
+        ("complete", "complete /command"),
+        ("complete /concept", "option being typed"),
+        ("as", "needs a name"),
+        ("as bob as carol /setup", "only once"),
+        ("members now", "no arguments"),
+        ("history many", "optional count"),
+    ],
+)
+def test_bad_input_explains_itself(text: str, hint: str) -> None:
+    with pytest.raises(ParseError) as err:
+        parse_line(text)
+    assert hint in str(err.value)
+
+
+def test_tokens_record_quoting() -> None:
+    tokens = tokenize("a 'b c' k:v k2:\"v 2\" #")
+    assert [(t.key, t.text, t.quoted) for t in tokens] == [
+        (None, "a", False), (None, "b c", True), ("k", "v", False), ("k2", "v 2", True),
+    ]  # fmt: skip
