@@ -51,6 +51,10 @@ def run_playground(database: str | None, script: Path | None, as_json: bool) -> 
         return asyncio.run(_main(database, lines, as_json, interactive))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `nexus playground ... | head`
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 def _setup_logging() -> None:

@@ -39,12 +39,23 @@ def help_text(commands: list[JSON], topic: str | None) -> str:
             slash += subs or [f"/{cmd['name']}"]
     menus = [f'"{c["name"]}"' for c in commands if int(c.get("type", 1)) == 3]
     users = [f'"{c["name"]}"' for c in commands if int(c.get("type", 1)) == 2]
-    lines = [LANGUAGE, "", "Commands the bot registered:", "  " + "  ".join(slash or ["(none)"])]
+    lines = [LANGUAGE, "", "Commands the bot registered:", *_wrap(slash or ["(none)"])]
     if menus:
         lines.append("Message menus: " + ", ".join(menus))
     if users:
         lines.append("User menus (menu NAME on @member): " + ", ".join(users))
     return "\n".join(lines)
+
+
+def _wrap(items: list[str], width: int = 78) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for item in items:
+        if current and len(current) + 2 + len(item) > width:
+            lines.append(current)
+            current = ""
+        current = f"{current}  {item}" if current else f"  {item}"
+    return [*lines, current] if current else lines
 
 
 def _subcommands(options: list[JSON], prefix: str) -> list[str]:
@@ -79,7 +90,7 @@ def command_help(commands: list[JSON], topic: str) -> str:
         need = "required" if opt.get("required") else "optional"
         extra = ""
         if opt.get("choices"):
-            extra = " one of: " + ", ".join(str(c["name"]) for c in opt["choices"])
+            extra = "; one of: " + ", ".join(str(c["name"]) for c in opt["choices"])
         elif opt.get("autocomplete"):
             extra = " (autocomplete)"
         lines.append(f"  {opt['name']}: {kind}, {need} - {opt.get('description', '')}{extra}")

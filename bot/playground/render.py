@@ -153,7 +153,8 @@ class Renderer:
             if fld.get("value"):
                 lines.append(f"  = {fld['value']!r}", style="dim")
             lines.append("\n")
-        example = " ".join(f'{f["custom_id"]}="..."' for f in modal.get("fields", [])[:2])
+        fields = sorted(modal.get("fields", []), key=lambda f: not f.get("required"))
+        example = " ".join(f'{f["custom_id"]}="..."' for f in fields[:2])
         lines.append(f"fill it: modal {example}", style="dim")
         return Panel(lines, title=Text(f"Modal: {modal.get('title', '')}", style="bold"),
                      subtitle="only you can see this", title_align="left",

@@ -13,6 +13,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.client import NexusBot
 from bot.db import Database
 from bot.db.migrate import upgrade
@@ -117,14 +119,18 @@ def database_url(database: str | None, tmpdir: Path) -> str:
         return normalise_database_url(raw)
     except SettingsError as exc:
         raise StartupError(f"--database: {exc}") from None
+    except OSError as exc:  # the SQLite file's folder cannot be created
+        raise StartupError(f"--database: {exc.strerror or exc}: {exc.filename}") from None
 
 
 async def prepare_database(url: str) -> Database:
     """Migrate to head and load the seed concepts (both idempotent)."""
     try:
         await upgrade(url)
-    except (OSError, ConnectionError) as exc:
-        raise StartupError(f"cannot open the database: {exc.__class__.__name__}: {exc}") from None
+    except (OSError, SQLAlchemyError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise StartupError(f"cannot open the database: {reason.__class__.__name__}: {reason}"
+                           ) from None  # fmt: skip
     db = Database.create(url)
     try:
         await seed.seed_if_needed(db)
