@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 
+from bot.playground.events import Event
 from bot.playground.parser import (
     Channels,
     Click,
@@ -23,6 +27,7 @@ from bot.playground.parser import (
     parse_line,
     tokenize,
 )
+from bot.playground.render import Renderer
 
 
 def action(text: str) -> object:
@@ -167,3 +172,64 @@ def test_tokens_record_quoting() -> None:
     assert [(t.key, t.text, t.quoted) for t in tokens] == [
         (None, "a", False), (None, "b c", True), ("k", "v", False), ("k2", "v 2", True),
     ]  # fmt: skip
+
+
+# ---- rendering (pure) ----------------------------------------------------------------
+
+
+def _render(event: Event, *, as_json: bool = False) -> str:
+    out = io.StringIO()
+    Renderer(out, as_json=as_json).show([event])
+    return out.getvalue()
+
+
+REASONS = [{"label": "Outdated", "value": "outdated"}, {"label": "Wrong", "value": "wrong"}]
+BUTTONS = [{"type": 1, "components": [
+    {"type": 2, "style": 3, "label": "Accept", "custom_id": "nexus:solution:accept:1"},
+    {"type": 2, "style": 2, "label": "This helped me", "custom_id": "nexus:solution:helped:1"},
+    {"type": 2, "style": 5, "label": "Docs", "url": "https://example.org"},
+]}, {"type": 1, "components": [
+    {"type": 3, "custom_id": "why", "placeholder": "Pick a reason", "options": REASONS},
+]}]  # fmt: skip
+
+
+def test_rich_reply_shows_embed_buttons_selects_and_ephemeral() -> None:
+    event = Event("reply", "alice", "general", ephemeral=True, content="Saved [b]bold[/b]",
+                  embeds=[{"title": "Challenge #1", "description": "CORS fails",
+                           "fields": [{"name": "Status", "value": "open"}],
+                           "footer": {"text": "Challenge #1 · /challenge view"}}],
+                  components=BUTTONS)  # fmt: skip
+    text = _render(event)
+    assert "Nexus → alice" in text and "(only you can see this)" in text
+    assert "Saved [b]bold[/b]" in text  # member text is never taken as rich markup
+    for part in ("Challenge #1", "CORS fails", "Status", "open", "/challenge view"):
+        assert part in text
+    flat = text.replace("\u00a0", " ")
+    assert "[1] Accept" in flat and "[2] This helped me" in flat and "[3] Docs ↗" in flat
+    assert "select menu 1 (Pick a reason)" in text and "1) Outdated" in text
+
+
+def test_rich_modal_autocomplete_error_and_channel_message() -> None:
+    modal = Event("modal", "alice", modal={"title": "Share a challenge", "custom_id": "m",
+                  "fields": [{"custom_id": "title", "label": "Title", "style": "short",
+                              "required": True, "max_length": 150, "value": None}]})  # fmt: skip
+    text = _render(modal)
+    assert "Modal: Share a challenge" in text and "title" in text and 'modal title="..."' in text
+    choices = _render(Event("autocomplete", "alice", choices=[{"name": "Caching", "value": 7}]))
+    assert "1. Caching" in choices and "= 7" in choices
+    assert "error: no such thing" in _render(Event("error", "alice", content="no such thing"))
+    posted = _render(Event("channel_message", "mod", "digest", content="Weekly digest"))
+    assert "Nexus in #digest" in posted and "Weekly digest" in posted
+    dm = _render(Event("channel_message", None, "dm:bob", content="hello"))
+    assert "Nexus → bob (direct message)" in dm
+
+
+def test_json_line_has_the_documented_keys() -> None:
+    event = Event("reply", "alice", "general", ephemeral=True, content="hi",
+                  components=BUTTONS, message_id=42, line=3, input="/x")  # fmt: skip
+    [line] = _render(event, as_json=True).splitlines()
+    data = json.loads(line)
+    assert {"actor", "kind", "ephemeral", "content", "embeds", "components", "channel"} <= set(data)
+    assert data["message_id"] == "42" and data["line"] == 3
+    assert [b["label"] for b in data["buttons"]] == ["Accept", "This helped me", "Docs"]
+    assert data["selects"][0]["options"][0]["value"] == "outdated"

@@ -147,6 +147,27 @@ async def test_capture_from_chat_with_the_context_menu(play: Runner) -> None:
         assert answer and answer[0].kind in ("reply", "followup", "channel_message")
 
 
+async def test_messages_the_bot_posts_in_channels_are_shown(play: Runner) -> None:
+    if not registered(play, "digest"):
+        pytest.skip("/digest is not registered yet (the digest feature has not landed)")
+    events = await run(play, "as mod /digest now")
+    posted = [e for e in events if e.kind == "channel_message"]
+    assert posted and {e.channel for e in posted} == {"digest"}
+    assert all(e.actor == "mod" and not e.ephemeral for e in posted)
+
+
+async def test_only_the_member_who_saw_an_ephemeral_message_can_click_it(play: Runner) -> None:
+    if not registered(play, "concept"):
+        pytest.skip("/concept is not registered yet (the concepts feature has not landed)")
+    shown = [e for e in await run(play, "/concept list") if e.buttons and e.ephemeral]
+    enabled = [b["index"] for e in shown for b in e.buttons if not b["disabled"]]
+    if not enabled:
+        pytest.skip("/concept list shows no private buttons")
+    outcome = await play.run(f"as bob click {enabled[0]}")
+    assert outcome.failed and "no message shown to bob has buttons" in outcome.events[0].content
+    assert (await run(play, f"click {enabled[0]}"))[0].actor == "alice"
+
+
 def _script(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "session.txt"
     path.write_text(text, encoding="utf-8")
