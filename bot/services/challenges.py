@@ -15,11 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept
 from bot.db.types import EntryKind, Status
-from bot.errors import Invalid, NotFound
+from bot.errors import Conflict, Invalid, NotFound
 from bot.services import guilds, policy
 from bot.services.challenges_load import load_challenges, visible_solutions
 from bot.services.entry_common import (
     active_for,
+    can_see,
     clean_name,
     clean_text,
     jump_url,
@@ -37,6 +38,7 @@ from bot.services.entry_types import (
     ChallengeFilter,
     ChallengeInfo,
     ChallengePage,
+    ConceptTag,
     Paged,
     RecordedChallenge,
 )
@@ -104,17 +106,21 @@ async def capture_challenge(
     author_name: str,
     channel_id: int,
     message_id: int,
+    captured_by: int | None = None,
     by_moderator: bool = False,
     now: datetime | None = None,
 ) -> RecordedChallenge:
-    """"Save as challenge" on a chat message: keeps its author, channel and link."""
+    """"Save as challenge" on a chat message: keeps its author, channel and link.
+
+    Saving the same message again returns the existing challenge (created=False); if
+    that one is not visible to `captured_by`, Conflict."""
     body = clean_text(content, "That message", CAPTURE_MAX, required=False)
     if not body:
         raise Invalid(
             "That message has no text to save (only attachments or embeds?). "
             "Use /challenge share to describe the challenge in words."
         )
-    existing = await _by_source(db, guild_id, message_id)
+    existing = await _by_source(db, guild_id, message_id, captured_by)
     if existing is not None:
         return existing
     try:
@@ -134,13 +140,15 @@ async def capture_challenge(
         )
     except IntegrityError:
         # Someone saved the same message at the same moment (PostgreSQL).
-        again = await _by_source(db, guild_id, message_id)
+        again = await _by_source(db, guild_id, message_id, captured_by)
         if again is None:
             raise
         return again
 
 
-async def _by_source(db: Database, guild_id: int, message_id: int) -> RecordedChallenge | None:
+async def _by_source(
+    db: Database, guild_id: int, message_id: int, viewer_id: int | None
+) -> RecordedChallenge | None:
     async with db.reader() as s:
         cid = await s.scalar(
             select(Challenge.id).where(
@@ -150,7 +158,10 @@ async def _by_source(db: Database, guild_id: int, message_id: int) -> RecordedCh
         if cid is None:
             return None
         info = (await load_challenges(s, [cid]))[cid]
-    return RecordedChallenge(challenge=info, similar=(), created=False)
+        if not can_see(info.status, info.author_id, viewer_id):
+            raise Conflict("That message was already saved; it is waiting for review.")
+        sols = await visible_solutions(s, guild_id, cid, None)
+    return RecordedChallenge(challenge=info, similar=(), created=False, solutions=sols)
 
 
 async def _record(
@@ -207,6 +218,14 @@ async def _record(
         db, guild_id, f"{title}\n{problem}", exclude_id=info.id, limit=SIMILAR_LIMIT
     )
     return RecordedChallenge(challenge=info, similar=similar, created=True)
+
+
+async def check_concepts(
+    db: Database, guild_id: int, refs: Sequence[str | None]
+) -> tuple[ConceptTag, ...]:
+    """Resolve concept options before a form opens (they are resolved again on submit)."""
+    async with db.reader() as s:
+        return await resolve_concepts(s, guild_id, refs)
 
 
 async def similar_challenges(

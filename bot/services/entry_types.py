@@ -118,6 +118,11 @@ class RecordedChallenge:
     challenge: ChallengeInfo
     similar: tuple[ChallengeInfo, ...]
     created: bool  # False: this message was already saved (the existing one is returned)
+    solutions: tuple[SolutionInfo, ...] = ()  # published ones (an earlier capture may have some)
+
+    @property
+    def page(self) -> ChallengePage:
+        return ChallengePage(self.challenge, self.solutions)
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,7 @@ class RecordedSolution:
     solution: SolutionInfo
     challenge: ChallengeInfo
     created: bool
+    page: ChallengePage  # the challenge as everyone sees it (published entries only)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from bot.db.types import EntryKind, Status
 from bot.errors import Invalid, NotAllowed, NotFound
 from bot.services import guilds, policy
 from bot.services.challenges import NOT_FOUND as CHALLENGE_NOT_FOUND
+from bot.services.challenges import solution_targets
 from bot.services.challenges_load import load_challenges, visible_solutions
 from bot.services.entry_common import (
     active_for,
@@ -27,6 +28,7 @@ from bot.services.entry_types import (
     CAPTURE_MAX,
     SOLUTION_MAX,
     AcceptResult,
+    ChallengeInfo,
     ChallengePage,
     HelpedResult,
     RecordedSolution,
@@ -117,6 +119,26 @@ async def capture_solution(
         )
 
 
+async def prepare_capture(
+    db: Database, guild_id: int, content: str, *, viewer_id: int
+) -> list[ChallengeInfo]:
+    """"Save as solution", step 1: check the message has text; the open challenges it
+    may solve, most similar first (at most 25)."""
+    text = clean_text(content, "That message", CAPTURE_MAX, required=False)
+    if not text:
+        raise Invalid(
+            "That message has no text to save (only attachments or embeds?). "
+            "Use /solution add to write the solution in words."
+        )
+    targets = await solution_targets(db, guild_id, text, viewer_id=viewer_id, limit=25)
+    if not targets:
+        raise NotFound(
+            "There are no open challenges in this server to attach a solution to. "
+            "Share one with /challenge share first."
+        )
+    return targets
+
+
 async def _record(
     db: Database,
     guild_id: int,
@@ -178,9 +200,10 @@ async def _record(
             )
             s.add(existing)
             await s.flush()
-        info = (await load_challenges(s, [challenge.id]))[challenge.id]
+        page = await _page(s, guild_id, challenge.id, None)
         return RecordedSolution(
-            solution=solution_info(existing), challenge=info, created=created
+            solution=solution_info(existing), challenge=page.challenge, created=created,
+            page=page,
         )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -127,3 +130,20 @@ async def test_export_of_an_empty_server(empty_db: Database, tmp_path: Path) -> 
     files = await export_guild(empty_db, 5, tmp_path)
     text = "\n".join(f.read_text() for f in files)
     assert "0 concepts" in text and "*None yet.*" in text and "no follow-ups yet" in text
+
+
+def test_cli_export(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "DATABASE_URL")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'nexus.db'}"
+
+    def nexus(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True,
+                              text=True, env=env, cwd=tmp_path, timeout=60)
+
+    assert nexus("db", "upgrade").returncode == 0
+    result = nexus("export", "--guild", "5", "--out", str(tmp_path / "hub"))
+    assert result.returncode == 0, result.stderr
+    names = [Path(line).name for line in result.stdout.split()]
+    assert names == ["index.md", "concepts.md", "challenges.md", "takeaways.md",
+                     "collaboration.md"]
+    assert (tmp_path / "hub" / "index.md").read_text().startswith("# Knowledge hub")

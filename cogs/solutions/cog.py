@@ -1,0 +1,45 @@
+"""/solution add: answer a challenge (the form re-checks the chosen challenge on submit)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services import challenges
+from cogs.challenges.cog import ID_MAX, challenge_choices
+from cogs.solutions.views import AddSolutionModal
+
+if TYPE_CHECKING:
+    from bot.client import NexusBot
+
+
+class SolutionsCog(commands.Cog):
+    def __init__(self, bot: NexusBot) -> None:
+        self.bot = bot
+
+    solution = app_commands.Group(
+        name="solution", description="Answer challenges", guild_only=True
+    )
+
+    @solution.command(name="add")
+    @app_commands.describe(challenge="The challenge you solve: type words from its title")
+    async def add(
+        self, interaction: discord.Interaction, challenge: app_commands.Range[int, 1, ID_MAX]
+    ) -> None:
+        """Write a solution to a challenge (opens a form)."""
+        assert interaction.guild_id is not None
+        page = await challenges.get_challenge_page(
+            self.bot.db, interaction.guild_id, challenge, viewer_id=interaction.user.id
+        )
+        await interaction.response.send_modal(
+            AddSolutionModal(page.challenge.id, page.challenge.title)
+        )
+
+    @add.autocomplete("challenge")
+    async def _challenges(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        return await challenge_choices(self.bot, interaction, current)

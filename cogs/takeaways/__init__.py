@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.client import NexusBot
+
+
+async def setup(bot: NexusBot) -> None:
+    from bot.ui.flag import register_flag_items
+    from cogs.takeaways.cog import TakeawaysCog
+    from cogs.takeaways.views import UpvoteButton
+
+    bot.add_dynamic_items(UpvoteButton)
+    register_flag_items(bot)  # idempotent; the moderation cog registers them too
+    await bot.add_cog(TakeawaysCog(bot))
