@@ -156,11 +156,11 @@ async def _seed(settings: Settings) -> int:
 
 async def _export(settings: Settings, guild_id: int, out: Path) -> int:
     from bot.db import Database
-    from bot.services import export
+    from bot.services.export import export_guild
 
     db = Database.create(settings.database_url)
     try:
-        files = await export.export_guild(db, guild_id, out)
+        files = await export_guild(db, guild_id, out)
     finally:
         await db.dispose()
     for path in files:

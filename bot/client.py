@@ -94,7 +94,7 @@ class NexusBot(commands.Bot):
             await self.sync_commands(force=False)
 
     async def close(self) -> None:
-        self.scheduler.shutdown()
+        await self.scheduler.shutdown()
         await super().close()
 
     # -- command sync -----------------------------------------------------------------

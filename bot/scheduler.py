@@ -8,9 +8,11 @@ Exactly-once behaviour comes from unique rows in the database, not from the sche
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -45,6 +47,18 @@ class NexusScheduler:
                 # One feature's failure to schedule must not stop the bot or the others.
                 log.exception("scheduler startup hook %s failed", name)
 
-    def shutdown(self) -> None:
-        if self.aps.running:
-            self.aps.shutdown(wait=False)
+    async def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop scheduling and cancel in-flight jobs, waiting until they have unwound.
+
+        APScheduler's asyncio executor only cancels its job tasks; awaiting them here means
+        no job still holds a database connection when the caller disposes the engine.
+        """
+        if not self.aps.running:
+            return
+        pending: list[asyncio.Future[Any]] = []
+        for executor in self.aps._executors.values():
+            pending.extend(getattr(executor, "_pending_futures", ()))
+        self.aps.shutdown(wait=False)
+        live = [f for f in pending if not f.done()]
+        if live:
+            await asyncio.wait(live, timeout=timeout)
