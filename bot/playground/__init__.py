@@ -28,7 +28,7 @@ __all__ = ["ParseError", "parse_line", "run_playground"]
 
 EXIT_OK, EXIT_FAILED, EXIT_STARTUP, EXIT_INTERRUPTED = 0, 1, 2, 130
 BANNER = (
-    "Nexus playground: a local Discord with the server 'Nexus Playground' and the real bot.\n"
+    "Nexus playground: the real bot on a local Discord, server 'Nexus Playground'.\n"
     "You are alice in #general. Type `help` for what you can do, `quit` to leave."
 )
 
