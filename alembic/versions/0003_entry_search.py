@@ -9,6 +9,9 @@ table is skipped and the service falls back to LIKE on `search_text`.
 PostgreSQL: a GIN index on to_tsvector('english', search_text), queried with
 websearch_to_tsquery (which never raises on user input).
 
+Both: unique indexes so a chat message is saved as a challenge once per server, and as a
+solution once per challenge ("Save as ..." pressed twice changes nothing twice).
+
 Revision ID: 0003
 Revises: 0002
 """

@@ -113,3 +113,27 @@ async def test_buttons_survive_a_restart(nexus: Nexus) -> None:
     assert "helped 1" in helped.text
     accepted = await nexus.sim.click(nexus.alice, reply, button(reply, "nexus:solution:accept:"))
     assert "✅ solved" in accepted.text
+
+
+async def test_long_entries_stay_within_discord_limits(nexus: Nexus) -> None:
+    long_title = "Why " + "very " * 40 + "long"
+    msg = await nexus.sim.say(nexus.bob, nexus.general, (long_title + "\n" + "x " * 1990)[:3990])
+    saved = await nexus.sim.context_menu(nexus.alice, "Save as challenge", message=msg)
+    cid = challenge_id(saved)
+    for i in range(9):
+        member = (nexus.carol, nexus.dave, nexus.erin)[i % 3]
+        await add_solution(nexus, member, cid, f"{i} " + "y" * 1795)
+    page = await nexus.sim.command(nexus.mallory, "challenge view", {"id": cid},
+                                   channel=nexus.general)
+    embed = page.embeds[0]
+    assert len(embed["title"]) <= 256 and len(embed["description"]) <= 4096
+    assert len(embed["fields"]) <= 25 and all(len(f["value"]) <= 1024 for f in embed["fields"])
+    choices = await nexus.sim.autocomplete(
+        nexus.bob, "solution add", {"challenge": "very"}, focused="challenge",
+        channel=nexus.general,
+    )
+    assert choices and all(1 <= len(c["name"]) <= 100 for c in choices)
+    pick_msg = await nexus.sim.say(nexus.erin, nexus.general, "very long answer")
+    pick = await nexus.sim.context_menu(nexus.erin, "Save as solution", message=pick_msg)
+    assert all(len(o["label"]) <= 100 for o in pick.selects[0].options)
+    # the simulator rejects any payload over a limit: the fixture asserts none happened
