@@ -335,7 +335,11 @@ class Runner:
         for view in fresh:
             if view.id in emitted or view.id in self._emitted:
                 continue
-            events.append(self._message_event(CHANNEL_MESSAGE, view, actor))
+            # A late answer to an interaction (sent after its first response) is a followup.
+            asked_by = ((view.raw.get("interaction_metadata") or {}).get("user") or {}).get(
+                "username")  # fmt: skip
+            kind = FOLLOWUP if asked_by else CHANNEL_MESSAGE
+            events.append(self._message_event(kind, view, asked_by or actor))
             emitted.add(view.id)
         updated, self._updated = self._updated, []
         for mid in dict.fromkeys(updated):
