@@ -42,7 +42,7 @@ class Renderer:
     def echo(self, prompt: str, raw: str) -> None:
         """A script line as if typed at the prompt (terminal mode only)."""
         if not self.as_json:
-            self.console.print(Text(prompt + raw.rstrip("\n"), style="bold cyan"))
+            self.console.print(Text(prompt + raw.rstrip("\n"), style="bold cyan"), soft_wrap=True)
 
     def note(self, text: str) -> None:
         if not self.as_json:
