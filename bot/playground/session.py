@@ -197,7 +197,9 @@ class Session:
             await sim.start()
             settings = Settings(token=TOKEN, database_url=url, auto_migrate=False,
                                 auto_seed=False, sync_on_start=False)  # fmt: skip
-            bot = NexusBot(settings, db, guild_ready_timeout=0.05)
+            # No scheduler: nothing posts by itself (a pairing round or digest "catching up"
+            # at start would depend on the weekday); `/pair round`, `/digest now` do it.
+            bot = NexusBot(settings, db, run_scheduler=False, guild_ready_timeout=0.05)
             session = cls(sim, db, world, demo, bot, settings, url, _tmp=tmp)
             await session._connect()
             return session
