@@ -90,7 +90,7 @@ class Renderer:
             row = Text()
             for b in buttons:
                 style = "dim" if b["disabled"] else BUTTON_STYLES.get(b["style"], "bold")
-                label = b["label"] or b["custom_id"] or "?"
+                label = self._text(b["label"] or b["custom_id"] or "?")
                 suffix = " ↗" if b["url"] else ""
                 # no-break spaces: a long row wraps between buttons, not inside a label
                 text = f"[{b['index']}] {label}{suffix}".replace(" ", "\u00a0")
@@ -136,10 +136,10 @@ class Renderer:
         if not menu["options"]:
             out.append(" - pick by name: `select @bob`", style="dim")
         for i, opt in enumerate(menu["options"], start=1):
-            out.append(f"\n  {i}) {opt['label']}")
+            out.append(f"\n  {i}) {self._text(str(opt['label']))}")
             out.append(f"  = {opt['value']}", style="dim")
             if opt.get("description"):
-                out.append(f"  - {opt['description']}", style="dim")
+                out.append(f"  - {self._text(str(opt['description']))}", style="dim")
         return out
 
     def _modal(self, event: Event) -> Panel:
