@@ -47,7 +47,7 @@ class NexusScheduler:
                 # One feature's failure to schedule must not stop the bot or the others.
                 log.exception("scheduler startup hook %s failed", name)
 
-    async def shutdown(self, timeout: float = 5.0) -> None:
+    async def shutdown(self, grace: float = 5.0) -> None:
         """Stop scheduling and cancel in-flight jobs, waiting until they have unwound.
 
         APScheduler's asyncio executor only cancels its job tasks; awaiting them here means
@@ -61,4 +61,4 @@ class NexusScheduler:
         self.aps.shutdown(wait=False)
         live = [f for f in pending if not f.done()]
         if live:
-            await asyncio.wait(live, timeout=timeout)
+            await asyncio.wait(live, timeout=grace)
