@@ -174,7 +174,12 @@ async def search_concepts(
             backend = "fts" if await fts_available(db) else "like"
     if backend == "pg":
         text = clean_query(query, SEARCH_QUERY_MAX)
-        return await _search_pg(db, guild_id, text, tokens, page, per_page)
+        found = await _search_pg(db, guild_id, text, tokens, page, per_page)
+        if found.total or page > 0:
+            return found
+        # Nothing matched the English tsquery, e.g. only stop words ("how", "the"):
+        # a substring search over a server's concepts is still cheap and finds them.
+        return await _search_like(db, guild_id, tokens, page, per_page)
     if backend == "fts":
         try:
             return await _search_fts(db, guild_id, tokens, page, per_page)

@@ -122,6 +122,10 @@ async def ranked_challenge_ids(
     filters = [Challenge.guild_id == guild_id, *where]
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
+        if await _pg_query_is_empty(session, tokens, mode):
+            # Only stop words ("very", "how to"): the English tsquery matches nothing,
+            # but a member typing them still expects their challenge to be found.
+            return await _like_ids(session, tokens, mode, filters, limit, offset)
         return await _pg_ids(session, tokens, mode, filters, limit, offset)
     if dialect == "sqlite" and await has_fts(session):
         # `+ 0` keeps SQLite from scanning the (guild_id, ...) indexes: the candidates are
@@ -225,6 +229,11 @@ async def _fts_ids(
     # bm25() is negative: lower is better. Unscored rows follow, newest first.
     ordered = sorted(ids, key=lambda i: (scores.get(i, 0.0), -i))
     return ordered[offset : offset + limit]
+
+
+async def _pg_query_is_empty(session: AsyncSession, tokens: list[str], mode: Mode) -> bool:
+    query = func.websearch_to_tsquery("english", bindparam("q", pg_websearch(tokens, mode)))
+    return bool(await session.scalar(select(func.numnode(query) == 0)))
 
 
 async def _pg_ids(
