@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 from sqlalchemy import select
 
@@ -56,6 +57,12 @@ class NexusBot(commands.Bot):
         intents.members = False
         intents.presences = False
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        # Every command is registered for servers only (contexts [0]): `guild_only=True` on a
+        # Group sends only the deprecated dm_permission, so the tree's default says it too.
+        options.setdefault(
+            "allowed_contexts",
+            app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False),
+        )
         if settings.shard_count:
             options.setdefault("shard_count", settings.shard_count)
         super().__init__(
