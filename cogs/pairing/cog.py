@@ -174,6 +174,9 @@ class PairingCog(commands.Cog):
 
     # -- schedule -----------------------------------------------------------------------------
 
+    async def cog_unload(self) -> None:
+        self.runner.stop()
+
     @commands.Cog.listener("on_nexus_settings_changed")
     async def settings_changed(self, cfg: GuildConfig) -> None:
         self.runner.schedule_guild(cfg)

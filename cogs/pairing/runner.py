@@ -8,6 +8,7 @@ Exactly-once comes from the database (unique period per round, claimed follow-up
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,6 +45,7 @@ class RoundReport:
 class PairingRunner:
     def __init__(self, bot: NexusBot) -> None:
         self.bot = bot
+        self._startup: asyncio.Task[None] | None = None
 
     # -- rounds -----------------------------------------------------------------------------
 
@@ -67,11 +69,13 @@ class PairingRunner:
         return channel
 
     async def run_round(self, guild_id: int, *, created_by: int | None = None,
-                        scheduled: bool = False) -> RoundReport | None:
+                        scheduled: bool = False, now: datetime | None = None
+                        ) -> RoundReport | None:
         cfg = await guilds.get_settings(self.bot.db, guild_id)
         channel = self.pairing_channel(cfg)  # checked BEFORE anything is written
         started = await rounds.start_round(
-            self.bot.db, guild_id, self.bot.clock(), created_by=created_by, scheduled=scheduled
+            self.bot.db, guild_id, now or self.bot.clock(), created_by=created_by,
+            scheduled=scheduled,
         )
         if started is None:
             return None
@@ -213,9 +217,10 @@ class PairingRunner:
         self._add_job(f"pairing:close:{r.id}", followups.close_at(r.started_at, r.ends_at),
                       self.job_close, r.guild_id, r.id)
 
-    async def scheduled_round(self, guild_id: int) -> None:
+    async def scheduled_round(self, guild_id: int, now: datetime | None = None) -> None:
+        await self.bot.wait_until_ready()
         try:
-            report = await self.run_round(guild_id, scheduled=True)
+            report = await self.run_round(guild_id, scheduled=True, now=now)
             if report is not None:
                 log.info("pairing round %s in guild %s: %s pairs", report.round_id, guild_id,
                          report.pairs)
@@ -228,31 +233,48 @@ class PairingRunner:
             self.schedule_guild(await guilds.get_settings(self.bot.db, guild_id))
 
     async def job_followup(self, guild_id: int, round_id: int, kind: str) -> None:
+        await self.bot.wait_until_ready()
         try:
             await self.send_followups(guild_id, round_id, kind)
         except Exception:
             log.exception("pairing %s follow-up failed for round %s", kind, round_id)
 
     async def job_close(self, guild_id: int, round_id: int) -> None:
+        await self.bot.wait_until_ready()
         try:
             await self.close(guild_id, round_id)
         except Exception:
             log.exception("closing pairing round %s failed", round_id)
 
     async def on_start(self) -> None:
-        """Derive every job from the database; catch up a round missed while down."""
-        now = self.bot.clock()
+        """Derive every job from the database; catch up once the gateway cache is ready."""
         for cfg in await guilds.all_settings(self.bot.db):
             self.schedule_guild(cfg)
+        for r in await spaces.open_rounds(self.bot.db):
+            self.schedule_round_jobs(r)
+        self._startup = asyncio.create_task(self._catch_up(), name="pairing-catch-up")
+
+    async def started(self) -> None:
+        """Wait until the start-up catch-up has finished (tests, tooling)."""
+        if self._startup is not None:
+            await asyncio.shield(self._startup)
+
+    def stop(self) -> None:
+        if self._startup is not None and not self._startup.done():
+            self._startup.cancel()
+
+    async def _catch_up(self) -> None:
+        """Finish interrupted announcements; start a round whose slot passed while down."""
+        await self.bot.wait_until_ready()
+        now = self.bot.clock()
+        for cfg in await guilds.all_settings(self.bot.db):
             if not cfg.pairing_enabled or not cfg.pairing_channel_id:
                 continue
             for r in await spaces.unannounced_rounds(self.bot.db, cfg.guild_id):
                 await self.scheduled_resume(cfg, r.id)
             period = rounds.current_period(cfg, now)
             if now - period.start <= CATCHUP:
-                await self.scheduled_round(cfg.guild_id)
-        for r in await spaces.open_rounds(self.bot.db):
-            self.schedule_round_jobs(r)
+                await self.scheduled_round(cfg.guild_id, now)
 
     async def scheduled_resume(self, cfg: GuildConfig, round_id: int) -> None:
         try:

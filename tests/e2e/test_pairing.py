@@ -32,6 +32,11 @@ async def join(nexus: Nexus, member: Member, track: str, zone: str, avail: str,
     assert reply.ephemeral and "You're in" in reply.text, reply.text
 
 
+async def settle(nexus: Nexus) -> None:
+    """Let the bot's start-up catch-up (which runs on the real clock) finish first."""
+    await runner(nexus).started()
+
+
 def threads(nexus: Nexus) -> list[Channel]:
     return [t for t in nexus.guild.threads if t.parent_id == nexus.pairing.id]
 
@@ -46,6 +51,7 @@ async def rounds_count(nexus: Nexus) -> int:
 
 
 async def test_join_round_thread_followups_and_learning(nexus: Nexus) -> None:
+    await settle(nexus)
     nexus.clock.set(WED)
     await join(nexus, nexus.alice, "frontend", "Europe/Berlin", "weekdays 18-20", "react css")
     await join(nexus, nexus.bob, "backend", "America/New_York", "weekdays 12-14",
@@ -108,6 +114,7 @@ async def _open_rounds(nexus: Nexus) -> list[int]:
 
 
 async def test_pause_and_leave_are_respected(nexus: Nexus) -> None:
+    await settle(nexus)
     nexus.clock.set(WED)
     await join(nexus, nexus.alice, "frontend", "UTC", "mon,wed 19-22")
     await join(nexus, nexus.bob, "backend", "UTC", "mon,wed 19-22")
@@ -132,6 +139,7 @@ async def test_pause_and_leave_are_respected(nexus: Nexus) -> None:
 
 
 async def test_unmatched_learners_get_a_dm(nexus: Nexus) -> None:
+    await settle(nexus)
     nexus.clock.set(WED)
     await join(nexus, nexus.alice, "frontend", "UTC", "mon 19-22")
     await join(nexus, nexus.dave, "frontend", "UTC", "mon 19-22")
@@ -147,6 +155,7 @@ async def test_unmatched_learners_get_a_dm(nexus: Nexus) -> None:
 
 
 async def test_preview_writes_and_posts_nothing(nexus: Nexus) -> None:
+    await settle(nexus)
     nexus.clock.set(WED)
     await join(nexus, nexus.alice, "frontend", "UTC", "mon 19-22")
     await join(nexus, nexus.erin, "fullstack", "UTC", "mon 20-23")
@@ -158,6 +167,7 @@ async def test_preview_writes_and_posts_nothing(nexus: Nexus) -> None:
 
 
 async def test_non_moderators_are_refused_and_nothing_changes(nexus: Nexus) -> None:
+    await settle(nexus)
     nexus.clock.set(WED)
     await join(nexus, nexus.alice, "frontend", "UTC", "mon 19-22")
     await join(nexus, nexus.bob, "backend", "UTC", "mon 19-22")
@@ -169,6 +179,7 @@ async def test_non_moderators_are_refused_and_nothing_changes(nexus: Nexus) -> N
 
 
 async def test_missing_pairing_channel_is_explained_and_nothing_written(nexus: Nexus) -> None:
+    await settle(nexus)
     nexus.clock.set(WED)
     await join(nexus, nexus.alice, "frontend", "UTC", "mon 19-22")
     await join(nexus, nexus.bob, "backend", "UTC", "mon 19-22")
@@ -196,6 +207,7 @@ async def test_bad_profile_input_is_explained(nexus: Nexus) -> None:
 
 
 async def test_profile_edit_with_options_and_modal(nexus: Nexus) -> None:
+    await settle(nexus)
     await join(nexus, nexus.erin, "fullstack", "Europe/Berlin", "sat 10-14")
     edited = await nexus.sim.command(nexus.erin, "pair profile",
                                      {"availability": "mon,wed 19-22"}, channel=nexus.general)
@@ -216,3 +228,71 @@ async def test_profile_edit_with_options_and_modal(nexus: Nexus) -> None:
     assert ok.ephemeral and "Profile saved" in ok.text
     p = await get_profile(nexus.db, nexus.guild.id, nexus.erin.id)
     assert p.goals == "a GraphQL API" and p.availability_text == "Mon 19-22, Wed 19-22"
+
+
+async def test_no_thread_permission_is_explained_and_nothing_written(nexus: Nexus) -> None:
+    await settle(nexus)
+    nexus.clock.set(WED)
+    await join(nexus, nexus.alice, "frontend", "UTC", "mon 19-22")
+    await join(nexus, nexus.bob, "backend", "UTC", "mon 19-22")
+    nexus.guild.deny_bot(nexus.pairing, "CREATE_PRIVATE_THREADS")
+    reply = await nexus.sim.command(nexus.mod, "pair round", channel=nexus.general)
+    [msg] = reply.followups or await reply.wait_followups(1)
+    assert msg.ephemeral and "Create Private Threads" in msg.text
+    assert await rounds_count(nexus) == 0 and threads(nexus) == []
+
+
+def round_job_time(nexus: Nexus) -> datetime | None:
+    job = nexus.client.scheduler.aps.get_job(f"pairing:round:{nexus.guild.id}")
+    return job.next_run_time if job is not None else None
+
+
+async def test_round_job_derived_from_settings_and_moved_on_change(nexus: Nexus) -> None:
+    await settle(nexus)
+    assert round_job_time(nexus) is not None
+    nexus.clock.set(WED)
+    await nexus.sim.command(nexus.admin, "setup", {"pairing_every_days": 3},
+                            channel=nexus.general)
+    moved = round_job_time(nexus)
+    # Every 3 days from the anchor: Tue 3 Jun 10:00 UTC, then Fri 6 Jun (not Mon 9 Jun).
+    due = datetime(2025, 6, 6, 10, tzinfo=UTC)
+    assert moved is not None
+    assert abs((moved - datetime.now(UTC)) - (due - WED)) < timedelta(minutes=1)
+    await nexus.sim.command(nexus.admin, "setup", {"pairing_enabled": False},
+                            channel=nexus.general)
+    assert round_job_time(nexus) is None
+
+
+async def test_missed_slot_is_caught_up_after_restart(nexus: Nexus) -> None:
+    await settle(nexus)
+    await join(nexus, nexus.alice, "frontend", "UTC", "mon 19-22")
+    await join(nexus, nexus.bob, "backend", "UTC", "mon 19-22")
+    nexus.clock.set(datetime(2025, 6, 9, 10, 30, tzinfo=UTC))  # 30 min after Monday's slot
+    await nexus.restart()
+    await settle(nexus)
+    assert await rounds_count(nexus) == 1 and len(threads(nexus)) == 1
+    await nexus.restart()  # a second restart does not create another round
+    await settle(nexus)
+    assert await rounds_count(nexus) == 1 and len(threads(nexus)) == 1
+
+
+async def test_ignoring_three_rounds_pauses_and_tells(nexus: Nexus) -> None:
+    await settle(nexus)
+    await join(nexus, nexus.alice, "frontend", "UTC", "mon 19-22")
+    await join(nexus, nexus.bob, "backend", "UTC", "mon 19-22")
+    run = runner(nexus)
+    for week in range(3):
+        nexus.clock.set(WED + timedelta(weeks=week))
+        reply = await nexus.sim.command(nexus.mod, "pair round", channel=nexus.general)
+        await reply.wait_followups(1)
+        rid = max(await _open_rounds(nexus))
+        nexus.clock.set(WED + timedelta(weeks=week, days=3))
+        await run.send_followups(nexus.guild.id, rid, "midway")
+        nexus.clock.set(WED + timedelta(weeks=week, days=6))
+        await run.send_followups(nexus.guild.id, rid, "end")
+        nexus.clock.set(WED + timedelta(weeks=week, days=6, hours=23))
+        paused = await run.close(nexus.guild.id, rid)
+    assert set(paused) == {nexus.alice.id, nexus.bob.id}
+    dm = nexus.world.dm_channel_of(nexus.bob)
+    assert dm is not None and "paused" in messages(nexus, dm)[-1].content
+    assert (await get_profile(nexus.db, nexus.guild.id, nexus.bob.id)).status == "paused"
