@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from bot.db import Database
 from bot.db.models import GuildSettings
@@ -74,13 +75,21 @@ async def get_settings(db: Database, guild_id: int) -> GuildConfig:
         row = await session.get(GuildSettings, guild_id)
         if row is not None:
             return _to_config(row)
-    async with db.sessions.begin() as session:
-        row = await session.get(GuildSettings, guild_id)
-        if row is None:
-            row = _defaults(guild_id)
-            session.add(row)
-            await session.flush()
-        return _to_config(row)
+    try:
+        async with db.sessions.begin() as session:
+            row = await session.get(GuildSettings, guild_id)
+            if row is None:
+                row = _defaults(guild_id)
+                session.add(row)
+                await session.flush()
+            return _to_config(row)
+    except IntegrityError:
+        # Another process or task created the row between our read and insert.
+        async with db.reader() as session:
+            row = await session.get(GuildSettings, guild_id)
+            if row is None:
+                raise
+            return _to_config(row)
 
 
 def validate_timezone(name: str) -> str:

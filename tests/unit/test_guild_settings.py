@@ -89,3 +89,16 @@ def test_batching_and_splitting() -> None:
     chunks = split_lines([f"line {i}" for i in range(1000)], 1000)
     assert all(len(c) <= 1000 for c in chunks)
     assert "\n".join(chunks).count("line") == 1000
+
+
+async def test_concurrent_first_reads_create_one_row(db: Database) -> None:
+    import asyncio
+
+    others = [Database.create(db.engine.url.render_as_string(hide_password=False))
+              for _ in range(4)]
+    try:
+        configs = await asyncio.gather(*(guilds.get_settings(o, 555) for o in others * 3))
+    finally:
+        for o in others:
+            await o.dispose()
+    assert len({c.guild_id for c in configs}) == 1
