@@ -268,7 +268,7 @@ def _action(text: str) -> Action | Meta:
 
 def _command(tokens: list[Token], lead: str) -> tuple[tuple[str, ...], tuple[Option, ...]]:
     if not tokens or tokens[0].quoted or tokens[0].key is not None:
-        raise ParseError("write a slash command like `/concept name:caching`")
+        raise ParseError("write a slash command like `/concept lookup name:caching`")
     first = tokens[0].text.removeprefix(lead)
     if not first:
         raise ParseError("a slash command needs a name right after the /, e.g. `/setup`")
@@ -294,12 +294,12 @@ def _command(tokens: list[Token], lead: str) -> tuple[tuple[str, ...], tuple[Opt
 def _complete(tokens: list[Token]) -> Complete:
     if not tokens or not tokens[0].text.startswith("/") or tokens[0].key is not None:
         raise ParseError(
-            "write `complete /command option:partial`, e.g. `complete /concept name:cach`"
+            "write `complete /command option:partial`, e.g. `complete /concept lookup name:cach`"
         )
     path, options = _command(tokens, "/")
     if not options:
         raise ParseError(
-            "`complete` needs the option being typed, e.g. `complete /concept name:cach`"
+            "`complete` needs the option being typed, e.g. `complete /concept lookup name:cach`"
         )
     return Complete(path, options, options[-1].name)
 
