@@ -105,3 +105,19 @@ def test_version() -> None:
 
     result = _nexus("--version")
     assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_token_is_redacted_from_logs(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from bot.logs import setup_logging
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        setup_logging(logging.INFO, TOKEN)
+        logging.getLogger("discord.http").warning("request failed with Bot %s", TOKEN)
+    finally:
+        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+    err = capsys.readouterr().err
+    assert "request failed" in err and TOKEN not in err and "[redacted]" in err
