@@ -6,6 +6,7 @@ AuditLog row. Services don't check who may act: the cog checks moderators at run
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,7 @@ from bot.services.curation_entries import (
 from bot.services.curation_notify import dm_allowed
 
 REASON_MAX = 300
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Keys a member's proposed concept edit may change, with their length limits (None: list).
 PROPOSABLE: dict[str, int | None] = {
     "name": NAME_MAX, "summary": SUMMARY_MAX, "body": BODY_MAX, "category": 32, "tracks": 16,
@@ -59,7 +61,7 @@ class ActionResult:
 
 
 def clean_reason(reason: str | None, *, required: bool = True) -> str | None:
-    text = (reason or "").strip()
+    text = _CONTROL.sub("", reason or "").strip()
     if not text:
         if required:
             raise Invalid("Please give a reason (it is shown to the author and in the log).")
@@ -218,7 +220,8 @@ def clean_fields(kind: str, values: dict[str, str]) -> dict[str, str]:
     for key, value in values.items():
         if key not in limits:
             raise Invalid(f"`{key}` is not an editable field of a {kind_label(kind)}.")
-        text = (value or "").strip()
+        # Control characters go, as on every other write path (PostgreSQL refuses NUL).
+        text = _CONTROL.sub("", (value or "").replace("\r\n", "\n")).strip()
         if not text and key not in optional:
             raise Invalid(f"The {key} can't be empty.")
         if len(text) > limits[key]:
