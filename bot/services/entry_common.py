@@ -6,25 +6,32 @@ Input validation, who-sees-what, concept tags, and ORM-row -> dataclass conversi
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
+from bot.db import Database
 from bot.db.models import Challenge, Concept, Solution, Takeaway
-from bot.db.types import Status, utcnow
-from bot.errors import Invalid
+from bot.db.types import EntryKind, Status, utcnow
+from bot.errors import Invalid, NotFound
+from bot.services import guilds, policy
 from bot.services.concept_types import visible_clause
 from bot.services.concepts import resolve_visible
 from bot.services.entry_types import (
+    CAPTURE_MAX,
     MAX_CONCEPTS,
     ChallengeInfo,
     ConceptTag,
     SolutionInfo,
     TakeawayInfo,
 )
+
+_Row = TypeVar("_Row")
 
 NAME_MAX = 100
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -53,6 +60,15 @@ def clean_text(value: str | None, label: str, limit: int, *, required: bool = Tr
             f"{label} is too long ({len(text)} characters); the limit is {limit}. "
             "Shorten it and try again."
         )
+    return text
+
+
+def capture_text(content: str, instead: str) -> str:
+    """The text of a chat message being saved; no text -> Invalid naming the command
+    to use `instead` (e.g. "Use /solution add to write the solution in words.")."""
+    text = clean_text(content, "That message", CAPTURE_MAX, required=False)
+    if not text:
+        raise Invalid(f"That message has no text to save (only attachments or embeds?). {instead}")
     return text
 
 
@@ -85,6 +101,64 @@ def can_see(status: str, author_id: int, viewer_id: int | None) -> bool:
     return status == Status.PUBLISHED.value or (viewer_id is not None and author_id == viewer_id)
 
 
+async def initial_status(
+    db: Database,
+    guild_id: int,
+    kind: EntryKind,
+    *,
+    source_channel_id: int | None,
+    by_moderator: bool,
+) -> Status:
+    """The status a new entry starts with, from this server's review settings."""
+    cfg = await guilds.get_settings(db, guild_id)
+    return policy.initial_status(
+        cfg, kind, source_channel_id=source_channel_id, by_moderator=by_moderator
+    )
+
+
+async def get_visible(
+    s: AsyncSession,
+    model: type[_Row],
+    entry_id: int,
+    guild_id: int,
+    viewer_id: int | None,
+    not_found: str,
+) -> _Row:
+    """One entry of this server the viewer may read (visible_to); else NotFound."""
+    m: Any = model
+    row = await s.scalar(
+        select(m).where(m.id == entry_id, m.guild_id == guild_id, visible_to(m, viewer_id))
+    )
+    if row is None:
+        raise NotFound(not_found)
+    return row  # type: ignore[no-any-return]
+
+
+async def lock_others_published(
+    s: AsyncSession,
+    model: type[_Row],
+    entry_id: int,
+    guild_id: int,
+    user_id: int,
+    *,
+    not_found: str,
+    own: str,
+) -> _Row:
+    """A published entry of this server, row-locked (so a count recomputed in the same
+    transaction is exact), that `user_id` did not write. Else NotFound / Invalid(own)."""
+    m: Any = model
+    row = await s.scalar(
+        select(m)
+        .where(m.id == entry_id, m.guild_id == guild_id, m.status == Status.PUBLISHED.value)
+        .with_for_update()
+    )
+    if row is None:
+        raise NotFound(not_found)
+    if row.author_id == user_id:
+        raise Invalid(own)
+    return row  # type: ignore[no-any-return]
+
+
 # -- concepts ---------------------------------------------------------------------------
 
 
@@ -102,7 +176,9 @@ async def resolve_concepts(
     """Resolve autocomplete values (ids) or typed names among the concepts this server
     sees (the Concepts feature's visibility: base + overrides + own, published).
     Unknown, or another server's -> Invalid."""
-    wanted = [r.strip() for r in refs if r and r.strip()]
+    # Control characters never name a concept (and PostgreSQL refuses NUL in a parameter).
+    cleaned = (_CONTROL.sub("", r).strip() for r in refs if r)
+    wanted = [r for r in cleaned if r]
     if not wanted:
         return ()
     if len(wanted) > MAX_CONCEPTS:
@@ -132,6 +208,28 @@ async def resolve_concepts(
         if all(t.id != row.id for t in found):
             found.append(_tag(row))
     return tuple(found)
+
+
+async def concept_tags(
+    s: AsyncSession,
+    entry_col: InstrumentedAttribute[int],
+    concept_col: InstrumentedAttribute[int],
+    ids: Sequence[int],
+) -> dict[int, list[ConceptTag]]:
+    """Concept tags of entries by id, through a link table (entry_col, concept_col),
+    sorted by concept name."""
+    tags: dict[int, list[ConceptTag]] = defaultdict(list)
+    if not ids:
+        return tags
+    rows = await s.execute(
+        select(entry_col, Concept)
+        .join(Concept, Concept.id == concept_col)
+        .where(entry_col.in_(list(ids)))
+        .order_by(Concept.name, Concept.id)
+    )
+    for entry_id, concept in rows.all():
+        tags[entry_id].append(_tag(concept))
+    return tags
 
 
 def track_for(concepts: Sequence[ConceptTag]) -> str | None:
@@ -211,3 +309,10 @@ def takeaway_info(row: Takeaway, concepts: Sequence[ConceptTag] = ()) -> Takeawa
 
 def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def source_url(guild_id: int, channel_id: int | None, message_id: int | None) -> str | None:
+    """The jump link of the chat message an entry was saved from (None: not from chat)."""
+    if channel_id is None or message_id is None:
+        return None
+    return jump_url(guild_id, channel_id, message_id)
