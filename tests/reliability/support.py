@@ -56,7 +56,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, 
 
 
 def all_text(reply: Reply) -> str:
-    parts = [reply.text, reply.content]
+    parts = [reply.text]
     parts += [m.text for m in reply.followups]
     if reply.original is not None:
         parts.append(reply.original.text)

@@ -18,7 +18,7 @@ from bot.services.export import export_guild
 from bot.simulator.models import Member
 from bot.simulator.reply import Reply
 from bot.tree import DM_REFUSAL
-from tests.e2e.challenges_helpers import add_solution, share, share_takeaway
+from tests.e2e.challenges_helpers import share, share_takeaway
 from tests.e2e.harness import Nexus
 from tests.reliability.conftest import fuzz_settings
 from tests.reliability.support import (
@@ -30,7 +30,7 @@ from tests.reliability.support import (
     snapshot,
 )
 
-MARK = "zebra"
+MARK = "zebra7"  # queries say "Zebra"/"zeb": an echo of the query never contains it
 PAIR = {"track": "backend", "timezone": "Europe/Berlin", "availability": "weekdays 18-21"}
 
 
@@ -49,7 +49,7 @@ async def _populate(nexus: Nexus) -> dict[str, Any]:
         ("a", nexus.alice, nexus.admin, nexus.general),
         ("b", nexus.other_member, oscar, nexus.other.general),
     ):
-        mark = " Zebra" if tag == "b" else ""
+        mark = " Zebra7" if tag == "b" else ""
         ch = await share(nexus, member, f"CORS caching Docker{mark}", f"Docker build{mark}",
                          channel=channel)
         ids[f"{tag}_challenge"] = _id(ch)
@@ -70,7 +70,7 @@ async def _populate(nexus: Nexus) -> dict[str, Any]:
         joined = await sim.command(member, "pair join", {**PAIR, "stack": f"Docker{mark}"},
                                    channel=channel)
         assert joined.embeds, joined.content
-    ids["b_concept"] = await _concept_id(nexus, nexus.other.id, "Caching Layer Zebra")
+    ids["b_concept"] = await _concept_id(nexus, nexus.other.id, "Caching Layer Zebra7")
     return ids
 
 
