@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,8 +74,12 @@ def to_profile(row: PairProfile) -> Profile:
     )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _text(value: str | None, limit: int, label: str) -> str:
-    text = (value or "").strip()
+    # Control characters go, as on every other write path (PostgreSQL refuses NUL).
+    text = _CONTROL.sub("", value or "").strip()
     if len(text) > limit:
         raise Invalid(f"{label} is limited to {limit} characters (you wrote {len(text)}).")
     return text
