@@ -15,23 +15,24 @@ from sqlalchemy.exc import IntegrityError
 from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept
 from bot.db.types import EntryKind, Status
-from bot.errors import Conflict, Invalid, NotFound
-from bot.services import guilds, policy
-from bot.services.challenges_load import load_challenges, visible_solutions
+from bot.errors import Conflict
+from bot.services.challenges_load import load_challenges, load_page
 from bot.services.entry_common import (
     active_for,
     can_see,
+    capture_text,
     clean_name,
     clean_text,
-    jump_url,
+    get_visible,
+    initial_status,
     now_or,
     resolve_concepts,
+    source_url,
     track_for,
     visible_to,
 )
 from bot.services.entry_search import ranked_challenge_ids
 from bot.services.entry_types import (
-    CAPTURE_MAX,
     PROBLEM_MAX,
     TITLE_MAX,
     TRIED_MAX,
@@ -114,12 +115,7 @@ async def capture_challenge(
 
     Saving the same message again returns the existing challenge (created=False); if
     that one is not visible to `captured_by`, Conflict."""
-    body = clean_text(content, "That message", CAPTURE_MAX, required=False)
-    if not body:
-        raise Invalid(
-            "That message has no text to save (only attachments or embeds?). "
-            "Use /challenge share to describe the challenge in words."
-        )
+    body = capture_text(content, "Use /challenge share to describe the challenge in words.")
     existing = await _by_source(db, guild_id, message_id, captured_by)
     if existing is not None:
         return existing
@@ -157,11 +153,11 @@ async def _by_source(
         )
         if cid is None:
             return None
-        info = (await load_challenges(s, [cid]))[cid]
-        if not can_see(info.status, info.author_id, viewer_id):
-            raise Conflict("That message was already saved; it is waiting for review.")
-        sols = await visible_solutions(s, guild_id, cid, None)
-    return RecordedChallenge(challenge=info, similar=(), created=False, solutions=sols)
+        page = await load_page(s, guild_id, cid, None)
+    info = page.challenge
+    if not can_see(info.status, info.author_id, viewer_id):
+        raise Conflict("That message was already saved; it is waiting for review.")
+    return RecordedChallenge(challenge=info, similar=(), created=False, solutions=page.solutions)
 
 
 async def _record(
@@ -179,9 +175,9 @@ async def _record(
     source_message_id: int | None,
     now: datetime | None,
 ) -> RecordedChallenge:
-    cfg = await guilds.get_settings(db, guild_id)
-    status = policy.initial_status(
-        cfg, EntryKind.CHALLENGE, source_channel_id=source_channel_id, by_moderator=by_moderator
+    status = await initial_status(
+        db, guild_id, EntryKind.CHALLENGE,
+        source_channel_id=source_channel_id, by_moderator=by_moderator,
     )
     when = now_or(now)
     async with db.sessions.begin() as s:
@@ -197,11 +193,7 @@ async def _record(
             author_name=clean_name(author_name),
             source_channel_id=source_channel_id,
             source_message_id=source_message_id,
-            jump_url=(
-                jump_url(guild_id, source_channel_id, source_message_id)
-                if source_channel_id is not None and source_message_id is not None
-                else None
-            ),
+            jump_url=source_url(guild_id, source_channel_id, source_message_id),
             status=status.value,
             solved=False,
             featured=False,
@@ -253,18 +245,8 @@ async def get_challenge_page(
 ) -> ChallengePage:
     """A challenge and its solutions. Unknown, other server's or not visible -> NotFound."""
     async with db.reader() as s:
-        row = await s.scalar(
-            select(Challenge).where(
-                Challenge.id == challenge_id,
-                Challenge.guild_id == guild_id,
-                visible_to(Challenge, viewer_id),
-            )
-        )
-        if row is None:
-            raise NotFound(NOT_FOUND)
-        info = (await load_challenges(s, [row.id]))[row.id]
-        solutions = await visible_solutions(s, guild_id, row.id, viewer_id)
-    return ChallengePage(challenge=info, solutions=solutions)
+        row = await get_visible(s, Challenge, challenge_id, guild_id, viewer_id, NOT_FOUND)
+        return await load_page(s, guild_id, row.id, viewer_id)
 
 
 async def search_challenges(

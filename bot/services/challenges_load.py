@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Challenge, ChallengeConcept, Concept, Solution
+from bot.db.models import Challenge, ChallengeConcept, Solution
 from bot.db.types import Status
-from bot.services.entry_common import challenge_info, solution_info, visible_to
-from bot.services.entry_types import ChallengeInfo, ConceptTag, SolutionInfo
+from bot.services.entry_common import challenge_info, concept_tags, solution_info, visible_to
+from bot.services.entry_types import ChallengeInfo, ChallengePage, ConceptTag, SolutionInfo
 
 
 async def load_challenges(
@@ -21,19 +20,10 @@ async def load_challenges(
     if not ids:
         return {}
     rows = (await s.scalars(select(Challenge).where(Challenge.id.in_(list(ids))))).all()
-    tags: dict[int, list[ConceptTag]] = defaultdict(list)
+    tags: dict[int, list[ConceptTag]] = {}
     if with_concepts:
-        pairs = await s.execute(
-            select(ChallengeConcept.challenge_id, Concept)
-            .join(Concept, Concept.id == ChallengeConcept.concept_id)
-            .where(ChallengeConcept.challenge_id.in_(list(ids)))
-            .order_by(Concept.name, Concept.id)
-        )
-        for cid, concept in pairs.all():
-            tags[cid].append(
-                ConceptTag(concept.id, concept.name, concept.slug, concept.category,
-                           concept.tracks)
-            )
+        link = ChallengeConcept
+        tags = await concept_tags(s, link.challenge_id, link.concept_id, ids)
     counts = dict(
         (
             await s.execute(
@@ -67,3 +57,11 @@ async def visible_solutions(
         )
     ).all()
     return tuple(sorted((solution_info(r) for r in rows), key=solution_order))
+
+
+async def load_page(
+    s: AsyncSession, guild_id: int, challenge_id: int, viewer_id: int | None
+) -> ChallengePage:
+    """A challenge (already scoped to this server) with the solutions `viewer_id` sees."""
+    info = (await load_challenges(s, [challenge_id]))[challenge_id]
+    return ChallengePage(info, await visible_solutions(s, guild_id, challenge_id, viewer_id))

@@ -131,7 +131,7 @@ async def get_visible(
     )
     if row is None:
         raise NotFound(not_found)
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 async def lock_others_published(
@@ -156,7 +156,7 @@ async def lock_others_published(
         raise NotFound(not_found)
     if row.author_id == user_id:
         raise Invalid(own)
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 # -- concepts ---------------------------------------------------------------------------

@@ -6,36 +6,36 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
 from bot.db.models import Challenge, Solution, SolutionHelped
 from bot.db.types import EntryKind, Status
 from bot.errors import Invalid, NotAllowed, NotFound
-from bot.services import guilds, policy
 from bot.services.challenges import NOT_FOUND as CHALLENGE_NOT_FOUND
 from bot.services.challenges import solution_targets
-from bot.services.challenges_load import load_challenges, visible_solutions
+from bot.services.challenges_load import load_page
 from bot.services.entry_common import (
     active_for,
+    capture_text,
     clean_name,
     clean_text,
-    jump_url,
+    initial_status,
+    lock_others_published,
     now_or,
     solution_info,
+    source_url,
 )
 from bot.services.entry_types import (
-    CAPTURE_MAX,
     SOLUTION_MAX,
     AcceptResult,
     ChallengeInfo,
-    ChallengePage,
     HelpedResult,
     RecordedSolution,
 )
 
 SOLUTION_NOT_FOUND = "I can't find that solution in this server (it may have been removed)."
 ACCEPT_REFUSAL = "Only the member who shared the challenge, or a moderator, can accept a solution."
+_CAPTURE_INSTEAD = "Use /solution add to write the solution in words."
 
 
 async def add_solution(
@@ -82,41 +82,29 @@ async def capture_solution(
     now: datetime | None = None,
 ) -> RecordedSolution:
     """"Save as solution": the message keeps its author; the chosen challenge is re-checked."""
-    text = clean_text(content, "That message", CAPTURE_MAX, required=False)
-    if not text:
-        raise Invalid(
-            "That message has no text to save (only attachments or embeds?). "
-            "Use /solution add to write the solution in words."
+    text = capture_text(content, _CAPTURE_INSTEAD)
+
+    async def record() -> RecordedSolution:
+        return await _record(
+            db,
+            guild_id,
+            challenge_id,
+            actor_id=captured_by,
+            author_id=author_id,
+            author_name=author_name,
+            body=text,
+            by_moderator=by_moderator,
+            source_channel_id=channel_id,
+            source_message_id=message_id,
+            now=now,
         )
+
     try:
-        return await _record(
-            db,
-            guild_id,
-            challenge_id,
-            actor_id=captured_by,
-            author_id=author_id,
-            author_name=author_name,
-            body=text,
-            by_moderator=by_moderator,
-            source_channel_id=channel_id,
-            source_message_id=message_id,
-            now=now,
-        )
+        return await record()
     except IntegrityError:
-        # The same message saved for the same challenge at the same moment (PostgreSQL).
-        return await _record(
-            db,
-            guild_id,
-            challenge_id,
-            actor_id=captured_by,
-            author_id=author_id,
-            author_name=author_name,
-            body=text,
-            by_moderator=by_moderator,
-            source_channel_id=channel_id,
-            source_message_id=message_id,
-            now=now,
-        )
+        # The same message saved for the same challenge at the same moment (PostgreSQL):
+        # the second attempt finds the row the other one wrote.
+        return await record()
 
 
 async def prepare_capture(
@@ -124,12 +112,7 @@ async def prepare_capture(
 ) -> list[ChallengeInfo]:
     """"Save as solution", step 1: check the message has text; the open challenges it
     may solve, most similar first (at most 25)."""
-    text = clean_text(content, "That message", CAPTURE_MAX, required=False)
-    if not text:
-        raise Invalid(
-            "That message has no text to save (only attachments or embeds?). "
-            "Use /solution add to write the solution in words."
-        )
+    text = capture_text(content, _CAPTURE_INSTEAD)
     targets = await solution_targets(db, guild_id, text, viewer_id=viewer_id, limit=25)
     if not targets:
         raise NotFound(
@@ -153,9 +136,9 @@ async def _record(
     source_message_id: int | None,
     now: datetime | None,
 ) -> RecordedSolution:
-    cfg = await guilds.get_settings(db, guild_id)
-    status = policy.initial_status(
-        cfg, EntryKind.SOLUTION, source_channel_id=source_channel_id, by_moderator=by_moderator
+    status = await initial_status(
+        db, guild_id, EntryKind.SOLUTION,
+        source_channel_id=source_channel_id, by_moderator=by_moderator,
     )
     when = now_or(now)
     async with db.sessions.begin() as s:
@@ -186,11 +169,7 @@ async def _record(
                 author_name=clean_name(author_name),
                 source_channel_id=source_channel_id,
                 source_message_id=source_message_id,
-                jump_url=(
-                    jump_url(guild_id, source_channel_id, source_message_id)
-                    if source_channel_id is not None and source_message_id is not None
-                    else None
-                ),
+                jump_url=source_url(guild_id, source_channel_id, source_message_id),
                 status=status.value,
                 accepted=False,
                 helped_count=0,
@@ -200,17 +179,11 @@ async def _record(
             )
             s.add(existing)
             await s.flush()
-        page = await _page(s, guild_id, challenge.id, None)
+        page = await load_page(s, guild_id, challenge.id, None)
         return RecordedSolution(
             solution=solution_info(existing), challenge=page.challenge, created=created,
             page=page,
         )
-
-
-async def _page(s: AsyncSession, guild_id: int, challenge_id: int, viewer_id: int | None
-                ) -> ChallengePage:
-    info = (await load_challenges(s, [challenge_id]))[challenge_id]
-    return ChallengePage(info, await visible_solutions(s, guild_id, challenge_id, viewer_id))
 
 
 async def accept_solution(
@@ -265,7 +238,7 @@ async def accept_solution(
                 challenge.solved_at = when
             challenge.solved = True
             await s.flush()
-        page = await _page(s, guild_id, challenge.id, viewer_id)
+        page = await load_page(s, guild_id, challenge.id, viewer_id)
     return AcceptResult(
         changed=changed, previous_id=previous if previous != sol.id else None, page=page
     )
@@ -283,19 +256,11 @@ async def mark_helped(
     """"This helped me": once per member per solution; a second press changes nothing."""
     async with db.sessions.begin() as s:
         # Lock the solution row: the count below is then exact under concurrency.
-        sol = await s.scalar(
-            select(Solution)
-            .where(
-                Solution.id == solution_id,
-                Solution.guild_id == guild_id,
-                Solution.status == Status.PUBLISHED.value,
-            )
-            .with_for_update()
+        sol = await lock_others_published(
+            s, Solution, solution_id, guild_id, user_id,
+            not_found=SOLUTION_NOT_FOUND,
+            own="That's your own solution: \u201cThis helped me\u201d is for others.",
         )
-        if sol is None:
-            raise NotFound(SOLUTION_NOT_FOUND)
-        if sol.author_id == user_id:
-            raise Invalid("That's your own solution: \u201cThis helped me\u201d is for others.")
         already = await s.get(SolutionHelped, (sol.id, user_id))
         counted = already is None
         if counted:
@@ -306,5 +271,5 @@ async def mark_helped(
             )
             sol.helped_count = int(total or 0)
             await s.flush()
-        page = await _page(s, guild_id, sol.challenge_id, viewer_id)
+        page = await load_page(s, guild_id, sol.challenge_id, viewer_id)
         return HelpedResult(counted=counted, helped_count=sol.helped_count, page=page)

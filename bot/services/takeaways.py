@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -10,13 +9,16 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
-from bot.db.models import Concept, Takeaway, TakeawayConcept, TakeawayVote
+from bot.db.models import Takeaway, TakeawayConcept, TakeawayVote
 from bot.db.types import EntryKind, Status
-from bot.errors import Invalid, NotFound
-from bot.services import guilds, policy
+from bot.errors import Invalid
 from bot.services.entry_common import (
     clean_name,
     clean_text,
+    concept_tags,
+    get_visible,
+    initial_status,
+    lock_others_published,
     now_or,
     resolve_concepts,
     takeaway_info,
@@ -64,9 +66,9 @@ async def share_takeaway(
     text = clean_text(body, "The takeaway", TAKEAWAY_MAX)
     if source not in ("command", "pairing"):
         raise Invalid("Unknown takeaway source.")
-    cfg = await guilds.get_settings(db, guild_id)
-    status = policy.initial_status(
-        cfg, EntryKind.TAKEAWAY, source_channel_id=source_channel_id, by_moderator=by_moderator
+    status = await initial_status(
+        db, guild_id, EntryKind.TAKEAWAY,
+        source_channel_id=source_channel_id, by_moderator=by_moderator,
     )
     when = now_or(now)
     async with db.sessions.begin() as s:
@@ -94,33 +96,14 @@ async def share_takeaway(
 
 
 async def _tags(s: AsyncSession, ids: Sequence[int]) -> dict[int, list[ConceptTag]]:
-    tags: dict[int, list[ConceptTag]] = defaultdict(list)
-    if not ids:
-        return tags
-    rows = await s.execute(
-        select(TakeawayConcept.takeaway_id, Concept)
-        .join(Concept, Concept.id == TakeawayConcept.concept_id)
-        .where(TakeawayConcept.takeaway_id.in_(list(ids)))
-        .order_by(Concept.name, Concept.id)
-    )
-    for tid, c in rows.all():
-        tags[tid].append(ConceptTag(c.id, c.name, c.slug, c.category, c.tracks))
-    return tags
+    return await concept_tags(s, TakeawayConcept.takeaway_id, TakeawayConcept.concept_id, ids)
 
 
 async def get_takeaway(
     db: Database, guild_id: int, takeaway_id: int, *, viewer_id: int | None
 ) -> TakeawayInfo:
     async with db.reader() as s:
-        row = await s.scalar(
-            select(Takeaway).where(
-                Takeaway.id == takeaway_id,
-                Takeaway.guild_id == guild_id,
-                visible_to(Takeaway, viewer_id),
-            )
-        )
-        if row is None:
-            raise NotFound(NOT_FOUND)
+        row = await get_visible(s, Takeaway, takeaway_id, guild_id, viewer_id, NOT_FOUND)
         tags = await _tags(s, [row.id])
         return takeaway_info(row, tags.get(row.id, ()))
 
@@ -136,19 +119,11 @@ async def toggle_vote(
     """Upvote, or withdraw the vote when pressed again. Counts are exact: the takeaway
     row is locked and its count recomputed from takeaway_votes in the same transaction."""
     async with db.sessions.begin() as s:
-        row = await s.scalar(
-            select(Takeaway)
-            .where(
-                Takeaway.id == takeaway_id,
-                Takeaway.guild_id == guild_id,
-                Takeaway.status == Status.PUBLISHED.value,
-            )
-            .with_for_update()
+        row = await lock_others_published(
+            s, Takeaway, takeaway_id, guild_id, user_id,
+            not_found=NOT_FOUND,
+            own="That's your own takeaway: upvotes are for the others to give.",
         )
-        if row is None:
-            raise NotFound(NOT_FOUND)
-        if row.author_id == user_id:
-            raise Invalid("That's your own takeaway: upvotes are for the others to give.")
         vote = await s.get(TakeawayVote, (row.id, user_id))
         if vote is None:
             s.add(TakeawayVote(takeaway_id=row.id, user_id=user_id, created_at=now_or(now)))
