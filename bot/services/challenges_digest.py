@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.db import Database
 from bot.db.models import Challenge, Solution, SolutionHelped
@@ -16,29 +20,45 @@ from bot.services.entry_types import ChallengeInfo, HelpfulMember
 PUBLISHED = Status.PUBLISHED.value
 
 
+async def _published(
+    s: AsyncSession,
+    guild_id: int,
+    *,
+    where: Sequence[ColumnElement[bool]],
+    order: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
+    limit: int,
+) -> list[ChallengeInfo]:
+    """This server's published challenges matching `where`, in `order`, at most `limit`."""
+    ids = list(
+        (
+            await s.scalars(
+                select(Challenge.id)
+                .where(Challenge.guild_id == guild_id, Challenge.status == PUBLISHED, *where)
+                .order_by(*order)
+                .limit(limit)
+            )
+        ).all()
+    )
+    loaded = await load_challenges(s, ids)
+    return [loaded[i] for i in ids]
+
+
 async def solved_between(
     db: Database, guild_id: int, since: datetime, until: datetime, limit: int = 10
 ) -> list[ChallengeInfo]:
     """Published challenges first solved in [since, until), oldest solve first."""
     async with db.reader() as s:
-        ids = list(
-            (
-                await s.scalars(
-                    select(Challenge.id)
-                    .where(
-                        Challenge.guild_id == guild_id,
-                        Challenge.status == PUBLISHED,
-                        Challenge.solved.is_(True),
-                        Challenge.solved_at >= since,
-                        Challenge.solved_at < until,
-                    )
-                    .order_by(Challenge.solved_at, Challenge.id)
-                    .limit(limit)
-                )
-            ).all()
+        return await _published(
+            s,
+            guild_id,
+            where=[
+                Challenge.solved.is_(True),
+                Challenge.solved_at >= since,
+                Challenge.solved_at < until,
+            ],
+            order=[Challenge.solved_at, Challenge.id],
+            limit=limit,
         )
-        loaded = await load_challenges(s, ids)
-    return [loaded[i] for i in ids]
 
 
 async def new_challenges_between(
@@ -46,23 +66,13 @@ async def new_challenges_between(
 ) -> list[ChallengeInfo]:
     """Published challenges created in [since, until), oldest first."""
     async with db.reader() as s:
-        ids = list(
-            (
-                await s.scalars(
-                    select(Challenge.id)
-                    .where(
-                        Challenge.guild_id == guild_id,
-                        Challenge.status == PUBLISHED,
-                        Challenge.created_at >= since,
-                        Challenge.created_at < until,
-                    )
-                    .order_by(Challenge.created_at, Challenge.id)
-                    .limit(limit)
-                )
-            ).all()
+        return await _published(
+            s,
+            guild_id,
+            where=[Challenge.created_at >= since, Challenge.created_at < until],
+            order=[Challenge.created_at, Challenge.id],
+            limit=limit,
         )
-        loaded = await load_challenges(s, ids)
-    return [loaded[i] for i in ids]
 
 
 async def open_challenges_by_track(
@@ -74,24 +84,15 @@ async def open_challenges_by_track(
         out: dict[str | None, list[ChallengeInfo]] = {}
         for track in ("frontend", "backend", "fullstack", None):
             cond = Challenge.track.is_(None) if track is None else Challenge.track == track
-            ids = list(
-                (
-                    await s.scalars(
-                        select(Challenge.id)
-                        .where(
-                            Challenge.guild_id == guild_id,
-                            Challenge.status == PUBLISHED,
-                            Challenge.solved.is_(False),
-                            cond,
-                        )
-                        .order_by(Challenge.created_at.desc(), Challenge.id.desc())
-                        .limit(per_track)
-                    )
-                ).all()
+            found = await _published(
+                s,
+                guild_id,
+                where=[Challenge.solved.is_(False), cond],
+                order=[Challenge.created_at.desc(), Challenge.id.desc()],
+                limit=per_track,
             )
-            if ids:
-                loaded = await load_challenges(s, ids)
-                out[track] = [loaded[i] for i in ids]
+            if found:
+                out[track] = found
     return out
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
 from bot.db.models import Flag
@@ -44,26 +45,9 @@ async def flag_entry(
         raise Invalid("Only concepts, challenges, solutions and takeaways can be flagged.")
     if reason not in FLAG_REASONS:
         raise Invalid("Pick one of the reasons in the list.")
-    model = MODELS[kind]
     try:
         async with db.sessions.begin() as s:
-            row = await s.get(model, entry_id)
-            if (
-                row is None
-                or row.guild_id not in visible_guilds(kind, guild_id)
-                or row.status in (Status.HIDDEN, Status.REJECTED)
-            ):
-                raise NotFound(UNKNOWN_ENTRY)
-            existing = await s.scalar(
-                select(Flag.id).where(
-                    Flag.guild_id == guild_id,
-                    Flag.entry_kind == kind,
-                    Flag.entry_id == entry_id,
-                    Flag.user_id == user_id,
-                )
-            )
-            if existing is not None:
-                raise Conflict(ALREADY_FLAGGED)
+            await _check(s, guild_id, kind, entry_id, user_id)
             s.add(
                 Flag(
                     guild_id=guild_id,
@@ -97,20 +81,26 @@ async def check_flaggable(
     if kind not in FLAGGABLE_KINDS:
         raise NotFound(UNKNOWN_ENTRY)
     async with db.reader() as s:
-        row = await s.get(MODELS[kind], entry_id)
-        if (
-            row is None
-            or row.guild_id not in visible_guilds(kind, guild_id)
-            or row.status in (Status.HIDDEN, Status.REJECTED)
-        ):
-            raise NotFound(UNKNOWN_ENTRY)
-        existing = await s.scalar(
-            select(Flag.id).where(
-                Flag.guild_id == guild_id,
-                Flag.entry_kind == kind,
-                Flag.entry_id == entry_id,
-                Flag.user_id == user_id,
-            )
+        await _check(s, guild_id, kind, entry_id, user_id)
+
+
+async def _check(s: AsyncSession, guild_id: int, kind: str, entry_id: int, user_id: int) -> None:
+    """The entry exists, this server sees it, it is not hidden/rejected, and `user_id` has
+    not flagged it here yet. Else NotFound / Conflict."""
+    row = await s.get(MODELS[kind], entry_id)
+    if (
+        row is None
+        or row.guild_id not in visible_guilds(kind, guild_id)
+        or row.status in (Status.HIDDEN, Status.REJECTED)
+    ):
+        raise NotFound(UNKNOWN_ENTRY)
+    existing = await s.scalar(
+        select(Flag.id).where(
+            Flag.guild_id == guild_id,
+            Flag.entry_kind == kind,
+            Flag.entry_id == entry_id,
+            Flag.user_id == user_id,
         )
-        if existing is not None:
-            raise Conflict(ALREADY_FLAGGED)
+    )
+    if existing is not None:
+        raise Conflict(ALREADY_FLAGGED)
