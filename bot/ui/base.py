@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
 from bot.tree import report_error
+
+
+async def guarded(
+    interaction: discord.Interaction, action: Callable[[], Awaitable[None]]
+) -> None:
+    """discord.py only logs DynamicItem callback errors: route them to the one error path."""
+    try:
+        await action()
+    except Exception as error:  # report_error tells domain errors from bugs
+        await report_error(interaction, error)
 
 
 class NexusView(discord.ui.View):

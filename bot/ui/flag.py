@@ -11,13 +11,12 @@ moderation cog registers the items (`register_flag_items(bot)`, idempotent).
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.services.curation_flags import FLAG_REASONS, check_flaggable, flag_entry
-from bot.tree import report_error
+from bot.ui.base import guarded
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -25,16 +24,6 @@ if TYPE_CHECKING:
 KINDS = "concept|challenge|solution|takeaway"
 FLAG_TEMPLATE = rf"nexus:flag:(?P<kind>{KINDS}):(?P<id>[0-9]{{1,19}})"
 REASON_TEMPLATE = rf"nexus:flag-reason:(?P<kind>{KINDS}):(?P<id>[0-9]{{1,19}})"
-
-
-async def guarded(
-    interaction: discord.Interaction, action: Callable[[], Awaitable[None]]
-) -> None:
-    """discord.py only logs DynamicItem callback errors: route them to the one error path."""
-    try:
-        await action()
-    except Exception as error:  # report_error tells domain errors from bugs
-        await report_error(interaction, error)
 
 
 def _bot(interaction: discord.Interaction) -> NexusBot:

@@ -14,9 +14,9 @@ import discord
 
 from bot.services import concept_edits, concepts
 from bot.services.concept_types import ConceptDetail, LookupOutcome
-from bot.ui.base import NexusModal
+from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import is_moderator
-from bot.ui.flag import FlagButton, guarded
+from bot.ui.flag import FlagButton
 from bot.ui.render import BUTTON_LABEL_MAX, one_line
 from cogs.concepts import render
 

@@ -12,9 +12,8 @@ from bot.services import curation_actions as actions
 from bot.services.curation_audit import list_audit
 from bot.services.curation_entries import EDITABLE_FIELDS, OPTIONAL_FIELDS, kind_label
 from bot.services.curation_queue import QueueItem, QueuePage, get_entry, get_queue_page
-from bot.ui.base import NexusModal
+from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import require_moderator
-from bot.ui.flag import guarded
 from bot.ui.render import one_line
 from cogs.moderation import effects
 from cogs.moderation.render import (

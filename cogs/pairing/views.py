@@ -8,7 +8,6 @@ of that pair may press them; pressing twice changes nothing twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -16,8 +15,7 @@ import discord
 from bot.services import pairing_followups as followups
 from bot.services import pairing_profiles as profiles
 from bot.services.pairing_followups import LEARNING_MAX
-from bot.tree import report_error
-from bot.ui.base import NexusModal, NexusView
+from bot.ui.base import NexusModal, NexusView, guarded
 from cogs.pairing.render import profile_embed
 
 if TYPE_CHECKING:
@@ -39,15 +37,6 @@ _ANSWERS = {
 
 def _bot(interaction: discord.Interaction) -> NexusBot:
     return interaction.client  # type: ignore[return-value]
-
-
-async def guarded(interaction: discord.Interaction, action: Callable[[], Awaitable[None]]
-                  ) -> None:
-    """discord.py only logs DynamicItem errors: route them to the one error path."""
-    try:
-        await action()
-    except Exception as error:  # report_error separates domain errors from bugs
-        await report_error(interaction, error)
 
 
 class PairButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_TEMPLATE):

@@ -15,9 +15,9 @@ import discord
 
 from bot.services import solutions
 from bot.services.entry_types import SOLUTION_MAX, ChallengePage, RecordedSolution
-from bot.ui.base import NexusModal
+from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import is_moderator
-from bot.ui.flag import FlagButton, guarded
+from bot.ui.flag import FlagButton
 from bot.ui.render import BUTTON_LABEL_MAX, one_line
 from cogs.challenges import render
 

@@ -13,7 +13,8 @@ import discord
 
 from bot.services import takeaways
 from bot.services.entry_types import TakeawayInfo
-from bot.ui.flag import FlagButton, guarded
+from bot.ui.base import guarded
+from bot.ui.flag import FlagButton
 from cogs.takeaways import render
 
 if TYPE_CHECKING:
