@@ -1,0 +1,1 @@
+"""Nexus benchmarks: `python -m bench [--quick]` (see bench/README.md)."""

@@ -1,0 +1,144 @@
+"""`python -m bench [--quick] [--backend sqlite|postgresql|both] [--out FILE]`: the benchmarks.
+
+Prints one table (Nexus figure, floor figure from the same run, ratio, target) and writes
+JSON. See bench/README.md for what each scenario measures and the latest results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from bench import e2e, memory, services
+from bench.generators import DigestSpec, KbSpec
+from bench.loaders import pg_db, pg_drop_all, sqlite_db, sqlite_url
+from bench.report import Result, failed, machine, show, write_json
+from bot.db import Database
+
+PG_DEV = "postgresql://postgres@127.0.0.1:55433/postgres"
+
+
+@dataclass(frozen=True)
+class Plan:
+    kb: KbSpec
+    digest: DigestSpec
+    learners: int
+    repeats: int
+    e2e: e2e.E2ESizes
+    memory_steps: tuple[int, ...]
+
+
+FULL = Plan(
+    kb=KbSpec(challenges=1_000_000, target_challenges=100_000, solutions=100_000,
+              concepts=10_000),
+    digest=DigestSpec(busy_entries=50_000, servers=10_000),
+    learners=10_000, repeats=500,
+    e2e=e2e.E2ESizes(rates=(50, 100, 200, 350, 500), seconds=2.0),
+    memory_steps=(250, 500, 1000),
+)  # fmt: skip
+QUICK = Plan(
+    kb=KbSpec(challenges=50_000, target_challenges=10_000, solutions=10_000, concepts=10_000),
+    digest=DigestSpec(busy_entries=5_000, servers=500),
+    learners=10_000, repeats=200,
+    e2e=e2e.E2ESizes(rates=(50, 200), seconds=1.0),
+    memory_steps=(100, 250),
+)  # fmt: skip
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="small data, short runs (< 1 min)")
+    p.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql", "both"),
+        default=None,
+        help="service scenarios on which database (default: both if a PG URL)",
+    )
+    p.add_argument(
+        "--pg-url",
+        default=os.environ.get("NEXUS_BENCH_PG_URL"),
+        help=f"PostgreSQL admin URL, e.g. {PG_DEV} (or NEXUS_BENCH_PG_URL)",
+    )
+    p.add_argument("--out", type=Path, default=Path("bench/results/latest.json"))
+    p.add_argument(
+        "--only",
+        choices=("services", "e2e", "memory"),
+        action="append",
+        help="run only these parts (repeatable)",
+    )
+    p.add_argument("--pg-drop", action="store_true", help="drop the kept bench databases, exit")
+    return p.parse_args(argv)  # fmt: skip
+
+
+async def service_part(plan: Plan, backend: str, pg_url: str | None, log: Console) -> list[Result]:
+    out: list[Result] = []
+    for name, spec in (("kb", plan.kb), ("digest", plan.digest)):
+        try:
+            if backend == "sqlite":
+                url = sqlite_url(await sqlite_db(spec))
+            else:
+                assert pg_url is not None
+                url = await pg_db(spec, pg_url)
+        except Exception as exc:  # noqa: BLE001 - report, keep benchmarking
+            out.append(failed(f"{name} dataset", backend, "", repr(exc)[:120]))
+            continue
+        log.log(f"services ({backend}): {name}")
+        db = Database.create(url)
+        try:
+            if isinstance(spec, KbSpec):
+                out += await services.autocomplete(db, spec, backend, plan.repeats)
+                out += await services.search(db, spec, backend, plan.repeats)
+            else:
+                out += await services.digest(db, spec, backend)
+        finally:
+            await db.dispose()
+    return out
+
+
+async def main_async(args: argparse.Namespace, console: Console) -> list[Result]:
+    plan = QUICK if args.quick else FULL
+    backend = args.backend or ("both" if args.pg_url else "sqlite")
+    backends = ["sqlite", "postgresql"] if backend == "both" else [backend]
+    if "postgresql" in backends and not args.pg_url:
+        raise SystemExit("PostgreSQL needs --pg-url or NEXUS_BENCH_PG_URL")
+    parts = set(args.only or ("services", "e2e", "memory"))
+    results: list[Result] = []
+    if "services" in parts:
+        for b in backends:
+            results += await service_part(plan, b, args.pg_url, console)
+        console.log("services: matching")
+        results += services.matching(plan.learners)
+    if "e2e" in parts:
+        kb_path = await sqlite_db(plan.kb)
+        results += await e2e.run_e2e(kb_path, plan.kb, plan.e2e, console.log)
+    if "memory" in parts:
+        results += await memory.run_memory(plan.memory_steps, console.log)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console(width=max(160, Console().width))
+    if args.pg_drop:
+        asyncio.run(pg_drop_all(args.pg_url or PG_DEV))
+        return 0
+    meta = machine()
+    meta["mode"] = "quick" if args.quick else "full"
+    started = time.perf_counter()
+    results = asyncio.run(main_async(args, console))
+    meta["seconds"] = round(time.perf_counter() - started, 1)
+    meta["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    show(results, meta, console)
+    write_json(args.out, results, meta)
+    console.print(f"{len(results)} results in {meta['seconds']} s -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

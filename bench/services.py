@@ -1,0 +1,144 @@
+"""Service-level scenarios: the service functions called directly on a generated database.
+
+Each figure is set against a floor measured on the same database in the same run: the
+cheapest read the scenario cannot avoid (an indexed primary-key lookup through the same
+`db.reader()` unit of work), so the ratio says what the feature costs above "one query".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from bench.generators import DigestSpec, KbSpec
+from bench.report import Result, percentile
+from bench.simproc import target_guild_id
+from bench.textgen import NOW, WEEK_START, Text, concept_names
+from bot.db import Database
+from bot.db.models import Challenge, Concept
+from bot.services import challenges, concept_index, digest_content, pairing_matcher
+
+PK = "PK lookup (same db)"
+
+
+@dataclass(frozen=True)
+class ServiceSizes:
+    kb: KbSpec
+    digest: DigestSpec
+    learners: int
+    repeats: int  # timed calls per latency scenario
+
+
+async def timed(fn: Callable[[], Awaitable[Any]], n: int) -> list[float]:
+    """Milliseconds of `n` sequential awaits of fn()."""
+    out: list[float] = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        await fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+async def pk_floor(db: Database, model: Any, max_id: int, n: int, seed: int = 7) -> list[float]:
+    rng = Text(seed).rng
+
+    async def one() -> None:
+        async with db.reader() as s:
+            await s.scalar(select(model.id).where(model.id == rng.randint(1, max_id)))
+
+    await timed(one, 20)  # warm the pool and the statement cache
+    return await timed(one, n)
+
+
+async def autocomplete(db: Database, spec: KbSpec, backend: str, n: int) -> list[Result]:
+    guild = target_guild_id()
+    t = Text(11)
+    names = concept_names(spec.concepts, spec.seed + 2)
+    index = concept_index.index_for(db)
+    floor = await pk_floor(db, Concept, spec.concepts, n)
+    cold: list[float] = []
+    for _ in range(5):
+        index.invalidate(guild)
+        t0 = time.perf_counter()
+        await concept_index.autocomplete(db, guild, t.prefix(names))
+        cold.append((time.perf_counter() - t0) * 1000)
+    warm = await timed(lambda: concept_index.autocomplete(db, guild, t.prefix(names)), n)
+    f99 = percentile(floor, 99)
+    label = f"autocomplete, {spec.concepts:,} concepts"
+    return [
+        Result(f"{label}: warm p99", backend, "ms", percentile(warm, 99), f99, PK + " p99",
+               "< 10 ms", percentile(warm, 99) < 10,
+               detail={"p50": percentile(warm, 50), "n": n}),
+        Result(f"{label}: cold (index build) max of 5", backend, "ms", max(cold), f99,
+               PK + " p99", "< 10 ms", max(cold) < 10, detail={"cold": cold}),
+    ]  # fmt: skip
+
+
+async def search(db: Database, spec: KbSpec, backend: str, n: int) -> list[Result]:
+    guild = target_guild_id()
+    t = Text(13)
+    queries = [t.query(t.rng.choice((1, 2, 2, 3))) for _ in range(n)]
+    it = iter(queries * 2)
+
+    async def one() -> None:
+        await challenges.search_challenges(db, guild, next(it), viewer_id=1)
+
+    await timed(one, min(20, n))
+    it = iter(queries)
+    lat = await timed(one, n)
+    floor = await pk_floor(db, Challenge, spec.challenges, n)
+    p99 = percentile(lat, 99)
+    target_ms = 20.0 if backend == "sqlite" else None
+    return [
+        Result(f"/challenge search service, {spec.challenges:,} entries: p99", backend, "ms",
+               p99, percentile(floor, 99), PK + " p99",
+               "< 20 ms" if target_ms else "(SQLite target)",
+               p99 < target_ms if target_ms else None,
+               detail={"p50": percentile(lat, 50), "n": n}),
+    ]  # fmt: skip
+
+
+async def digest(db: Database, spec: DigestSpec, backend: str) -> list[Result]:
+    busy = target_guild_id()
+    key = "bench-week"
+
+    async def one_busy() -> None:
+        await digest_content.build_digest(db, busy, WEEK_START, NOW, key)
+
+    await one_busy()
+    busy_ms = await timed(one_busy, 5)
+    floor = await pk_floor(db, Challenge, 1000, 50)
+    servers = [busy + 1_000_000 + k for k in range(spec.servers)]
+    t0 = time.perf_counter()
+    for gid in servers:
+        await digest_content.build_digest(db, gid, WEEK_START, NOW, key)
+    all_s = time.perf_counter() - t0
+    floor_all = sum(await pk_floor(db, Challenge, 1000, spec.servers)) / 1000
+    return [
+        Result(f"digest, 1 server with {spec.busy_entries:,} entries in the week (max of 5)",
+               backend, "ms", max(busy_ms), percentile(floor, 99), PK + " p99", "< 300 ms",
+               max(busy_ms) < 300, detail={"runs": busy_ms}),
+        Result(f"digest, {spec.servers:,} servers one after another", backend, "s", all_s,
+               floor_all, f"{spec.servers:,} PK lookups", "< 60 s", all_s < 60,
+               detail={"per_server_ms": all_s * 1000 / max(1, spec.servers)}),
+    ]  # fmt: skip
+
+
+def matching(learners: int) -> list[Result]:
+    cands = pairing_matcher.synthetic_candidates(learners, seed=3)
+    t0 = time.perf_counter()
+    result = pairing_matcher.match(cands)
+    took = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ordered = sorted(cands, key=lambda c: (c.track, c.user_id))
+    list(zip(ordered[::2], ordered[1::2], strict=False))  # the floor: pair by sort order
+    floor = time.perf_counter() - t0
+    return [
+        Result(f"matching {learners:,} learners", "-", "s", took, floor,
+               "sort + pair neighbours", "< 3 s", took < 3,
+               detail={"groups": len(result.groups), "unmatched": len(result.unmatched)}),
+    ]  # fmt: skip

@@ -1,0 +1,55 @@
+"""`python -m bench.simproc`: `python -m bot.simulator` with deterministic guild ids.
+
+The benchmark databases are generated (and cached) before the simulator starts, so the
+server they belong to must have a known id. Guilds, their channels, roles and members are
+built with a counter-based snowflake generator; everything created afterwards (messages,
+interactions) uses the simulator's ordinary time-based ids, which are larger.
+"""
+
+from __future__ import annotations
+
+from bot.simulator import __main__ as simulator_main
+from bot.simulator.snowflake import DISCORD_EPOCH_MS, SnowflakeGenerator
+from bot.simulator.world import World
+
+FIXED_MS = 1704067200000 - DISCORD_EPOCH_MS  # 2024-01-01T00:00:00Z
+
+
+class FixedIds(SnowflakeGenerator):
+    """Strictly increasing ids from a fixed instant: the same world gets the same ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._n = 0
+
+    def next(self) -> int:
+        self._n += 1
+        return (FIXED_MS << 22) + self._n
+
+
+def build_world(guilds: int, members: int, app_id: int | None, bot_user_id: int | None) -> World:
+    world = World(app_id=app_id, bot_user_id=bot_user_id)
+    live = world.ids
+    world.ids = FixedIds()
+    try:
+        for i in range(guilds):
+            guild = world.create_guild(f"Guild {i}", owner=f"owner-{i}")
+            for j in range(members):
+                guild.add_member(f"member-{i}-{j}")
+    finally:
+        world.ids = live
+    return world
+
+
+def target_guild_id() -> int:
+    """The id of the first guild of every bench world (the one the data belongs to)."""
+    return next(iter(build_world(1, 0, None, None).guilds))
+
+
+def main(argv: list[str] | None = None) -> int:
+    simulator_main.build_world = build_world
+    return simulator_main.main(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
