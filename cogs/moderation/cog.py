@@ -20,7 +20,7 @@ from bot.services.curation_notify import set_dm_notifications
 from bot.services.curation_queue import get_entry, search_entries
 from bot.ui.checks import is_moderator, require_moderator
 from cogs.moderation import effects
-from cogs.moderation.render import log_embed, merge_text, result_text
+from cogs.moderation.render import log_embed, merge_text
 from cogs.moderation.views import EditModal, actor_of, log_view, show_queue
 
 if TYPE_CHECKING:
@@ -79,8 +79,7 @@ class ModerationCog(commands.Cog):
         result = await visibility.toggle_feature(
             self.bot.db, self._gid(interaction), actor_of(interaction), kind.value, entry
         )
-        await interaction.response.send_message(result_text(result), ephemeral=True)
-        await effects.after_action(self.bot, interaction, result)
+        await effects.reply_and_log(self.bot, interaction, result)
 
     @curate.command(name="merge")
     @app_commands.describe(
@@ -119,8 +118,7 @@ class ModerationCog(commands.Cog):
         result = await visibility.hide(
             self.bot.db, self._gid(interaction), actor_of(interaction), kind.value, entry, reason
         )
-        await interaction.response.send_message(result_text(result), ephemeral=True)
-        await effects.after_action(self.bot, interaction, result)
+        await effects.reply_and_log(self.bot, interaction, result)
 
     @curate.command(name="restore")
     @app_commands.rename(entry="id")
@@ -134,8 +132,7 @@ class ModerationCog(commands.Cog):
         result = await visibility.restore(
             self.bot.db, self._gid(interaction), actor_of(interaction), kind.value, entry
         )
-        await interaction.response.send_message(result_text(result), ephemeral=True)
-        await effects.after_action(self.bot, interaction, result)
+        await effects.reply_and_log(self.bot, interaction, result)
 
     @curate.command(name="log")
     @app_commands.describe(kind="Only this kind of entry", action="Only this action",

@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("nexus.curation")
 
 
+async def reply_and_log(
+    bot: NexusBot, interaction: discord.Interaction, result: ActionResult
+) -> None:
+    """Answer a moderator's command with the result (ephemeral), then the side effects."""
+    await interaction.response.send_message(result_text(result), ephemeral=True)
+    await after_action(bot, interaction, result)
+
+
 async def after_action(
     bot: NexusBot, interaction: discord.Interaction, result: ActionResult
 ) -> None:
