@@ -70,6 +70,20 @@ class SelectMenu:
         )
 
 
+def buttons_in(components: list[JSON]) -> list[Button]:
+    """Every button of a message's components, in order across rows."""
+    return [Button.from_component(c) for c in walk_components(components) if c.get("type") == 2]
+
+
+def selects_in(components: list[JSON]) -> list[SelectMenu]:
+    """Every select menu (any select type) of a message's components, in order."""
+    return [
+        SelectMenu.from_component(c)
+        for c in walk_components(components)
+        if c.get("type") in SELECT_TYPES
+    ]
+
+
 @dataclass
 class MessageView:
     id: int
@@ -102,17 +116,11 @@ class MessageView:
 
     @property
     def buttons(self) -> list[Button]:
-        return [
-            Button.from_component(c) for c in walk_components(self.components) if c.get("type") == 2
-        ]
+        return buttons_in(self.components)
 
     @property
     def selects(self) -> list[SelectMenu]:
-        return [
-            SelectMenu.from_component(c)
-            for c in walk_components(self.components)
-            if c.get("type") in SELECT_TYPES
-        ]
+        return selects_in(self.components)
 
     @property
     def mentions(self) -> list[int]:
@@ -227,17 +235,11 @@ class Reply:
 
     @property
     def buttons(self) -> list[Button]:
-        return [
-            Button.from_component(c) for c in walk_components(self.components) if c.get("type") == 2
-        ]
+        return buttons_in(self.components)
 
     @property
     def selects(self) -> list[SelectMenu]:
-        return [
-            SelectMenu.from_component(c)
-            for c in walk_components(self.components)
-            if c.get("type") in SELECT_TYPES
-        ]
+        return selects_in(self.components)
 
     @property
     def text(self) -> str:
