@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept
 from bot.db.types import EntryKind, Status
-from bot.errors import Conflict
+from bot.errors import Conflict, Invalid
 from bot.services.challenges_load import load_challenges, load_page
 from bot.services.entry_common import (
     active_for,
@@ -300,6 +300,8 @@ async def list_challenges(
     async with db.reader() as s:
         if concept:
             tags = await resolve_concepts(s, guild_id, [concept])
+            if not tags:
+                raise Invalid("Pick a concept from the list to filter by (or leave it empty).")
             stmt = stmt.join(ChallengeConcept, ChallengeConcept.challenge_id == Challenge.id)
             stmt = stmt.where(ChallengeConcept.concept_id == tags[0].id)
         stmt = (

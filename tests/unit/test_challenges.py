@@ -205,3 +205,9 @@ async def test_concept_links_survive(db: Database) -> None:
     async with db.reader() as s:
         rows = (await s.scalars(select(ChallengeConcept.concept_id))).all()
     assert rows == [cid] and c.concepts[0].name == "Zz Thing"
+
+
+async def test_list_by_a_blank_concept_is_explained(db: Database) -> None:
+    for blank in (" ", "\x00", "\u200b"):
+        with pytest.raises(Invalid, match="concept"):
+            await svc.list_challenges(db, G, viewer_id=ALICE, concept=blank)
