@@ -74,9 +74,19 @@ def preview_embeds(plan: RoundPlan, *, limit_lines: int = 120) -> list[discord.E
     return embeds
 
 
+def thread_prefix(pair_id: int) -> str:
+    """Every pair thread's name starts with its pair id, so a retry can find it again."""
+    return f"#{pair_id} "
+
+
 def thread_name(space: PairSpace) -> str:
     names = " & ".join(one_line(m.display_name, 30) for m in space.members)
-    return one_line(f"Pair: {names}", THREAD_NAME_MAX)
+    return one_line(f"{thread_prefix(space.pair_id)}Pair: {names}", THREAD_NAME_MAX)
+
+
+def starter_nonce(pair_id: int) -> str:
+    """Deterministic (<= 25 chars): a retried starter message is deduplicated by Discord."""
+    return f"nexus-pair-{pair_id}"[:25]
 
 
 def overlap_lines(space: PairSpace) -> list[str]:

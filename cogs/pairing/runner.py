@@ -104,16 +104,27 @@ class PairingRunner:
 
     async def _open_space(self, channel: discord.TextChannel, space: spaces.PairSpace
                           ) -> discord.Thread:
+        # A crash between Discord creating the thread and us storing its id must not give
+        # the pair a second thread: reuse the one whose name carries this pair's id.
+        prefix = render.thread_prefix(space.pair_id)
+        me = self.bot.user.id if self.bot.user else None
+        existing = [t for t in channel.threads if t.name.startswith(prefix) and t.owner_id == me]
+        if existing:
+            return await self._fill_space(existing[0], space, delete_on_failure=False)
         thread = await channel.create_thread(
             name=render.thread_name(space), type=discord.ChannelType.private_thread,
             invitable=False, auto_archive_duration=10080,
         )
+        return await self._fill_space(thread, space, delete_on_failure=True)
+
+    async def _fill_space(self, thread: discord.Thread, space: spaces.PairSpace, *,
+                          delete_on_failure: bool) -> discord.Thread:
         try:
             for m in space.members:
                 await thread.add_user(discord.Object(id=m.user_id))
             content, embed = render.starter(space)
             await thread.send(
-                content, embed=embed,
+                content, embed=embed, nonce=render.starter_nonce(space.pair_id),
                 # The one place Nexus pings: the members of this pair, in their own thread.
                 allowed_mentions=discord.AllowedMentions(
                     everyone=False, roles=False, replied_user=False,
@@ -121,6 +132,8 @@ class PairingRunner:
                 ),
             )
         except discord.HTTPException:
+            if not delete_on_failure:
+                raise
             try:
                 await thread.delete()  # never leave a half-made space behind
             except discord.HTTPException:

@@ -296,3 +296,31 @@ async def test_ignoring_three_rounds_pauses_and_tells(nexus: Nexus) -> None:
     dm = nexus.world.dm_channel_of(nexus.bob)
     assert dm is not None and "paused" in messages(nexus, dm)[-1].content
     assert (await get_profile(nexus.db, nexus.guild.id, nexus.bob.id)).status == "paused"
+
+
+async def test_crash_before_thread_id_stored_does_not_duplicate_the_space(nexus: Nexus) -> None:
+    """Killed after Discord made the thread but before we stored its id: reuse it."""
+    from sqlalchemy import update
+
+    from bot.db.models import Pair
+
+    await settle(nexus)
+    nexus.clock.set(WED)
+    await join(nexus, nexus.alice, "frontend", "Europe/Berlin", "weekdays 18-20")
+    await join(nexus, nexus.bob, "backend", "Europe/Berlin", "weekdays 18-20")
+    reply = await nexus.sim.command(nexus.mod, "pair round", channel=nexus.general)
+    reply.followups or await reply.wait_followups(1)
+    [thread] = threads(nexus)
+    async with nexus.db.sessions.begin() as s:
+        await s.execute(update(Pair).values(thread_id=None))
+    [round_id] = await _open_rounds(nexus)
+
+    await nexus.restart()
+    await settle(nexus)
+    channel = nexus.client.get_channel(nexus.pairing.id)
+    created, failed = await runner(nexus).announce(nexus.guild.id, round_id, channel)  # type: ignore[arg-type]
+    assert (created, failed) == (1, 0)
+    assert threads(nexus) == [thread]
+    assert len(messages(nexus, thread)) == 1  # the starter was not posted twice
+    async with nexus.db.reader() as s:
+        assert (await s.scalar(select(Pair.thread_id))) == thread.id
