@@ -19,13 +19,17 @@ from bot.db.models import BASE_GUILD_ID, Concept
 from bot.db.types import Status
 
 SHADOWING_STATUSES = (Status.PUBLISHED.value, Status.HIDDEN.value)
+# Built once: aliased() copies every column of the table (~4 ms of CPU per call when it
+# was done per query). Each alias is only ever used inside its own EXISTS subquery.
+_BY_SLUG = aliased(Concept, name="shadow_by_slug")
+_BY_LINK = aliased(Concept, name="shadow_by_link")
 
 
 def shadowed_clause(guild_id: int, target: Any = Concept) -> ColumnElement[bool]:
     """True for a base row that server `guild_id` overrides (or hides)."""
     # Two index-backed probes ((guild_id, slug) unique; overrides_id) instead of one OR,
     # which would scan every row of a large server for each base row.
-    by_slug, by_link = aliased(Concept), aliased(Concept)
+    by_slug, by_link = _BY_SLUG, _BY_LINK
     return or_(
         exists().where(
             by_slug.guild_id == guild_id,
