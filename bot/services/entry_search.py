@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import weakref
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -60,6 +61,15 @@ STOPWORDS = frozenset(
 )
 
 _fts_cache: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+# Per engine, short-lived: token -> (expires, capped document count), and the servers
+# whose newest matches were recently crowded out by other servers' rows.
+COUNT_TTL = 30.0
+COUNT_CACHE_MAX = 4096
+CROWDED_TTL = 60.0
+_count_cache: weakref.WeakKeyDictionary[Any, dict[str, tuple[float, int]]] = (
+    weakref.WeakKeyDictionary()
+)
+_crowded: weakref.WeakKeyDictionary[Any, dict[int, float]] = weakref.WeakKeyDictionary()
 
 
 def tokenize(query: str, limit: int = MAX_TOKENS) -> list[str]:
@@ -136,14 +146,35 @@ async def ranked_challenge_ids(
 
 
 async def _doc_counts(conn: AsyncConnection, tokens: Sequence[str]) -> list[int]:
-    parts = [
-        "(SELECT count(*) FROM (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? "
-        f"LIMIT {COUNT_CAP}))"
-        for _ in tokens
-    ]
-    params = tuple(fts_expression([t], "all") for t in tokens)
-    row = (await conn.exec_driver_sql("SELECT " + ", ".join(parts), params)).one()
-    return [int(v) for v in row]
+    """Each token's document count, capped at COUNT_CAP.
+
+    Counts only steer which words rank and which act as stop words, so a positive count
+    is reused for COUNT_TTL seconds (a bounded doclist scan per word saved on every
+    search). A zero is never cached: a challenge shared a moment ago must be findable.
+    """
+    cache = _count_cache.setdefault(conn.sync_engine, {})
+    now = time.monotonic()
+    known: dict[str, int] = {}
+    for t in tokens:
+        hit = cache.get(t)
+        if hit is not None and hit[0] > now:
+            known[t] = hit[1]
+    missing = [t for t in tokens if t not in known]
+    if missing:
+        parts = [
+            "(SELECT count(*) FROM (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? "
+            f"LIMIT {COUNT_CAP}))"
+            for _ in missing
+        ]
+        params = tuple(fts_expression([t], "all") for t in missing)
+        row = (await conn.exec_driver_sql("SELECT " + ", ".join(parts), params)).one()
+        if len(cache) >= COUNT_CACHE_MAX:
+            cache.clear()
+        for t, v in zip(missing, row, strict=True):
+            known[t] = int(v)
+            if known[t] > 0:
+                cache[t] = (now + COUNT_TTL, known[t])
+    return [known[t] for t in tokens]
 
 
 def _selective(tokens: Sequence[str], counts: Sequence[int]) -> list[str]:
@@ -205,12 +236,18 @@ async def _fts_ids(
     else:
         match_tokens = selective or present
     match = fts_expression(match_tokens, mode)
-    ids, saturated = await _candidates(conn, match, filters)
-    if saturated and len(ids) < offset + limit:
-        # Other servers (or hidden rows) crowd the newest matches: intersect with this
-        # server's rows inside the index.
-        scoped = f'guild_id : "{int(guild_id)}" AND ({match})'
+    scoped = f'guild_id : "{int(guild_id)}" AND ({match})'
+    crowded = _crowded.setdefault(conn.sync_engine, {})
+    if crowded.get(guild_id, 0.0) > time.monotonic():
+        # This server's searches were crowded out a moment ago: go scoped at once.
         ids, _ = await _candidates(conn, scoped, filters)
+    else:
+        ids, saturated = await _candidates(conn, match, filters)
+        if saturated and len(ids) < offset + limit:
+            # Other servers (or hidden rows) crowd the newest matches: intersect with
+            # this server's rows inside the index.
+            crowded[guild_id] = time.monotonic() + CROWDED_TTL
+            ids, _ = await _candidates(conn, scoped, filters)
     if not ids:
         return []
     scores: dict[int, float] = {}
