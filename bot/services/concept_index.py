@@ -9,27 +9,38 @@ Invalidation is automatic for ORM writes: Session events note which servers' Con
 rows were flushed and invalidate them after the commit, so other features (curation,
 seeding) need not remember to. Bulk UPDATE statements bypass the ORM: call
 `invalidate_concepts` after those. A time-to-live heals writes by another process.
+
+A keystroke never waits for a large build: when a server's index is cold and it has more
+than `sync_build_max` visible concepts, the build starts in the background (one per
+server) and this keystroke is answered by a bounded SQL prefix query (`cold_complete`).
+Small servers build synchronously (a few ms), so their first answer is already ranked.
+`warm_indexes` builds the large servers' indexes after start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import time
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import event, select
+from sqlalchemy import Text, case, cast, func, select
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept
+from bot.db.types import Status
 from bot.services.concept_types import AutocompleteChoice, visible_clause
+
+log = logging.getLogger("nexus.concepts")
 
 INDEX_TTL_SECONDS = 300.0
 MAX_CACHED_GUILDS = 2000
@@ -40,6 +51,10 @@ COMPLETE_CUTOFF = 72.0  # autocomplete: only convincing typos and substrings
 # WRatio is the better scorer (partial and token matches) but ~15x slower than ratio;
 # above this many names+aliases autocomplete uses ratio to stay within a few ms.
 WRATIO_MAX_STRINGS = 5000
+# Up to this many visible concepts a cold keystroke builds the index itself (~2 ms per
+# 1,000 on SQLite); above it the keystroke is answered by SQL while the index builds.
+SYNC_BUILD_MAX = 1000
+WARM_CONCURRENCY = 2
 _ATTR = "_nexus_concept_index"
 _TOUCHED = "nexus_concept_guilds"
 
@@ -55,8 +70,7 @@ def _label(text: str) -> str:
     return text[: CHOICE_NAME_MAX - 1] + "…"
 
 
-@dataclass(frozen=True)
-class IndexedConcept:
+class IndexedConcept(NamedTuple):  # a NamedTuple: ~5x cheaper to build than a dataclass
     id: int
     guild_id: int
     slug: str
@@ -166,7 +180,10 @@ class ConceptIndex:
         self._base_version = 0
         self.builds = 0  # how many times an index was loaded from the database
         self.fts_available: bool | None = None  # SQLite search: detected once per process
+        self.sync_build_max = SYNC_BUILD_MAX
         self._pending: dict[int, tuple[tuple[int, int], asyncio.Future[GuildIndex]]] = {}
+        self._sizes: dict[int, int] = {}  # visible concepts per server (upper bound)
+        self._rebuild: dict[int, Database] = {}  # a stale build is running: build again after
 
     def invalidate(self, guild_id: int) -> None:
         if guild_id == BASE_GUILD_ID:
@@ -179,11 +196,15 @@ class ConceptIndex:
     def _stamp(self, guild_id: int) -> tuple[int, int]:
         return (self._base_version, self._versions.get(guild_id, 0))
 
-    async def get(self, db: Database, guild_id: int) -> GuildIndex:
+    def cached(self, guild_id: int) -> GuildIndex | None:
+        """The warm index of `guild_id`, or None (never built, invalidated or expired)."""
         cached = self._guilds.get(guild_id)
         if cached is not None and self.clock() - cached.built_at < self.ttl:
             self._guilds.move_to_end(guild_id)
             return cached
+        return None
+
+    def _start(self, db: Database, guild_id: int) -> asyncio.Future[GuildIndex]:
         # Coalesce: keystrokes arriving while the index loads share one database read.
         stamp = self._stamp(guild_id)
         pending = self._pending.get(guild_id)
@@ -192,39 +213,118 @@ class ConceptIndex:
             pending = (stamp, task)
             self._pending[guild_id] = pending
             task.add_done_callback(partial(self._forget, guild_id))
-        return await asyncio.shield(pending[1])
+        return pending[1]
+
+    async def get(self, db: Database, guild_id: int) -> GuildIndex:
+        cached = self.cached(guild_id)
+        if cached is not None:
+            return cached
+        return await asyncio.shield(self._start(db, guild_id))
+
+    def build_in_background(self, db: Database, guild_id: int) -> None:
+        """Start building `guild_id`'s index unless a build of it is already running."""
+        pending = self._pending.get(guild_id)
+        if pending is None:
+            self._start(db, guild_id).add_done_callback(partial(_log_failure, guild_id))
+        elif pending[0] != self._stamp(guild_id):
+            self._rebuild[guild_id] = db  # one build at a time: the next starts after it
+
+    async def is_small(self, db: Database, guild_id: int) -> bool:
+        """Whether a cold build of `guild_id` is cheap enough to wait for (<= sync_build_max)."""
+        size = self._sizes.get(guild_id)
+        if size is None:
+            async with db.reader() as session:
+                size = int(await session.scalar(_count_query(guild_id)) or 0)
+            self._sizes[guild_id] = size
+        return size <= self.sync_build_max
 
     def _forget(self, guild_id: int, task: asyncio.Future[GuildIndex]) -> None:
         current = self._pending.get(guild_id)
         if current is not None and current[1] is task:
             del self._pending[guild_id]
+            db = self._rebuild.pop(guild_id, None)
+            if db is not None and self.cached(guild_id) is None:
+                self.build_in_background(db, guild_id)
         if not task.cancelled():
             task.exception()  # retrieved: a failed build is reported to its awaiters only
 
     async def _build(self, db: Database, guild_id: int, stamp: tuple[int, int]) -> GuildIndex:
         now = self.clock()
+        # Core rows of plain columns (no ORM entities); aliases come back as JSON text and
+        # are decoded in one json.loads below instead of one per row.
+        query = select(
+            Concept.id, Concept.guild_id, Concept.slug, Concept.name,
+            cast(Concept.aliases, Text),
+        ).where(visible_clause(guild_id))
         async with db.reader() as session:
-            rows = (
-                await session.execute(
-                    select(
-                        Concept.id, Concept.guild_id, Concept.slug, Concept.name, Concept.aliases
-                    ).where(visible_clause(guild_id))
-                )
-            ).all()
-        entries = [
-            IndexedConcept(
-                id=r.id, guild_id=r.guild_id, slug=r.slug, name=r.name,
-                aliases=tuple(str(a) for a in (r.aliases or []) if str(a).strip()),
-            )
-            for r in rows
-        ]
-        built = GuildIndex(entries, now)
+            conn = await session.connection()
+            rows = (await conn.execute(query)).all()
+        # Decoding and sorting take tens of ms at 10,000 concepts: off the event loop, so
+        # keystrokes answered meanwhile (cold_complete) are not held up behind it.
+        built = await asyncio.to_thread(_make_index, list(rows), now)
         self.builds += 1
+        self._sizes[guild_id] = len(built)
         if stamp == self._stamp(guild_id):  # no write happened while we were loading
             self._guilds[guild_id] = built
             while len(self._guilds) > MAX_CACHED_GUILDS:
                 self._guilds.popitem(last=False)
         return built
+
+
+_NO_ALIASES: tuple[str, ...] = ()
+
+
+def _make_index(rows: list[Any], now: float) -> GuildIndex:
+    aliases = _decode_aliases([r[4] for r in rows])
+    entries = [
+        IndexedConcept(r[0], r[1], r[2], r[3], a) for r, a in zip(rows, aliases, strict=True)
+    ]
+    return GuildIndex(entries, now)
+
+
+def _clean_aliases(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        return _NO_ALIASES
+    try:
+        return tuple(filter(str.strip, value))
+    except TypeError:  # not all strings
+        return tuple(str(a) for a in value if str(a).strip())
+
+
+def _decode_aliases(texts: list[str | None]) -> list[tuple[str, ...]]:
+    """The alias tuples of JSON texts, decoded with one json.loads for all of them."""
+    out = [_NO_ALIASES] * len(texts)
+    todo = [i for i, t in enumerate(texts) if t and t not in ("[]", "null")]
+    if not todo:
+        return out
+    try:
+        decoded = json.loads("[" + ",".join(texts[i] or "" for i in todo) + "]")
+        if len(decoded) != len(todo):
+            raise ValueError("alias texts are not one JSON value each")
+    except ValueError:  # a malformed row: decode one by one, skipping the bad ones
+        decoded = []
+        for i in todo:
+            try:
+                decoded.append(json.loads(texts[i] or "[]"))
+            except ValueError:
+                decoded.append(None)
+    for i, value in zip(todo, decoded, strict=True):
+        out[i] = _clean_aliases(value)
+    return out
+
+
+def _count_query(guild_id: int) -> Any:
+    # Index-only count on (guild_id, status); shadowed base rows are counted (upper bound).
+    return select(func.count()).select_from(Concept).where(
+        Concept.guild_id.in_((BASE_GUILD_ID, guild_id)),
+        Concept.status == Status.PUBLISHED.value,
+    )
+
+
+def _log_failure(guild_id: int, task: asyncio.Future[GuildIndex]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("concept index build for server %s failed", guild_id,
+                    exc_info=task.exception())
 
 
 def index_for(db: Database) -> ConceptIndex:
@@ -243,9 +343,88 @@ def invalidate_concepts(db: Database, guild_id: int) -> None:
 
 
 async def autocomplete(db: Database, guild_id: int, text: str) -> list[AutocompleteChoice]:
-    """Up to 25 choices for the member's partial input; no database access when warm."""
-    index = await index_for(db).get(db, guild_id)
-    return index.complete(text)
+    """Up to 25 choices for the member's partial input; no database access when warm.
+
+    Cold and large: the index builds in the background and this keystroke gets the
+    bounded SQL answer of `cold_complete` (prefixes only; typos once warm).
+    """
+    index = index_for(db)
+    warm = index.cached(guild_id)
+    if warm is not None:
+        return warm.complete(text)
+    if guild_id in index._pending or not await index.is_small(db, guild_id):
+        index.build_in_background(db, guild_id)
+        return await cold_complete(db, guild_id, text)
+    return (await index.get(db, guild_id)).complete(text)
+
+
+def _like_prefix(q: str) -> str:
+    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+async def cold_complete(
+    db: Database, guild_id: int, text: str, limit: int = CHOICES_MAX
+) -> list[AutocompleteChoice]:
+    """Autocomplete without the index, in one bounded query: visible names starting with
+    the input, then names of concepts with an alias starting with it (at most `limit`)."""
+    q = normalise(text)[:100]
+    query = select(Concept.id, Concept.name, cast(Concept.aliases, Text)).where(
+        visible_clause(guild_id)
+    )
+    if q:
+        # SQLite's LIKE already ignores ASCII case (and lower() would cost a call per row).
+        def starts(expr: Any, pattern: str) -> Any:
+            return (expr.like if db.is_sqlite else expr.ilike)(pattern, escape="\\")
+
+        by_name = starts(Concept.name, _like_prefix(q))
+        # The aliases' JSON text holds `"<alias>`: a match is re-checked after decoding.
+        by_alias = starts(cast(Concept.aliases, Text), '%"' + _like_prefix(q))
+        query = query.where(by_name | by_alias).order_by(
+            case((by_name, 0), else_=1), func.lower(Concept.name), Concept.id
+        )
+    async with db.reader() as session:
+        conn = await session.connection()
+        rows = list((await conn.execute(query.limit(limit))).all())
+    if not q:  # any 25 (no sort over the whole server), shown in name order
+        rows.sort(key=lambda r: (normalise(r[1]), r[0]))
+    out: list[AutocompleteChoice] = []
+    for (cid, name, _), values in zip(rows, _decode_aliases([r[2] for r in rows]), strict=True):
+        if normalise(name).startswith(q):
+            out.append(AutocompleteChoice(_label(name), str(cid)))
+            continue
+        alias = next((v for v in values if normalise(v).startswith(q)), None)
+        if alias is not None:
+            out.append(AutocompleteChoice(_label(f"{name} ({alias})"), str(cid)))
+    return out
+
+
+async def warm_indexes(
+    db: Database, guild_ids: list[int], *, concurrency: int = WARM_CONCURRENCY
+) -> int:
+    """Build the indexes of the servers whose cold build a keystroke would not wait for.
+
+    Small servers are only sized (their first keystroke builds in a few ms): warming
+    every server would hold one index per server in memory. Failures are logged, never
+    raised. Returns how many indexes were built.
+    """
+    index = index_for(db)
+    gate = asyncio.Semaphore(max(1, concurrency))
+    built = 0
+
+    async def one(guild_id: int) -> None:
+        nonlocal built
+        async with gate:
+            try:
+                if await index.is_small(db, guild_id) or index.cached(guild_id) is not None:
+                    return
+                await index.get(db, guild_id)
+                built += 1
+            except Exception:
+                log.warning("warming the concept index of server %s failed", guild_id,
+                            exc_info=True)
+
+    await asyncio.gather(*(one(g) for g in dict.fromkeys(guild_ids)))
+    return built
 
 
 # -- automatic invalidation on ORM writes ----------------------------------------------
@@ -274,6 +453,6 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(_TOUCHED, None)
 
 
-event.listen(Session, "after_flush", _after_flush)
-event.listen(Session, "after_commit", _after_commit)
-event.listen(Session, "after_rollback", _after_rollback)
+sa_event.listen(Session, "after_flush", _after_flush)
+sa_event.listen(Session, "after_commit", _after_commit)
+sa_event.listen(Session, "after_rollback", _after_rollback)
