@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import discord
@@ -9,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import concept_search, concepts
+from bot.services.concept_index import warm_indexes
 from bot.ui.paginator import Page, Paginator
 from cogs.concepts import render
 from cogs.concepts.views import SuggestConceptModal, concept_view, suggestions_view
@@ -27,6 +29,14 @@ LIST_PER_PAGE = 10
 class ConceptsCog(commands.Cog):
     def __init__(self, bot: NexusBot) -> None:
         self.bot = bot
+        self._warming: asyncio.Task[int] | None = None
+
+    @commands.Cog.listener("on_ready")
+    async def warm_concept_indexes(self) -> None:
+        """Build large servers' autocomplete indexes in the background (never blocks)."""
+        if self._warming is None or self._warming.done():
+            guilds = [g.id for g in self.bot.guilds]
+            self._warming = asyncio.create_task(warm_indexes(self.bot.db, guilds))
 
     concept = app_commands.Group(
         name="concept", description="Look up, search, list and suggest concepts", guild_only=True
