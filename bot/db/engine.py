@@ -9,8 +9,10 @@ behind writers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import asyncio
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
@@ -23,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _READ_ONLY = "nexus_read_only"
+T = TypeVar("T")
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -50,6 +53,16 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     reader: async_sessionmaker[AsyncSession]
+    # Background work that uses this database (index builds, catch-ups): it is cancelled
+    # and awaited by dispose(), so no task is left holding a connection afterwards.
+    _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def spawn(self, coro: Coroutine[Any, Any, T], *, name: str | None = None
+              ) -> asyncio.Task[T]:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     @property
     def is_sqlite(self) -> bool:
@@ -73,5 +86,10 @@ class Database:
             reader=async_sessionmaker(read_engine, expire_on_commit=False),
         )
 
-    async def dispose(self) -> None:
+    async def dispose(self, grace: float = 5.0) -> None:
+        live = [t for t in self._tasks if not t.done()]
+        for task in live:
+            task.cancel()
+        if live:
+            await asyncio.wait(live, timeout=grace)
         await self.engine.dispose()

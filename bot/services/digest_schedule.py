@@ -92,7 +92,7 @@ class DigestScheduler:
         self._spawn(self.catch_up())
 
     def _spawn(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
+        task = self.db.spawn(coro, name="digest-background")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -265,7 +265,7 @@ class PairingRunner:
             self.schedule_guild(cfg)
         for r in await spaces.open_rounds(self.bot.db):
             self.schedule_round_jobs(r)
-        self._startup = asyncio.create_task(self._catch_up(), name="pairing-catch-up")
+        self._startup = self.bot.db.spawn(self._catch_up(), name="pairing-catch-up")
 
     async def started(self) -> None:
         """Wait until the start-up catch-up has finished (tests, tooling)."""

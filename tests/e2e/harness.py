@@ -164,3 +164,11 @@ async def stop_nexus(nexus: Nexus) -> None:
         await nexus.stop_bot()
     finally:
         await nexus.sim.stop()
+        # Whatever a test left running (e.g. a discord.py handler still awaiting the
+        # database) unwinds now, while the engine is still open.
+        current = asyncio.current_task()
+        leftovers = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+        for task in leftovers:
+            task.cancel()
+        if leftovers:
+            await asyncio.wait(leftovers, timeout=5)

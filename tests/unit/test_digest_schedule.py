@@ -63,7 +63,7 @@ async def test_jobs_derived_from_db_in_each_time_zone(db: Database) -> None:
         await jobs.settings_changed(cfg)
         assert sched.aps.get_job(job_id(1)) is None
     finally:
-        sched.shutdown()
+        await sched.shutdown()
 
 
 async def test_start_catches_up_and_job_posts_once(db: Database) -> None:
@@ -91,7 +91,7 @@ async def test_start_catches_up_and_job_posts_once(db: Database) -> None:
         assert result is not None and result.outcome == "posted" and result.period == "2024-05-27"
         assert len(pub.in_channel(11)) == 2
     finally:
-        sched.shutdown()
+        await sched.shutdown()
 
 
 async def test_failure_schedules_retry_and_fix_reposts(db: Database) -> None:
@@ -117,4 +117,4 @@ async def test_failure_schedules_retry_and_fix_reposts(db: Database) -> None:
         assert len(pub.in_channel(11)) == 1
         assert sched.aps.get_job(retry_job_id(1)) is None
     finally:
-        sched.shutdown()
+        await sched.shutdown()
