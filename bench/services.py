@@ -20,7 +20,13 @@ from bench.simproc import target_guild_id
 from bench.textgen import NOW, WEEK_START, Text, concept_names
 from bot.db import Database
 from bot.db.models import Challenge, Concept
-from bot.services import challenges, concept_index, digest_content, pairing_matcher
+from bot.services import (
+    challenges,
+    concept_complete,
+    concept_index,
+    digest_content,
+    pairing_matcher,
+)
 
 PK = "PK lookup (same db)"
 
@@ -64,9 +70,9 @@ async def autocomplete(db: Database, spec: KbSpec, backend: str, n: int) -> list
     for _ in range(5):
         index.invalidate(guild)
         t0 = time.perf_counter()
-        await concept_index.autocomplete(db, guild, t.prefix(names))
+        await concept_complete.autocomplete(db, guild, t.prefix(names))
         cold.append((time.perf_counter() - t0) * 1000)
-    warm = await timed(lambda: concept_index.autocomplete(db, guild, t.prefix(names)), n)
+    warm = await timed(lambda: concept_complete.autocomplete(db, guild, t.prefix(names)), n)
     f99 = percentile(floor, 99)
     label = f"autocomplete, {spec.concepts:,} concepts"
     return [

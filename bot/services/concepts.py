@@ -18,7 +18,8 @@ from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept, ConceptLookup, MissedLookup
 from bot.db.types import Status
 from bot.errors import Invalid, NotFound
-from bot.services.concept_index import GuildIndex, autocomplete, index_for
+from bot.services.concept_complete import autocomplete
+from bot.services.concept_index import GuildIndex, index_for
 from bot.services.concept_types import (
     SHADOWING_STATUSES,
     AutocompleteChoice,

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import concept_search, concepts
-from bot.services.concept_index import warm_indexes
+from bot.services.concept_complete import warm_indexes
 from bot.ui.paginator import Page, Paginator
 from cogs.concepts import render
 from cogs.concepts.views import SuggestConceptModal, concept_view, suggestions_view

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.db import Database
 from bot.services import concepts
-from bot.services.concept_index import cold_complete, index_for, warm_indexes
+from bot.services.concept_complete import cold_complete, warm_indexes
+from bot.services.concept_index import index_for
 from tests.unit.test_concepts_lookup import A, B, add_concept
 
 

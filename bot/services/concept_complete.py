@@ -1,0 +1,109 @@
+"""Concept autocomplete: served by the warm per-server index, or by one bounded SQL query
+while a large server's index builds in the background; warm-up after start."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from sqlalchemy import Text, case, cast, func, select
+
+from bot.db import Database
+from bot.db.models import Concept
+from bot.services.concept_index import (
+    CHOICES_MAX,
+    WARM_CONCURRENCY,
+    _decode_aliases,
+    _label,
+    index_for,
+    normalise,
+)
+from bot.services.concept_types import AutocompleteChoice, visible_clause
+
+log = logging.getLogger(__name__)
+
+
+async def autocomplete(db: Database, guild_id: int, text: str) -> list[AutocompleteChoice]:
+    """Up to 25 choices for the member's partial input; no database access when warm.
+
+    Cold and large: the index builds in the background and this keystroke gets the
+    bounded SQL answer of `cold_complete` (prefixes only; typos once warm).
+    """
+    index = index_for(db)
+    warm = index.cached(guild_id)
+    if warm is not None:
+        return warm.complete(text)
+    if guild_id in index._pending or not await index.is_small(db, guild_id):
+        index.build_in_background(db, guild_id)
+        return await cold_complete(db, guild_id, text)
+    return (await index.get(db, guild_id)).complete(text)
+
+
+def _like_prefix(q: str) -> str:
+    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+async def cold_complete(
+    db: Database, guild_id: int, text: str, limit: int = CHOICES_MAX
+) -> list[AutocompleteChoice]:
+    """Autocomplete without the index, in one bounded query: visible names starting with
+    the input, then names of concepts with an alias starting with it (at most `limit`)."""
+    q = normalise(text)[:100]
+    query = select(Concept.id, Concept.name, cast(Concept.aliases, Text)).where(
+        visible_clause(guild_id)
+    )
+    if q:
+        # SQLite's LIKE already ignores ASCII case (and lower() would cost a call per row).
+        def starts(expr: Any, pattern: str) -> Any:
+            return (expr.like if db.is_sqlite else expr.ilike)(pattern, escape="\\")
+
+        by_name = starts(Concept.name, _like_prefix(q))
+        # The aliases' JSON text holds `"<alias>`: a match is re-checked after decoding.
+        by_alias = starts(cast(Concept.aliases, Text), '%"' + _like_prefix(q))
+        query = query.where(by_name | by_alias).order_by(
+            case((by_name, 0), else_=1), func.lower(Concept.name), Concept.id
+        )
+    async with db.reader() as session:
+        conn = await session.connection()
+        rows = list((await conn.execute(query.limit(limit))).all())
+    if not q:  # any 25 (no sort over the whole server), shown in name order
+        rows.sort(key=lambda r: (normalise(r[1]), r[0]))
+    out: list[AutocompleteChoice] = []
+    for (cid, name, _), values in zip(rows, _decode_aliases([r[2] for r in rows]), strict=True):
+        if normalise(name).startswith(q):
+            out.append(AutocompleteChoice(_label(name), str(cid)))
+            continue
+        alias = next((v for v in values if normalise(v).startswith(q)), None)
+        if alias is not None:
+            out.append(AutocompleteChoice(_label(f"{name} ({alias})"), str(cid)))
+    return out
+
+
+async def warm_indexes(
+    db: Database, guild_ids: list[int], *, concurrency: int = WARM_CONCURRENCY
+) -> int:
+    """Build the indexes of the servers whose cold build a keystroke would not wait for.
+
+    Small servers are only sized (their first keystroke builds in a few ms): warming
+    every server would hold one index per server in memory. Failures are logged, never
+    raised. Returns how many indexes were built.
+    """
+    index = index_for(db)
+    gate = asyncio.Semaphore(max(1, concurrency))
+    built = 0
+
+    async def one(guild_id: int) -> None:
+        nonlocal built
+        async with gate:
+            try:
+                if await index.is_small(db, guild_id) or index.cached(guild_id) is not None:
+                    return
+                await index.get(db, guild_id)
+                built += 1
+            except Exception:
+                log.warning("warming the concept index of server %s failed", guild_id,
+                            exc_info=True)
+
+    await asyncio.gather(*(one(g) for g in dict.fromkeys(guild_ids)))
+    return built
