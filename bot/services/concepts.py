@@ -18,6 +18,7 @@ from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept, ConceptLookup, MissedLookup
 from bot.db.types import Status
 from bot.errors import Invalid, NotFound
+from bot.services import lookup_log
 from bot.services.concept_complete import autocomplete
 from bot.services.concept_index import GuildIndex, index_for
 from bot.services.concept_types import (
@@ -109,13 +110,14 @@ async def lookup(db: Database, guild_id: int, user_id: int, text: str) -> Lookup
     """Resolve a submitted value: a visible id, else a name/alias/slug, else a miss.
 
     A hit records a ConceptLookup; a miss records a MissedLookup and carries up to
-    three "did you mean" suggestions.
+    three "did you mean" suggestions. Both are statistics, written in batches
+    (bot.services.lookup_log), so a lookup is a read.
     """
     query = clean_query(text)
     if not query:
         raise Invalid("Type the name of a concept, e.g. `caching` or `k8s`.")
     index = await index_for(db).get(db, guild_id)
-    async with db.sessions.begin() as session:
+    async with db.reader() as session:
         row = None
         concept_id = _parse_id(query)
         if concept_id is not None:
@@ -125,9 +127,9 @@ async def lookup(db: Database, guild_id: int, user_id: int, text: str) -> Lookup
             if found is not None:
                 row = await resolve_visible(session, guild_id, found.id)
         if row is not None:
-            session.add(ConceptLookup(guild_id=guild_id, concept_id=row.id, user_id=user_id))
+            lookup_log.record_hit(db, guild_id, row.id, user_id)
             return LookupOutcome(query, to_detail(row, related_refs(index, row)))
-        session.add(MissedLookup(guild_id=guild_id, query=query, user_id=user_id))
+    lookup_log.record_miss(db, guild_id, query, user_id)
     suggestions = tuple(Suggestion(e.id, e.name) for e in index.suggest(query, 3))
     return LookupOutcome(query, None, suggestions)
 
@@ -137,11 +139,11 @@ async def open_concept(
 ) -> ConceptDetail:
     """Open a concept by id (related-concept buttons); records a lookup. NotFound if hidden."""
     index = await index_for(db).get(db, guild_id)
-    async with db.sessions.begin() as session:
+    async with db.reader() as session:
         row = await resolve_visible(session, guild_id, concept_id)
         if row is None:
             raise NotFound(f"{UNKNOWN} It may have been removed from this server.")
-        session.add(ConceptLookup(guild_id=guild_id, concept_id=row.id, user_id=user_id))
+        lookup_log.record_hit(db, guild_id, row.id, user_id)
         return to_detail(row, related_refs(index, row))
 
 
@@ -242,6 +244,7 @@ async def top_lookups(
     db: Database, guild_id: int, since: datetime, until: datetime, limit: int = 5
 ) -> list[LookupCount]:
     """Most looked-up concepts in [since, until), still published, most first."""
+    await lookup_log.flush(db)
     count = func.count(ConceptLookup.id).label("n")
     async with db.reader() as session:
         rows = (
@@ -267,6 +270,7 @@ async def top_misses(
     db: Database, guild_id: int, since: datetime, until: datetime, limit: int = 5
 ) -> list[MissCount]:
     """Most frequent unmatched lookups in [since, until) (case-insensitive), most first."""
+    await lookup_log.flush(db)
     key = func.lower(MissedLookup.query).label("q")
     count = func.count(MissedLookup.id).label("n")
     async with db.reader() as session:

@@ -28,6 +28,7 @@ from bot.db.models import (
 )
 from bot.db.types import EntryKind, Status
 from bot.errors import Conflict, Invalid
+from bot.services import lookup_log
 from bot.services.curation_entries import (
     Actor,
     existing_override,
@@ -68,6 +69,8 @@ async def merge(
         raise Invalid("Only challenges and concepts can be merged.")
     if source_id == target_id:
         raise Invalid("Pick two different entries: the duplicate and the one that stays.")
+    if kind == EntryKind.CONCEPT:
+        await lookup_log.flush(db)  # pending lookups of the duplicate move with the rest
     async with db.sessions.begin() as s:
         source = await load_scoped(s, guild_id, kind, source_id)
         target = await load_scoped(s, guild_id, kind, target_id)

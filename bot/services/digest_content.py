@@ -28,6 +28,7 @@ from bot.db.models import (
     Takeaway,
     TakeawayVote,
 )
+from bot.services import lookup_log
 from bot.services.digest_activity import ActivityQueries
 from bot.services.digest_model import (
     Digest,
@@ -56,6 +57,7 @@ async def build_digest(
     timezone: str = "UTC",
 ) -> Digest:
     """Everything published in [start, end) for one server, ranked for learning."""
+    await lookup_log.flush(db)  # lookup statistics are buffered for up to a second
     async with db.reader() as s:
         g = _Gather(s, guild_id, start, end)
         # One probe first: a quiet or sparse server costs one or a few queries, not twenty.

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import concept_search, concepts
+from bot.services import concept_search, concepts, lookup_log
 from bot.services.concept_complete import warm_indexes
 from bot.ui.paginator import Page, Paginator
 from cogs.concepts import render
@@ -30,6 +30,10 @@ class ConceptsCog(commands.Cog):
     def __init__(self, bot: NexusBot) -> None:
         self.bot = bot
         self._warming: asyncio.Task[int] | None = None
+
+    async def cog_unload(self) -> None:
+        # Bot.close() unloads cogs: write the buffered lookup statistics before exit.
+        await lookup_log.flush(self.bot.db)
 
     @commands.Cog.listener("on_ready")
     async def warm_concept_indexes(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import Concept, ConceptEdit, ConceptLookup, MissedLookup
+from bot.services import lookup_log
 from tests.e2e.harness import Nexus
 
 
@@ -41,6 +42,7 @@ async def test_lookup_embed_related_button_and_flag(nexus: Nexus) -> None:
     assert any(b.url for b in reply.buttons)  # documentation link buttons
     opened = await nexus.sim.click(nexus.bob, reply, related[0].custom_id)
     assert opened.ephemeral and opened.embeds[0]["title"] == related[0].label
+    await lookup_log.flush(nexus.db)  # statistics are written in batches
     async with nexus.db.reader() as s:
         n = len((await s.scalars(select(ConceptLookup))).all())
     assert n == 2  # the command and the related click
@@ -65,6 +67,7 @@ async def test_did_you_mean_and_miss_recorded(nexus: Nexus) -> None:
     pick = next(b for b in reply.buttons if b.label == "Kubernetes")
     opened = await nexus.sim.click(nexus.alice, reply, pick.custom_id)
     assert opened.embeds[0]["title"] == "Kubernetes"
+    await lookup_log.flush(nexus.db)  # statistics are written in batches
     async with nexus.db.reader() as s:
         misses = (await s.scalars(select(MissedLookup.query))).all()
     assert misses == ["kubernetz"]

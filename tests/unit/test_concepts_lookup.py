@@ -12,7 +12,7 @@ from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept, ConceptLookup, MissedLookup
 from bot.db.types import utcnow
 from bot.errors import Invalid, NotFound
-from bot.services import concepts
+from bot.services import concepts, lookup_log
 from bot.services.concept_index import index_for
 
 A, B = 1001, 2002
@@ -137,6 +137,7 @@ async def test_lookup_by_id_name_alias_slug_records_lookups(db: Database) -> Non
     detail = k8s.concept
     assert {r.name for r in detail.related} >= {"Docker"}
     assert all(r.id != detail.id for r in detail.related)
+    await lookup_log.flush(db)  # statistics are written in batches
     async with db.reader() as s:
         n = await s.scalar(select(func.count()).where(ConceptLookup.guild_id == A))
     assert n == 6
@@ -149,6 +150,7 @@ async def test_miss_suggests_and_records(db: Database) -> None:
     assert outcome.suggestions[0].name == "Kubernetes"
     await concepts.lookup(db, A, 43, "Quantum Pasta")
     await concepts.lookup(db, A, 44, "quantum pasta")
+    await lookup_log.flush(db)  # statistics are written in batches
     async with db.reader() as s:
         rows = (await s.scalars(select(MissedLookup).where(MissedLookup.guild_id == A))).all()
     assert sorted(r.query for r in rows) == ["Quantum Pasta", "kubernetz", "quantum pasta"]
@@ -167,6 +169,7 @@ async def test_lookup_rejects_empty_and_clips_long_input(db: Database) -> None:
             pass
     outcome = await concepts.lookup(db, A, 1, "y" * 6000)
     assert outcome.concept is None
+    await lookup_log.flush(db)  # statistics are written in batches
     async with db.reader() as s:
         stored = await s.scalar(select(MissedLookup.query).where(MissedLookup.guild_id == A))
     assert stored is not None and len(stored) <= 100
