@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.db import Database
 from bot.db.models import Takeaway, TakeawayConcept, TakeawayVote
@@ -130,13 +131,21 @@ async def toggle_vote(
         else:
             await s.delete(vote)
         await s.flush()
-        total = await s.scalar(select(func.count()).where(TakeawayVote.takeaway_id == row.id))
-        row.votes = int(total or 0)
-        await s.flush()
-        tags = await _tags(s, [row.id])
-        return VoteResult(
-            voted=vote is None, votes=row.votes, takeaway=takeaway_info(row, tags.get(row.id, ()))
+        # Recount and store in one statement: the write lock is held for fewer round trips.
+        count = select(func.count()).where(TakeawayVote.takeaway_id == row.id).scalar_subquery()
+        total = await s.scalar(
+            update(Takeaway)
+            .where(Takeaway.id == row.id)
+            .values(votes=count)
+            .returning(Takeaway.votes)
+            .execution_options(synchronize_session=False)
         )
+        set_committed_value(row, "votes", int(total or 0))
+    async with db.reader() as r:  # concept tags: read after the write lock is released
+        tags = await _tags(r, [row.id])
+    return VoteResult(
+        voted=vote is None, votes=row.votes, takeaway=takeaway_info(row, tags.get(row.id, ()))
+    )
 
 
 async def list_takeaways(
