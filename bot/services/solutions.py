@@ -198,19 +198,30 @@ async def accept_solution(
 ) -> AcceptResult:
     """Accept one solution; accepting another switches. Author of the challenge or mod."""
     async with db.sessions.begin() as s:
-        sol = await s.scalar(
-            select(Solution)
-            .where(Solution.id == solution_id, Solution.guild_id == guild_id)
-            .with_for_update()
+        # Lock order: the challenge row first, then its solutions. Every accept of any of
+        # a challenge's solutions queues on that one row, so two accepts (which each touch
+        # the other's solution) can never deadlock on PostgreSQL.
+        challenge_id = await s.scalar(
+            select(Solution.challenge_id).where(
+                Solution.id == solution_id, Solution.guild_id == guild_id
+            )
         )
-        if sol is None:
+        if challenge_id is None:
             raise NotFound(SOLUTION_NOT_FOUND)
         challenge = await s.scalar(
             select(Challenge)
-            .where(Challenge.id == sol.challenge_id, Challenge.guild_id == guild_id)
+            .where(Challenge.id == challenge_id, Challenge.guild_id == guild_id)
             .with_for_update()
         )
         if challenge is None:
+            raise NotFound(SOLUTION_NOT_FOUND)
+        sol = await s.scalar(
+            select(Solution)
+            .where(Solution.id == solution_id, Solution.guild_id == guild_id,
+                   Solution.challenge_id == challenge.id)
+            .with_for_update()
+        )
+        if sol is None:
             raise NotFound(SOLUTION_NOT_FOUND)
         if challenge.author_id != actor_id and not actor_is_moderator:
             raise NotAllowed(ACCEPT_REFUSAL)
