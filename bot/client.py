@@ -22,12 +22,18 @@ from bot.db import Database
 from bot.db.models import BotState
 from bot.db.types import utcnow
 from bot.scheduler import NexusScheduler
+from bot.services import guilds
+from bot.services.guilds import GuildConfig
 from bot.settings import Settings
 from bot.tree import NexusTree
 
 log = logging.getLogger("nexus")
 
 Clock = Callable[[], datetime]
+
+# Dispatched after a server's settings change; features listen with
+# `@commands.Cog.listener(f"on_{SETTINGS_CHANGED_EVENT}")` (e.g. schedules move at once).
+SETTINGS_CHANGED_EVENT = "nexus_settings_changed"
 
 
 def discover_extensions() -> list[str]:
@@ -103,6 +109,14 @@ class NexusBot(commands.Bot):
     async def close(self) -> None:
         await self.scheduler.shutdown()
         await super().close()
+
+    async def apply_settings(self, guild_id: int, changes: dict[str, Any]) -> GuildConfig:
+        """Save `changes` and tell every feature; with no changes, just read the settings."""
+        if not changes:
+            return await guilds.get_settings(self.db, guild_id)
+        cfg = await guilds.update_settings(self.db, guild_id, **changes)
+        self.dispatch(SETTINGS_CHANGED_EVENT, cfg)
+        return cfg
 
     # -- command sync -----------------------------------------------------------------
 

@@ -24,9 +24,6 @@ REVIEW_CHOICES = [
     app_commands.Choice(name="hold for review", value="review"),
 ]
 
-# Listeners that want to know when settings change (e.g. the digest scheduler).
-SETTINGS_CHANGED_EVENT = "nexus_settings_changed"
-
 
 class AdminCog(commands.Cog):
     def __init__(self, bot: NexusBot) -> None:
@@ -98,48 +95,36 @@ class AdminCog(commands.Cog):
         """View or change Nexus's settings for this server (Manage Server)."""
         require_admin(interaction)
         assert interaction.guild_id is not None
-        changes: dict[str, Any] = {}
-        if timezone is not None:
-            changes["timezone"] = timezone
-        if moderator_role is not None:
-            changes["moderator_role_id"] = moderator_role.id
-        if digest_channel is not None:
-            changes["digest_channel_id"] = digest_channel.id
-        if digest_day is not None:
-            changes["digest_weekday"] = digest_day.value
-        if digest_hour is not None:
-            changes["digest_hour"] = digest_hour
-        if digest_enabled is not None:
-            changes["digest_enabled"] = digest_enabled
-        if quiet_week_note is not None:
-            changes["digest_quiet_note"] = quiet_week_note
-        if pairing_channel is not None:
-            changes["pairing_channel_id"] = pairing_channel.id
-        if pairing_enabled is not None:
-            changes["pairing_enabled"] = pairing_enabled
-        if pairing_every_days is not None:
-            changes["pairing_cadence_days"] = pairing_every_days
-        if mod_log_channel is not None:
-            changes["mod_log_channel_id"] = mod_log_channel.id
-        for key, choice in (
-            ("review_challenges", review_challenges),
-            ("review_solutions", review_solutions),
-            ("review_takeaways", review_takeaways),
-            ("review_concepts", review_concepts),
-        ):
-            if choice is not None:
-                changes[key] = choice.value == "review"
+        review = {
+            key: None if choice is None else choice.value == "review"
+            for key, choice in (
+                ("review_challenges", review_challenges),
+                ("review_solutions", review_solutions),
+                ("review_takeaways", review_takeaways),
+                ("review_concepts", review_concepts),
+            )
+        }
+        given: dict[str, Any] = {
+            "timezone": timezone,
+            "moderator_role_id": moderator_role.id if moderator_role else None,
+            "digest_channel_id": digest_channel.id if digest_channel else None,
+            "digest_weekday": digest_day.value if digest_day else None,
+            "digest_hour": digest_hour,
+            "digest_enabled": digest_enabled,
+            "digest_quiet_note": quiet_week_note,
+            "pairing_channel_id": pairing_channel.id if pairing_channel else None,
+            "pairing_enabled": pairing_enabled,
+            "pairing_cadence_days": pairing_every_days,
+            "mod_log_channel_id": mod_log_channel.id if mod_log_channel else None,
+            **review,
+        }
+        changes = {key: value for key, value in given.items() if value is not None}
         if private_channel is not None:
             current = await guilds.get_settings(self.bot.db, interaction.guild_id)
             ids = set(current.private_channel_ids) ^ {private_channel.id}
             changes["private_channel_ids"] = sorted(ids)
-        if changes:
-            cfg = await guilds.update_settings(self.bot.db, interaction.guild_id, **changes)
-            self.bot.dispatch(SETTINGS_CHANGED_EVENT, cfg)
-            note = "Settings saved."
-        else:
-            cfg = await guilds.get_settings(self.bot.db, interaction.guild_id)
-            note = "Current settings (pass options to change them)."
+        cfg = await self.bot.apply_settings(interaction.guild_id, changes)
+        note = "Settings saved." if changes else "Current settings (pass options to change them)."
         await interaction.response.send_message(note, embed=settings_embed(cfg), ephemeral=True)
 
     @setup.autocomplete("timezone")

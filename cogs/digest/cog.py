@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import SETTINGS_CHANGED_EVENT
 from bot.services import digest, guilds
 from bot.services.digest_schedule import DigestScheduler
 from bot.services.guilds import GuildConfig
@@ -19,7 +20,6 @@ from cogs.digest.render import MessagePart, render_digest, settings_text
 if TYPE_CHECKING:
     from bot.client import NexusBot
 
-SETTINGS_CHANGED_EVENT = "nexus_settings_changed"
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name, value=i) for i, name in enumerate(guilds.WEEKDAYS)
 ]
@@ -87,30 +87,23 @@ class DigestCog(commands.Cog):
         """View or change when and where the digest is posted (moderators)."""
         await require_moderator(self.bot, interaction)
         assert interaction.guild_id is not None
-        changes: dict[str, Any] = {}
-        if channel is not None:
-            changes["digest_channel_id"] = channel.id
-        if weekday is not None:
-            changes["digest_weekday"] = weekday.value
-        if hour is not None:
-            changes["digest_hour"] = hour
-        if quiet_week_note is not None:
-            changes["digest_quiet_note"] = quiet_week_note
-        if enabled is not None:
-            changes["digest_enabled"] = enabled
-        if changes:
-            cfg = await guilds.update_settings(self.bot.db, interaction.guild_id, **changes)
-            self.bot.dispatch(SETTINGS_CHANGED_EVENT, cfg)
-            note = "Digest settings saved."
-        else:
-            cfg = await guilds.get_settings(self.bot.db, interaction.guild_id)
-            note = "Current digest settings (pass options to change them; time zone: /setup)."
+        given: dict[str, Any] = {
+            "digest_channel_id": channel.id if channel else None,
+            "digest_weekday": weekday.value if weekday else None,
+            "digest_hour": hour,
+            "digest_quiet_note": quiet_week_note,
+            "digest_enabled": enabled,
+        }
+        changes = {key: value for key, value in given.items() if value is not None}
+        cfg = await self.bot.apply_settings(interaction.guild_id, changes)
+        note = ("Digest settings saved." if changes else
+                "Current digest settings (pass options to change them; time zone: /setup).")
         job = self.bot.scheduler.aps.get_job(f"digest:{cfg.guild_id}")
         next_run = job.next_run_time if job is not None else None
         await interaction.response.send_message(
             f"{note}\n{settings_text(cfg, next_run)}", ephemeral=True)
 
-    @commands.Cog.listener("on_nexus_settings_changed")
+    @commands.Cog.listener(f"on_{SETTINGS_CHANGED_EVENT}")
     async def on_settings_changed(self, cfg: GuildConfig) -> None:
         await self.jobs.settings_changed(cfg)
 

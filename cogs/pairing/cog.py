@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import SETTINGS_CHANGED_EVENT
 from bot.services import guilds
 from bot.services import pairing_profiles as profiles
 from bot.services import pairing_rounds as rounds
@@ -177,6 +178,6 @@ class PairingCog(commands.Cog):
     async def cog_unload(self) -> None:
         self.runner.stop()
 
-    @commands.Cog.listener("on_nexus_settings_changed")
+    @commands.Cog.listener(f"on_{SETTINGS_CHANGED_EVENT}")
     async def settings_changed(self, cfg: GuildConfig) -> None:
         self.runner.schedule_guild(cfg)

@@ -36,9 +36,9 @@ async def _schedule_in(nexus: Nexus, days: int) -> datetime:
     """Digest weekday/hour so that the next fire is `days` (+ <1 h) from now; returns it."""
     now = utcnow()
     target = (now + timedelta(days=days, hours=1)).replace(minute=0, second=0, microsecond=0)
-    cfg = await guilds.update_settings(nexus.db, nexus.guild.id,
-                                       digest_weekday=target.weekday(), digest_hour=target.hour)
-    nexus.client.dispatch("nexus_settings_changed", cfg)
+    await nexus.client.apply_settings(
+        nexus.guild.id, {"digest_weekday": target.weekday(), "digest_hour": target.hour}
+    )
     return target
 
 
@@ -159,10 +159,10 @@ async def test_restart_outside_grace_skips_missed_week(nexus: Nexus) -> None:
 async def test_deleted_channel_tells_mods_once_then_disables(nexus: Nexus) -> None:
     fire = await _schedule_in(nexus, 2)
     other_channel = nexus.other.create_text_channel("other-digest")
-    cfg = await guilds.update_settings(nexus.db, nexus.other.id,
-                                       digest_channel_id=other_channel.id,
-                                       digest_weekday=fire.weekday(), digest_hour=fire.hour)
-    nexus.client.dispatch("nexus_settings_changed", cfg)
+    await nexus.client.apply_settings(nexus.other.id, {
+        "digest_channel_id": other_channel.id,
+        "digest_weekday": fire.weekday(), "digest_hour": fire.hour,
+    })
     await _week_of_activity(nexus, fire - timedelta(days=1))
     nexus.guild.delete_channel(nexus.digest)
     jobs = _cog(nexus).jobs

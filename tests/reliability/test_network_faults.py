@@ -11,7 +11,6 @@ from collections import Counter
 from sqlalchemy import select
 
 from bot.db.models import DigestPost, Takeaway
-from bot.services import guilds
 from tests.e2e.harness import Nexus
 from tests.e2e.test_digest import _schedule_in
 from tests.reliability.conftest import scale
@@ -129,10 +128,10 @@ async def test_scheduled_digest_with_faults_is_posted_once_and_a_dead_channel_do
     fire = await _schedule_in(nexus, 2)
     other_digest = nexus.other.create_text_channel("digest")
     for g, channel in ((nexus.guild.id, nexus.digest), (nexus.other.id, other_digest)):
-        cfg = await guilds.update_settings(
-            nexus.db, g, digest_channel_id=channel.id, digest_quiet_note=True,
-            digest_weekday=fire.weekday(), digest_hour=fire.hour)
-        nexus.client.dispatch("nexus_settings_changed", cfg)
+        await nexus.client.apply_settings(g, {
+            "digest_channel_id": channel.id, "digest_quiet_note": True,
+            "digest_weekday": fire.weekday(), "digest_hour": fire.hour,
+        })
     nexus.clock.set(fire)
     # Server A's digest channel is gone; server B's post meets a 429 then a 5xx after
     # the message was created (the retry must not post it twice).
