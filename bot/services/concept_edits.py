@@ -17,13 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
-from bot.db.models import BASE_GUILD_ID, AuditLog, Concept, ConceptEdit
+from bot.db.models import AuditLog, Concept, ConceptEdit
 from bot.db.types import EntryKind, Status, utcnow
 from bot.errors import Conflict, Invalid, NotFound
 from bot.services import guilds
 from bot.services.concept_index import GuildIndex, index_for
 from bot.services.concept_types import ConceptDraft, ConceptLink, PendingEdit, SuggestResult
-from bot.services.concepts import CATEGORIES, TRACKS, resolve_visible
+from bot.services.concepts import CATEGORIES, TRACKS, guild_concept, resolve_visible
 from bot.services.policy import initial_status
 
 NAME_MIN, NAME_MAX = 2, 80
@@ -198,31 +198,11 @@ def _changes(row: Concept, proposed: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in proposed.items() if k in EDIT_FIELDS and getattr(row, k) != v}
 
 
-async def _target_for_write(s: AsyncSession, guild_id: int, concept: Concept) -> Concept:
-    """The row this server may change: its own row, or its override of a base row."""
-    if concept.guild_id == guild_id:
-        return concept
-    override = await s.scalar(
-        select(Concept).where(
-            Concept.guild_id == guild_id,
-            or_(Concept.overrides_id == concept.id, Concept.slug == concept.slug),
-        ).order_by(Concept.id).limit(1)
-    )
-    if override is not None:
-        return override
-    override = Concept(guild_id=guild_id, overrides_id=concept.id)
-    for name in ("slug", "name", "aliases", "category", "tracks", "related", "summary",
-                 "body", "links", "featured", "author_id", "author_name"):
-        setattr(override, name, getattr(concept, name))
-    s.add(override)
-    return override
-
-
 async def _apply(
     s: AsyncSession, guild_id: int, concept: Concept, changes: dict[str, Any],
     actor_id: int, actor_name: str,
 ) -> Concept:
-    target = await _target_for_write(s, guild_id, concept)
+    target = await guild_concept(s, guild_id, concept)
     for key, value in changes.items():
         setattr(target, key, value)
     target.status = Status.PUBLISHED.value
@@ -262,31 +242,6 @@ async def propose_edit(
         mine.proposed = changes  # a second proposal by the same member replaces the first
         await s.flush()
         return SuggestResult("edit_pending", mine.status, concept.id, concept.name, mine.id)
-
-
-async def apply_edit(
-    db: Database, guild_id: int, edit_id: int, moderator_id: int, moderator_name: str
-) -> SuggestResult:
-    """Apply a pending ConceptEdit of this server (base concepts: via the override row)."""
-    index = await index_for(db).get(db, guild_id)
-    async with db.sessions.begin() as s:
-        edit = await s.get(ConceptEdit, edit_id)
-        if edit is None or edit.guild_id != guild_id:
-            raise NotFound("I can't find that proposed edit in this server.")
-        if edit.status != Status.PENDING:
-            raise Conflict(f"That edit was already reviewed ({edit.status}).")
-        concept = await s.get(Concept, edit.concept_id)
-        if concept is None or concept.guild_id not in (guild_id, BASE_GUILD_ID):
-            raise NotFound("The concept this edit was proposed for no longer exists.")
-        changes = {k: v for k, v in (edit.proposed or {}).items() if k in EDIT_FIELDS}
-        names = [str(changes.get("name", "")), *[str(a) for a in changes.get("aliases", [])]]
-        target = await _target_for_write(s, guild_id, concept)
-        _name_clash(index, names, {i for i in (concept.id, target.id) if i is not None})
-        target = await _apply(s, guild_id, target, changes, moderator_id, moderator_name)
-        edit.status = Status.PUBLISHED.value
-        await _audit(s, guild_id, moderator_id, moderator_name, "approve", "concept_edit",
-                     edit.id, {"concept_id": target.id})
-        return SuggestResult("applied", target.status, target.id, target.name, edit.id)
 
 
 async def pending_edits(db: Database, guild_id: int, limit: int = 25) -> list[PendingEdit]:

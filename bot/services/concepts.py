@@ -65,6 +65,44 @@ def clean_query(text: str | None, limit: int = QUERY_MAX) -> str:
     return " ".join(_CONTROL.sub(" ", text or "").split())[:limit]
 
 
+# A server edits a base concept through its own override row, never the base itself.
+CONCEPT_COPY = (
+    "slug", "name", "aliases", "category", "tracks", "related", "summary", "body", "links",
+    "search_text", "status", "featured", "author_id", "author_name", "verified_by_id",
+    "verified_by_name", "verified_at",
+)
+
+
+async def existing_override(s: AsyncSession, guild_id: int, concept: Concept) -> Concept | None:
+    """This server's row that shadows `concept` (same rule as the concepts lookup: a row
+    overriding it, or with its slug), or the concept itself when it is a server row."""
+    if concept.guild_id == guild_id:
+        return concept
+    found: Concept | None = await s.scalar(
+        select(Concept)
+        .where(
+            Concept.guild_id == guild_id,
+            or_(Concept.overrides_id == concept.id, Concept.slug == concept.slug),
+        )
+        .order_by(Concept.id)
+        .limit(1)
+    )
+    return found
+
+
+async def guild_concept(s: AsyncSession, guild_id: int, concept: Concept) -> Concept:
+    """The row this server may change for `concept`: itself, or its override of a base row."""
+    existing = await existing_override(s, guild_id, concept)
+    if existing is not None:
+        return existing
+    override = Concept(guild_id=guild_id, overrides_id=concept.id)
+    for name in CONCEPT_COPY:
+        setattr(override, name, getattr(concept, name))
+    s.add(override)
+    await s.flush()
+    return override
+
+
 async def resolve_visible(session: AsyncSession, guild_id: int, concept_id: int) -> Concept | None:
     """The concept a member of `guild_id` sees for `concept_id` (override applied), or None."""
     if not 0 < concept_id < 2**31:

@@ -19,13 +19,13 @@ from bot.db.models import Concept, ConceptEdit, Flag
 from bot.db.types import EntryKind, Status, utcnow
 from bot.errors import Conflict, Invalid, NotFound
 from bot.services.concept_edits import BODY_MAX, NAME_MAX, SUMMARY_MAX
+from bot.services.concepts import guild_concept
 from bot.services.curation_entries import (
     EDITABLE_FIELDS,
     OPTIONAL_FIELDS,
     Actor,
     challenge_search_text,
     entry_title,
-    guild_concept,
     kind_label,
     load_scoped,
     record_audit,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -61,11 +61,6 @@ OPTIONAL_FIELDS: dict[str, frozenset[str]] = {
 }
 
 # Columns copied when a server overrides a base concept.
-CONCEPT_COPY = (
-    "slug", "name", "aliases", "category", "tracks", "related", "summary", "body", "links",
-    "search_text", "status", "featured", "author_id", "author_name", "verified_by_id",
-    "verified_by_name", "verified_at",
-)
 
 UNKNOWN = "I can't find that {kind} in this server."
 
@@ -98,36 +93,6 @@ async def load_scoped(s: AsyncSession, guild_id: int, kind: str, entry_id: int) 
     if row is None or row.guild_id not in visible_guilds(kind, guild_id):
         raise NotFound(UNKNOWN.format(kind=kind_label(kind)))
     return row
-
-
-async def existing_override(s: AsyncSession, guild_id: int, concept: Concept) -> Concept | None:
-    """This server's row that shadows `concept` (same rule as the concepts lookup: a row
-    overriding it, or with its slug), or the concept itself when it is a server row."""
-    if concept.guild_id == guild_id:
-        return concept
-    found: Concept | None = await s.scalar(
-        select(Concept)
-        .where(
-            Concept.guild_id == guild_id,
-            or_(Concept.overrides_id == concept.id, Concept.slug == concept.slug),
-        )
-        .order_by(Concept.id)
-        .limit(1)
-    )
-    return found
-
-
-async def guild_concept(s: AsyncSession, guild_id: int, concept: Concept) -> Concept:
-    """The row this server may change for `concept`: itself, or its override of a base row."""
-    existing = await existing_override(s, guild_id, concept)
-    if existing is not None:
-        return existing
-    override = Concept(guild_id=guild_id, overrides_id=concept.id)
-    for name in CONCEPT_COPY:
-        setattr(override, name, getattr(concept, name))
-    s.add(override)
-    await s.flush()
-    return override
 
 
 def challenge_search_text(c: Challenge) -> str:

@@ -29,10 +29,9 @@ from bot.db.models import (
 from bot.db.types import EntryKind, Status
 from bot.errors import Conflict, Invalid
 from bot.services import lookup_log
+from bot.services.concepts import existing_override, guild_concept
 from bot.services.curation_entries import (
     Actor,
-    existing_override,
-    guild_concept,
     load_scoped,
     record_audit,
     resolve_flags,

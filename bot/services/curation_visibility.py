@@ -10,13 +10,12 @@ from bot.db import Database
 from bot.db.models import Challenge, Concept, Solution, Takeaway
 from bot.db.types import EntryKind, Status
 from bot.errors import Conflict, Invalid
+from bot.services.concepts import existing_override, guild_concept
 from bot.services.curation_actions import ActionResult, clean_reason
 from bot.services.curation_entries import (
     FLAGGABLE_KINDS,
     Actor,
     entry_title,
-    existing_override,
-    guild_concept,
     load_scoped,
     record_audit,
     resolve_flags,

@@ -8,14 +8,14 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept, ConceptEdit
 from bot.errors import Conflict, Invalid, NotFound
-from bot.services import concepts, guilds
+from bot.services import concepts, curation_actions, guilds
 from bot.services.concept_edits import (
-    apply_edit,
     parse_draft,
     pending_edits,
     propose_edit,
     suggest_concept,
 )
+from bot.services.curation_entries import Actor
 from tests.unit.test_concepts_lookup import add_concept, base_id
 
 A, B = 1001, 2002
@@ -107,8 +107,9 @@ async def test_member_edit_becomes_pending_edit(db: Database) -> None:
     assert [(p.concept_name, p.proposed["summary"]) for p in pending] == [("Redis", "Faster KV.")]
     assert await pending_edits(db, B) == []
     assert (await concepts.lookup(db, A, 1, "redis")).concept.summary != "Faster KV."  # type: ignore[union-attr]
-    applied = await apply_edit(db, A, edit.edit_id, 9, "mod")
-    assert applied.kind == "applied" and applied.concept_id != redis
+    # Moderators approve proposed edits in the curation queue: the one path that applies them.
+    applied = await curation_actions.approve(db, A, Actor(9, "mod"), "concept_edit", edit.edit_id)
+    assert applied.status == "published" and applied.entry_id != redis
     mine = await concepts.lookup(db, A, 1, "redis")
     assert mine.concept is not None and mine.concept.summary == "Faster KV."
     assert mine.concept.overrides_id == redis and mine.concept.verified_by_name == "mod"
@@ -116,9 +117,9 @@ async def test_member_edit_becomes_pending_edit(db: Database) -> None:
     assert base.concept is not None and base.concept.id == redis
     assert base.concept.summary != "Faster KV."
     with pytest.raises(Conflict):
-        await apply_edit(db, A, edit.edit_id, 9, "mod")
+        await curation_actions.approve(db, A, Actor(9, "mod"), "concept_edit", edit.edit_id)
     with pytest.raises(NotFound):
-        await apply_edit(db, B, edit.edit_id, 9, "mod")
+        await curation_actions.approve(db, B, Actor(9, "mod"), "concept_edit", edit.edit_id)
     async with db.reader() as s:
         status = await s.scalar(select(ConceptEdit.status).where(ConceptEdit.id == edit.edit_id))
     assert status == "published"
