@@ -132,8 +132,12 @@ class Actions:
         count: int = 100,
         rate: float = 50.0,
         timeout: float | None = None,  # noqa: ASYNC109
+        variants: list[dict[str, Any]] | None = None,
     ) -> list[JSON]:
         """Fire `count` commands at a fixed `rate` (per second) without waiting in between.
+
+        With `variants`, command i uses options `variants[i % len(variants)]` instead of
+        `options` (e.g. a benchmark's mix of queries).
 
         Returns per interaction: id, name, created_at, dispatched_at (gateway send),
         first_response_at (callback arrival), response_type and error (None when answered);
@@ -147,7 +151,8 @@ class Actions:
             delay = start + i / rate - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            record = self.start_command(member, name, options, channel=channel)
+            opts = variants[i % len(variants)] if variants else options
+            record = self.start_command(member, name, opts, channel=channel)
             records.append(record)
             tasks.append(asyncio.create_task(self.finish(record, timeout)))
         results = await asyncio.gather(*tasks, return_exceptions=True)

@@ -259,8 +259,12 @@ class SimulatorClient:
         count: int = 100,
         rate: float = 50.0,
         timeout: float | None = None,  # noqa: ASYNC109
+        variants: list[JSON] | None = None,
     ) -> list[JSON]:
-        """Fire `count` commands at `rate` per second; per-interaction timings (+ error)."""
+        """Fire `count` commands at `rate` per second; per-interaction timings (+ error).
+
+        `variants`: command i uses options variants[i % len(variants)] instead of `options`.
+        """
         body = {
             "member": ref(member),
             "name": name,
@@ -269,6 +273,7 @@ class SimulatorClient:
             "count": count,
             "rate": rate,
             "timeout": timeout,
+            "variants": [_plain(v) for v in variants] if variants else None,
         }
         data: list[JSON] = await self._call("POST", "fire", body)
         return data

@@ -185,6 +185,7 @@ class ControlRoutes:
             count=int(b.get("count", 1)),
             rate=float(b.get("rate", 10.0)),
             timeout=b.get("timeout"),
+            variants=b.get("variants") or None,
         )
         return json_response(out)
 

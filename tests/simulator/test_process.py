@@ -95,6 +95,18 @@ async def test_remote_faults_and_timings(remote: tuple[SimulatorClient, dict, Pl
         assert t["first_response_at"] >= t["dispatched_at"] > 0
     assert len(await sim.timings()) == 20
 
+    await sim.clear("requests")
+    names = [{"name": "alpha"}, {"name": "beta"}, {"name": "gamma"}]
+    mixed = await sim.fire(
+        member, "concept", channel=channel, count=6, rate=200, variants=names
+    )
+    assert [t["error"] for t in mixed] == [None] * 6
+    said = sorted(
+        r["json"]["data"]["content"] for r in await sim.requests()
+        if r["path"].endswith("/callback")
+    )
+    assert said == sorted(f"concept: {n['name']}" for n in names * 2)
+
     await sim.gateway_fault("reconnect")
     await asyncio.sleep(0.3)
     again = await sim.command(member, "concept", {"name": "after op 7"}, channel=channel)
