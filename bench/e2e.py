@@ -25,6 +25,7 @@ from bot.simulator.client import SimulatorClient
 
 LIMIT_MS = 100.0  # "sustained": p99 under this and no failed interaction
 TARGET_RATE = 200  # the rate at which p99 is compared with the floor's
+QUERIES = 1000  # distinct search queries per scenario (picked Zipf-distributed)
 
 
 @dataclass(frozen=True)
@@ -149,28 +150,38 @@ async def run_e2e(kb_path: Path, spec: KbSpec, sizes: E2ESizes, log: Callable[[s
             channel, members = members_of(await client.info())
             m0 = members[0]
 
-            async def fire_cmd(name: str, opts: dict[str, Any]) -> Fire:
+            async def fire_cmd(name: str, mix: Callable[[int], list[dict[str, Any]]]) -> Fire:
                 async def go(rate: int, count: int) -> list[dict[str, Any]]:
                     await client.clear("timings")
-                    return await client.fire(m0, name, opts, channel=channel, count=count,
-                                             rate=rate, timeout=30)  # fmt: skip
+                    return await client.fire(m0, name, channel=channel, count=count, rate=rate,
+                                             timeout=30, variants=mix(count))  # fmt: skip
 
                 return go
 
             log("e2e: floor bot /ping")
             async with procs.bot("floor", info, client, work):
                 await client.command(m0, "ping", channel=channel)
-                floor = await ladder(await fire_cmd("ping", {}), sizes)
+                floor = await ladder(await fire_cmd("ping", lambda n: [{}]), sizes)
             log("e2e: Nexus bot")
             names = concept_names(spec.concepts, spec.seed + 2)
             t = Text(5)
+            # What members ask for: a few concepts and questions very often, most rarely
+            # (Zipf over 10,000 names and 1,000 distinct queries), so caches see realistic
+            # repeats rather than one query fired again and again.
+            concept_queries = [t.query(t.rng.choice((1, 2, 2, 3))) for _ in range(QUERIES)]
+            challenge_queries = [t.query(t.rng.choice((1, 2, 2, 3))) for _ in range(QUERIES)]
+
+            def mix(option: str, pool: list[str]) -> Callable[[int], list[dict[str, Any]]]:
+                return lambda n: [{option: v} for v in t.popular(pool, n)]
+
             async with procs.bot("nexus", info, client, work, database=database):
                 out: list[Result] = []
                 scenarios: list[tuple[str, Fire]] = [
-                    ("/concept lookup", await fire_cmd("concept lookup", {"name": names[7]})),
-                    ("/concept search", await fire_cmd("concept search", {"query": t.query(2)})),
+                    ("/concept lookup", await fire_cmd("concept lookup", mix("name", names))),
+                    ("/concept search", await fire_cmd("concept search",
+                                                       mix("query", concept_queries))),
                     ("/challenge search", await fire_cmd("challenge search",
-                                                         {"query": t.query(2)})),
+                                                         mix("query", challenge_queries))),
                 ]  # fmt: skip
 
                 async def complete(rate: int, count: int) -> list[dict[str, Any]]:

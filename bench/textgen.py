@@ -61,6 +61,12 @@ class Text:
         """A plausible search: words from the middle of the frequency range."""
         return " ".join(self.rng.choice(VOCAB[20:600]) for _ in range(n_words))
 
+    def popular(self, items: list[str], k: int, s: float = 1.0) -> list[str]:
+        """`k` picks from `items` as members ask for things: Zipf-distributed (item 0 most
+        often, most items rarely), so repeated questions are realistic, not universal."""
+        cum = list(itertools.accumulate(1.0 / (rank + 1) ** s for rank in range(len(items))))
+        return self.rng.choices(items, cum_weights=cum, k=k)
+
     def prefix(self, names: list[str]) -> str:
         """What a member has typed so far into an autocomplete box."""
         name = self.rng.choice(names)
