@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,6 +24,13 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# aiosqlite runs each connection in its own thread. SQLAlchemy's default pool keeps 5 and
+# opens (thread start, file open, PRAGMAs) then closes an overflow connection for every
+# burst above that: under load that churn made plain primary-key reads take 40-180 ms
+# (bench/README.md). Keeping up to 16 open costs a thread and a lazily filled page cache
+# each; overflow above that is still allowed so nested sessions can never starve.
+SQLITE_POOL_SIZE = 16
+SQLITE_MAX_OVERFLOW = 32
 _READ_ONLY = "nexus_read_only"
 T = TypeVar("T")
 
@@ -73,6 +80,8 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            if make_url(url).database not in (None, "", ":memory:") and "mode=memory" not in url:
+                kwargs.update(pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_MAX_OVERFLOW)
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         engine = create_async_engine(url, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bot.db import Database
 from bot.db.models import BotState
@@ -55,3 +55,31 @@ async def _bump_with(database: Database) -> None:
         assert row is not None
         await asyncio.sleep(0)
         row.value = str(int(row.value) + 1)
+
+
+@sqlite_only
+async def test_a_burst_of_readers_keeps_its_connections_open(db: Database) -> None:
+    """Opening an aiosqlite connection starts a thread: bursts must not open and close them."""
+    opened: list[object] = []
+
+    def on_connect(dbapi_connection: object, _record: object) -> None:
+        opened.append(dbapi_connection)
+
+    event.listen(db.engine.sync_engine, "connect", on_connect)
+    release = asyncio.Event()
+
+    async def read() -> None:
+        async with db.reader() as session:
+            await session.execute(text("SELECT 1"))
+            await release.wait()
+
+    try:
+        for _ in range(2):  # the second burst reuses the first one's connections
+            tasks = [asyncio.create_task(read()) for _ in range(12)]
+            await asyncio.sleep(0.2)
+            release.set()
+            await asyncio.gather(*tasks)
+            release.clear()
+    finally:
+        event.remove(db.engine.sync_engine, "connect", on_connect)
+    assert len(opened) <= 12
