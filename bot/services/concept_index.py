@@ -28,7 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
 from itertools import chain
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Text, cast, func, select
@@ -38,7 +38,12 @@ from sqlalchemy.orm import Session
 from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept
 from bot.db.types import Status
-from bot.services.concept_types import AutocompleteChoice, visible_clause
+from bot.services.concept_types import (
+    AutocompleteChoice,
+    ConceptDetail,
+    ConceptPage,
+    visible_clause,
+)
 
 log = logging.getLogger("nexus.concepts")
 
@@ -55,6 +60,10 @@ WRATIO_MAX_STRINGS = 5000
 # 1,000 on SQLite); above it the keystroke is answered by SQL while the index builds.
 SYNC_BUILD_MAX = 1000
 WARM_CONCURRENCY = 2
+# Per warm index: answers computed from the same rows it was built from, so they live and
+# die with it (dropped on every write to the server's or the base's concepts).
+DETAILS_MAX = 512  # concept id -> ConceptDetail (lookups, related buttons)
+SEARCHES_MAX = 256  # search key -> ConceptPage (/concept search)
 _ATTR = "_nexus_concept_index"
 _TOUCHED = "nexus_concept_guilds"
 
@@ -68,6 +77,38 @@ def _label(text: str) -> str:
     if len(text) <= CHOICE_NAME_MAX:
         return text or "?"
     return text[: CHOICE_NAME_MAX - 1] + "…"
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Lru(Generic[K, V]):
+    """A small least-recently-used map (bounded, no expiry of its own)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 class IndexedConcept(NamedTuple):  # a NamedTuple: ~5x cheaper to build than a dataclass
@@ -84,6 +125,10 @@ class GuildIndex:
     def __init__(self, entries: list[IndexedConcept], built_at: float) -> None:
         self.entries = entries
         self.built_at = built_at
+        # Read caches that share this index's lifetime (see DETAILS_MAX): a write to the
+        # server's concepts replaces the index, and these go with it.
+        self.details: Lru[int, ConceptDetail] = Lru(DETAILS_MAX)
+        self.searches: Lru[tuple[Any, ...], ConceptPage] = Lru(SEARCHES_MAX)
         self.by_id = {e.id: e for e in entries}
         names = sorted((normalise(e.name), i) for i, e in enumerate(entries))
         self._name_keys = [n for n, _ in names]

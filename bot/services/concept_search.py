@@ -172,6 +172,22 @@ async def search_concepts(
             backend = "pg"
         else:
             backend = "fts" if await fts_available(db) else "like"
+    # A warm index caches this server's answers until its concepts change (the index is
+    # replaced on every write); a cold one is not built just for a search.
+    index = index_for(db).cached(guild_id)
+    key = (backend, clean_query(query, SEARCH_QUERY_MAX).casefold(), page, per_page)
+    found = index.searches.get(key) if index is not None else None
+    if found is None:
+        found = await _search(db, guild_id, query, tokens, backend, page, per_page)
+        if index is not None:
+            index.searches.put(key, found)
+    return found
+
+
+async def _search(
+    db: Database, guild_id: int, query: str, tokens: list[str], backend: str, page: int,
+    per_page: int,
+) -> ConceptPage:
     if backend == "pg":
         text = clean_query(query, SEARCH_QUERY_MAX)
         found = await _search_pg(db, guild_id, text, tokens, page, per_page)

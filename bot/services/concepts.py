@@ -144,29 +144,57 @@ def _parse_id(text: str) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 10 else None
 
 
+async def _visible_detail(
+    db: Database, index: GuildIndex, guild_id: int, concept_id: int
+) -> ConceptDetail | None:
+    """What a member of `guild_id` sees for `concept_id` (override applied), or None.
+
+    Served from the warm index's detail cache when it can be: the cache lives and dies
+    with the index, which every write to these concepts replaces.
+    """
+    cached = index.details.get(concept_id)
+    if cached is not None:
+        return cached
+    async with db.reader() as session:
+        row = await resolve_visible(session, guild_id, concept_id)
+        if row is None:
+            return None
+        detail = to_detail(row, related_refs(index, row))
+    index.details.put(concept_id, detail)
+    return detail
+
+
+async def _resolve(
+    db: Database, index: GuildIndex, guild_id: int, query: str
+) -> ConceptDetail | None:
+    """A submitted value: a visible id, else a name, alias or slug."""
+    detail = None
+    concept_id = _parse_id(query)
+    if concept_id is not None:
+        detail = await _visible_detail(db, index, guild_id, concept_id)
+    if detail is None and query:
+        found = index.find_exact(query)
+        if found is not None:
+            detail = await _visible_detail(db, index, guild_id, found.id)
+    return detail
+
+
 async def lookup(db: Database, guild_id: int, user_id: int, text: str) -> LookupOutcome:
     """Resolve a submitted value: a visible id, else a name/alias/slug, else a miss.
 
     A hit records a ConceptLookup; a miss records a MissedLookup and carries up to
     three "did you mean" suggestions. Both are statistics, written in batches
-    (bot.services.lookup_log), so a lookup is a read.
+    (bot.services.lookup_log), so a lookup is a read — and, for a concept looked up
+    since the server's concepts last changed, not even that (the index's detail cache).
     """
     query = clean_query(text)
     if not query:
         raise Invalid("Type the name of a concept, e.g. `caching` or `k8s`.")
     index = await index_for(db).get(db, guild_id)
-    async with db.reader() as session:
-        row = None
-        concept_id = _parse_id(query)
-        if concept_id is not None:
-            row = await resolve_visible(session, guild_id, concept_id)
-        if row is None:
-            found = index.find_exact(query)
-            if found is not None:
-                row = await resolve_visible(session, guild_id, found.id)
-        if row is not None:
-            lookup_log.record_hit(db, guild_id, row.id, user_id)
-            return LookupOutcome(query, to_detail(row, related_refs(index, row)))
+    detail = await _resolve(db, index, guild_id, query)
+    if detail is not None:
+        lookup_log.record_hit(db, guild_id, detail.id, user_id)
+        return LookupOutcome(query, detail)
     lookup_log.record_miss(db, guild_id, query, user_id)
     suggestions = tuple(Suggestion(e.id, e.name) for e in index.suggest(query, 3))
     return LookupOutcome(query, None, suggestions)
@@ -177,12 +205,11 @@ async def open_concept(
 ) -> ConceptDetail:
     """Open a concept by id (related-concept buttons); records a lookup. NotFound if hidden."""
     index = await index_for(db).get(db, guild_id)
-    async with db.reader() as session:
-        row = await resolve_visible(session, guild_id, concept_id)
-        if row is None:
-            raise NotFound(f"{UNKNOWN} It may have been removed from this server.")
-        lookup_log.record_hit(db, guild_id, row.id, user_id)
-        return to_detail(row, related_refs(index, row))
+    detail = await _visible_detail(db, index, guild_id, concept_id)
+    if detail is None:
+        raise NotFound(f"{UNKNOWN} It may have been removed from this server.")
+    lookup_log.record_hit(db, guild_id, detail.id, user_id)
+    return detail
 
 
 async def get_concept(
@@ -194,36 +221,28 @@ async def get_concept(
     or rejected rows, and base rows regardless of overrides.
     """
     index = await index_for(db).get(db, guild_id)
+    if not include_unpublished:
+        detail = await _visible_detail(db, index, guild_id, concept_id)
+        if detail is None:
+            raise NotFound(UNKNOWN)
+        return detail
     async with db.reader() as session:
-        if include_unpublished:
-            row = await session.get(Concept, concept_id)
-            if row is not None and row.guild_id not in (guild_id, BASE_GUILD_ID):
-                row = None
-        else:
-            row = await resolve_visible(session, guild_id, concept_id)
-        if row is None:
+        row = await session.get(Concept, concept_id)
+        if row is None or row.guild_id not in (guild_id, BASE_GUILD_ID):
             raise NotFound(UNKNOWN)
         return to_detail(row, related_refs(index, row))
 
 
 async def find_concept(db: Database, guild_id: int, text: str) -> ConceptDetail:
     """Resolve a submitted id or name without recording anything (e.g. to prefill an edit)."""
-    query = clean_query(text)
     index = await index_for(db).get(db, guild_id)
-    async with db.reader() as session:
-        row = None
-        concept_id = _parse_id(query)
-        if concept_id is not None:
-            row = await resolve_visible(session, guild_id, concept_id)
-        found = index.find_exact(query) if row is None and query else None
-        if found is not None:
-            row = await resolve_visible(session, guild_id, found.id)
-        if row is None:
-            raise NotFound(
-                f"{UNKNOWN} To propose it as a new concept, run `/concept suggest` "
-                "without a name."
-            )
-        return to_detail(row, related_refs(index, row))
+    detail = await _resolve(db, index, guild_id, clean_query(text))
+    if detail is None:
+        raise NotFound(
+            f"{UNKNOWN} To propose it as a new concept, run `/concept suggest` "
+            "without a name."
+        )
+    return detail
 
 
 def _filters(guild_id: int, category: str | None, track: str | None) -> list[Any]:

@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.db import Database
@@ -240,3 +241,38 @@ async def test_digest_helpers(db: Database) -> None:
     everything = await concepts.all_visible(db, A)
     assert "Fresh Idea" in {c.name for c in everything}
     assert "Not Mine" not in {c.name for c in everything}
+
+
+async def test_lookups_are_served_from_memory_until_the_concepts_change(db: Database) -> None:
+    cid = await add_concept(db, A, "Narwhal Pattern", summary="Old summary.")
+    first = await concepts.lookup(db, A, 1, "narwhal pattern")
+    assert first.concept is not None and first.concept.summary == "Old summary."
+    index = index_for(db).cached(A)
+    assert index is not None
+    hits = index.details.hits
+    again = await concepts.lookup(db, A, 2, "Narwhal Pattern")
+    assert again.concept == first.concept
+    assert index.details.hits == hits + 1  # answered without reading the row again
+    await lookup_log.flush(db)
+    async with db.reader() as s:
+        counted = await s.scalar(
+            select(func.count()).select_from(ConceptLookup).where(ConceptLookup.concept_id == cid)
+        )
+    assert counted == 2  # a cached answer is still a recorded lookup
+
+    await add_concept(db, B, "Narwhal Elsewhere")  # another server's write: A stays warm
+    assert index_for(db).cached(A) is index
+    async with db.sessions.begin() as s:
+        row = await s.get(Concept, cid)
+        assert row is not None
+        row.summary = "New summary."
+    edited = await concepts.lookup(db, A, 1, "narwhal pattern")
+    assert edited.concept is not None and edited.concept.summary == "New summary."
+    assert (await concepts.open_concept(db, A, 1, cid)).summary == "New summary."
+    async with db.sessions.begin() as s:
+        row = await s.get(Concept, cid)
+        assert row is not None
+        row.status = "hidden"
+    assert (await concepts.lookup(db, A, 1, "narwhal pattern")).concept is None
+    with pytest.raises(NotFound):
+        await concepts.get_concept(db, A, cid)

@@ -134,3 +134,18 @@ def test_fts_query_is_only_quoted_tokens() -> None:
     assert concept_search.fts5_query(tokens[:2]) == '"x"* "and"*'
     assert concept_search.search_tokens("!!! \U0001f600 ***") == []
     assert backend_name() in ("sqlite", "postgresql")
+
+
+async def test_search_answers_are_cached_until_the_concepts_change(db: Database) -> None:
+    await concepts.autocomplete(db, A, "ca")  # a warm index keeps the server's answers
+    assert (await concept_search.search_concepts(db, A, "walrus")).total == 0
+    index = index_for(db).cached(A)
+    assert index is not None and len(index.searches) == 1
+    hits = index.searches.hits
+    assert (await concept_search.search_concepts(db, A, "  WALRUS ")).total == 0
+    assert index.searches.hits == hits + 1  # same question, answered from memory
+    cid = await add_concept(db, A, "Walrus Operator")
+    found = await concept_search.search_concepts(db, A, "walrus")
+    assert [c.id for c in found.items] == [cid]  # the write replaced the cached answers
+    await add_concept(db, B, "Walrus Elsewhere")
+    assert [c.id for c in (await concept_search.search_concepts(db, A, "walrus")).items] == [cid]
