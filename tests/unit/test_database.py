@@ -83,3 +83,31 @@ async def test_a_burst_of_readers_keeps_its_connections_open(db: Database) -> No
     finally:
         event.remove(db.engine.sync_engine, "connect", on_connect)
     assert len(opened) <= 12
+
+
+async def test_writers_queue_instead_of_polling_and_never_nest(db: Database) -> None:
+    """A burst of writes on one Database: all commit, in order, none waits for itself."""
+    async with db.sessions.begin() as session:
+        session.add(BotState(key="queue", value=""))
+    order: list[int] = []
+
+    async def append(i: int) -> None:
+        async with db.sessions.begin() as session:
+            row = await session.get(BotState, "queue")
+            assert row is not None
+            await asyncio.sleep(0.001)  # hold the transaction across an await
+            row.value += f"{i},"
+            order.append(i)
+
+    started = asyncio.get_running_loop().time()
+    await asyncio.wait_for(asyncio.gather(*(append(i) for i in range(30))), 20)
+    elapsed = asyncio.get_running_loop().time() - started
+    async with db.reader() as session:
+        row = await session.get(BotState, "queue")
+    assert row is not None and sorted(int(v) for v in row.value.split(",") if v) == list(range(30))
+    assert elapsed < 10  # nobody slept through SQLite's busy handler backoff for long
+    if db.is_sqlite:
+        assert order == list(range(30))  # first come, first served
+        with pytest.raises(RuntimeError, match="must not nest"):
+            async with db.sessions.begin(), db.sessions.begin():
+                pass
