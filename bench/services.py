@@ -66,12 +66,22 @@ async def autocomplete(db: Database, spec: KbSpec, backend: str, n: int) -> list
     names = concept_names(spec.concepts, spec.seed + 2)
     index = concept_index.index_for(db)
     floor = await pk_floor(db, Concept, spec.concepts, n)
-    cold: list[float] = []
-    for _ in range(5):
-        index.invalidate(guild)
-        t0 = time.perf_counter()
-        await concept_complete.autocomplete(db, guild, t.prefix(names))
-        cold.append((time.perf_counter() - t0) * 1000)
+    await index.get(db, guild)
+
+    async def first_keystrokes(drop: Callable[[int], None]) -> list[float]:
+        times: list[float] = []
+        for _ in range(5):
+            await index.get(db, guild)  # the build the previous keystroke started
+            drop(guild)
+            t0 = time.perf_counter()
+            await concept_complete.autocomplete(db, guild, t.prefix(names))
+            times.append((time.perf_counter() - t0) * 1000)
+        return times
+
+    # After a write to the server's concepts the previous index answers while the new one
+    # builds; after a restart (nothing built yet) one bounded SQL query answers.
+    after_write = await first_keystrokes(index.invalidate)
+    cold = await first_keystrokes(index.forget)
     # "Warm" means the index is built: wait for the background build the cold keystrokes
     # started, so warm keystrokes are not answered by the cold path.
     await index.get(db, guild)
@@ -82,8 +92,11 @@ async def autocomplete(db: Database, spec: KbSpec, backend: str, n: int) -> list
         Result(f"{label}: warm p99", backend, "ms", percentile(warm, 99), f99, PK + " p99",
                "< 10 ms", percentile(warm, 99) < 10,
                detail={"p50": percentile(warm, 50), "n": n}),
-        Result(f"{label}: cold (index build) max of 5", backend, "ms", max(cold), f99,
-               PK + " p99", "< 10 ms", max(cold) < 10, detail={"cold": cold}),
+        Result(f"{label}: first keystroke after a write, max of 5", backend, "ms",
+               max(after_write), f99, PK + " p99", "< 10 ms", max(after_write) < 10,
+               detail={"runs": after_write}),
+        Result(f"{label}: first keystroke after start (no index), max of 5", backend, "ms",
+               max(cold), f99, PK + " p99", "< 10 ms", max(cold) < 10, detail={"runs": cold}),
     ]  # fmt: skip
 
 

@@ -229,14 +229,38 @@ class ConceptIndex:
         self._pending: dict[int, tuple[tuple[int, int], asyncio.Future[GuildIndex]]] = {}
         self._sizes: dict[int, int] = {}  # visible concepts per server (upper bound)
         self._rebuild: dict[int, Database] = {}  # a stale build is running: build again after
+        self._stale: dict[int, GuildIndex] = {}  # large servers' pre-write indexes
 
     def invalidate(self, guild_id: int) -> None:
+        """Drop the index of `guild_id` (BASE_GUILD_ID: all). A large server's dropped index
+        is kept as `stale` so autocomplete can answer from it while the new one builds."""
         if guild_id == BASE_GUILD_ID:
             self._base_version += 1
+            dropped = list(self._guilds.items())
             self._guilds.clear()
         else:
             self._versions[guild_id] = self._versions.get(guild_id, 0) + 1
-            self._guilds.pop(guild_id, None)
+            old = self._guilds.pop(guild_id, None)
+            dropped = [(guild_id, old)] if old is not None else []
+        for gid, old in dropped:
+            if len(old) > self.sync_build_max:
+                self._stale[gid] = old
+        while len(self._stale) > MAX_CACHED_GUILDS:
+            self._stale.pop(next(iter(self._stale)))
+
+    def forget(self, guild_id: int) -> None:
+        """Drop everything held for `guild_id`, as after a restart (the next keystroke is
+        cold). Benchmarks and tests use it; writes call `invalidate`."""
+        self.invalidate(guild_id)
+        self._stale.pop(guild_id, None)
+
+    def stale(self, guild_id: int) -> GuildIndex | None:
+        """The index `guild_id` had before its last write (large servers, within the TTL):
+        good enough for autocomplete suggestions while the current one builds."""
+        old = self._stale.get(guild_id)
+        if old is not None and self.clock() - old.built_at < self.ttl:
+            return old
+        return None
 
     def _stamp(self, guild_id: int) -> tuple[int, int]:
         return (self._base_version, self._versions.get(guild_id, 0))
@@ -311,6 +335,7 @@ class ConceptIndex:
         self._sizes[guild_id] = len(built)
         if stamp == self._stamp(guild_id):  # no write happened while we were loading
             self._guilds[guild_id] = built
+            self._stale.pop(guild_id, None)
             while len(self._guilds) > MAX_CACHED_GUILDS:
                 self._guilds.popitem(last=False)
         return built

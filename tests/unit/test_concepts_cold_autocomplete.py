@@ -53,15 +53,30 @@ async def test_cold_keystroke_starts_one_background_build_then_warm(db: Database
 async def test_write_invalidates_then_rebuilds(db: Database) -> None:
     index = index_for(db)
     index.sync_build_max = 0
+    await add_concept(db, A, "Cachet Library")  # before any index: the cold SQL answer
+    cold = [c.name for c in await concepts.autocomplete(db, A, "cachet")]
+    assert cold == ["Cachet Library"]
     await index.get(db, A)
     builds = index.builds
-    await add_concept(db, A, "Cachet Library")
-    assert index.cached(A) is None
-    cold = [c.name for c in await concepts.autocomplete(db, A, "cachet")]
-    assert cold == ["Cachet Library"]  # answered by SQL, already includes the write
+    await add_concept(db, A, "Cachet Plugin")
+    assert index.cached(A) is None and index.stale(A) is not None
+    # Right after the write a large server is answered at once from its previous index
+    # (ranked and typo-tolerant), while the new one builds in the background.
+    before = [c.name for c in await concepts.autocomplete(db, A, "cachet")]
+    assert before[0] == "Cachet Library" and "Cachet Plugin" not in before
     await index.get(db, A)
     assert index.builds == builds + 1 and index.cached(A) is not None
-    assert "Cachet Library" in [c.name for c in await concepts.autocomplete(db, A, "cachet")]
+    assert index.stale(A) is None
+    after = [c.name for c in await concepts.autocomplete(db, A, "cachet")]
+    assert after[:2] == ["Cachet Library", "Cachet Plugin"]
+
+
+async def test_small_servers_never_answer_from_a_stale_index(db: Database) -> None:
+    index = index_for(db)
+    await index.get(db, A)  # the test server is small: rebuilt synchronously after writes
+    await add_concept(db, A, "Cachet Plugin")
+    assert index.stale(A) is None
+    assert "Cachet Plugin" in [c.name for c in await concepts.autocomplete(db, A, "cachet")]
 
 
 async def test_warm_indexes_builds_large_servers_only(db: Database) -> None:
