@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.db.sqlite_driver import one_trip_dbapi
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # aiosqlite runs each connection in its own thread. SQLAlchemy's default pool keeps 5 and
 # opens (thread start, file open, PRAGMAs) then closes an overflow connection for every
@@ -133,6 +135,8 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            if make_url(url).get_driver_name() == "aiosqlite":
+                kwargs["module"] = one_trip_dbapi()
             if make_url(url).database not in (None, "", ":memory:") and "mode=memory" not in url:
                 kwargs.update(pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_MAX_OVERFLOW)
         else:

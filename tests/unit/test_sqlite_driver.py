@@ -1,0 +1,79 @@
+"""The one-round-trip aiosqlite cursor: same results as a DBAPI cursor, one hand-off each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bot.db import Database
+from bot.db.sqlite_driver import OneTripConnection
+
+
+@pytest.fixture
+async def scratch(tmp_path: Path) -> Database:
+    db = Database.create(f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}")
+    async with db.sessions.begin() as s:
+        await s.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"))
+    return db
+
+
+async def test_statements_return_what_a_cursor_would(scratch: Database) -> None:
+    try:
+        async with scratch.sessions.begin() as s:
+            inserted = await s.execute(text("INSERT INTO t (v) VALUES ('a')"))
+            assert inserted.lastrowid == 1 and inserted.rowcount == 1
+            many = await s.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "b"}, {"v": "c"}])
+            assert many.rowcount == 2
+            changed = await s.execute(text("UPDATE t SET v = v || '!' WHERE id > 1"))
+            assert changed.rowcount == 2
+            back = await s.execute(text("UPDATE t SET v = 'z' WHERE id = 1 RETURNING id, v"))
+            assert back.all() == [(1, "z")]
+            rows = await s.execute(text("SELECT id, v FROM t ORDER BY id"))
+            assert list(rows.keys()) == ["id", "v"]
+            assert rows.all() == [(1, "z"), (2, "b!"), (3, "c!")]
+            assert (await s.execute(text("DELETE FROM t WHERE id = 3"))).rowcount == 1
+        async with scratch.reader() as s:
+            assert (await s.scalar(text("SELECT count(*) FROM t"))) == 2
+            raw_conn = await (await s.connection()).get_raw_connection()
+            assert isinstance(raw_conn.dbapi_connection, OneTripConnection)
+    finally:
+        await scratch.dispose()
+
+
+async def test_errors_are_the_usual_sqlalchemy_errors(scratch: Database) -> None:
+    try:
+        with pytest.raises(IntegrityError):
+            async with scratch.sessions.begin() as s:
+                await s.execute(text("INSERT INTO t (v) VALUES ('x'), ('x')"))
+        with pytest.raises(OperationalError):
+            async with scratch.reader() as s:
+                await s.execute(text("SELECT nope FROM t"))
+        async with scratch.reader() as s:  # the connection is still good afterwards
+            assert (await s.scalar(text("SELECT count(*) FROM t"))) == 0
+    finally:
+        await scratch.dispose()
+
+
+async def test_one_thread_hand_off_per_statement(scratch: Database) -> None:
+    import aiosqlite.core
+
+    calls: list[str] = []
+    original = aiosqlite.core.Connection._execute
+
+    async def counted(self: object, fn: object, *args: object, **kw: object) -> object:
+        calls.append(getattr(fn, "__name__", "?"))
+        return await original(self, fn, *args, **kw)  # type: ignore[arg-type]
+
+    aiosqlite.core.Connection._execute = counted  # type: ignore[method-assign]
+    try:
+        async with scratch.reader() as s:
+            await s.execute(text("SELECT 1"))  # opens the transaction: BEGIN + SELECT
+            calls.clear()
+            assert (await s.execute(text("SELECT v FROM t"))).all() == []
+            assert calls == ["_run"]  # not cursor, execute, fetchall and close
+    finally:
+        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]
+        await scratch.dispose()
