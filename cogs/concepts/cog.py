@@ -40,7 +40,12 @@ class ConceptsCog(commands.Cog):
         """Build large servers' autocomplete indexes in the background (never blocks)."""
         if self._warming is None or self._warming.done():
             guilds = [g.id for g in self.bot.guilds]
-            self._warming = asyncio.create_task(warm_indexes(self.bot.db, guilds))
+            self._warming = asyncio.create_task(self._warm(guilds))
+
+    async def _warm(self, guilds: list[int]) -> int:
+        built = await warm_indexes(self.bot.db, guilds)
+        self.bot.settle_heap()  # the indexes are long-lived: keep them out of the collector
+        return built
 
     concept = app_commands.Group(
         name="concept", description="Look up, search, list and suggest concepts", guild_only=True
