@@ -187,3 +187,20 @@ async def test_suggest_validation_and_conflict(nexus: Nexus) -> None:
         nexus.alice, "concept suggest", {"name": "nope nope"}, channel=nexus.general
     )
     assert unknown.ephemeral and unknown.modal is None
+
+
+async def test_start_up_heap_is_set_aside_after_warm_up_and_released_on_close(
+    nexus: Nexus,
+) -> None:
+    import asyncio
+    import gc
+
+    for _ in range(100):  # on_ready starts the warm-up; it ends by settling the heap
+        if gc.get_freeze_count() > 0:
+            break
+        await asyncio.sleep(0.05)
+    assert gc.get_freeze_count() > 0
+    reply = await nexus.sim.command(nexus.alice, "concept lookup", {"name": "caching"})
+    assert reply.embeds[0]["title"] == "Caching"  # the bot answers as before
+    await nexus.stop_bot()
+    assert gc.get_freeze_count() == 0  # nothing stays set aside after close
