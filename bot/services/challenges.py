@@ -16,6 +16,7 @@ from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept
 from bot.db.types import EntryKind, Status
 from bot.errors import Conflict, Invalid
+from bot.services.challenge_cache import search_cache
 from bot.services.challenges_load import load_challenges, load_page
 from bot.services.entry_common import (
     active_for,
@@ -31,7 +32,7 @@ from bot.services.entry_common import (
     track_for,
     visible_to,
 )
-from bot.services.entry_search import ranked_challenge_ids
+from bot.services.entry_search import ranked_challenge_ids, tokenize
 from bot.services.entry_types import (
     PROBLEM_MAX,
     TITLE_MAX,
@@ -261,16 +262,23 @@ async def search_challenges(
     """Full-text search, best match first; published plus the viewer's own entries."""
     query = clean_text(query, "The search", 200)
     page = max(0, page)
+    cache = search_cache(db)
     async with db.reader() as s:
-        ids = await ranked_challenge_ids(
-            s,
-            guild_id,
-            query,
-            where=[visible_to(Challenge, viewer_id)],
-            mode="all",
-            limit=per_page + 1,
-            offset=page * per_page,
-        )
+        viewer = await cache.viewer_key(s, guild_id, viewer_id)
+
+        async def rank() -> list[int]:
+            return await ranked_challenge_ids(
+                s,
+                guild_id,
+                query,
+                where=[visible_to(Challenge, viewer)],
+                mode="all",
+                limit=per_page + 1,
+                offset=page * per_page,
+            )
+
+        key = ("search", tuple(tokenize(query)), page, per_page, viewer)
+        ids = await cache.ranked(guild_id, key, rank)
         loaded = await load_challenges(s, ids[:per_page])
     items = tuple(loaded[i] for i in ids[:per_page])
     return Paged(items=items, page=page, per_page=per_page, has_next=len(ids) > per_page)

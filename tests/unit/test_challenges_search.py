@@ -163,3 +163,42 @@ async def test_like_fallback_without_fts5(db: Database) -> None:
         db, G, author_id=2, author_name="B", title="celery beat", problem="stuck"
     )
     assert [x.id for x in rec.similar] == [a.id]
+
+
+async def test_ranked_answers_are_shared_until_the_servers_challenges_change(
+    db: Database,
+) -> None:
+    from bot.services.challenge_cache import search_cache
+
+    cache = search_cache(db)
+    first = await challenge(db, "Docker container exits", "on start", minutes=1)
+    found = await svc.search_challenges(db, G, "docker container", viewer_id=BOB)
+    assert [c.id for c in found.items] == [first.id]
+    hits = cache.hits
+    again = await svc.search_challenges(db, G, "Docker  CONTAINER", viewer_id=BOB + 1)
+    assert [c.id for c in again.items] == [first.id] and cache.hits == hits + 1
+    await challenge(db, "Unrelated", "elsewhere", guild_id=OTHER)  # another server's write
+    await svc.search_challenges(db, G, "docker container", viewer_id=BOB)
+    assert cache.hits == hits + 2
+    second = await challenge(db, "Docker container restarts", "loops", minutes=2)
+    found = await svc.search_challenges(db, G, "docker container", viewer_id=BOB)
+    assert {c.id for c in found.items} == {first.id, second.id}  # the write is seen at once
+    async with db.sessions.begin() as s:  # a bulk statement: every answer is dropped
+        await s.execute(update(Challenge).where(Challenge.id == first.id).values(status="hidden"))
+    found = await svc.search_challenges(db, G, "docker container", viewer_id=BOB)
+    assert [c.id for c in found.items] == [second.id]
+
+
+async def test_a_members_unpublished_challenges_never_reach_other_members(db: Database) -> None:
+    shown = await challenge(db, "Redis cache stampede", "thundering herd", author=BOB)
+    mine = await challenge(db, "Redis cache warming", "cold start", author=ALICE, minutes=1)
+    assert len((await svc.search_challenges(db, G, "redis cache", viewer_id=BOB)).items) == 2
+    async with db.sessions.begin() as s:
+        row = await s.get(Challenge, mine.id)
+        assert row is not None
+        row.status = "pending"
+    as_alice = await svc.search_challenges(db, G, "redis cache", viewer_id=ALICE)
+    assert {c.id for c in as_alice.items} == {shown.id, mine.id}  # her own, with its status
+    for viewer in (BOB, BOB + 7):
+        others = await svc.search_challenges(db, G, "redis cache", viewer_id=viewer)
+        assert [c.id for c in others.items] == [shown.id]

@@ -1,0 +1,156 @@
+"""Ranked /challenge search results, remembered until the server's challenges change.
+
+Ranking is most of a search's cost (bench/README.md), and members of one server ask the
+same popular questions. A `SearchCache` is attached to each database engine (no module
+state). It keeps the ranked ids of a (server, query, page) — never the challenges
+themselves: those are loaded fresh on every search, so titles, solution counts, tags and
+statuses shown are always current.
+
+Correctness rests on a per-server generation:
+  * every committed ORM write of a Challenge row bumps its server's generation, and every
+    bulk UPDATE/DELETE statement on challenges bumps all of them (Session events, so no
+    feature has to remember);
+  * an answer is stored under the generation read *before* the search ran, so a search
+    that overlapped a write is never served afterwards;
+  * a time-to-live heals writes made by another process.
+Answers are shared between members: the only member-specific part of a search is a
+member's own unpublished challenges, so members who have some get their own entries.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from bot.db import Database
+from bot.db.models import Challenge
+from bot.db.types import Status
+
+TTL_SECONDS = 60.0
+MAX_ENTRIES = 4096
+_ATTR = "_nexus_challenge_search_cache"
+_TOUCHED = "nexus_challenge_guilds"
+_ALL = -1  # "every server" (a bulk statement)
+
+Stamp = tuple[int, int]
+
+
+class SearchCache:
+    def __init__(self, *, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic
+                 ) -> None:  # fmt: skip
+        self.ttl = ttl
+        self.clock = clock
+        self._all = 0
+        self._guilds: dict[int, int] = {}
+        self._answers: OrderedDict[tuple[Any, ...], tuple[Stamp, float, list[int]]] = (
+            OrderedDict()
+        )
+        self._authors: dict[int, tuple[Stamp, float, frozenset[int]]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def stamp(self, guild_id: int) -> Stamp:
+        return (self._all, self._guilds.get(guild_id, 0))
+
+    def changed(self, guild_id: int) -> None:
+        if guild_id == _ALL:
+            self._all += 1
+        else:
+            self._guilds[guild_id] = self._guilds.get(guild_id, 0) + 1
+
+    def _fresh(self, guild_id: int, stamp: Stamp, at: float) -> bool:
+        return stamp == self.stamp(guild_id) and self.clock() - at < self.ttl
+
+    async def viewer_key(self, session: AsyncSession, guild_id: int, viewer_id: int | None
+                         ) -> int | None:  # fmt: skip
+        """The viewer, if their own unpublished challenges can change what they see."""
+        if viewer_id is None:
+            return None
+        known = self._authors.get(guild_id)
+        if known is None or not self._fresh(guild_id, known[0], known[1]):
+            stamp, at = self.stamp(guild_id), self.clock()
+            rows = await session.scalars(
+                select(Challenge.author_id)
+                .where(
+                    Challenge.guild_id == guild_id, Challenge.status != Status.PUBLISHED.value
+                )
+                .distinct()
+            )
+            known = (stamp, at, frozenset(int(a) for a in rows))
+            self._authors[guild_id] = known
+        return viewer_id if viewer_id in known[2] else None
+
+    async def ranked(
+        self, guild_id: int, key: tuple[Any, ...], rank: Callable[[], Awaitable[list[int]]]
+    ) -> list[int]:
+        """The remembered answer for `key`, or `rank()`'s (then remembered)."""
+        full = (guild_id, *key)
+        found = self._answers.get(full)
+        if found is not None and self._fresh(guild_id, found[0], found[1]):
+            self.hits += 1
+            self._answers.move_to_end(full)
+            return found[2]
+        self.misses += 1
+        stamp, at = self.stamp(guild_id), self.clock()
+        ids = await rank()
+        self._answers[full] = (stamp, at, ids)
+        self._answers.move_to_end(full)
+        while len(self._answers) > MAX_ENTRIES:
+            self._answers.popitem(last=False)
+        return ids
+
+
+def search_cache(db: Database) -> SearchCache:
+    """The SearchCache of this database's engine (created on first use)."""
+    engine = db.engine.sync_engine
+    cache = getattr(engine, _ATTR, None)
+    if not isinstance(cache, SearchCache):
+        cache = SearchCache()
+        setattr(engine, _ATTR, cache)
+    return cache
+
+
+# -- automatic invalidation ------------------------------------------------------------
+
+
+def _note(session: Session, guild_id: int) -> None:
+    session.info.setdefault(_TOUCHED, set()).add(guild_id)
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Challenge):
+            _note(session, _ALL if obj.guild_id is None else int(obj.guild_id))
+
+
+def _on_execute(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and any(
+        m.class_ is Challenge for m in state.all_mappers
+    ):
+        _note(state.session, _ALL)
+
+
+def _after_commit(session: Session) -> None:
+    touched = session.info.pop(_TOUCHED, None)
+    if not touched:
+        return
+    cache = getattr(session.bind, _ATTR, None)
+    if isinstance(cache, SearchCache):
+        for guild_id in touched:
+            cache.changed(guild_id)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_TOUCHED, None)
+
+
+event.listen(Session, "after_flush", _after_flush)
+event.listen(Session, "do_orm_execute", _on_execute)
+event.listen(Session, "after_commit", _after_commit)
+event.listen(Session, "after_rollback", _after_rollback)
