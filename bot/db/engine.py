@@ -126,6 +126,17 @@ class Database:
         task.add_done_callback(self._tasks.discard)
         return task
 
+    def attached(self, attr: str, kind: type[T]) -> T:
+        """The one `kind` object (a cache, a buffer) attached to this database's engine,
+        created on first use. Attached to the engine, not the module, so each database
+        (every test's, the bench's) has its own; `bot.db.write_events` finds it there."""
+        engine = self.engine.sync_engine
+        found = getattr(engine, attr, None)
+        if not isinstance(found, kind):
+            found = kind()
+            setattr(engine, attr, found)
+        return found
+
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"

@@ -8,8 +8,8 @@ statuses shown are always current.
 
 Correctness rests on a per-server generation:
   * every committed ORM write of a Challenge row bumps its server's generation, and every
-    bulk UPDATE/DELETE statement on challenges bumps all of them (Session events, so no
-    feature has to remember);
+    bulk UPDATE/DELETE statement on challenges bumps all of them (`bot.db.write_events`,
+    so no feature has to remember);
   * an answer is stored under the generation read *before* the search ran, so a search
     that overlapped a write is never served afterwards;
   * a time-to-live heals writes made by another process.
@@ -24,18 +24,17 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import ORMExecuteState, Session
 
 from bot.db import Database
 from bot.db.models import Challenge
 from bot.db.types import Status
+from bot.db.write_events import notify_on_commit
 
 TTL_SECONDS = 60.0
 MAX_ENTRIES = 4096
 _ATTR = "_nexus_challenge_search_cache"
-_TOUCHED = "nexus_challenge_guilds"
 _ALL = -1  # "every server" (a bulk statement)
 
 Stamp = tuple[int, int]
@@ -108,49 +107,8 @@ class SearchCache:
 
 def search_cache(db: Database) -> SearchCache:
     """The SearchCache of this database's engine (created on first use)."""
-    engine = db.engine.sync_engine
-    cache = getattr(engine, _ATTR, None)
-    if not isinstance(cache, SearchCache):
-        cache = SearchCache()
-        setattr(engine, _ATTR, cache)
-    return cache
+    return db.attached(_ATTR, SearchCache)
 
 
-# -- automatic invalidation ------------------------------------------------------------
-
-
-def _note(session: Session, guild_id: int) -> None:
-    session.info.setdefault(_TOUCHED, set()).add(guild_id)
-
-
-def _after_flush(session: Session, _context: Any) -> None:
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Challenge):
-            _note(session, _ALL if obj.guild_id is None else int(obj.guild_id))
-
-
-def _on_execute(state: ORMExecuteState) -> None:
-    if (state.is_update or state.is_delete) and any(
-        m.class_ is Challenge for m in state.all_mappers
-    ):
-        _note(state.session, _ALL)
-
-
-def _after_commit(session: Session) -> None:
-    touched = session.info.pop(_TOUCHED, None)
-    if not touched:
-        return
-    cache = getattr(session.bind, _ATTR, None)
-    if isinstance(cache, SearchCache):
-        for guild_id in touched:
-            cache.changed(guild_id)
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_TOUCHED, None)
-
-
-event.listen(Session, "after_flush", _after_flush)
-event.listen(Session, "do_orm_execute", _on_execute)
-event.listen(Session, "after_commit", _after_commit)
-event.listen(Session, "after_rollback", _after_rollback)
+# Committed ORM writes of challenges bump their server; bulk statements bump every server.
+notify_on_commit(Challenge, _ATTR, "changed", missing=_ALL, bulk=_ALL)

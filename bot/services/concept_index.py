@@ -5,10 +5,11 @@ Autocomplete runs on every keystroke, so it must not query the database when war
 one `GuildIndex` per server, built lazily from the visible concepts (base + server),
 dropped on every write to that server, and all dropped on a write to the base.
 
-Invalidation is automatic for ORM writes: Session events note which servers' Concept
-rows were flushed and invalidate them after the commit, so other features (curation,
-seeding) need not remember to. Bulk UPDATE statements bypass the ORM: call
-`invalidate_concepts` after those. A time-to-live heals writes by another process.
+Invalidation is automatic for ORM writes: Session events (`bot.db.write_events`) note
+which servers' Concept rows were flushed, or that a bulk UPDATE/DELETE ran on concepts
+(every server), and invalidate after the commit, so other features (curation, seeding)
+need not remember to. Core statements on the table outside an ORM Session bypass this:
+call `invalidate_concepts` after those. A time-to-live heals writes by another process.
 
 A keystroke never waits for a large build: when a server's index is cold and it has more
 than `sync_build_max` visible concepts, the build starts in the background (one per
@@ -27,17 +28,15 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
-from itertools import chain
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Text, cast, func, select
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
 
 from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept
 from bot.db.types import Status
+from bot.db.write_events import notify_on_commit
 from bot.services.concept_types import (
     AutocompleteChoice,
     ConceptDetail,
@@ -65,7 +64,6 @@ WARM_CONCURRENCY = 2
 DETAILS_MAX = 512  # concept id -> ConceptDetail (lookups, related buttons)
 SEARCHES_MAX = 256  # search key -> ConceptPage (/concept search)
 _ATTR = "_nexus_concept_index"
-_TOUCHED = "nexus_concept_guilds"
 
 
 def normalise(text: str) -> str:
@@ -399,12 +397,7 @@ def _log_failure(guild_id: int, task: asyncio.Future[GuildIndex]) -> None:
 
 def index_for(db: Database) -> ConceptIndex:
     """The ConceptIndex of this database's engine (created on first use)."""
-    engine = db.engine.sync_engine
-    index = getattr(engine, _ATTR, None)
-    if not isinstance(index, ConceptIndex):
-        index = ConceptIndex()
-        setattr(engine, _ATTR, index)
-    return index
+    return db.attached(_ATTR, ConceptIndex)
 
 
 def invalidate_concepts(db: Database, guild_id: int) -> None:
@@ -412,32 +405,6 @@ def invalidate_concepts(db: Database, guild_id: int) -> None:
     index_for(db).invalidate(guild_id)
 
 
-# -- automatic invalidation on ORM writes ----------------------------------------------
-
-
-def _after_flush(session: Session, _context: Any) -> None:
-    touched: set[int] | None = None
-    for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Concept):
-            if touched is None:
-                touched = session.info.setdefault(_TOUCHED, set())
-            touched.add(BASE_GUILD_ID if obj.guild_id is None else int(obj.guild_id))
-
-
-def _after_commit(session: Session) -> None:
-    touched = session.info.pop(_TOUCHED, None)
-    if not touched:
-        return
-    index = getattr(session.bind, _ATTR, None)
-    if isinstance(index, ConceptIndex):
-        for guild_id in touched:
-            index.invalidate(guild_id)
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_TOUCHED, None)
-
-
-sa_event.listen(Session, "after_flush", _after_flush)
-sa_event.listen(Session, "after_commit", _after_commit)
-sa_event.listen(Session, "after_rollback", _after_rollback)
+# Committed ORM writes of concepts drop their server's index (base rows: every index);
+# so does a bulk UPDATE/DELETE on concepts (every index).
+notify_on_commit(Concept, _ATTR, "invalidate", missing=BASE_GUILD_ID, bulk=BASE_GUILD_ID)

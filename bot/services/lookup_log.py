@@ -46,12 +46,7 @@ class _Buffer:
 
 
 def _buffer(db: Database) -> _Buffer:
-    engine = db.engine.sync_engine
-    buf = getattr(engine, _ATTR, None)
-    if not isinstance(buf, _Buffer):
-        buf = _Buffer()
-        setattr(engine, _ATTR, buf)
-    return buf
+    return db.attached(_ATTR, _Buffer)
 
 
 def record_hit(db: Database, guild_id: int, concept_id: int, user_id: int) -> None:

@@ -276,3 +276,16 @@ async def test_lookups_are_served_from_memory_until_the_concepts_change(db: Data
     assert (await concepts.lookup(db, A, 1, "narwhal pattern")).concept is None
     with pytest.raises(NotFound):
         await concepts.get_concept(db, A, cid)
+
+
+async def test_a_bulk_statement_on_concepts_drops_every_index(db: Database) -> None:
+    from sqlalchemy import update
+
+    cid = await add_concept(db, A, "Bulk Renamed")
+    assert (await concepts.lookup(db, A, 1, "bulk renamed")).concept is not None
+    assert index_for(db).cached(A) is not None
+    async with db.sessions.begin() as s:
+        await s.execute(update(Concept).where(Concept.id == cid).values(name="Bulk Fresh"))
+    assert index_for(db).cached(A) is None
+    found = await concepts.lookup(db, A, 1, "bulk fresh")
+    assert found.concept is not None and found.concept.id == cid
