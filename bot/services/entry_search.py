@@ -39,6 +39,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.db.models import Challenge
 
@@ -283,16 +284,24 @@ async def _pg_ids(
 ) -> list[int]:
     query = func.websearch_to_tsquery("english", bindparam("q", pg_websearch(tokens, mode)))
     vector = func.to_tsvector("english", Challenge.search_text)
+    # `id + 0`: ordered by the primary key, the planner walks it backwards filtering every
+    # row, which reads most of the table when this server's rows are not the newest
+    # (433 ms for a common word at 1,000,000 rows); this way the GIN index finds the
+    # matches and only they are sorted (67 ms). ts_rank (which re-parses the text) is
+    # computed for the WINDOW rows kept, not for every match.
     window = (
-        select(Challenge.id.label("cid"), func.ts_rank(vector, query).label("score"))
+        select(Challenge.id.label("cid"))
         .where(vector.op("@@")(query), *filters)
-        .order_by(Challenge.id.desc())
+        .order_by((Challenge.id + 0).desc())
         .limit(WINDOW)
         .subquery()
     )
+    ranked = aliased(Challenge)
+    score = func.ts_rank(func.to_tsvector("english", ranked.search_text), query)
     stmt = (
         select(window.c.cid)
-        .order_by(window.c.score.desc(), window.c.cid.desc())
+        .join(ranked, ranked.id == window.c.cid)
+        .order_by(score.desc(), window.c.cid.desc())
         .limit(limit)
         .offset(offset)
     )

@@ -93,7 +93,7 @@ async def test_writers_queue_instead_of_polling_and_never_nest(db: Database) -> 
 
     async def append(i: int) -> None:
         async with db.sessions.begin() as session:
-            row = await session.get(BotState, "queue")
+            row = await session.get(BotState, "queue", with_for_update=True)  # PostgreSQL
             assert row is not None
             await asyncio.sleep(0.001)  # hold the transaction across an await
             row.value += f"{i},"
