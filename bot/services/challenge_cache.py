@@ -38,6 +38,10 @@ _ATTR = "_nexus_challenge_search_cache"
 _ALL = -1  # "every server" (a bulk statement)
 
 Stamp = tuple[int, int]
+# Listed rather than "!= published", and without DISTINCT (deduplicated in Python): the
+# (guild_id, status, ...) index then reads only the few unpublished rows; otherwise
+# SQLite walked every challenge of a large server (180-240 ms at 100,000).
+_UNPUBLISHED = tuple(s.value for s in Status if s is not Status.PUBLISHED)
 
 
 class SearchCache:
@@ -53,6 +57,7 @@ class SearchCache:
         self._authors: dict[int, tuple[Stamp, float, frozenset[int]]] = {}
         self.hits = 0
         self.misses = 0
+        self.keep_rankings = True  # False: rank every search (benchmarks of the search)
 
     def stamp(self, guild_id: int) -> Stamp:
         return (self._all, self._guilds.get(guild_id, 0))
@@ -75,11 +80,9 @@ class SearchCache:
         if known is None or not self._fresh(guild_id, known[0], known[1]):
             stamp, at = self.stamp(guild_id), self.clock()
             rows = await session.scalars(
-                select(Challenge.author_id)
-                .where(
-                    Challenge.guild_id == guild_id, Challenge.status != Status.PUBLISHED.value
+                select(Challenge.author_id).where(
+                    Challenge.guild_id == guild_id, Challenge.status.in_(_UNPUBLISHED)
                 )
-                .distinct()
             )
             known = (stamp, at, frozenset(int(a) for a in rows))
             self._authors[guild_id] = known
@@ -98,6 +101,8 @@ class SearchCache:
         self.misses += 1
         stamp, at = self.stamp(guild_id), self.clock()
         ids = await rank()
+        if not self.keep_rankings:
+            return ids
         self._answers[full] = (stamp, at, ids)
         self._answers.move_to_end(full)
         while len(self._answers) > MAX_ENTRIES:
