@@ -21,6 +21,7 @@ Small servers build synchronously (a few ms), so their first answer is already r
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import time
@@ -28,7 +29,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Text, cast, func, select
@@ -43,6 +44,7 @@ from bot.services.concept_types import (
     ConceptPage,
     visible_clause,
 )
+from bot.services.lru import CacheSlice, Lru
 
 log = logging.getLogger("nexus.concepts")
 
@@ -59,10 +61,11 @@ WRATIO_MAX_STRINGS = 5000
 # 1,000 on SQLite); above it the keystroke is answered by SQL while the index builds.
 SYNC_BUILD_MAX = 1000
 WARM_CONCURRENCY = 2
-# Per warm index: answers computed from the same rows it was built from, so they live and
-# die with it (dropped on every write to the server's or the base's concepts).
-DETAILS_MAX = 512  # concept id -> ConceptDetail (lookups, related buttons)
-SEARCHES_MAX = 256  # search key -> ConceptPage (/concept search)
+# Answers computed from the rows a warm index was built from: keyed by that index's token,
+# so a write (which replaces the index) orphans them. Bounded in total, across servers.
+DETAILS_MAX = 20_000  # (token, concept id) -> ConceptDetail (lookups, related buttons)
+SEARCHES_MAX = 5_000  # (token, search key) -> ConceptPage (/concept search)
+_TOKENS = itertools.count(1)
 _ATTR = "_nexus_concept_index"
 
 
@@ -77,38 +80,6 @@ def _label(text: str) -> str:
     return text[: CHOICE_NAME_MAX - 1] + "…"
 
 
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class Lru(Generic[K, V]):
-    """A small least-recently-used map (bounded, no expiry of its own)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, key: K) -> V | None:
-        value = self._items.get(key)
-        if value is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        self._items.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
 class IndexedConcept(NamedTuple):  # a NamedTuple: ~5x cheaper to build than a dataclass
     id: int
     guild_id: int
@@ -120,13 +91,20 @@ class IndexedConcept(NamedTuple):  # a NamedTuple: ~5x cheaper to build than a d
 class GuildIndex:
     """The visible concepts of one server, arranged for prefix, exact and fuzzy matching."""
 
-    def __init__(self, entries: list[IndexedConcept], built_at: float) -> None:
+    def __init__(
+        self,
+        entries: list[IndexedConcept],
+        built_at: float,
+        details: Lru[tuple[int, int], ConceptDetail] | None = None,
+        searches: Lru[tuple[int, tuple[Any, ...]], ConceptPage] | None = None,
+    ) -> None:
         self.entries = entries
         self.built_at = built_at
-        # Read caches that share this index's lifetime (see DETAILS_MAX): a write to the
-        # server's concepts replaces the index, and these go with it.
-        self.details: Lru[int, ConceptDetail] = Lru(DETAILS_MAX)
-        self.searches: Lru[tuple[Any, ...], ConceptPage] = Lru(SEARCHES_MAX)
+        # Read caches valid exactly as long as this index (see DETAILS_MAX): a write to
+        # the server's concepts replaces the index, and its token with it.
+        token = next(_TOKENS)
+        self.details = CacheSlice(details or Lru(DETAILS_MAX), token)
+        self.searches = CacheSlice(searches or Lru(SEARCHES_MAX), token)
         self.by_id = {e.id: e for e in entries}
         names = sorted((normalise(e.name), i) for i, e in enumerate(entries))
         self._name_keys = [n for n, _ in names]
@@ -228,6 +206,8 @@ class ConceptIndex:
         self._sizes: dict[int, int] = {}  # visible concepts per server (upper bound)
         self._rebuild: dict[int, Database] = {}  # a stale build is running: build again after
         self._stale: dict[int, GuildIndex] = {}  # large servers' pre-write indexes
+        self._details: Lru[tuple[int, int], ConceptDetail] = Lru(DETAILS_MAX)
+        self._searches: Lru[tuple[int, tuple[Any, ...]], ConceptPage] = Lru(SEARCHES_MAX)
 
     def invalidate(self, guild_id: int) -> None:
         """Drop the index of `guild_id` (BASE_GUILD_ID: all). A large server's dropped index
@@ -328,7 +308,9 @@ class ConceptIndex:
             rows = (await conn.execute(query)).all()
         # Decoding and sorting take tens of ms at 10,000 concepts: off the event loop, so
         # keystrokes answered meanwhile (cold_complete) are not held up behind it.
-        built = await asyncio.to_thread(_make_index, list(rows), now)
+        built = await asyncio.to_thread(
+            _make_index, list(rows), now, self._details, self._searches
+        )
         self.builds += 1
         self._sizes[guild_id] = len(built)
         if stamp == self._stamp(guild_id):  # no write happened while we were loading
@@ -342,12 +324,12 @@ class ConceptIndex:
 _NO_ALIASES: tuple[str, ...] = ()
 
 
-def _make_index(rows: list[Any], now: float) -> GuildIndex:
+def _make_index(rows: list[Any], now: float, *caches: Any) -> GuildIndex:
     aliases = _decode_aliases([r[4] for r in rows])
     entries = [
         IndexedConcept(r[0], r[1], r[2], r[3], a) for r, a in zip(rows, aliases, strict=True)
     ]
-    return GuildIndex(entries, now)
+    return GuildIndex(entries, now, *caches)
 
 
 def _clean_aliases(value: Any) -> tuple[str, ...]:
