@@ -32,7 +32,9 @@ class ConceptsCog(commands.Cog):
         self._warming: asyncio.Task[int] | None = None
 
     async def cog_unload(self) -> None:
-        # Bot.close() unloads cogs: write the buffered lookup statistics before exit.
+        # Bot.close() unloads cogs: stop warming up, write the buffered lookup statistics.
+        if self._warming is not None and not self._warming.done():
+            self._warming.cancel()
         await lookup_log.flush(self.bot.db)
 
     @commands.Cog.listener("on_ready")
@@ -40,7 +42,8 @@ class ConceptsCog(commands.Cog):
         """Build large servers' autocomplete indexes in the background (never blocks)."""
         if self._warming is None or self._warming.done():
             guilds = [g.id for g in self.bot.guilds]
-            self._warming = asyncio.create_task(self._warm(guilds))
+            # Tracked by the database: Database.dispose() cancels and awaits it.
+            self._warming = self.bot.db.spawn(self._warm(guilds), name="concept-warm-up")
 
     async def _warm(self, guilds: list[int]) -> int:
         built = await warm_indexes(self.bot.db, guilds)
