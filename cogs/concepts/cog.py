@@ -23,6 +23,7 @@ TRACK_CHOICES = [
     app_commands.Choice(name=render.TRACK_LABELS[t], value=t) for t in concepts.TRACKS
 ]
 SEARCH_PER_PAGE = 5
+WARM_UP_GRACE = 5.0  # seconds a shutdown waits for the index warm-up to finish
 LIST_PER_PAGE = 10
 
 
@@ -32,9 +33,11 @@ class ConceptsCog(commands.Cog):
         self._warming: asyncio.Task[int] | None = None
 
     async def cog_unload(self) -> None:
-        # Bot.close() unloads cogs: stop warming up, write the buffered lookup statistics.
+        # Bot.close() unloads cogs: let the warm-up finish (a task cancelled in the middle of
+        # an aiosqlite call can leave the connection's close waiting forever), then write
+        # the buffered lookup statistics. Database.dispose() cancels what is still running.
         if self._warming is not None and not self._warming.done():
-            self._warming.cancel()
+            await asyncio.wait({self._warming}, timeout=WARM_UP_GRACE)
         await lookup_log.flush(self.bot.db)
 
     @commands.Cog.listener("on_ready")
