@@ -115,15 +115,20 @@ class Database:
     engine: AsyncEngine
     sessions: WriteSessions
     reader: async_sessionmaker[AsyncSession]
-    # Background work that uses this database (index builds, catch-ups): it is cancelled
-    # and awaited by dispose(), so no task is left holding a connection afterwards.
+    # Background work that uses this database (index builds, catch-ups): dispose() lets it
+    # finish, then cancels what is left, so no task is left holding a connection.
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    # Tasks that only wait (timers) and clean up when cancelled: cancelled at once.
+    _interruptible: set[asyncio.Task[Any]] = field(default_factory=set)
 
-    def spawn(self, coro: Coroutine[Any, Any, T], *, name: str | None = None
-              ) -> asyncio.Task[T]:
+    def spawn(self, coro: Coroutine[Any, Any, T], *, name: str | None = None,
+              interruptible: bool = False) -> asyncio.Task[T]:  # fmt: skip
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        if interruptible:
+            self._interruptible.add(task)
+            task.add_done_callback(self._interruptible.discard)
         return task
 
     def attached(self, attr: str, kind: type[T]) -> T:
@@ -167,9 +172,18 @@ class Database:
         )
 
     async def dispose(self, grace: float = 5.0) -> None:
-        live = [t for t in self._tasks if not t.done()]
-        for task in live:
+        """Let background work finish (up to `grace` s), cancel the rest, close the pool.
+
+        Work is not cancelled at once because a task cancelled in the middle of an
+        aiosqlite call gets its connection terminated, and that close can wait forever on
+        the thread it stopped (a hang at shutdown, or a connection never returned)."""
+        for task in list(self._interruptible):
             task.cancel()
+        live = [t for t in self._tasks if not t.done()]
         if live:
-            await asyncio.wait(live, timeout=grace)
+            _, pending = await asyncio.wait(live, timeout=grace)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=grace)
         await self.engine.dispose()

@@ -72,7 +72,8 @@ def _schedule(db: Database, buf: _Buffer) -> None:
     if len(buf) >= FLUSH_ROWS:
         buf.full.set()
     if buf.task is None or buf.task.done():
-        buf.task = db.spawn(_later(db, buf), name="nexus-lookup-log")
+        # Interruptible: it only waits, and flushes when cancelled.
+        buf.task = db.spawn(_later(db, buf), name="nexus-lookup-log", interruptible=True)
 
 
 async def _later(db: Database, buf: _Buffer) -> None:

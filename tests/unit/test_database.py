@@ -111,3 +111,27 @@ async def test_writers_queue_instead_of_polling_and_never_nest(db: Database) -> 
         with pytest.raises(RuntimeError, match="must not nest"):
             async with db.sessions.begin(), db.sessions.begin():
                 pass
+
+
+async def test_dispose_lets_background_work_finish_and_interrupts_timers(tmp_path: object) -> None:
+    from pathlib import Path
+
+    database = Database.create(f"sqlite+aiosqlite:///{Path(str(tmp_path)) / 'd.db'}")
+    finished: list[str] = []
+
+    async def work() -> None:
+        await asyncio.sleep(0.05)  # still running when dispose starts
+        async with database.reader() as session:
+            await session.execute(text("SELECT 1"))
+        finished.append("work")
+
+    async def timer() -> None:
+        try:
+            await asyncio.sleep(60)
+        finally:
+            finished.append("timer")
+
+    database.spawn(work(), name="work")
+    database.spawn(timer(), name="timer", interruptible=True)
+    await asyncio.wait_for(database.dispose(grace=5), 10)
+    assert sorted(finished) == ["timer", "work"]  # work completed, not cancelled mid-read
