@@ -157,11 +157,16 @@ class DigestScheduler:
     # -- settings --------------------------------------------------------------------
 
     async def settings_changed(self, cfg: GuildConfig) -> None:
-        """Move the job at once; if this week's digest failed, try again right away."""
+        """Move the job at once; if this week's digest failed, try again right away (the
+        check reads the database: it runs as tracked background work, which shutdown
+        lets finish instead of abandoning it with a connection checked out)."""
         self.sync_guild(cfg)
         if not wants_digest(cfg):
             self._remove(retry_job_id(cfg.guild_id))
             return
+        self._spawn(self._retry_if_failed(cfg))
+
+    async def _retry_if_failed(self, cfg: GuildConfig) -> None:
         period = latest_due(self.clock(), cfg.digest_weekday, cfg.digest_hour, cfg.zone)
         post = await digest_state.get_post(self.db, cfg.guild_id, period.key)
         if post is not None and post.status == digest_state.FAILED:
