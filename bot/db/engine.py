@@ -78,10 +78,6 @@ class WriteSessions:
             f"nexus_write_{id(self)}", default=None
         )
 
-    def __call__(self) -> AsyncSession:
-        """A session without the in-process queue (callers manage their transaction)."""
-        return self.maker()
-
     def _lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
         lock = self._locks.get(loop)
@@ -151,9 +147,10 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-            if make_url(url).get_driver_name() == "aiosqlite":
+            parsed = make_url(url)
+            if parsed.get_driver_name() == "aiosqlite":
                 kwargs["module"] = one_trip_dbapi()
-            if make_url(url).database not in (None, "", ":memory:") and "mode=memory" not in url:
+            if parsed.database not in (None, "", ":memory:") and "mode=memory" not in url:
                 kwargs.update(pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_MAX_OVERFLOW)
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)

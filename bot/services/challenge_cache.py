@@ -20,7 +20,6 @@ member's own unpublished challenges, so members who have some get their own entr
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -31,6 +30,7 @@ from bot.db import Database
 from bot.db.models import Challenge
 from bot.db.types import Status
 from bot.db.write_events import notify_on_commit
+from bot.services.lru import Lru
 
 TTL_SECONDS = 60.0
 MAX_ENTRIES = 4096
@@ -51,9 +51,7 @@ class SearchCache:
         self.clock = clock
         self._all = 0
         self._guilds: dict[int, int] = {}
-        self._answers: OrderedDict[tuple[Any, ...], tuple[Stamp, float, list[int]]] = (
-            OrderedDict()
-        )
+        self._answers: Lru[tuple[Any, ...], tuple[Stamp, float, list[int]]] = Lru(MAX_ENTRIES)
         self._authors: dict[int, tuple[Stamp, float, frozenset[int]]] = {}
         self.hits = 0
         self.misses = 0
@@ -96,17 +94,13 @@ class SearchCache:
         found = self._answers.get(full)
         if found is not None and self._fresh(guild_id, found[0], found[1]):
             self.hits += 1
-            self._answers.move_to_end(full)
             return found[2]
         self.misses += 1
         stamp, at = self.stamp(guild_id), self.clock()
         ids = await rank()
         if not self.keep_rankings:
             return ids
-        self._answers[full] = (stamp, at, ids)
-        self._answers.move_to_end(full)
-        while len(self._answers) > MAX_ENTRIES:
-            self._answers.popitem(last=False)
+        self._answers.put(full, (stamp, at, ids))
         return ids
 
 

@@ -95,16 +95,16 @@ class GuildIndex:
         self,
         entries: list[IndexedConcept],
         built_at: float,
-        details: Lru[tuple[int, int], ConceptDetail] | None = None,
-        searches: Lru[tuple[int, tuple[Any, ...]], ConceptPage] | None = None,
+        details: Lru[tuple[int, int], ConceptDetail],
+        searches: Lru[tuple[int, tuple[Any, ...]], ConceptPage],
     ) -> None:
         self.entries = entries
         self.built_at = built_at
         # Read caches valid exactly as long as this index (see DETAILS_MAX): a write to
         # the server's concepts replaces the index, and its token with it.
         token = next(_TOKENS)
-        self.details = CacheSlice(details or Lru(DETAILS_MAX), token)
-        self.searches = CacheSlice(searches or Lru(SEARCHES_MAX), token)
+        self.details = CacheSlice(details, token)
+        self.searches = CacheSlice(searches, token)
         self.by_id = {e.id: e for e in entries}
         names = sorted((normalise(e.name), i) for i, e in enumerate(entries))
         self._name_keys = [n for n, _ in names]
@@ -324,12 +324,17 @@ class ConceptIndex:
 _NO_ALIASES: tuple[str, ...] = ()
 
 
-def _make_index(rows: list[Any], now: float, *caches: Any) -> GuildIndex:
+def _make_index(
+    rows: list[Any],
+    now: float,
+    details: Lru[tuple[int, int], ConceptDetail],
+    searches: Lru[tuple[int, tuple[Any, ...]], ConceptPage],
+) -> GuildIndex:
     aliases = _decode_aliases([r[4] for r in rows])
     entries = [
         IndexedConcept(r[0], r[1], r[2], r[3], a) for r, a in zip(rows, aliases, strict=True)
     ]
-    return GuildIndex(entries, now, *caches)
+    return GuildIndex(entries, now, details, searches)
 
 
 def _clean_aliases(value: Any) -> tuple[str, ...]:

@@ -23,7 +23,6 @@ TRACK_CHOICES = [
     app_commands.Choice(name=render.TRACK_LABELS[t], value=t) for t in concepts.TRACKS
 ]
 SEARCH_PER_PAGE = 5
-WARM_UP_GRACE = 5.0  # seconds a shutdown waits for the index warm-up to finish
 LIST_PER_PAGE = 10
 
 
@@ -33,11 +32,8 @@ class ConceptsCog(commands.Cog):
         self._warming: asyncio.Task[int] | None = None
 
     async def cog_unload(self) -> None:
-        # Bot.close() unloads cogs: let the warm-up finish (a task cancelled in the middle of
-        # an aiosqlite call can leave the connection's close waiting forever), then write
-        # the buffered lookup statistics. Database.dispose() cancels what is still running.
-        if self._warming is not None and not self._warming.done():
-            await asyncio.wait({self._warming}, timeout=WARM_UP_GRACE)
+        # Bot.close() unloads cogs: write the buffered lookup statistics before exit. (The
+        # warm-up is Database-tracked work: Database.dispose() lets it finish.)
         await lookup_log.flush(self.bot.db)
 
     @commands.Cog.listener("on_ready")
@@ -45,7 +41,7 @@ class ConceptsCog(commands.Cog):
         """Build large servers' autocomplete indexes in the background (never blocks)."""
         if self._warming is None or self._warming.done():
             guilds = [g.id for g in self.bot.guilds]
-            # Tracked by the database: Database.dispose() cancels and awaits it.
+            # Tracked by the database: Database.dispose() lets it finish before closing.
             self._warming = self.bot.db.spawn(self._warm(guilds), name="concept-warm-up")
 
     async def _warm(self, guilds: list[int]) -> int:

@@ -16,7 +16,7 @@ sqlite_only = pytest.mark.skipif(backend_name() != "sqlite", reason="SQLite prag
 
 @sqlite_only
 async def test_pragmas_per_connection(db: Database) -> None:
-    async with db.sessions() as session:
+    async with db.sessions.begin() as session:
         assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await session.execute(text("PRAGMA synchronous"))).scalar() == 2  # FULL
