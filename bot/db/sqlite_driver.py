@@ -8,15 +8,24 @@ the cost of a small read or a vote (bench/README.md). This cursor does all four 
 in one call on the connection's thread and keeps the results (rows, description,
 rowcount, lastrowid) on the adapter, which is all SQLAlchemy reads from a cursor.
 
-Everything else (connections, transactions, errors, server-side cursors) is the stock
-adapter's; it is passed to `create_async_engine(module=...)` by `Database.create`.
+Transactions cost hand-offs too: BEGIN, then the statements, then COMMIT or ROLLBACK.
+`begin_with_next_statement` defers the BEGIN to the first statement's trip (a transaction
+that never runs a statement then needs no trip at all), and a read-only transaction's
+ROLLBACK is queued without waiting for it: the connection's thread runs its queue in
+order, so whoever uses the connection next still starts after the ROLLBACK.
+
+Everything else (connections, errors, server-side cursors) is the stock adapter's; it is
+passed to `create_async_engine(module=...)` by `Database.create`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import logging
 import sqlite3
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -27,11 +36,17 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
 
+log = logging.getLogger(__name__)
+TERMINATE_GRACE = 2.0  # seconds a terminated connection's thread gets to close it
 _Result = tuple[Any, list[Any], int, int | None]
 
 
-def _run(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Result:
-    """On the connection's thread: the whole statement, start to finish."""
+def _run(
+    conn: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
+) -> _Result:
+    """On the connection's thread: the deferred BEGIN if any, then the whole statement."""
+    if begin is not None:
+        conn.execute(begin)
     cursor = conn.cursor()
     try:
         if many:
@@ -86,9 +101,15 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
     async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
-        async with self._adapt_connection._execute_mutex:
+        adapt: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
+        async with adapt._execute_mutex:
             conn = self._connection
-            result: _Result = await conn._execute(_run, conn._conn, operation, parameters, many)
+            begin, adapt._begin = adapt._begin, None
+            if begin is None and not adapt._in_transaction:
+                adapt._ended = False  # a statement outside our transactions: state unknown
+            result: _Result = await conn._execute(
+                _run, conn._conn, begin, operation, parameters, many
+            )
         self._description, rows, self._rowcount, self._lastrowid = result
         self._rows = collections.deque(rows)
 
@@ -106,8 +127,89 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("_begin", "_read_only", "_in_transaction", "_ended")
     _cursor_cls = OneTripCursor
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self._begin: str | None = None  # a BEGIN not sent yet (sent with the next statement)
+        self._read_only = False
+        self._in_transaction = False  # begun by begin_with_next_statement, not yet ended
+        self._ended = False  # that transaction ended and nothing ran since: nothing to undo
+
+    def begin_with_next_statement(self, begin: str, *, read_only: bool) -> None:
+        """Start a transaction: `begin` ("BEGIN", "BEGIN IMMEDIATE") goes with the next
+        statement. `read_only`: nothing to keep, so its ROLLBACK is not waited for."""
+        self._begin = begin
+        self._read_only = read_only
+        self._in_transaction = True
+        self._ended = False
+
+    def _nothing_to_send(self) -> bool:
+        """The BEGIN was never sent, or the transaction already ended and nothing ran."""
+        return self._begin is not None or self._ended
+
+    def _end(self) -> None:
+        self._begin = None
+        self._read_only = False
+        self._in_transaction = False
+        self._ended = True
+
+    def rollback(self) -> None:
+        if self._nothing_to_send():
+            self._end()
+        elif self._read_only and self._connection._connection:
+            self._queue_rollback()
+            self._end()
+        else:
+            super().rollback()  # if this raises, the state stays "unknown": sent next time
+            self._end()
+
+    def commit(self) -> None:
+        if self._nothing_to_send():
+            self._end()
+        else:
+            self._read_only = False  # a failed COMMIT is followed by a ROLLBACK we wait for
+            super().commit()
+            self._end()
+
+    def _queue_rollback(self) -> None:
+        # Straight onto aiosqlite's queue (no future: nothing wakes the event loop when it
+        # is done), so it is queued before this connection can be handed to anyone else.
+        conn = self._connection
+        if conn._running and conn._connection is not None:
+            conn._tx.put_nowait((None, partial(_rollback_quietly, conn._connection)))
+
+    def terminate(self) -> None:
+        self._begin = None
+        super().terminate()
+
+    async def _terminate_graceful_close(self) -> None:
+        # SQLAlchemy terminates a connection whose statement was cancelled. aiosqlite's
+        # close() then waits for the connection's thread to stop, even when cancelled, and
+        # forever if that thread never answers (already stopped, or stuck in the busy
+        # handler behind a lock nobody releases): shutdown hung. Here the close-and-stop is
+        # queued and waited for TERMINATE_GRACE at most; SQLAlchemy treats the timeout as
+        # "force close", and the daemon thread stops whenever it gets to it.
+        conn = self._connection
+        if conn._connection is None or not conn._running:
+            return
+        stopped = conn.stop()
+        if stopped is not None:
+            await asyncio.wait_for(asyncio.shield(stopped), TERMINATE_GRACE)
+
+    def close(self) -> None:
+        self._begin = None
+        super().close()
+
+
+def _rollback_quietly(conn: sqlite3.Connection) -> None:
+    """On the connection's thread: end a read-only transaction (a failure is only logged:
+    nothing waits for it, and the next BEGIN on a broken connection will raise)."""
+    try:
+        conn.rollback()
+    except Exception as error:  # noqa: BLE001 - logged, nobody to raise to
+        log.warning("read-only rollback failed: %s", error)
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):

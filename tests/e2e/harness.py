@@ -164,6 +164,9 @@ async def stop_nexus(nexus: Nexus) -> None:
         await nexus.stop_bot()
     finally:
         await nexus.sim.stop()
+        # Background database work (index warm-ups, catch-ups) finishes first: cancelled
+        # mid-query it would take its connection down with it (Database.settle).
+        await nexus.db.settle()
         # Whatever a test left running (e.g. a discord.py handler still awaiting the
         # database) unwinds now, while the engine is still open.
         current = asyncio.current_task()

@@ -77,3 +77,87 @@ async def test_one_thread_hand_off_per_statement(scratch: Database) -> None:
     finally:
         aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]
         await scratch.dispose()
+
+
+def _count_hand_offs() -> tuple[list[str], object]:
+    import aiosqlite.core
+
+    calls: list[str] = []
+    original = aiosqlite.core.Connection._execute
+
+    async def counted(self: object, fn: object, *args: object, **kw: object) -> object:
+        calls.append(getattr(fn, "__name__", "?"))
+        return await original(self, fn, *args, **kw)  # type: ignore[arg-type]
+
+    aiosqlite.core.Connection._execute = counted  # type: ignore[method-assign]
+    return calls, original
+
+
+async def test_transactions_cost_no_extra_hand_offs(scratch: Database) -> None:
+    import aiosqlite.core
+
+    calls, original = _count_hand_offs()
+    try:
+        async with scratch.reader() as s:
+            assert (await s.execute(text("SELECT v FROM t"))).all() == []
+        # BEGIN travels with the statement; the read's ROLLBACK is queued, not awaited.
+        assert calls == ["_run"]
+        calls.clear()
+        async with scratch.sessions.begin() as s:
+            await s.execute(text("INSERT INTO t (v) VALUES ('a')"))
+        assert calls == ["_run", "commit"]
+        calls.clear()
+        async with scratch.reader() as s:  # no statement: no transaction, no hand-off
+            pass
+        async with scratch.sessions.begin() as s:
+            pass
+        assert calls == []
+    finally:
+        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]
+        await scratch.dispose()
+
+
+async def test_deferred_begin_still_isolates(scratch: Database) -> None:
+    """The BEGIN really is sent: a read sees one snapshot, a failed write leaves nothing."""
+    try:
+        async with scratch.reader() as r:
+            assert await r.scalar(text("SELECT count(*) FROM t")) == 0
+            async with scratch.sessions.begin() as w:
+                await w.execute(text("INSERT INTO t (v) VALUES ('a')"))
+            assert await r.scalar(text("SELECT count(*) FROM t")) == 0  # same snapshot
+        async with scratch.reader() as r:  # the next read (same pooled connection) is fresh
+            assert await r.scalar(text("SELECT count(*) FROM t")) == 1
+        with pytest.raises(IntegrityError):
+            async with scratch.sessions.begin() as w:
+                await w.execute(text("INSERT INTO t (v) VALUES ('b')"))
+                await w.execute(text("INSERT INTO t (v) VALUES ('a')"))
+        async with scratch.reader() as r:
+            assert await r.scalar(text("SELECT count(*) FROM t")) == 1
+    finally:
+        await scratch.dispose()
+
+
+async def test_terminate_does_not_wait_forever_for_a_stuck_thread(
+    scratch: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from bot.db import sqlite_driver
+
+    monkeypatch.setattr(sqlite_driver, "TERMINATE_GRACE", 0.2)
+    try:
+        async with scratch.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            adapted = raw.dbapi_connection
+            assert isinstance(adapted, OneTripConnection)
+            aio = adapted._connection
+            # The thread is busy for longer than the grace (as when stuck behind a lock).
+            aio._tx.put_nowait((None, lambda: time.sleep(1.0)))
+            started = time.monotonic()
+            await conn.run_sync(lambda _: adapted.terminate())
+            assert time.monotonic() - started < 0.9
+            aio._thread.join(timeout=2.0)  # it finishes its work, then closes and stops
+            assert not aio._thread.is_alive() and aio._connection is None
+            await conn.invalidate()
+    finally:
+        await scratch.dispose()
