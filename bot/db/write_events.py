@@ -2,10 +2,11 @@
 
 A cache (the concept index, the challenge search cache) is an object set as an attribute
 of the engine. `notify_on_commit(Model, attr, method)` listens to every ORM Session: the
-servers of `Model` rows flushed in a transaction (and, for bulk UPDATE/DELETE statements
-on `Model`, the `bulk` key meaning "every server") are collected, and after the COMMIT
-`getattr(engine, attr).<method>(guild_id)` is called for each. A rolled-back transaction
-notifies nobody. Features therefore never have to remember to invalidate after a write.
+servers of `Model` rows flushed in a transaction (and, for INSERT/UPDATE/DELETE
+statements on `Model` run through the session, the `bulk` key meaning "every server")
+are collected, and after the COMMIT `getattr(engine, attr).<method>(guild_id)` is called
+for each. A rolled-back transaction notifies nobody. Features therefore never have to
+remember to invalidate after a write.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 def notify_on_commit(model: type, attr: str, method: str, *, missing: int, bulk: int) -> None:
     """`missing`: the key for rows without a guild_id; `bulk`: the key for bulk statements."""
-    key = f"nexus_touched_{attr}"
+    key = f"nexus_touched_{attr}_{model.__name__}_{method}"
 
     def note(session: Session, guild_id: int) -> None:
         session.info.setdefault(key, set()).add(guild_id)
@@ -31,7 +32,7 @@ def notify_on_commit(model: type, attr: str, method: str, *, missing: int, bulk:
                 note(session, missing if guild_id is None else int(guild_id))
 
     def on_execute(state: ORMExecuteState) -> None:
-        if (state.is_update or state.is_delete) and any(
+        if (state.is_insert or state.is_update or state.is_delete) and any(
             m.class_ is model for m in state.all_mappers
         ):
             note(state.session, bulk)

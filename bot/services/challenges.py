@@ -279,8 +279,8 @@ async def search_challenges(
 
         key = ("search", tuple(tokenize(query)), page, per_page, viewer)
         ids = await cache.ranked(guild_id, key, rank)
-        loaded = await load_challenges(s, ids[:per_page])
-    items = tuple(loaded[i] for i in ids[:per_page])
+        shown = await cache.shown(guild_id, ids[:per_page], lambda i: load_challenges(s, i))
+    items = tuple(shown[i] for i in ids[:per_page] if i in shown)
     return Paged(items=items, page=page, per_page=per_page, has_next=len(ids) > per_page)
 
 

@@ -19,24 +19,25 @@ async def load_challenges(
     """Challenges by id (callers have already scoped the ids to one server)."""
     if not ids:
         return {}
-    rows = (await s.scalars(select(Challenge).where(Challenge.id.in_(list(ids))))).all()
+    # Plain rows (no ORM identities to build) with the published-solution count in the
+    # same statement: most of loading a page of results was per-statement overhead.
+    published = (
+        select(func.count())
+        .where(Solution.challenge_id == Challenge.id, Solution.status == Status.PUBLISHED.value)
+        .scalar_subquery()
+    )
+    rows = (
+        await s.execute(
+            select(*Challenge.__table__.c, published.label("nexus_solutions")).where(
+                Challenge.id.in_(list(ids))
+            )
+        )
+    ).all()
     tags: dict[int, list[ConceptTag]] = {}
     if with_concepts:
         link = ChallengeConcept
         tags = await concept_tags(s, link.challenge_id, link.concept_id, ids)
-    counts = dict(
-        (
-            await s.execute(
-                select(Solution.challenge_id, func.count())
-                .where(
-                    Solution.challenge_id.in_(list(ids)),
-                    Solution.status == Status.PUBLISHED.value,
-                )
-                .group_by(Solution.challenge_id)
-            )
-        ).all()
-    )
-    return {r.id: challenge_info(r, tags.get(r.id, ()), int(counts.get(r.id, 0))) for r in rows}
+    return {r.id: challenge_info(r, tags.get(r.id, ()), int(r.nexus_solutions)) for r in rows}
 
 
 def solution_order(sol: SolutionInfo) -> tuple[int, int, float, int]:

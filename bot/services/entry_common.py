@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -248,8 +248,11 @@ def track_for(concepts: Sequence[ConceptTag]) -> str | None:
 
 
 def challenge_info(
-    row: Challenge, concepts: Sequence[ConceptTag] = (), solution_count: int = 0
+    row: Challenge | Row[*tuple[Any, ...]],
+    concepts: Sequence[ConceptTag] = (),
+    solution_count: int = 0,
 ) -> ChallengeInfo:
+    """From an ORM row or a plain row of the challenges table's columns."""
     return ChallengeInfo(
         id=row.id,
         guild_id=row.guild_id,

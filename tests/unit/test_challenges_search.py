@@ -189,6 +189,50 @@ async def test_ranked_answers_are_shared_until_the_servers_challenges_change(
     assert [c.id for c in found.items] == [second.id]
 
 
+async def test_shown_challenges_are_remembered_until_what_they_show_changes(
+    db: Database,
+) -> None:
+    from sqlalchemy import event, insert
+
+    from bot.db.models import ChallengeConcept, Concept
+    from bot.services import solutions
+    from tests.unit.entries_support import add_concept
+
+    docker = await add_concept(db, "Quokkaform")
+    compose = await add_concept(db, "Wombatkit", guild_id=G)
+    first = await challenge(db, "Docker container exits", "on start", concepts=("Quokkaform",))
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+
+    async def shown() -> tuple[int, tuple[str, ...]]:
+        found = await svc.search_challenges(db, G, "docker container", viewer_id=BOB)
+        assert [c.id for c in found.items] == [first.id]
+        return found.items[0].solution_count, tuple(t.name for t in found.items[0].concepts)
+
+    assert await shown() == (0, ("Quokkaform",))
+    statements.clear()
+    assert await shown() == (0, ("Quokkaform",))
+    assert statements == []  # a repeated search costs no query at all
+    await solutions.add_solution(
+        db, G, first.id, author_id=BOB, author_name="Bob", body="Add a CMD to the image."
+    )
+    assert await shown() == (1, ("Quokkaform",))  # the new solution is counted at once
+    async with db.sessions.begin() as s:  # a base concept (every server's) is renamed
+        row = await s.get(Concept, docker)
+        assert row is not None
+        row.name = "Quokkaform Engine"
+    assert await shown() == (1, ("Quokkaform Engine",))
+    async with db.sessions.begin() as s:  # a link added by a bulk statement
+        link = {"challenge_id": first.id, "concept_id": compose}
+        await s.execute(insert(ChallengeConcept), [link])
+    assert await shown() == (1, ("Quokkaform Engine", "Wombatkit"))
+    event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+
+
 async def test_a_members_unpublished_challenges_never_reach_other_members(db: Database) -> None:
     shown = await challenge(db, "Redis cache stampede", "thundering herd", author=BOB)
     mine = await challenge(db, "Redis cache warming", "cold start", author=ALICE, minutes=1)
