@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.db import Database
-from bot.db.models import Takeaway, TakeawayConcept, TakeawayVote
+from bot.db.models import Takeaway, TakeawayConcept
 from bot.db.types import EntryKind, Status
 from bot.errors import Invalid
 from bot.services.entry_common import (
@@ -19,7 +18,6 @@ from bot.services.entry_common import (
     concept_tags,
     get_visible,
     initial_status,
-    lock_others_published,
     now_or,
     resolve_concepts,
     takeaway_info,
@@ -34,8 +32,7 @@ from bot.services.entry_types import (
     TakeawaySort,
     VoteResult,
 )
-
-NOT_FOUND = "I can't find that takeaway in this server (it may have been removed)."
+from bot.services.takeaway_votes import NOT_FOUND, vote_queue
 
 
 def parse_kind(value: str) -> TakeawayKind:
@@ -117,43 +114,10 @@ async def toggle_vote(
     user_id: int,
     now: datetime | None = None,
 ) -> VoteResult:
-    """Upvote, or withdraw the vote when pressed again. Counts are exact: the takeaway
-    row is locked and its count recomputed from takeaway_votes in the same transaction."""
-    async with db.sessions.begin() as s:
-        row = await lock_others_published(
-            s, Takeaway, takeaway_id, guild_id, user_id,
-            not_found=NOT_FOUND,
-            own="That's your own takeaway: upvotes are for the others to give.",
-        )
-        # Toggle with two plain statements (no ORM load and unit of work): the write lock
-        # is held for as few round trips as possible.
-        withdrawn = await s.execute(
-            delete(TakeawayVote)
-            .where(TakeawayVote.takeaway_id == row.id, TakeawayVote.user_id == user_id)
-            .execution_options(synchronize_session=False)
-        )
-        voted = not withdrawn.rowcount  # type: ignore[attr-defined]
-        if voted:
-            await s.execute(
-                insert(TakeawayVote).values(
-                    takeaway_id=row.id, user_id=user_id, created_at=now_or(now)
-                )
-            )
-        # Recount and store in one statement.
-        count = select(func.count()).where(TakeawayVote.takeaway_id == row.id).scalar_subquery()
-        total = await s.scalar(
-            update(Takeaway)
-            .where(Takeaway.id == row.id)
-            .values(votes=count)
-            .returning(Takeaway.votes)
-            .execution_options(synchronize_session=False)
-        )
-        set_committed_value(row, "votes", int(total or 0))
-    async with db.reader() as r:  # concept tags: read after the write lock is released
-        tags = await _tags(r, [row.id])
-    return VoteResult(
-        voted=voted, votes=row.votes, takeaway=takeaway_info(row, tags.get(row.id, ()))
-    )
+    """Upvote, or withdraw the vote when pressed again. Written with the other votes
+    waiting at that moment, in one transaction (`bot.services.takeaway_votes`); counts are
+    exact: the takeaway rows are locked and recounted from takeaway_votes."""
+    return await vote_queue(db).vote(db, guild_id, takeaway_id, user_id, now_or(now))
 
 
 async def list_takeaways(

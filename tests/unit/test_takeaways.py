@@ -100,3 +100,52 @@ async def test_concurrent_votes_are_exact(db: Database) -> None:
         row = await s.get(Takeaway, tid)
         n = len((await s.scalars(select(TakeawayVote))).all())
     assert row is not None and row.votes == n == len(voters)
+
+
+async def test_votes_waiting_together_are_one_transaction_with_their_own_answers(
+    db: Database,
+) -> None:
+    from bot.services.takeaway_votes import vote_queue
+
+    tid = await _share(db)
+    other = await _share(db, "Name things well.", minutes=1)
+    queue = vote_queue(db)
+    before = queue.batches
+    results = await asyncio.gather(
+        svc.toggle_vote(db, G, tid, user_id=BOB),
+        svc.toggle_vote(db, G, tid, user_id=CAROL),
+        svc.toggle_vote(db, G, tid, user_id=BOB),  # pressed again: withdrawn
+        svc.toggle_vote(db, G, tid, user_id=ALICE),  # own takeaway
+        svc.toggle_vote(db, OTHER, tid, user_id=CAROL),  # another server's id
+        svc.toggle_vote(db, G, other, user_id=CAROL),
+        return_exceptions=True,
+    )
+    assert queue.batches == before + 1
+    assert isinstance(results[3], Invalid) and isinstance(results[4], NotFound)
+    ok = [r for i, r in enumerate(results) if i not in (3, 4)]
+    assert not any(isinstance(r, BaseException) for r in ok)
+    assert [r.voted for r in ok] == [True, True, False, True]  # type: ignore[union-attr]
+    # Everyone sees the count as committed.
+    assert [(r.takeaway.id, r.votes) for r in ok] == [  # type: ignore[union-attr]
+        (tid, 1), (tid, 1), (tid, 1), (other, 1)
+    ]
+    async with db.reader() as s:
+        rows = set((await s.execute(select(TakeawayVote.takeaway_id, TakeawayVote.user_id))).all())
+        counts = dict((await s.execute(select(Takeaway.id, Takeaway.votes))).all())
+    assert rows == {(tid, CAROL), (other, CAROL)}
+    assert counts == {tid: 1, other: 1}
+
+
+async def test_a_vote_arriving_during_a_batch_joins_the_next(db: Database) -> None:
+    from bot.services.takeaway_votes import vote_queue
+
+    tid = await _share(db)
+    queue = vote_queue(db)
+    first = asyncio.ensure_future(svc.toggle_vote(db, G, tid, user_id=BOB))
+    await asyncio.sleep(0)  # the batch with BOB's vote is being written
+    later = [asyncio.ensure_future(svc.toggle_vote(db, G, tid, user_id=u))
+             for u in range(8000, 8010)]  # fmt: skip
+    before = queue.batches
+    await asyncio.gather(first, *later)
+    assert queue.batches - before <= 2
+    assert (await svc.get_takeaway(db, G, tid, viewer_id=BOB)).votes == 11

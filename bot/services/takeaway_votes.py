@@ -1,0 +1,182 @@
+"""Takeaway upvotes, written in batches: one transaction for all the votes waiting.
+
+A popular takeaway (the one in this week's digest) gets bursts of clicks, and every click
+is a write. Writes take turns (on SQLite one writer at a time), and one transaction per
+vote held the write lock over five statements, each waiting for an event-loop turn under
+load: at 200 clicks a second votes queued for a second (bench/README.md). Here the votes
+that arrive while a batch is being written form the next batch, and a batch is one
+transaction of a fixed number of statements whatever its size (a group commit).
+
+Every member still gets their own answer: their vote counted or withdrawn (in the order
+the clicks arrived, so two clicks by one member in one batch cancel out), the count as
+committed, or their own refusal (not found, own takeaway). Counts stay exact: the
+takeaway rows are locked (PostgreSQL, in id order) and recounted in the transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from bot.db import Database
+from bot.db.models import Takeaway, TakeawayConcept, TakeawayVote
+from bot.db.types import Status
+from bot.errors import Invalid, NotFound
+from bot.services.entry_common import concept_tags, takeaway_info
+from bot.services.entry_types import VoteResult
+
+NOT_FOUND = "I can't find that takeaway in this server (it may have been removed)."
+OWN = "That's your own takeaway: upvotes are for the others to give."
+MAX_BATCH = 256
+_ATTR = "_nexus_takeaway_votes"
+
+Outcome = VoteResult | Exception
+
+
+@dataclass
+class _Vote:
+    guild_id: int
+    takeaway_id: int
+    user_id: int
+    at: datetime
+    answer: asyncio.Future[VoteResult] = field(repr=False)
+
+
+class VoteQueue:
+    """The votes waiting for the next batch, and the one task writing batches."""
+
+    def __init__(self) -> None:
+        self._waiting: list[_Vote] = []
+        self._writing = False
+        self.batches = 0  # transactions written (tests, benchmarks)
+
+    async def vote(
+        self, db: Database, guild_id: int, takeaway_id: int, user_id: int, at: datetime
+    ) -> VoteResult:
+        answer: asyncio.Future[VoteResult] = asyncio.get_running_loop().create_future()
+        self._waiting.append(_Vote(guild_id, takeaway_id, user_id, at, answer))
+        if not self._writing:
+            self._writing = True
+            db.spawn(self._write_all(db), name="takeaway-votes")
+        # A member who stops waiting (cancelled) does not unsend the click: it is applied.
+        return await answer
+
+    async def _write_all(self, db: Database) -> None:
+        batch: list[_Vote] = []
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+                try:
+                    outcomes = await write_batch(db, batch)
+                except Exception as error:  # the transaction failed: so did its votes
+                    outcomes = [error] * len(batch)
+                self.batches += 1
+                for vote, outcome in zip(batch, outcomes, strict=True):
+                    _answer(vote, outcome)
+                batch = []
+        except BaseException as error:  # cancelled at shutdown: nobody is left waiting
+            for vote in [*batch, *self._waiting]:
+                _answer(vote, RuntimeError("The bot is shutting down; try again shortly."))
+            self._waiting = []
+            if not isinstance(error, Exception):
+                raise
+        finally:
+            self._writing = False
+
+
+def _answer(vote: _Vote, outcome: Outcome) -> None:
+    if vote.answer.done():
+        return
+    if isinstance(outcome, Exception):
+        vote.answer.set_exception(outcome)
+    else:
+        vote.answer.set_result(outcome)
+
+
+def vote_queue(db: Database) -> VoteQueue:
+    return db.attached(_ATTR, VoteQueue)
+
+
+async def write_batch(db: Database, batch: list[_Vote]) -> list[Outcome]:
+    """Apply `batch` in order, in one transaction; one outcome per vote."""
+    ids = sorted({v.takeaway_id for v in batch})
+    users = {v.user_id for v in batch}
+    async with db.sessions.begin() as s:
+        rows = {
+            r.id: r
+            for r in await s.scalars(
+                select(Takeaway).where(Takeaway.id.in_(ids)).order_by(Takeaway.id).with_for_update()
+            )
+        }
+        found = await s.execute(
+            select(TakeawayVote.takeaway_id, TakeawayVote.user_id).where(
+                TakeawayVote.takeaway_id.in_(ids), TakeawayVote.user_id.in_(users)
+            )
+        )
+        before = {(int(t), int(u)) for t, u in found.all()}
+        now = set(before)
+        voted_at: dict[tuple[int, int], datetime] = {}
+        flags: list[bool | Exception] = []
+        for v in batch:
+            row = rows.get(v.takeaway_id)
+            if row is None or row.guild_id != v.guild_id or row.status != Status.PUBLISHED.value:
+                flags.append(NotFound(NOT_FOUND))
+            elif row.author_id == v.user_id:
+                flags.append(Invalid(OWN))
+            elif (key := (row.id, v.user_id)) in now:
+                now.discard(key)
+                flags.append(False)
+            else:
+                now.add(key)
+                voted_at[key] = v.at
+                flags.append(True)
+        withdrawn, added = before - now, now - before
+        if withdrawn:
+            table = cast(Table, TakeawayVote.__table__)  # Core: an executemany by key
+            await s.execute(
+                table.delete().where(
+                    table.c.takeaway_id == bindparam("t"), table.c.user_id == bindparam("u")
+                ),
+                [{"t": t, "u": u} for t, u in sorted(withdrawn)],
+            )
+        if added:
+            await s.execute(
+                insert(TakeawayVote),
+                [{"takeaway_id": t, "user_id": u, "created_at": voted_at[(t, u)]}
+                 for t, u in sorted(added)],
+            )  # fmt: skip
+        changed = sorted({t for t, _ in withdrawn | added})
+        if changed:
+            recount = (
+                select(func.count())
+                .where(TakeawayVote.takeaway_id == Takeaway.id)
+                .scalar_subquery()
+            )
+            counted = await s.execute(
+                update(Takeaway)
+                .where(Takeaway.id.in_(changed))
+                .values(votes=recount)
+                .returning(Takeaway.id, Takeaway.votes)
+                .execution_options(synchronize_session=False)
+            )
+            for takeaway_id, votes in counted.all():
+                set_committed_value(rows[int(takeaway_id)], "votes", int(votes))
+    shown = sorted({v.takeaway_id for v, f in zip(batch, flags, strict=True)
+                    if not isinstance(f, Exception)})  # fmt: skip
+    async with db.reader() as r:  # concept tags: read after the write lock is released
+        link = TakeawayConcept
+        tags = await concept_tags(r, link.takeaway_id, link.concept_id, shown)
+    outcomes: list[Outcome] = []
+    for v, flag in zip(batch, flags, strict=True):
+        if isinstance(flag, Exception):
+            outcomes.append(flag)
+            continue
+        row = rows[v.takeaway_id]
+        info = takeaway_info(row, tags.get(row.id, ()))
+        outcomes.append(VoteResult(voted=flag, votes=row.votes, takeaway=info))
+    return outcomes
