@@ -221,14 +221,16 @@ async def concept_tags(
     tags: dict[int, list[ConceptTag]] = defaultdict(list)
     if not ids:
         return tags
+    # Only the columns a tag shows (no ORM entities with bodies and links to build).
+    c = Concept
     rows = await s.execute(
-        select(entry_col, Concept)
-        .join(Concept, Concept.id == concept_col)
+        select(entry_col, c.id, c.name, c.slug, c.category, c.tracks)
+        .join(c, c.id == concept_col)
         .where(entry_col.in_(list(ids)))
-        .order_by(Concept.name, Concept.id)
+        .order_by(c.name, c.id)
     )
-    for entry_id, concept in rows.all():
-        tags[entry_id].append(_tag(concept))
+    for entry_id, cid, name, slug, category, tracks in rows.all():
+        tags[entry_id].append(ConceptTag(cid, name, slug, category, tracks))
     return tags
 
 
