@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import (
 from bot.db.sqlite_driver import OneTripConnection, one_trip_dbapi
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 # aiosqlite runs each connection in its own thread. SQLAlchemy's default pool keeps 5 and
 # opens (thread start, file open, PRAGMAs) then closes an overflow connection for every
 # burst above that: under load that churn made plain primary-key reads take 40-180 ms
@@ -47,6 +48,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
     cursor.close()
 
 
