@@ -210,6 +210,23 @@ async def _candidates(
     return sorted(found, reverse=True), len(rids) >= WINDOW
 
 
+async def _scoped_candidates(
+    conn: AsyncConnection, match: str, filters: Sequence[ColumnElement[bool]]
+) -> list[int]:
+    """As `_candidates` for a match already scoped to the server, in one statement: the
+    window is a subquery that SQLite reads first and answers with rowid lookups."""
+    window: Select[Any] = (
+        select(literal_column("rowid"))
+        .select_from(text("challenges_fts"))
+        .where(text("challenges_fts MATCH :scoped_match").bindparams(scoped_match=match))
+        .order_by(literal_column("rowid").desc())
+        .limit(WINDOW)
+    )
+    stmt = select(Challenge.id).where(Challenge.id.in_(window), *filters)
+    found = (await conn.execute(stmt)).scalars().all()
+    return sorted(found, reverse=True)
+
+
 async def _fts_ids(
     session: AsyncSession,
     guild_id: int,
@@ -241,14 +258,14 @@ async def _fts_ids(
     crowded = _crowded.setdefault(conn.sync_engine, {})
     if crowded.get(guild_id, 0.0) > time.monotonic():
         # This server's searches were crowded out a moment ago: go scoped at once.
-        ids, _ = await _candidates(conn, scoped, filters)
+        ids = await _scoped_candidates(conn, scoped, filters)
     else:
         ids, saturated = await _candidates(conn, match, filters)
         if saturated and len(ids) < offset + limit:
             # Other servers (or hidden rows) crowd the newest matches: intersect with
             # this server's rows inside the index.
             crowded[guild_id] = time.monotonic() + CROWDED_TTL
-            ids, _ = await _candidates(conn, scoped, filters)
+            ids = await _scoped_candidates(conn, scoped, filters)
     if not ids:
         return []
     scores: dict[int, float] = {}
