@@ -109,7 +109,7 @@ async def search(db: Database, spec: KbSpec, backend: str, n: int) -> list[Resul
 
     # The full-text search itself: remembered rankings (challenge_cache) are switched
     # off here, so a warm-up query repeated later is ranked again.
-    search_cache(db).keep_rankings = False
+    search_cache(db).keep_answers = False
 
     async def one() -> None:
         await challenges.search_challenges(db, guild, next(it), viewer_id=1)

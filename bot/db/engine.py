@@ -178,9 +178,9 @@ class Database:
         """Let background work finish (up to `grace` s); cancel what is still running then.
 
         Work is not cancelled at once because a task cancelled in the middle of an
-        aiosqlite call gets its connection terminated, and that close can wait forever on
-        the thread it stopped (a hang at shutdown, or a connection never returned).
-        Interruptible work (timers that clean up when cancelled) is cancelled at once."""
+        aiosqlite call gets its connection terminated (closed within a bounded wait, see
+        `sqlite_driver`, and the work itself is lost). Interruptible work (timers that
+        clean up when cancelled) is cancelled at once."""
         for task in list(self._interruptible):
             task.cancel()
         live = [t for t in self._tasks if not t.done()]

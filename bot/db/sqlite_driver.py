@@ -104,9 +104,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         adapt: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
         async with adapt._execute_mutex:
             conn = self._connection
-            begin, adapt._begin = adapt._begin, None
-            if begin is None and not adapt._in_transaction:
-                adapt._ended = False  # a statement outside our transactions: state unknown
+            begin = adapt._sending()
             result: _Result = await conn._execute(
                 _run, conn._conn, begin, operation, parameters, many
             )
@@ -127,51 +125,46 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("_begin", "_read_only", "_in_transaction", "_ended")
+    __slots__ = ("_state", "_begin", "_read_only")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
-        self._begin: str | None = None  # a BEGIN not sent yet (sent with the next statement)
+        # What SQLite has: "pending" (our BEGIN goes with the next statement), "open",
+        # "ended" (nothing ran since our transaction ended: nothing to undo), "unknown"
+        # (statements outside our transactions ran: COMMIT/ROLLBACK are sent as usual).
+        self._state = "unknown"
+        self._begin = "BEGIN"
         self._read_only = False
-        self._in_transaction = False  # begun by begin_with_next_statement, not yet ended
-        self._ended = False  # that transaction ended and nothing ran since: nothing to undo
 
     def begin_with_next_statement(self, begin: str, *, read_only: bool) -> None:
         """Start a transaction: `begin` ("BEGIN", "BEGIN IMMEDIATE") goes with the next
         statement. `read_only`: nothing to keep, so its ROLLBACK is not waited for."""
-        self._begin = begin
-        self._read_only = read_only
-        self._in_transaction = True
-        self._ended = False
+        self._state, self._begin, self._read_only = "pending", begin, read_only
 
-    def _nothing_to_send(self) -> bool:
-        """The BEGIN was never sent, or the transaction already ended and nothing ran."""
-        return self._begin is not None or self._ended
-
-    def _end(self) -> None:
-        self._begin = None
-        self._read_only = False
-        self._in_transaction = False
-        self._ended = True
+    def _sending(self) -> str | None:
+        """A statement is about to be sent: the BEGIN to send before it, if any."""
+        if self._state == "pending":
+            self._state = "open"
+            return self._begin
+        if self._state == "ended":
+            self._state = "unknown"
+        return None
 
     def rollback(self) -> None:
-        if self._nothing_to_send():
-            self._end()
-        elif self._read_only and self._connection._connection:
+        if self._state in ("pending", "ended"):  # no BEGIN was sent, or already ended
+            pass
+        elif self._state == "open" and self._read_only and self._connection._connection:
             self._queue_rollback()
-            self._end()
         else:
-            super().rollback()  # if this raises, the state stays "unknown": sent next time
-            self._end()
+            super().rollback()  # if this raises, the state stays as it was: sent next time
+        self._state = "ended"
 
     def commit(self) -> None:
-        if self._nothing_to_send():
-            self._end()
-        else:
+        if self._state not in ("pending", "ended"):
             self._read_only = False  # a failed COMMIT is followed by a ROLLBACK we wait for
             super().commit()
-            self._end()
+        self._state = "ended"
 
     def _queue_rollback(self) -> None:
         # Straight onto aiosqlite's queue (no future: nothing wakes the event loop when it
@@ -181,7 +174,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
             conn._tx.put_nowait((None, partial(_rollback_quietly, conn._connection)))
 
     def terminate(self) -> None:
-        self._begin = None
+        self._state = "unknown"
         super().terminate()
 
     async def _terminate_graceful_close(self) -> None:
@@ -199,7 +192,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
             await asyncio.wait_for(asyncio.shield(stopped), TERMINATE_GRACE)
 
     def close(self) -> None:
-        self._begin = None
+        self._state = "unknown"
         super().close()
 
 

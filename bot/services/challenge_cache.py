@@ -64,7 +64,7 @@ class SearchCache:
         self._shown: Lru[int, tuple[Stamp, float, ChallengeInfo]] = Lru(MAX_SHOWN)
         self.hits = 0
         self.misses = 0
-        self.keep_rankings = True  # False: rank and load every search (benchmarks of it)
+        self.keep_answers = True  # False: rank and load every search (benchmarks of it)
 
     def stamp(self, guild_id: int) -> Stamp:
         return (self._all, self._guilds.get(guild_id, 0))
@@ -108,7 +108,7 @@ class SearchCache:
             loaded = await load(missing)
             for i, info in loaded.items():
                 found[i] = info
-                if self.keep_rankings and info.guild_id == guild_id:
+                if self.keep_answers and info.guild_id == guild_id:
                     self._shown.put(i, (current, now, info))
         return found
 
@@ -141,7 +141,7 @@ class SearchCache:
         self.misses += 1
         stamp, at = self.stamp(guild_id), self.clock()
         ids = await rank()
-        if not self.keep_rankings:
+        if not self.keep_answers:
             return ids
         self._answers.put(full, (stamp, at, ids))
         return ids

@@ -152,11 +152,20 @@ async def lock_others_published(
         .where(m.id == entry_id, m.guild_id == guild_id, m.status == Status.PUBLISHED.value)
         .with_for_update()
     )
-    if row is None:
+    return others_published(row, guild_id, user_id, not_found=not_found, own=own)
+
+
+def others_published(
+    row: _Row | None, guild_id: int, user_id: int, *, not_found: str, own: str
+) -> _Row:
+    """`row` if `user_id` may act on it as someone else's published entry of this server;
+    else NotFound / Invalid(own)."""
+    entry: Any = row
+    if entry is None or entry.guild_id != guild_id or entry.status != Status.PUBLISHED.value:
         raise NotFound(not_found)
-    if row.author_id == user_id:
+    if entry.author_id == user_id:
         raise Invalid(own)
-    return row
+    return entry
 
 
 # -- concepts ---------------------------------------------------------------------------

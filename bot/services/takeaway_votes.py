@@ -25,9 +25,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.db import Database
 from bot.db.models import Takeaway, TakeawayConcept, TakeawayVote
-from bot.db.types import Status
 from bot.errors import Invalid, NotFound
-from bot.services.entry_common import concept_tags, takeaway_info
+from bot.services.entry_common import (
+    concept_tags,
+    others_published,
+    takeaway_info,
+)
 from bot.services.entry_types import VoteResult
 
 NOT_FOUND = "I can't find that takeaway in this server (it may have been removed)."
@@ -52,6 +55,7 @@ class VoteQueue:
 
     def __init__(self) -> None:
         self._waiting: list[_Vote] = []
+        self._batch: list[_Vote] = []  # being written
         self._writing = False
         self.batches = 0  # transactions written (tests, benchmarks)
 
@@ -62,31 +66,32 @@ class VoteQueue:
         self._waiting.append(_Vote(guild_id, takeaway_id, user_id, at, answer))
         if not self._writing:
             self._writing = True
-            db.spawn(self._write_all(db), name="takeaway-votes")
+            db.spawn(self._write_all(db), name="takeaway-votes").add_done_callback(self._stopped)
         # A member who stops waiting (cancelled) does not unsend the click: it is applied.
         return await answer
 
     async def _write_all(self, db: Database) -> None:
-        batch: list[_Vote] = []
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
-                try:
-                    outcomes = await write_batch(db, batch)
-                except Exception as error:  # the transaction failed: so did its votes
-                    outcomes = [error] * len(batch)
-                self.batches += 1
-                for vote, outcome in zip(batch, outcomes, strict=True):
-                    _answer(vote, outcome)
-                batch = []
-        except BaseException as error:  # cancelled at shutdown: nobody is left waiting
-            for vote in [*batch, *self._waiting]:
-                _answer(vote, RuntimeError("The bot is shutting down; try again shortly."))
-            self._waiting = []
-            if not isinstance(error, Exception):
-                raise
-        finally:
-            self._writing = False
+        while self._waiting:
+            self._batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            try:
+                outcomes = await write_batch(db, self._batch)
+            except Exception as error:  # the transaction failed: so did its votes
+                outcomes = [error] * len(self._batch)
+            self.batches += 1
+            for vote, outcome in zip(self._batch, outcomes, strict=True):
+                _answer(vote, outcome)
+            self._batch = []
+        self._writing = False  # no await since the loop's check: a new vote spawns anew
+
+    def _stopped(self, task: asyncio.Task[None]) -> None:
+        """If the writer was cancelled (shutdown, even before it started), nobody is left
+        waiting for an answer, and a later vote starts a new writer."""
+        if not task.cancelled() and task.exception() is None:
+            return
+        self._writing = False
+        left, self._batch, self._waiting = [*self._batch, *self._waiting], [], []
+        for vote in left:
+            _answer(vote, RuntimeError("The bot is shutting down; try again shortly."))
 
 
 def _answer(vote: _Vote, outcome: Outcome) -> None:
@@ -123,12 +128,14 @@ async def write_batch(db: Database, batch: list[_Vote]) -> list[Outcome]:
         voted_at: dict[tuple[int, int], datetime] = {}
         flags: list[bool | Exception] = []
         for v in batch:
-            row = rows.get(v.takeaway_id)
-            if row is None or row.guild_id != v.guild_id or row.status != Status.PUBLISHED.value:
-                flags.append(NotFound(NOT_FOUND))
-            elif row.author_id == v.user_id:
-                flags.append(Invalid(OWN))
-            elif (key := (row.id, v.user_id)) in now:
+            try:
+                row = others_published(
+                    rows.get(v.takeaway_id), v.guild_id, v.user_id, not_found=NOT_FOUND, own=OWN
+                )
+            except (NotFound, Invalid) as refused:
+                flags.append(refused)
+                continue
+            if (key := (row.id, v.user_id)) in now:
                 now.discard(key)
                 flags.append(False)
             else:

@@ -57,7 +57,9 @@ async def test_errors_are_the_usual_sqlalchemy_errors(scratch: Database) -> None
         await scratch.dispose()
 
 
-async def test_one_thread_hand_off_per_statement(scratch: Database) -> None:
+@pytest.fixture
+def hand_offs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The functions sent to aiosqlite's connection threads, in order."""
     import aiosqlite.core
 
     calls: list[str] = []
@@ -67,53 +69,43 @@ async def test_one_thread_hand_off_per_statement(scratch: Database) -> None:
         calls.append(getattr(fn, "__name__", "?"))
         return await original(self, fn, *args, **kw)  # type: ignore[arg-type]
 
-    aiosqlite.core.Connection._execute = counted  # type: ignore[method-assign]
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
+    return calls
+
+
+async def test_one_thread_hand_off_per_statement(
+    scratch: Database, hand_offs: list[str]
+) -> None:
     try:
         async with scratch.reader() as s:
-            await s.execute(text("SELECT 1"))  # opens the transaction: BEGIN + SELECT
-            calls.clear()
+            await s.execute(text("SELECT 1"))  # opens the transaction
+            hand_offs.clear()
             assert (await s.execute(text("SELECT v FROM t"))).all() == []
-            assert calls == ["_run"]  # not cursor, execute, fetchall and close
+            assert hand_offs == ["_run"]  # not cursor, execute, fetchall and close
     finally:
-        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]
         await scratch.dispose()
 
 
-def _count_hand_offs() -> tuple[list[str], object]:
-    import aiosqlite.core
-
-    calls: list[str] = []
-    original = aiosqlite.core.Connection._execute
-
-    async def counted(self: object, fn: object, *args: object, **kw: object) -> object:
-        calls.append(getattr(fn, "__name__", "?"))
-        return await original(self, fn, *args, **kw)  # type: ignore[arg-type]
-
-    aiosqlite.core.Connection._execute = counted  # type: ignore[method-assign]
-    return calls, original
-
-
-async def test_transactions_cost_no_extra_hand_offs(scratch: Database) -> None:
-    import aiosqlite.core
-
-    calls, original = _count_hand_offs()
+async def test_transactions_cost_no_extra_hand_offs(
+    scratch: Database, hand_offs: list[str]
+) -> None:
     try:
+        hand_offs.clear()
         async with scratch.reader() as s:
             assert (await s.execute(text("SELECT v FROM t"))).all() == []
         # BEGIN travels with the statement; the read's ROLLBACK is queued, not awaited.
-        assert calls == ["_run"]
-        calls.clear()
+        assert hand_offs == ["_run"]
+        hand_offs.clear()
         async with scratch.sessions.begin() as s:
             await s.execute(text("INSERT INTO t (v) VALUES ('a')"))
-        assert calls == ["_run", "commit"]
-        calls.clear()
+        assert hand_offs == ["_run", "commit"]
+        hand_offs.clear()
         async with scratch.reader() as s:  # no statement: no transaction, no hand-off
             pass
         async with scratch.sessions.begin() as s:
             pass
-        assert calls == []
+        assert hand_offs == []
     finally:
-        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]
         await scratch.dispose()
 
 

@@ -149,3 +149,18 @@ async def test_a_vote_arriving_during_a_batch_joins_the_next(db: Database) -> No
     await asyncio.gather(first, *later)
     assert queue.batches - before <= 2
     assert (await svc.get_takeaway(db, G, tid, viewer_id=BOB)).votes == 11
+
+
+async def test_votes_cut_off_by_shutdown_are_answered_and_the_queue_recovers(
+    db: Database,
+) -> None:
+    tid = await _share(db)
+    waiting = [asyncio.ensure_future(svc.toggle_vote(db, G, tid, user_id=u))
+               for u in (BOB, CAROL)]  # fmt: skip
+    await asyncio.sleep(0)  # queued; the writer is spawned but has not run
+    await db.settle(grace=0)  # shutdown cancels background work at once
+    for task in waiting:
+        with pytest.raises(RuntimeError, match="shutting down"):
+            await task
+    again = await svc.toggle_vote(db, G, tid, user_id=BOB)  # a later click is written
+    assert (again.voted, again.votes) == (True, 1)
