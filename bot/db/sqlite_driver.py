@@ -14,6 +14,10 @@ that never runs a statement then needs no trip at all), and a read-only transact
 ROLLBACK is queued without waiting for it: the connection's thread runs its queue in
 order, so whoever uses the connection next still starts after the ROLLBACK.
 
+A search that needs several dependent statements can go further: `run_on_thread` runs a
+plain function with the sqlite3 connection on that thread, all of its statements in one
+trip (bot/services/entry_search_fts.py).
+
 Everything else (connections, errors, server-side cursors) is the stock adapter's; it is
 passed to `create_async_engine(module=...)` by `Database.create`.
 """
@@ -24,21 +28,23 @@ import asyncio
 import collections
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
 
 log = logging.getLogger(__name__)
 TERMINATE_GRACE = 2.0  # seconds a terminated connection's thread gets to close it
 _Result = tuple[Any, list[Any], int, int | None]
+T = TypeVar("T")
 
 
 def _run(
@@ -60,6 +66,24 @@ def _run(
         return description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+def _call(conn: sqlite3.Connection, begin: str | None, fn: Callable[[sqlite3.Connection], T]) -> T:
+    if begin is not None:
+        conn.execute(begin)
+    return fn(conn)
+
+
+async def run_on_thread(connection: AsyncConnection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `fn(sqlite3_connection)` on the connection's thread, in the session's transaction
+    (its deferred BEGIN goes first), in one hand-off. `fn` runs off the event loop: it must
+    only use its arguments and the connection, and return plain values. sqlite3's own
+    exceptions reach the caller unwrapped."""
+    raw = await connection.get_raw_connection()
+    adapt = raw.dbapi_connection
+    if not isinstance(adapt, OneTripConnection):
+        raise TypeError("run_on_thread needs the one-trip SQLite adapter")
+    return await adapt.run(fn)
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -141,6 +165,12 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         """Start a transaction: `begin` ("BEGIN", "BEGIN IMMEDIATE") goes with the next
         statement. `read_only`: nothing to keep, so its ROLLBACK is not waited for."""
         self._state, self._begin, self._read_only = "pending", begin, read_only
+
+    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        async with self._execute_mutex:
+            conn = self._connection
+            result: T = await conn._execute(_call, conn._conn, self._sending(), fn)
+        return result
 
     def _sending(self) -> str | None:
         """A statement is about to be sent: the BEGIN to send before it, if any."""

@@ -14,12 +14,11 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept
-from bot.db.types import EntryKind, Status
+from bot.db.types import EntryKind
 from bot.errors import Conflict, Invalid
 from bot.services.challenge_cache import search_cache
 from bot.services.challenges_load import load_challenges, load_page
 from bot.services.entry_common import (
-    active_for,
     can_see,
     capture_text,
     clean_name,
@@ -32,7 +31,7 @@ from bot.services.entry_common import (
     track_for,
     visible_to,
 )
-from bot.services.entry_search import ranked_challenge_ids, tokenize
+from bot.services.entry_search import Scope, ranked_challenge_ids, tokenize
 from bot.services.entry_types import (
     PROBLEM_MAX,
     TITLE_MAX,
@@ -112,7 +111,7 @@ async def capture_challenge(
     by_moderator: bool = False,
     now: datetime | None = None,
 ) -> RecordedChallenge:
-    """"Save as challenge" on a chat message: keeps its author, channel and link.
+    """ "Save as challenge" on a chat message: keeps its author, channel and link.
 
     Saving the same message again returns the existing challenge (created=False); if
     that one is not visible to `captured_by`, Conflict."""
@@ -177,8 +176,11 @@ async def _record(
     now: datetime | None,
 ) -> RecordedChallenge:
     status = await initial_status(
-        db, guild_id, EntryKind.CHALLENGE,
-        source_channel_id=source_channel_id, by_moderator=by_moderator,
+        db,
+        guild_id,
+        EntryKind.CHALLENGE,
+        source_channel_id=source_channel_id,
+        by_moderator=by_moderator,
     )
     when = now_or(now)
     async with db.sessions.begin() as s:
@@ -230,12 +232,10 @@ async def similar_challenges(
     limit: int = SIMILAR_LIMIT,
 ) -> tuple[ChallengeInfo, ...]:
     """Published challenges of this server most similar to `text` (solved ones included)."""
-    where = [Challenge.status == Status.PUBLISHED.value]
-    if exclude_id is not None:
-        where.append(Challenge.id != exclude_id)
+    scope = Scope("published", exclude_id=exclude_id)
     async with db.reader() as s:
         ids = await ranked_challenge_ids(
-            s, guild_id, text, where=where, mode="any", limit=limit, max_tokens=12
+            s, guild_id, text, scope=scope, mode="any", limit=limit, max_tokens=12
         )
         loaded = await load_challenges(s, ids)
     return tuple(loaded[i] for i in ids)
@@ -271,7 +271,7 @@ async def search_challenges(
                 s,
                 guild_id,
                 query,
-                where=[visible_to(Challenge, viewer)],
+                scope=Scope("visible", viewer),
                 mode="all",
                 limit=per_page + 1,
                 offset=page * per_page,
@@ -328,7 +328,8 @@ async def challenge_suggestions(
 ) -> list[ChallengeInfo]:
     """Autocomplete: by id ("12" or "#12"), by words, or the newest ones."""
     text = current.strip().lstrip("#")
-    where = [active_for(Challenge, viewer_id)]
+    scope = Scope("active", viewer_id)
+    where = scope.clauses()
     async with db.reader() as s:
         ids: list[int] = []
         if text.isdigit() and len(text) < 12:
@@ -340,7 +341,7 @@ async def challenge_suggestions(
             ids = [exact] if exact is not None else []
         if text and len(ids) < limit:
             found = await ranked_challenge_ids(
-                s, guild_id, text, where=where, mode="all", limit=limit
+                s, guild_id, text, scope=scope, mode="all", limit=limit
             )
             ids += [i for i in found if i not in ids]
         if not text:
@@ -359,10 +360,11 @@ async def solution_targets(
     db: Database, guild_id: int, text: str, *, viewer_id: int, limit: int = 25
 ) -> list[ChallengeInfo]:
     """Open challenges for "Save as solution": most similar to `text` first, then newest."""
-    where = [active_for(Challenge, viewer_id), Challenge.solved.is_(False)]
+    scope = Scope("active", viewer_id, open_only=True)
+    where = scope.clauses()
     async with db.reader() as s:
         ids = await ranked_challenge_ids(
-            s, guild_id, text, where=where, mode="any", limit=limit, max_tokens=12
+            s, guild_id, text, scope=scope, mode="any", limit=limit, max_tokens=12
         )
         if len(ids) < limit:
             recent = (
@@ -377,4 +379,3 @@ async def solution_targets(
         ids = ids[:limit]
         loaded = await load_challenges(s, ids, with_concepts=False)
     return [loaded[i] for i in ids]
-

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Challenge, ChallengeConcept, Solution
 from bot.db.types import Status
 from bot.services.entry_common import challenge_info, concept_tags, solution_info, visible_to
 from bot.services.entry_types import ChallengeInfo, ChallengePage, ConceptTag, SolutionInfo
+
+# Plain rows (no ORM identities to build) with the published-solution count in the same
+# statement: most of loading a page of results was per-statement overhead. Built once
+# (see entry_common._tags_statement): the ids are one expanding parameter.
+_PUBLISHED_SOLUTIONS = (
+    select(func.count())
+    .where(Solution.challenge_id == Challenge.id, Solution.status == Status.PUBLISHED.value)
+    .scalar_subquery()
+)
+_BY_IDS = select(*Challenge.__table__.c, _PUBLISHED_SOLUTIONS.label("nexus_solutions")).where(
+    Challenge.id.in_(bindparam("ids", expanding=True))
+)
 
 
 async def load_challenges(
@@ -19,20 +31,7 @@ async def load_challenges(
     """Challenges by id (callers have already scoped the ids to one server)."""
     if not ids:
         return {}
-    # Plain rows (no ORM identities to build) with the published-solution count in the
-    # same statement: most of loading a page of results was per-statement overhead.
-    published = (
-        select(func.count())
-        .where(Solution.challenge_id == Challenge.id, Solution.status == Status.PUBLISHED.value)
-        .scalar_subquery()
-    )
-    rows = (
-        await s.execute(
-            select(*Challenge.__table__.c, published.label("nexus_solutions")).where(
-                Challenge.id.in_(list(ids))
-            )
-        )
-    ).all()
+    rows = (await s.execute(_BY_IDS, {"ids": list(ids)})).all()
     tags: dict[int, list[ConceptTag]] = {}
     if with_concepts:
         link = ChallengeConcept

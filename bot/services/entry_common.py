@@ -5,13 +5,14 @@ Input validation, who-sees-what, concept tags, and ORM-row -> dataclass conversi
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -92,9 +93,7 @@ def active_for(model: Any, viewer_id: int | None) -> ColumnElement[bool]:
     published = model.status == Status.PUBLISHED.value
     if viewer_id is None:
         return published
-    return or_(
-        published, and_(model.author_id == viewer_id, model.status == Status.PENDING.value)
-    )
+    return or_(published, and_(model.author_id == viewer_id, model.status == Status.PENDING.value))
 
 
 def can_see(status: str, author_id: int, viewer_id: int | None) -> bool:
@@ -219,6 +218,22 @@ async def resolve_concepts(
     return tuple(found)
 
 
+@functools.cache
+def _tags_statement(
+    entry_col: InstrumentedAttribute[int], concept_col: InstrumentedAttribute[int]
+) -> Select[int, int, str, str, str, str]:
+    """Built once per link table: a statement object reused across calls keeps its cache
+    key, so each execution skips rebuilding and re-keying it (about half the cost of a
+    small read); the ids are one expanding parameter."""
+    c = Concept
+    return (
+        select(entry_col, c.id, c.name, c.slug, c.category, c.tracks)
+        .join(c, c.id == concept_col)
+        .where(entry_col.in_(bindparam("ids", expanding=True)))
+        .order_by(c.name, c.id)
+    )
+
+
 async def concept_tags(
     s: AsyncSession,
     entry_col: InstrumentedAttribute[int],
@@ -231,13 +246,7 @@ async def concept_tags(
     if not ids:
         return tags
     # Only the columns a tag shows (no ORM entities with bodies and links to build).
-    c = Concept
-    rows = await s.execute(
-        select(entry_col, c.id, c.name, c.slug, c.category, c.tracks)
-        .join(c, c.id == concept_col)
-        .where(entry_col.in_(list(ids)))
-        .order_by(c.name, c.id)
-    )
+    rows = await s.execute(_tags_statement(entry_col, concept_col), {"ids": list(ids)})
     for entry_id, cid, name, slug, category, tracks in rows.all():
         tags[entry_id].append(ConceptTag(cid, name, slug, category, tracks))
     return tags
@@ -304,7 +313,11 @@ def solution_info(row: Solution) -> SolutionInfo:
     )
 
 
-def takeaway_info(row: Takeaway, concepts: Sequence[ConceptTag] = ()) -> TakeawayInfo:
+def takeaway_info(
+    row: Takeaway | Row[Any], concepts: Sequence[ConceptTag] = (), *, votes: int | None = None
+) -> TakeawayInfo:
+    """From an ORM row or a plain row of the takeaways table's columns; `votes` overrides
+    the row's count (a recount made after the row was read)."""
     return TakeawayInfo(
         id=row.id,
         guild_id=row.guild_id,
@@ -315,7 +328,7 @@ def takeaway_info(row: Takeaway, concepts: Sequence[ConceptTag] = ()) -> Takeawa
         source=row.source,
         pair_id=row.pair_id,
         status=row.status,
-        votes=row.votes or 0,
+        votes=(row.votes or 0) if votes is None else votes,
         created_at=row.created_at,
         concepts=tuple(concepts),
     )

@@ -8,7 +8,7 @@ from sqlalchemy import delete, text, update
 from bot.db import Database
 from bot.db.models import Challenge
 from bot.services import challenges as svc
-from bot.services import entry_search
+from bot.services import entry_search, entry_search_fts
 from bot.services.entry_search import fts_expression, tokenize
 from tests.dbutil import backend_name
 from tests.unit.entries_support import ALICE, BOB, OTHER, G, challenge
@@ -102,7 +102,7 @@ async def test_solution_targets_are_open_and_ranked(db: Database) -> None:
 async def test_crowded_window_still_finds_this_servers_rows(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(entry_search, "WINDOW", 4)
+    monkeypatch.setattr(entry_search_fts, "WINDOW", 4)
     mine = await challenge(db, "kafka consumer lag", minutes=0)
     for i in range(10):
         await challenge(db, f"kafka consumer lag {i}", guild_id=OTHER, minutes=i + 1)
@@ -116,7 +116,7 @@ async def test_crowded_window_still_finds_this_servers_rows(
 async def test_common_words_do_not_filter_at_scale(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(entry_search, "COUNT_CAP", 3)
+    monkeypatch.setattr(entry_search_fts, "COUNT_CAP", 3)
     for i in range(5):
         await challenge(db, f"python error {i}", minutes=i)
     rare = await challenge(db, "python segfault", minutes=9)
@@ -246,3 +246,45 @@ async def test_a_members_unpublished_challenges_never_reach_other_members(db: Da
     for viewer in (BOB, BOB + 7):
         others = await svc.search_challenges(db, G, "redis cache", viewer_id=viewer)
         assert [c.id for c in others.items] == [shown.id]
+
+
+async def test_each_search_returns_only_its_scope(db: Database) -> None:
+    shown = await challenge(db, "kafka offsets reset", author=BOB, minutes=4)
+    solved = await challenge(db, "kafka broker down", author=BOB, minutes=3)
+    own = await challenge(db, "kafka consumer stuck", author=ALICE, minutes=2)
+    others = await challenge(db, "kafka topic missing", author=BOB, minutes=1)
+    async with db.sessions.begin() as s:
+        await s.execute(update(Challenge).where(Challenge.id == solved.id).values(solved=True))
+        await s.execute(
+            update(Challenge).where(Challenge.id.in_([own.id, others.id])).values(status="pending")
+        )
+    # What Alice may act on: published, or her own pending; open ones only for a solution.
+    suggested = await svc.challenge_suggestions(db, G, "kafka", viewer_id=ALICE)
+    assert {c.id for c in suggested} == {shown.id, solved.id, own.id}
+    targets = await svc.solution_targets(db, G, "kafka", viewer_id=ALICE)
+    assert {c.id for c in targets} == {shown.id, own.id}
+    # Similar challenges: published only, never the one being shared.
+    similar = await svc.similar_challenges(db, G, "kafka", exclude_id=shown.id)
+    assert [c.id for c in similar] == [solved.id]
+
+
+@sqlite_only
+async def test_ranking_a_search_is_one_trip_to_the_database_thread(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aiosqlite.core
+
+    await challenge(db, "grpc deadline exceeded", minutes=1)
+    await challenge(db, "grpc stream closed", minutes=2)
+    trips: list[str] = []
+    original = aiosqlite.core.Connection._execute
+
+    async def counted(self: object, fn: object, *args: object, **kw: object) -> object:
+        trips.append(getattr(fn, "__name__", "?"))
+        return await original(self, fn, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
+    async with db.reader() as s:
+        ids = await entry_search.ranked_challenge_ids(s, G, "grpc deadline stream", mode="any")
+    # Counting, the window, the scope filter and bm25: one function on the thread.
+    assert len(ids) == 2 and trips.count("_call") == 1 and "_run" not in trips

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.db import Database
-from bot.db.sqlite_driver import OneTripConnection
+from bot.db.sqlite_driver import OneTripConnection, run_on_thread
 
 
 @pytest.fixture
@@ -105,6 +106,31 @@ async def test_transactions_cost_no_extra_hand_offs(
         async with scratch.sessions.begin() as s:
             pass
         assert hand_offs == []
+    finally:
+        await scratch.dispose()
+
+
+def _insert_and_count(conn: sqlite3.Connection) -> tuple[bool, int]:
+    conn.execute("INSERT INTO t (v) VALUES ('on the thread')")
+    return conn.in_transaction, conn.execute("SELECT count(*) FROM t").fetchone()[0]
+
+
+async def test_run_on_thread_is_one_hand_off_inside_the_sessions_transaction(
+    scratch: Database, hand_offs: list[str]
+) -> None:
+    try:
+        hand_offs.clear()
+        async with scratch.sessions.begin() as s:
+            conn = await s.connection()
+            assert await run_on_thread(conn, _insert_and_count) == (True, 1)
+            assert hand_offs == ["_call"]  # the deferred BEGIN went with it
+            await s.rollback()
+        async with scratch.reader() as s:  # rolled back with the session
+            assert await s.scalar(text("SELECT count(*) FROM t")) == 0
+        async with scratch.sessions.begin() as s:
+            await run_on_thread(await s.connection(), _insert_and_count)
+        async with scratch.reader() as s:  # committed with the session
+            assert await s.scalar(text("SELECT count(*) FROM t")) == 1
     finally:
         await scratch.dispose()
 
