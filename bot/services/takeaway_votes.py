@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import Table, bindparam, func, select
 
 from bot.db import Database
 from bot.db.models import Takeaway, TakeawayConcept, TakeawayVote
@@ -107,22 +106,42 @@ def vote_queue(db: Database) -> VoteQueue:
     return db.attached(_ATTR, VoteQueue)
 
 
+_TAKEAWAYS = cast(Table, Takeaway.__table__)
+_VOTES = cast(Table, TakeawayVote.__table__)
+# Built once (a reused statement keeps its cache key: see entry_common._tags_statement),
+# Core on the tables (plain rows, no ORM identities or bulk-insert machinery): most of a
+# batch's event-loop time was building and processing these statements.
+_LOCK = (
+    select(*_TAKEAWAYS.c)
+    .where(_TAKEAWAYS.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_TAKEAWAYS.c.id)
+    .with_for_update()
+)
+_FOUND = select(_VOTES.c.takeaway_id, _VOTES.c.user_id).where(
+    _VOTES.c.takeaway_id.in_(bindparam("ids", expanding=True)),
+    _VOTES.c.user_id.in_(bindparam("users", expanding=True)),
+)
+_WITHDRAW = _VOTES.delete().where(
+    _VOTES.c.takeaway_id == bindparam("t"), _VOTES.c.user_id == bindparam("u")
+)
+_ADD = _VOTES.insert()
+_RECOUNT = (
+    _TAKEAWAYS.update()
+    .where(_TAKEAWAYS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        votes=select(func.count()).where(_VOTES.c.takeaway_id == _TAKEAWAYS.c.id).scalar_subquery()
+    )
+    .returning(_TAKEAWAYS.c.id, _TAKEAWAYS.c.votes)
+)
+
+
 async def write_batch(db: Database, batch: list[_Vote]) -> list[Outcome]:
     """Apply `batch` in order, in one transaction; one outcome per vote."""
     ids = sorted({v.takeaway_id for v in batch})
-    users = {v.user_id for v in batch}
+    users = sorted({v.user_id for v in batch})
     async with db.sessions.begin() as s:
-        rows = {
-            r.id: r
-            for r in await s.scalars(
-                select(Takeaway).where(Takeaway.id.in_(ids)).order_by(Takeaway.id).with_for_update()
-            )
-        }
-        found = await s.execute(
-            select(TakeawayVote.takeaway_id, TakeawayVote.user_id).where(
-                TakeawayVote.takeaway_id.in_(ids), TakeawayVote.user_id.in_(users)
-            )
-        )
+        rows = {r.id: r for r in (await s.execute(_LOCK, {"ids": ids})).all()}
+        found = await s.execute(_FOUND, {"ids": ids, "users": users})
         before = {(int(t), int(u)) for t, u in found.all()}
         now = set(before)
         voted_at: dict[tuple[int, int], datetime] = {}
@@ -144,46 +163,28 @@ async def write_batch(db: Database, batch: list[_Vote]) -> list[Outcome]:
                 flags.append(True)
         withdrawn, added = before - now, now - before
         if withdrawn:
-            table = cast(Table, TakeawayVote.__table__)  # Core: an executemany by key
-            await s.execute(
-                table.delete().where(
-                    table.c.takeaway_id == bindparam("t"), table.c.user_id == bindparam("u")
-                ),
-                [{"t": t, "u": u} for t, u in sorted(withdrawn)],
-            )
+            await s.execute(_WITHDRAW, [{"t": t, "u": u} for t, u in sorted(withdrawn)])
         if added:
             await s.execute(
-                insert(TakeawayVote),
+                _ADD,
                 [{"takeaway_id": t, "user_id": u, "created_at": voted_at[(t, u)]}
                  for t, u in sorted(added)],
             )  # fmt: skip
-        changed = sorted({t for t, _ in withdrawn | added})
-        if changed:
-            recount = (
-                select(func.count())
-                .where(TakeawayVote.takeaway_id == Takeaway.id)
-                .scalar_subquery()
-            )
-            counted = await s.execute(
-                update(Takeaway)
-                .where(Takeaway.id.in_(changed))
-                .values(votes=recount)
-                .returning(Takeaway.id, Takeaway.votes)
-                .execution_options(synchronize_session=False)
-            )
-            for takeaway_id, votes in counted.all():
-                set_committed_value(rows[int(takeaway_id)], "votes", int(votes))
+        counts: dict[int, int] = {}
+        if changed := sorted({t for t, _ in withdrawn | added}):
+            counted = await s.execute(_RECOUNT, {"ids": changed})
+            counts = {int(t): int(n) for t, n in counted.all()}
     shown = sorted({v.takeaway_id for v, f in zip(batch, flags, strict=True)
                     if not isinstance(f, Exception)})  # fmt: skip
     async with db.reader() as r:  # concept tags: read after the write lock is released
         link = TakeawayConcept
         tags = await concept_tags(r, link.takeaway_id, link.concept_id, shown)
+    infos = {i: takeaway_info(rows[i], tags.get(i, ()), votes=counts.get(i)) for i in shown}
     outcomes: list[Outcome] = []
     for v, flag in zip(batch, flags, strict=True):
         if isinstance(flag, Exception):
             outcomes.append(flag)
             continue
-        row = rows[v.takeaway_id]
-        info = takeaway_info(row, tags.get(row.id, ()))
-        outcomes.append(VoteResult(voted=flag, votes=row.votes, takeaway=info))
+        info = infos[v.takeaway_id]
+        outcomes.append(VoteResult(voted=flag, votes=info.votes, takeaway=info))
     return outcomes
