@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
@@ -144,19 +144,32 @@ def _parse_id(text: str) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 10 else None
 
 
+# A concept row by primary key: built once, Core (a plain row; to_detail reads columns).
+_BY_ID = select(*Concept.__table__.c).where(Concept.__table__.c.id == bindparam("id"))
+
+
 async def _visible_detail(
-    db: Database, index: GuildIndex, guild_id: int, concept_id: int
+    db: Database, index: GuildIndex, guild_id: int, concept_id: int, *, indexed: bool = False
 ) -> ConceptDetail | None:
     """What a member of `guild_id` sees for `concept_id` (override applied), or None.
 
     Served from the warm index's detail cache when it can be: the cache lives and dies
-    with the index, which every write to these concepts replaces.
+    with the index, which every write to these concepts replaces. `indexed`: the id came
+    from this index, which applied overrides when it was built, so one primary-key read
+    suffices (the row is still checked to be published and the server's or the base's).
     """
     cached = index.details.get(concept_id)
     if cached is not None:
         return cached
     async with db.reader() as session:
-        row = await resolve_visible(session, guild_id, concept_id)
+        row: Any = None
+        if indexed:
+            row = (await session.execute(_BY_ID, {"id": concept_id})).first()
+            usable = row is not None and row.status == Status.PUBLISHED.value
+            if not usable or row.guild_id not in (guild_id, BASE_GUILD_ID):
+                row = None
+        if row is None:
+            row = await resolve_visible(session, guild_id, concept_id)
         if row is None:
             return None
         detail = to_detail(row, related_refs(index, row))
@@ -175,7 +188,7 @@ async def _resolve(
     if detail is None and query:
         found = index.find_exact(query)
         if found is not None:
-            detail = await _visible_detail(db, index, guild_id, found.id)
+            detail = await _visible_detail(db, index, guild_id, found.id, indexed=True)
     return detail
 
 
