@@ -195,12 +195,17 @@ async def test_start_up_heap_is_set_aside_after_warm_up_and_released_on_close(
     import asyncio
     import gc
 
+    from bot.client import FULL_COLLECTION_EVERY
+
+    before = gc.get_threshold()
     for _ in range(100):  # on_ready starts the warm-up; it ends by settling the heap
         if gc.get_freeze_count() > 0:
             break
         await asyncio.sleep(0.05)
     assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[2] == FULL_COLLECTION_EVERY  # full collections rarer
     reply = await nexus.sim.command(nexus.alice, "concept lookup", {"name": "caching"})
     assert reply.embeds[0]["title"] == "Caching"  # the bot answers as before
     await nexus.stop_bot()
     assert gc.get_freeze_count() == 0  # nothing stays set aside after close
+    assert gc.get_threshold() == before
