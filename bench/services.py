@@ -67,7 +67,7 @@ async def autocomplete(db: Database, spec: KbSpec, backend: str, n: int) -> list
     names = concept_names(spec.concepts, spec.seed + 2)
     index = concept_index.index_for(db)
     floor = await pk_floor(db, Concept, spec.concepts, n)
-    await index.get(db, guild)
+    await concept_complete.warm_indexes(db, [guild])  # what the bot does once connected
 
     async def first_keystrokes(drop: Callable[[int], None]) -> list[float]:
         times: list[float] = []

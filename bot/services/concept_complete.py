@@ -4,13 +4,25 @@ while a large server's index builds in the background; warm-up after start."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import Any
 
-from sqlalchemy import Text, case, cast, func, select
+from sqlalchemy import (
+    Select,
+    Text,
+    bindparam,
+    case,
+    cast,
+    false,
+    func,
+    select,
+    true,
+    union_all,
+)
 
 from bot.db import Database
-from bot.db.models import Concept
+from bot.db.models import BASE_GUILD_ID, Concept
 from bot.services.concept_index import (
     CHOICES_MAX,
     WARM_CONCURRENCY,
@@ -19,7 +31,7 @@ from bot.services.concept_index import (
     index_for,
     normalise,
 )
-from bot.services.concept_types import AutocompleteChoice, visible_clause
+from bot.services.concept_types import AutocompleteChoice, visible_parts
 
 log = logging.getLogger(__name__)
 
@@ -54,29 +66,46 @@ def _like_prefix(q: str) -> str:
     return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+@functools.cache
+def _cold_statement(sqlite: bool, matching: bool) -> Select[Any]:
+    """The server's rows and the unshadowed base rows as two parts of a UNION ALL, each an
+    index range (ix_concepts_complete_cover holds the columns read: no table rows). As
+    one OR, SQLite combined two index scans through a row set (10 -> 3 ms at 10,000)."""
+    aliases = cast(Concept.aliases, Text)
+    by_name: Any = true()
+    by_alias: Any = false()
+    if matching:
+        # SQLite's LIKE already ignores ASCII case (and lower() would cost a call per row).
+        def starts(expr: Any, pattern: Any) -> Any:
+            return (expr.like if sqlite else expr.ilike)(pattern, escape="\\")
+
+        by_name = starts(Concept.name, bindparam("name_like"))
+        # The aliases' JSON text holds `"<alias>`: a match is re-checked after decoding.
+        by_alias = starts(aliases, bindparam("alias_like"))
+    rank = case((by_name, 0), else_=1).label("rank")
+    parts = [
+        select(Concept.id, Concept.name, aliases.label("aliases"), rank,
+               func.lower(Concept.name).label("key")).where(part, by_name | by_alias)
+        for part in visible_parts(bindparam("guild"))
+    ]  # fmt: skip
+    both = union_all(*parts).subquery()
+    query = select(both.c.id, both.c.name, both.c.aliases).limit(bindparam("limit"))
+    return query.order_by(both.c.rank, both.c.key, both.c.id) if matching else query
+
+
 async def cold_complete(
     db: Database, guild_id: int, text: str, limit: int = CHOICES_MAX
 ) -> list[AutocompleteChoice]:
     """Autocomplete without the index, in one bounded query: visible names starting with
     the input, then names of concepts with an alias starting with it (at most `limit`)."""
     q = normalise(text)[:100]
-    query = select(Concept.id, Concept.name, cast(Concept.aliases, Text)).where(
-        visible_clause(guild_id)
-    )
+    query = _cold_statement(db.is_sqlite, bool(q))
+    params: dict[str, Any] = {"guild": guild_id, "limit": limit}
     if q:
-        # SQLite's LIKE already ignores ASCII case (and lower() would cost a call per row).
-        def starts(expr: Any, pattern: str) -> Any:
-            return (expr.like if db.is_sqlite else expr.ilike)(pattern, escape="\\")
-
-        by_name = starts(Concept.name, _like_prefix(q))
-        # The aliases' JSON text holds `"<alias>`: a match is re-checked after decoding.
-        by_alias = starts(cast(Concept.aliases, Text), '%"' + _like_prefix(q))
-        query = query.where(by_name | by_alias).order_by(
-            case((by_name, 0), else_=1), func.lower(Concept.name), Concept.id
-        )
+        params |= {"name_like": _like_prefix(q), "alias_like": '%"' + _like_prefix(q)}
     async with db.reader() as session:
         conn = await session.connection()
-        rows = list((await conn.execute(query.limit(limit))).all())
+        rows = list((await conn.execute(query, params)).all())
     if not q:  # any 25 (no sort over the whole server), shown in name order
         rows.sort(key=lambda r: (normalise(r[1]), r[0]))
     out: list[AutocompleteChoice] = []
@@ -102,6 +131,10 @@ async def warm_indexes(
     index = index_for(db)
     gate = asyncio.Semaphore(max(1, concurrency))
     built = 0
+    try:  # SQLAlchemy compiles the cold query on first use (~5 ms): not on a keystroke
+        await cold_complete(db, BASE_GUILD_ID, "a", limit=1)
+    except Exception:
+        log.warning("preparing the autocomplete query failed", exc_info=True)
 
     async def one(guild_id: int) -> None:
         nonlocal built

@@ -3,11 +3,14 @@ waiting for the index build; later keystrokes use the warm index."""
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from bot.db import Database
+from bot.db.models import Concept
 from bot.services import concepts
 from bot.services.concept_complete import cold_complete, warm_indexes
 from bot.services.concept_index import index_for
-from tests.unit.test_concepts_lookup import A, B, add_concept
+from tests.unit.test_concepts_lookup import A, B, add_concept, base_id
 
 
 async def _force_cold(db: Database) -> None:
@@ -36,6 +39,22 @@ async def test_cold_answer_is_scoped_bounded_and_ranked(db: Database) -> None:
     assert [c.name for c in await cold_complete(db, B, "cachesecret")] == [
         "Cache Secret Of B (cachesecret)"
     ]
+
+
+async def test_cold_answer_applies_overrides(db: Database) -> None:
+    base = await base_id(db, "docker")
+    mine = await add_concept(db, A, "Docker", slug="docker", overrides_id=base)
+    await _force_cold(db)
+
+    async def ids(guild: int) -> list[int]:
+        return [int(c.value) for c in await cold_complete(db, guild, "docker")]
+
+    assert mine in await ids(A) and base not in await ids(A)
+    assert base in await ids(B) and mine not in await ids(B)
+    async with db.sessions.begin() as s:  # a hidden override hides the base row in A
+        await s.execute(update(Concept).where(Concept.id == mine).values(status="hidden"))
+    assert mine not in await ids(A) and base not in await ids(A)
+    assert base in await ids(B)
 
 
 async def test_cold_keystroke_starts_one_background_build_then_warm(db: Database) -> None:
