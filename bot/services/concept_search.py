@@ -12,11 +12,24 @@ Scoping is always done on the base table with `visible_clause`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, column, func, literal_column, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import OperationalError
 
@@ -67,23 +80,57 @@ async def fts_available(db: Database) -> bool:
     return index.fts_available
 
 
-async def _page(
-    db: Database, where: list[Any], order: list[Any], page: int, per_page: int,
-    join_fts: bool = False,
-) -> ConceptPage:
-    count_q = select(func.count(Concept.id))
-    rows_q = select(Concept)
+# What a result line shows (to_brief), and the number of matches with every row: one
+# statement per page instead of a count and an ORM read of whole rows (bodies included).
+_BRIEF = (Concept.id, Concept.guild_id, Concept.slug, Concept.name, Concept.summary,
+          Concept.category, Concept.tracks, Concept.status)  # fmt: skip
+
+
+def _page_statement(
+    where: list[Any], order: list[tuple[Any, bool]], join_fts: bool = False
+) -> Select[Any]:
+    """A page of briefs with the total; `order` is (expression, descending) pairs. The
+    sort keys are columns of a subquery: bm25() cannot be evaluated beside a window
+    function."""
+    keys = [expr.label(f"k{i}") for i, (expr, _) in enumerate(order)]
+    inner = select(*_BRIEF, *keys)
     if join_fts:
-        count_q = count_q.join(_FTS, _FTS.c.rowid == Concept.id)
-        rows_q = rows_q.join(_FTS, _FTS.c.rowid == Concept.id)
+        inner = inner.join(_FTS, _FTS.c.rowid == Concept.id)
+    found = inner.where(*where).subquery()
+    by = [found.c[f"k{i}"].desc() if desc else found.c[f"k{i}"]
+          for i, (_, desc) in enumerate(order)]  # fmt: skip
+    stmt = select(*(found.c[c.key] for c in _BRIEF), func.count().over().label("total"))
+    return stmt.order_by(*by).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+@functools.cache
+def _fts_statement() -> Select[Any]:
+    """Built once (the server and the MATCH text are parameters): a reused statement
+    keeps its cache key, which was most of a search's event-loop time."""
+    match = sql_text("concepts_fts MATCH :q")
+    score: ColumnElement[Any] = literal_column(BM25)
+    return _page_statement(
+        [match, visible_clause(bindparam("guild"))], [(score, False), (Concept.id, False)], True
+    )
+
+
+async def _page(
+    db: Database, stmt: Select[Any], page: int, per_page: int, **params: Any
+) -> ConceptPage:
     async with db.reader() as session:
-        total = int(await session.scalar(count_q.where(*where)) or 0)
-        if total == 0:
-            return ConceptPage((), page, per_page, 0)
-        rows = await session.scalars(
-            rows_q.where(*where).order_by(*order).offset(page * per_page).limit(per_page)
-        )
-        return ConceptPage(tuple(to_brief(r) for r in rows), page, per_page, total)
+        rows = (
+            await session.execute(stmt, {**params, "limit": per_page, "offset": page * per_page})
+        ).all()
+        if rows:
+            total = int(rows[0].total)
+        elif page == 0:
+            total = 0
+        else:  # past the last page: still say how many there are
+            everything = stmt.order_by(None).limit(None).offset(None).subquery()
+            total = int(
+                await session.scalar(select(func.count()).select_from(everything), params) or 0
+            )
+    return ConceptPage(tuple(to_brief(r) for r in rows), page, per_page, total)
 
 
 async def _search_fts(
@@ -91,13 +138,8 @@ async def _search_fts(
 ) -> ConceptPage:
     result = ConceptPage((), page, per_page, 0)
     for any_token in (False, True) if len(tokens) > 1 else (False,):
-        match = sql_text("concepts_fts MATCH :q").bindparams(
-            q=fts5_query(tokens, any_token=any_token)
-        )
-        result = await _page(
-            db, [match, visible_clause(guild_id)], [sql_text(BM25), Concept.id],
-            page, per_page, join_fts=True,
-        )
+        q = fts5_query(tokens, any_token=any_token)
+        result = await _page(db, _fts_statement(), page, per_page, q=q, guild=guild_id)
         if result.total:
             break
     return result
@@ -114,11 +156,12 @@ async def _search_like(
     haystack = func.lower(Concept.search_text)
     conds = [haystack.like(_like(t), escape="\\") for t in tokens]
     in_name = or_(*[func.lower(Concept.name).like(_like(t), escape="\\") for t in tokens])
-    order = [case((in_name, 0), else_=1), func.lower(Concept.name), Concept.id]
+    order = [(case((in_name, 0), else_=1), False), (func.lower(Concept.name), False),
+             (Concept.id, False)]  # fmt: skip
     result = ConceptPage((), page, per_page, 0)
     for combine in (and_, or_) if len(tokens) > 1 else (and_,):
-        result = await _page(db, [combine(*conds), visible_clause(guild_id)], order,
-                             page, per_page)
+        stmt = _page_statement([combine(*conds), visible_clause(guild_id)], order)
+        result = await _page(db, stmt, page, per_page)
         if result.total:
             break
     return result
@@ -139,10 +182,11 @@ async def _search_pg(
             vector
         )
         rank = func.ts_rank(weighted, tsq)
-        result = await _page(
-            db, [vector.op("@@")(tsq), visible_clause(guild_id)],
-            [rank.desc(), func.lower(Concept.name), Concept.id], page, per_page,
+        stmt = _page_statement(
+            [vector.op("@@")(tsq), visible_clause(guild_id)],
+            [(rank, True), (func.lower(Concept.name), False), (Concept.id, False)],
         )
+        result = await _page(db, stmt, page, per_page)
         if result.total:
             break
     return result

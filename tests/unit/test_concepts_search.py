@@ -98,6 +98,9 @@ async def test_pagination(db: Database) -> None:
         last = await concept_search.search_concepts(db, A, "wombat", page=2, per_page=5,
                                                     backend=backend)
         assert not last.has_next
+        past = await concept_search.search_concepts(db, A, "wombat", page=7, per_page=5,
+                                                    backend=backend)
+        assert past.items == () and past.total == 12, backend  # still says how many
 
 
 async def test_fallback_to_like_when_fts_is_missing(db: Database) -> None:
