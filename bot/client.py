@@ -60,14 +60,15 @@ class NexusBot(commands.Bot):
         run_scheduler: bool = True,
         **options: Any,
     ) -> None:
-        intents = discord.Intents.default()  # no privileged intents
-        intents.message_content = False
-        intents.members = False
-        intents.presences = False
+        # Only the guilds intent (servers, channels, threads, roles): everything Nexus does
+        # arrives as an interaction, which carries its member and message. No message,
+        # reaction, typing or voice events are parsed just to be dropped; a busy server's
+        # chatter costs the bot nothing. No privileged intent.
+        intents = discord.Intents.none()
+        intents.guilds = True
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
-        # No feature reads discord.py's message cache (no message events; interactions carry
-        # their message): 1,000 cached messages with embeds and buttons were churn for the
-        # cycle collector and its full collections (bench/README.md).
+        # No feature reads discord.py's message cache: 1,000 cached messages with embeds and
+        # buttons were churn for the cycle collector and its full collections.
         options.setdefault("max_messages", None)
         # Every command is registered for servers only (contexts [0]): `guild_only=True` on a
         # Group sends only the deprecated dm_permission, so the tree's default says it too.
