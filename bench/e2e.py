@@ -3,8 +3,9 @@ this process driving open-loop load through the simulator's control API.
 
 Latency = the simulator's `dispatched_at` (gateway event sent) -> `first_response_at`
 (the bot's interaction callback arrived), both measured in the simulator process.
-Commands are fired by the simulator itself (`fire`); autocomplete and button clicks are
-fired from here at fixed start times (open loop: nobody waits for the previous answer).
+Every scenario, the floor's included, is fired by the simulator itself at fixed start
+times (`fire`, `fire_clicks`; open loop: nobody waits for the previous answer), so no
+scenario pays for requests from this process that the floor does not.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from bench.loaders import working_copy
 from bench.report import Result, failed, percentile
 from bench.simproc import target_guild_id
 from bench.textgen import Text, concept_names
-from bot.simulator.client import SimulatorClient
 
 LIMIT_MS = 100.0  # "sustained": p99 under this and no failed interaction
 TARGET_RATE = 200  # the rate at which p99 is compared with the floor's
@@ -75,27 +75,6 @@ async def ladder(fire: Fire, sizes: E2ESizes) -> list[Run]:
             break
         await asyncio.sleep(0.3)
     return runs
-
-
-async def open_loop(
-    client: SimulatorClient, call: Callable[[int], Awaitable[Any]], rate: int, count: int
-) -> list[dict[str, Any]]:
-    """Start call(i) at start + i/rate regardless of answers; the simulator's timings."""
-    await client.clear("timings")
-    loop = asyncio.get_running_loop()
-    start = loop.time()
-    tasks: list[asyncio.Task[Any]] = []
-    for i in range(count):
-        delay = start + i / rate - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(call(i)))
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-    timings = await client.timings()
-    failures = sum(isinstance(r, BaseException) for r in results)
-    for t in timings[:failures]:  # count failures even if the simulator saw an answer
-        t["error"] = "failed"
-    return timings
 
 
 def max_sustained(runs: list[Run]) -> float:
@@ -185,10 +164,12 @@ async def run_e2e(kb_path: Path, spec: KbSpec, sizes: E2ESizes, log: Callable[[s
                 ]  # fmt: skip
 
                 async def complete(rate: int, count: int) -> list[dict[str, Any]]:
-                    prefixes = [t.prefix(names) for _ in range(count)]
-                    return await open_loop(client, lambda i: client.autocomplete(
-                        members[i % len(members)], "concept lookup", {"name": prefixes[i]},
-                        focused="name", channel=channel, timeout=30), rate, count)  # fmt: skip
+                    await client.clear("timings")
+                    typed = [{"name": t.prefix(names)} for _ in range(count)]
+                    return await client.fire(m0, "concept lookup", channel=channel,
+                                             count=count, rate=rate, timeout=30,
+                                             variants=typed, focused="name",
+                                             members=members)  # fmt: skip
 
                 scenarios.append(("autocomplete (/concept lookup name)", complete))
                 shared = await client.command(
@@ -201,9 +182,9 @@ async def run_e2e(kb_path: Path, spec: KbSpec, sizes: E2ESizes, log: Callable[[s
                                if "takeaway:vote" in str(b.custom_id))  # fmt: skip
 
                 async def vote(rate: int, count: int) -> list[dict[str, Any]]:
-                    return await open_loop(client, lambda i: client.click(
-                        members[1 + i % (len(members) - 1)], shared, custom_id=vote_id,
-                        timeout=30), rate, count)  # fmt: skip
+                    await client.clear("timings")
+                    return await client.fire_clicks(members[1:], shared, str(vote_id),
+                                                    count=count, rate=rate, timeout=30)
 
                 scenarios.append(("takeaway vote (button)", vote))
                 for name, fire in scenarios:

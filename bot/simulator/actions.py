@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .gateway import Gateway
@@ -133,26 +133,63 @@ class Actions:
         rate: float = 50.0,
         timeout: float | None = None,  # noqa: ASYNC109
         variants: list[dict[str, Any]] | None = None,
+        focused: str | None = None,
+        members: Sequence[Actor] | None = None,
     ) -> list[JSON]:
         """Fire `count` commands at a fixed `rate` (per second) without waiting in between.
 
         With `variants`, command i uses options `variants[i % len(variants)]` instead of
-        `options` (e.g. a benchmark's mix of queries).
+        `options` (e.g. a benchmark's mix of queries); with `members`, it is run by
+        `members[i % len(members)]`; with `focused`, these are autocomplete interactions
+        for that option instead of commands.
 
         Returns per interaction: id, name, created_at, dispatched_at (gateway send),
         first_response_at (callback arrival), response_type and error (None when answered);
         times are time.perf_counter() of this process.
         """
+
+        def start(i: int) -> InteractionRecord:
+            who = members[i % len(members)] if members else member
+            opts = variants[i % len(variants)] if variants else options
+            if focused is None:
+                return self.start_command(who, name, opts, channel=channel)
+            return self._start_autocomplete(who, name, opts, focused=focused, channel=channel)
+
+        return await self._fire(start, count, rate, timeout)
+
+    async def fire_clicks(
+        self,
+        members: Sequence[Actor],
+        message: MessageRef,
+        custom_id: str,
+        *,
+        count: int = 100,
+        rate: float = 50.0,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> list[JSON]:
+        """As `fire`, for clicks on one button: click i is by `members[i % len(members)]`."""
+        return await self._fire(
+            lambda i: self._start_click(members[i % len(members)], message, custom_id),
+            count, rate, timeout,
+        )  # fmt: skip
+
+    async def _fire(
+        self,
+        start: Callable[[int], InteractionRecord],
+        count: int,
+        rate: float,
+        timeout: float | None,  # noqa: ASYNC109
+    ) -> list[JSON]:
+        """Start interaction i at start + i/rate (open loop), then wait for all of them."""
         loop = asyncio.get_running_loop()
-        start = loop.time()
+        begin = loop.time()
         records: list[InteractionRecord] = []
         tasks: list[asyncio.Task[Reply]] = []
         for i in range(count):
-            delay = start + i / rate - loop.time()
+            delay = begin + i / rate - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            opts = variants[i % len(variants)] if variants else options
-            record = self.start_command(member, name, opts, channel=channel)
+            record = start(i)
             records.append(record)
             tasks.append(asyncio.create_task(self.finish(record, timeout)))
         results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -175,11 +212,24 @@ class Actions:
         timeout: float | None = None,  # noqa: ASYNC109
     ) -> list[JSON]:
         """The choices the bot offers while the user types into option `focused`."""
-        inv = Invocation(self.world, member, channel, dm)
-        data, full = command_data(inv, name, options or {}, focused=focused)
-        record = self.start_interaction(inv, AUTOCOMPLETE, data, f"{full} (autocomplete {focused})")
+        record = self._start_autocomplete(member, name, options, focused=focused,
+                                          channel=channel, dm=dm)  # fmt: skip
         reply = await self.finish(record, timeout)
         return reply.choices or []
+
+    def _start_autocomplete(
+        self,
+        member: Actor,
+        name: str,
+        options: dict[str, Any] | None,
+        *,
+        focused: str,
+        channel: Channel | int | None = None,
+        dm: bool = False,
+    ) -> InteractionRecord:
+        inv = Invocation(self.world, member, channel, dm)
+        data, full = command_data(inv, name, options or {}, focused=focused)
+        return self.start_interaction(inv, AUTOCOMPLETE, data, f"{full} (autocomplete {focused})")
 
     async def context_menu(
         self,
@@ -228,6 +278,15 @@ class Actions:
         timeout: float | None = None,  # noqa: ASYNC109
     ) -> Reply:
         """Click a button by custom_id or by its 1-based position across all rows."""
+        return await self.finish(self._start_click(member, message, custom_id, index), timeout)
+
+    def _start_click(
+        self,
+        member: Actor,
+        message: MessageRef,
+        custom_id: str | None = None,
+        index: int | None = None,
+    ) -> InteractionRecord:
         msg = self._message(message)
         buttons = [c for c in walk_components(msg.components) if c.get("type") == 2]
         if custom_id is not None:
@@ -249,8 +308,7 @@ class Actions:
         inv = Invocation(self.world, member, msg.channel_id, dm=False)
         data = {"custom_id": button["custom_id"], "component_type": 2}
         name = f"click {button.get('label') or button['custom_id']!r}"
-        record = self.start_interaction(inv, COMPONENT, data, name, message=msg)
-        return await self.finish(record, timeout)
+        return self.start_interaction(inv, COMPONENT, data, name, message=msg)
 
     async def select(
         self,

@@ -260,10 +260,15 @@ class SimulatorClient:
         rate: float = 50.0,
         timeout: float | None = None,  # noqa: ASYNC109
         variants: list[JSON] | None = None,
+        focused: str | None = None,
+        members: list[Any] | None = None,
     ) -> list[JSON]:
         """Fire `count` commands at `rate` per second; per-interaction timings (+ error).
 
-        `variants`: command i uses options variants[i % len(variants)] instead of `options`.
+        `variants`: command i uses options variants[i % len(variants)] instead of `options`;
+        `members`: it is run by members[i % len(members)]; `focused`: autocomplete
+        interactions for that option instead of commands. Started by the simulator itself,
+        so the caller's own pace never shifts the timings.
         """
         body = {
             "member": ref(member),
@@ -274,8 +279,32 @@ class SimulatorClient:
             "rate": rate,
             "timeout": timeout,
             "variants": [_plain(v) for v in variants] if variants else None,
+            "focused": focused,
+            "members": [ref(m) for m in members] if members else None,
         }
         data: list[JSON] = await self._call("POST", "fire", body)
+        return data
+
+    async def fire_clicks(
+        self,
+        members: list[Any],
+        message: Any,
+        custom_id: str,
+        *,
+        count: int = 100,
+        rate: float = 50.0,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> list[JSON]:
+        """Click one button `count` times at `rate` per second, by `members` in turn."""
+        body = {
+            "members": [ref(m) for m in members],
+            "message": ref(message),
+            "custom_id": custom_id,
+            "count": count,
+            "rate": rate,
+            "timeout": timeout,
+        }
+        data: list[JSON] = await self._call("POST", "fire_clicks", body)
         return data
 
     # ---- faults ------------------------------------------------------------------------

@@ -56,6 +56,7 @@ class ControlRoutes:
             "followups": self.followups,
             "faults": self.add_fault,
             "fire": self.fire,
+            "fire_clicks": self.fire_clicks,
             "gateway": self.gateway_fault,
             "guild": self.create_guild,
         }
@@ -186,6 +187,21 @@ class ControlRoutes:
             rate=float(b.get("rate", 10.0)),
             timeout=b.get("timeout"),
             variants=b.get("variants") or None,
+            focused=b.get("focused"),
+            members=[int(m) for m in b.get("members") or []] or None,
+        )
+        return json_response(out)
+
+    async def fire_clicks(self, request: web.Request) -> web.StreamResponse:
+        """Click one button `count` times at `rate`/s, by `members` in turn; timings."""
+        b = await self._body(request)
+        out = await self.sim.fire_clicks(
+            [int(m) for m in b["members"]],
+            int(b["message"]),
+            str(b["custom_id"]),
+            count=int(b.get("count", 1)),
+            rate=float(b.get("rate", 10.0)),
+            timeout=b.get("timeout"),
         )
         return json_response(out)
 

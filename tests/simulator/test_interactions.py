@@ -219,6 +219,22 @@ async def test_fire_at_a_fixed_rate_records_timings(env: Env) -> None:
     assert len(env.sim.interaction_timings()) == 10
 
 
+async def test_fire_autocompletes_and_clicks_by_members_in_turn(env: Env) -> None:
+    typed = [{"name": "cach"}, {"name": "cor"}]
+    timings = await env.sim.fire(env.alice, "concept", count=4, rate=200, variants=typed,
+                                 focused="name", members=[env.alice, env.bob])  # fmt: skip
+    assert [t["error"] for t in timings] == [None] * 4
+    records = list(env.sim.registry.by_id.values())[-4:]
+    assert [r.user_id for r in records] == [env.alice.id, env.bob.id] * 2
+    assert all(r.choices for r in records)  # answered with choices: autocomplete
+    reply = await env.sim.command(env.alice, "ping")
+    clicks = await env.sim.fire_clicks([env.bob, env.alice], reply, "again", count=4, rate=200)
+    assert [t["error"] for t in clicks] == [None] * 4
+    assert all(t["response_type"] == 7 for t in clicks)
+    by = [r.user_id for r in list(env.sim.registry.by_id.values())[-4:]]
+    assert by == [env.bob.id, env.alice.id] * 2
+
+
 async def test_people_cannot_post_where_they_may_not(env: Env) -> None:
     env.guild.set_overwrite(env.pairing, env.guild.everyone, deny=["SEND_MESSAGES"])
     with pytest.raises(InvalidInput, match="cannot send"):

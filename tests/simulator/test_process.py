@@ -107,6 +107,15 @@ async def test_remote_faults_and_timings(remote: tuple[SimulatorClient, dict, Pl
     )
     assert said == sorted(f"concept: {n['name']}" for n in names * 2)
 
+    others = [m["id"] for m in guild["members"][-3:]]
+    typed = await sim.fire(member, "concept", channel=channel, count=3, rate=200,
+                           variants=[{"name": "ca"}], focused="name", members=others)  # fmt: skip
+    assert [t["error"] for t in typed] == [None] * 3
+    pinged = await sim.command(member, "ping", channel=channel)
+    clicks = await sim.fire_clicks(others, pinged, "again", count=3, rate=200)
+    assert [t["error"] for t in clicks] == [None] * 3
+    assert all(t["response_type"] == 7 for t in clicks)
+
     await sim.gateway_fault("reconnect")
     await asyncio.sleep(0.3)
     again = await sim.command(member, "concept", {"name": "after op 7"}, channel=channel)
