@@ -44,6 +44,7 @@ from bot.services.concept_types import (
     ConceptPage,
     visible_clause,
 )
+from bot.services.fuzzy import RatioMatcher
 from bot.services.lru import CacheSlice, Lru
 
 log = logging.getLogger("nexus.concepts")
@@ -123,6 +124,7 @@ class GuildIndex:
             self._exact[key] = i
         self._fuzzy_strings = self._name_keys + self._alias_keys
         self._fuzzy_owner = self._name_owner + [i for i, _ in self._alias_owner]
+        self._ratio = RatioMatcher(self._fuzzy_strings)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -135,12 +137,15 @@ class GuildIndex:
     def _fuzzy(
         self, q: str, limit: int, scorer: Callable[..., float], cutoff: float = FUZZY_CUTOFF
     ) -> list[int]:
-        found = process.extract(
-            q, self._fuzzy_strings, scorer=scorer, processor=None,
-            limit=limit, score_cutoff=cutoff,
-        )
+        if scorer is fuzz.ratio:  # only the lengths that can reach the cutoff are scored
+            hits = self._ratio.matches(q, cutoff, limit)
+        else:
+            hits = [k for _, _, k in process.extract(
+                q, self._fuzzy_strings, scorer=scorer, processor=None,
+                limit=limit, score_cutoff=cutoff,
+            )]  # fmt: skip
         owners: list[int] = []
-        for _, _, k in found:
+        for k in hits:
             owner = self._fuzzy_owner[k]
             if owner not in owners:
                 owners.append(owner)
