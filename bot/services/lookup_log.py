@@ -17,9 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import Database
@@ -31,6 +31,10 @@ log = logging.getLogger("nexus.concepts")
 FLUSH_SECONDS = 1.0
 FLUSH_ROWS = 200
 _ATTR = "_nexus_lookup_log"
+# Core executemany on the tables, built once: the ORM bulk insert spent about 1 ms more of
+# the event loop per 200 rows, once a second under load (no cache watches these tables).
+_ADD_HITS = cast(Table, ConceptLookup.__table__).insert()
+_ADD_MISSES = cast(Table, MissedLookup.__table__).insert()
 
 
 @dataclass
@@ -99,9 +103,9 @@ async def flush(db: Database) -> int:
         try:
             async with db.sessions.begin() as s:
                 if hits:
-                    await s.execute(insert(ConceptLookup), hits)
+                    await s.execute(_ADD_HITS, hits)
                 if misses:
-                    await s.execute(insert(MissedLookup), misses)
+                    await s.execute(_ADD_MISSES, misses)
         except SQLAlchemyError:
             # Statistics only: log and drop rather than retry forever.
             log.exception("dropped %d lookup statistic row(s)", len(hits) + len(misses))
