@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlalchemy.exc import ArgumentError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "nexus.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+SQLITE_MIN = (3, 35, 0)  # UPDATE ... RETURNING, WITH ... AS MATERIALIZED
 
 
 class SettingsError(Exception):
@@ -109,6 +111,12 @@ def normalise_database_url(raw: str) -> str:
         if url.drivername not in ("sqlite", "sqlite+aiosqlite"):
             raise SettingsError("DATABASE_URL: SQLite must use the aiosqlite driver")
         url = url.set(drivername="sqlite+aiosqlite")
+        if sqlite3.sqlite_version_info < SQLITE_MIN:
+            raise SettingsError(
+                f"this Python's SQLite is {sqlite3.sqlite_version}; Nexus needs "
+                f"{'.'.join(map(str, SQLITE_MIN))} or newer (RETURNING, MATERIALIZED): "
+                "use a newer Python build or PostgreSQL via DATABASE_URL"
+            )
         if url.database and url.database != ":memory:":
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     elif backend in ("postgresql", "postgres"):

@@ -57,6 +57,19 @@ def test_invalid_values_name_their_setting() -> None:
     assert "short" not in str(info.value)
 
 
+def test_too_old_sqlite_is_named_and_postgresql_still_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    with pytest.raises(SettingsError, match=r"SQLite is 3\.31\.1; Nexus needs 3\.35\.0"):
+        Settings.from_env({"DISCORD_TOKEN": TOKEN})
+    pg = Settings.from_env({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": "postgresql://u:p@h:5/n"})
+    assert pg.database_backend == "PostgreSQL"
+
+
 def test_defaults_use_sqlite_under_data() -> None:
     settings = Settings.from_env({"DISCORD_TOKEN": TOKEN})
     assert settings.database_url.startswith("sqlite+aiosqlite:///")
