@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from discord.gateway import KeepAliveHandler
 
 from bot.db import Database
 from tests.dbutil import TemplateDatabases, open_database
@@ -30,3 +32,15 @@ async def empty_db(templates: TemplateDatabases, tmp_path: Path) -> AsyncIterato
     """A fresh, migrated database with no seed content."""
     async with open_database(templates, tmp_path, seeded=False) as database:
         yield database
+
+
+@pytest.fixture(autouse=True)
+def _stop_heartbeats_of_closed_loops() -> Iterator[None]:
+    """A discord.py client whose websocket went away without a close keeps its heartbeat
+    thread; a minute later that thread called into its test's closed event loop, and the
+    error surfaced as a warning in whichever test was running then. Any such thread is
+    stopped at the end of the next test."""
+    yield
+    for thread in threading.enumerate():
+        if isinstance(thread, KeepAliveHandler) and thread.ws.loop.is_closed():
+            thread.stop()
