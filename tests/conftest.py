@@ -44,3 +44,19 @@ def _stop_heartbeats_of_closed_loops() -> Iterator[None]:
     for thread in threading.enumerate():
         if isinstance(thread, KeepAliveHandler) and thread.ws.loop.is_closed():
             thread.stop()
+
+
+@pytest.fixture
+def hand_offs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The functions sent to aiosqlite's connection threads, in order."""
+    import aiosqlite.core
+
+    calls: list[str] = []
+    original = aiosqlite.core.Connection._execute
+
+    async def counted(self: object, fn: object, *args: object, **kw: object) -> object:
+        calls.append(getattr(fn, "__name__", "?"))
+        return await original(self, fn, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
+    return calls

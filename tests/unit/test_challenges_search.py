@@ -270,21 +270,12 @@ async def test_each_search_returns_only_its_scope(db: Database) -> None:
 
 @sqlite_only
 async def test_ranking_a_search_is_one_trip_to_the_database_thread(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, hand_offs: list[str]
 ) -> None:
-    import aiosqlite.core
-
     await challenge(db, "grpc deadline exceeded", minutes=1)
     await challenge(db, "grpc stream closed", minutes=2)
-    trips: list[str] = []
-    original = aiosqlite.core.Connection._execute
-
-    async def counted(self: object, fn: object, *args: object, **kw: object) -> object:
-        trips.append(getattr(fn, "__name__", "?"))
-        return await original(self, fn, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
+    hand_offs.clear()
     async with db.reader() as s:
         ids = await entry_search.ranked_challenge_ids(s, G, "grpc deadline stream", mode="any")
     # Counting, the window, the scope filter and bm25: one function on the thread.
-    assert len(ids) == 2 and trips.count("_call") == 1 and "_run" not in trips
+    assert len(ids) == 2 and hand_offs.count("_call") == 1 and "_run" not in hand_offs

@@ -58,22 +58,6 @@ async def test_errors_are_the_usual_sqlalchemy_errors(scratch: Database) -> None
         await scratch.dispose()
 
 
-@pytest.fixture
-def hand_offs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The functions sent to aiosqlite's connection threads, in order."""
-    import aiosqlite.core
-
-    calls: list[str] = []
-    original = aiosqlite.core.Connection._execute
-
-    async def counted(self: object, fn: object, *args: object, **kw: object) -> object:
-        calls.append(getattr(fn, "__name__", "?"))
-        return await original(self, fn, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
-    return calls
-
-
 async def test_one_thread_hand_off_per_statement(
     scratch: Database, hand_offs: list[str]
 ) -> None:
