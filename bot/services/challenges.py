@@ -111,7 +111,7 @@ async def capture_challenge(
     by_moderator: bool = False,
     now: datetime | None = None,
 ) -> RecordedChallenge:
-    """ "Save as challenge" on a chat message: keeps its author, channel and link.
+    """"Save as challenge" on a chat message: keeps its author, channel and link.
 
     Saving the same message again returns the existing challenge (created=False); if
     that one is not visible to `captured_by`, Conflict."""
