@@ -75,9 +75,18 @@ async def sqlite_db(spec: Spec) -> Path:
 
 
 def working_copy(path: Path, dest_dir: Path) -> str:
-    """A private copy of a cached database (scenarios that write) -> its async URL."""
+    """A private copy of a cached database (scenarios that write) -> its async URL.
+
+    The copy is flushed to disk here: otherwise the bot's first fsync (a commit or a WAL
+    checkpoint under synchronous=FULL) writes back the whole freshly copied file, a
+    300-500 ms stall charged to whichever request committed (bench/README.md)."""
     dest = dest_dir / path.name
     shutil.copyfile(path, dest)
+    fd = os.open(dest, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     return f"sqlite+aiosqlite:///{dest}"
 
 

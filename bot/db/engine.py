@@ -180,16 +180,16 @@ class Database:
         Work is not cancelled at once because a task cancelled in the middle of an
         aiosqlite call gets its connection terminated (closed within a bounded wait, see
         `sqlite_driver`, and the work itself is lost). Interruptible work (timers that
-        clean up when cancelled) is cancelled at once."""
+        clean up when cancelled) is cancelled at once, and so is everything with grace 0."""
         for task in list(self._interruptible):
             task.cancel()
-        live = [t for t in self._tasks if not t.done()]
-        if live:
-            _, pending = await asyncio.wait(live, timeout=grace)
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.wait(pending, timeout=grace)
+        pending = {t for t in self._tasks if not t.done()}
+        if pending and grace > 0:
+            _, pending = await asyncio.wait(pending, timeout=grace)
+        for task in pending:  # grace 0: cancelled at once, before any of them runs again
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=grace)
 
     async def dispose(self, grace: float = 5.0) -> None:
         """Settle background work (see `settle`), then close the pool."""

@@ -68,22 +68,35 @@ def _run(
         cursor.close()
 
 
-def _call(conn: sqlite3.Connection, begin: str | None, fn: Callable[[sqlite3.Connection], T]) -> T:
+def _call(
+    conn: sqlite3.Connection, begin: str | None, fn: Callable[[sqlite3.Connection], T],
+    commit: bool,
+) -> T:  # fmt: skip
     if begin is not None:
         conn.execute(begin)
-    return fn(conn)
+    result = fn(conn)
+    if commit:
+        conn.execute("COMMIT")
+    return result
 
 
-async def run_on_thread(connection: AsyncConnection, fn: Callable[[sqlite3.Connection], T]) -> T:
+async def run_on_thread(
+    connection: AsyncConnection, fn: Callable[[sqlite3.Connection], T], *, commit: bool = False
+) -> T:
     """Run `fn(sqlite3_connection)` on the connection's thread, in the session's transaction
     (its deferred BEGIN goes first), in one hand-off. `fn` runs off the event loop: it must
     only use its arguments and the connection, and return plain values. sqlite3's own
-    exceptions reach the caller unwrapped."""
+    exceptions reach the caller unwrapped.
+
+    `commit=True`: the transaction is committed on the thread right after `fn`, in the same
+    hand-off; the session's own commit then has nothing left to send. Only as the last
+    thing a write session does. If `fn` or the COMMIT raises, the transaction stays open
+    and the session rolls it back as usual."""
     raw = await connection.get_raw_connection()
     adapt = raw.dbapi_connection
     if not isinstance(adapt, OneTripConnection):
         raise TypeError("run_on_thread needs the one-trip SQLite adapter")
-    return await adapt.run(fn)
+    return await adapt.run(fn, commit=commit)
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -166,10 +179,12 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         statement. `read_only`: nothing to keep, so its ROLLBACK is not waited for."""
         self._state, self._begin, self._read_only = "pending", begin, read_only
 
-    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    async def run(self, fn: Callable[[sqlite3.Connection], T], *, commit: bool = False) -> T:
         async with self._execute_mutex:
             conn = self._connection
-            result: T = await conn._execute(_call, conn._conn, self._sending(), fn)
+            result: T = await conn._execute(_call, conn._conn, self._sending(), fn, commit)
+        if commit:
+            self._state = "ended"  # committed on the thread: commit() sends nothing
         return result
 
     def _sending(self) -> str | None:

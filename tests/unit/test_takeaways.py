@@ -164,3 +164,21 @@ async def test_votes_cut_off_by_shutdown_are_answered_and_the_queue_recovers(
             await task
     again = await svc.toggle_vote(db, G, tid, user_id=BOB)  # a later click is written
     assert (again.voted, again.votes) == (True, 1)
+
+
+async def test_a_batch_already_sent_at_shutdown_is_finished_and_answered(db: Database) -> None:
+    from bot.services.takeaway_votes import vote_queue
+
+    tid = await _share(db)
+    queue = vote_queue(db)
+    waiting = [asyncio.ensure_future(svc.toggle_vote(db, G, tid, user_id=u))
+               for u in (BOB, CAROL)]  # fmt: skip
+    for _ in range(50):  # until the writer has sent the batch (on SQLite: with its COMMIT)
+        if queue.in_flight:
+            break
+        await asyncio.sleep(0)
+    assert queue.in_flight
+    await db.settle(grace=0)  # the writer is cancelled; the batch on its way is not
+    results = await asyncio.gather(*waiting)  # what really happened, not "try again"
+    assert [(r.voted, r.votes) for r in results] == [(True, 2), (True, 2)]
+    assert (await svc.get_takeaway(db, G, tid, viewer_id=BOB)).votes == 2
