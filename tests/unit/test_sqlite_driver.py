@@ -119,6 +119,32 @@ async def test_run_on_thread_is_one_hand_off_inside_the_sessions_transaction(
         await scratch.dispose()
 
 
+def _insert_then_fail(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO t (v) VALUES ('second')")
+    conn.execute("INSERT INTO t (v) VALUES ('second')")  # UNIQUE: raises
+
+
+async def test_run_on_thread_can_commit_in_the_same_hand_off(
+    scratch: Database, hand_offs: list[str]
+) -> None:
+    try:
+        hand_offs.clear()
+        async with scratch.sessions.begin() as s:
+            assert await run_on_thread(await s.connection(), _insert_and_count, commit=True)
+        assert hand_offs == ["_call"]  # BEGIN, the work and COMMIT; the session sent nothing
+        async with scratch.reader() as s:
+            assert await s.scalar(text("SELECT count(*) FROM t")) == 1
+        with pytest.raises(sqlite3.IntegrityError):  # no COMMIT: 'second' is rolled back
+            async with scratch.sessions.begin() as s:
+                await run_on_thread(await s.connection(), _insert_then_fail, commit=True)
+        async with scratch.sessions.begin() as s:  # and the connection is usable again
+            await s.execute(text("INSERT INTO t (v) VALUES ('after')"))
+        async with scratch.reader() as s:
+            assert await s.scalar(text("SELECT count(*) FROM t")) == 2
+    finally:
+        await scratch.dispose()
+
+
 async def test_deferred_begin_still_isolates(scratch: Database) -> None:
     """The BEGIN really is sent: a read sees one snapshot, a failed write leaves nothing."""
     try:
