@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -18,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.db import Database
 from bot.db.models import Challenge, Concept, Solution, Takeaway
+from bot.db.sqlite_statements import ThreadStatement
 from bot.db.types import EntryKind, Status, utcnow
 from bot.errors import Invalid, NotFound
 from bot.services import guilds, policy
@@ -249,6 +251,34 @@ async def concept_tags(
     rows = await s.execute(_tags_statement(entry_col, concept_col), {"ids": list(ids)})
     for entry_id, cid, name, slug, category, tracks in rows.all():
         tags[entry_id].append(ConceptTag(cid, name, slug, category, tracks))
+    return tags
+
+
+@functools.cache
+def _tags_on_thread(
+    entry_col: InstrumentedAttribute[int], concept_col: InstrumentedAttribute[int]
+) -> ThreadStatement:
+    c = Concept
+    return ThreadStatement(
+        select(entry_col, c.id, c.name, c.slug, c.category, c.tracks)
+        .join(c, c.id == concept_col)
+        .where(entry_col == bindparam("id"))
+        .order_by(c.name, c.id)
+    )
+
+
+def concept_tags_on_thread(
+    conn: sqlite3.Connection,
+    entry_col: InstrumentedAttribute[int],
+    concept_col: InstrumentedAttribute[int],
+    ids: Sequence[int],
+) -> dict[int, list[ConceptTag]]:
+    """`concept_tags` on a SQLite connection's thread (inside `run_on_thread`)."""
+    stmt = _tags_on_thread(entry_col, concept_col)
+    tags: dict[int, list[ConceptTag]] = {}
+    for i in ids:
+        for entry_id, cid, name, slug, category, tracks in stmt.all(conn, id=i):
+            tags.setdefault(entry_id, []).append(ConceptTag(cid, name, slug, category, tracks))
     return tags
 
 

@@ -24,23 +24,22 @@ from __future__ import annotations
 import asyncio
 import functools
 import sqlite3
-from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Column, Table, bindparam, func, select
-from sqlalchemy.dialects import sqlite
-from sqlalchemy.sql.expression import ClauseElement
+from sqlalchemy import Table, bindparam, func, select
 
 from bot.db import Database
-from bot.db.models import Concept, Takeaway, TakeawayConcept, TakeawayVote
+from bot.db.models import Takeaway, TakeawayConcept, TakeawayVote
 from bot.db.sqlite_driver import run_on_thread
+from bot.db.sqlite_statements import ThreadStatement
 from bot.db.types import utcnow
 from bot.errors import Invalid, NotFound
 from bot.services.entry_common import (
     concept_tags,
+    concept_tags_on_thread,
     others_published,
     takeaway_info,
 )
@@ -269,76 +268,47 @@ async def _write_core(db: Database, ballots: list[Ballot]) -> Applied:
 
 
 class _Sql(NamedTuple):
-    """Each statement compiled once from the tables (named parameters), with what turns
-    its rows into the values SQLAlchemy would have given (e.g. aware datetimes)."""
-
-    row: str
-    has: str
-    withdraw: str
-    add: str
-    recount: str
-    tags: str
-    row_type: Callable[..., Any]
-    row_out: tuple[Callable[[Any], Any] | None, ...]
-    when_in: Callable[[Any], Any]  # a UTCDateTime as SQLite stores it
+    row: ThreadStatement
+    has: ThreadStatement
+    withdraw: ThreadStatement
+    add: ThreadStatement
+    recount: ThreadStatement
 
 
 @functools.cache
 def _sql() -> _Sql:
-    dialect = sqlite.dialect(paramstyle="named")
-
-    def text(stmt: ClauseElement) -> str:
-        return str(stmt.compile(dialect=dialect))
-
-    def out(col: Column[Any]) -> Callable[[Any], Any] | None:
-        return col.type.dialect_impl(dialect).result_processor(dialect, None)
-
-    t, v, c, link = _TAKEAWAYS.c, _VOTES.c, Concept, TakeawayConcept
-    tags = (
-        select(link.takeaway_id, c.id, c.name, c.slug, c.category, c.tracks)
-        .join(c, c.id == link.concept_id)
-        .where(link.takeaway_id == bindparam("id"))
-        .order_by(c.name, c.id)
-    )
-    recount = _TAKEAWAYS.update().where(t.id == bindparam("id")).values(votes=_COUNT)
+    t, v = _TAKEAWAYS.c, _VOTES.c
     return _Sql(
-        row=text(select(*t).where(t.id == bindparam("id"))),
-        has=text(select(v.user_id).where(v.takeaway_id == bindparam("t"),
-                                         v.user_id == bindparam("u"))),
-        withdraw=text(_WITHDRAW),
-        add=text(_VOTES.insert().values(takeaway_id=bindparam("t"), user_id=bindparam("u"),
-                                        created_at=bindparam("at"))),
-        recount=text(recount.returning(t.id, t.votes)),
-        tags=text(tags),
-        row_type=namedtuple("TakeawayRow", [col.key for col in t]),  # noqa: PYI024
-        row_out=tuple(out(col) for col in t),
-        when_in=v.created_at.type.dialect_impl(dialect).bind_processor(dialect) or (lambda x: x),
+        row=ThreadStatement(select(*t).where(t.id == bindparam("id")), "TakeawayRow"),
+        has=ThreadStatement(select(v.user_id).where(v.takeaway_id == bindparam("t"),
+                                                    v.user_id == bindparam("u"))),
+        withdraw=ThreadStatement(_WITHDRAW),
+        add=ThreadStatement(_VOTES.insert().values(
+            takeaway_id=bindparam("t"), user_id=bindparam("u"),
+            created_at=bindparam("at", type_=v.created_at.type))),
+        recount=ThreadStatement(_TAKEAWAYS.update().where(t.id == bindparam("id"))
+                                .values(votes=_COUNT).returning(t.id, t.votes)),
     )  # fmt: skip
 
 
 def _apply(conn: sqlite3.Connection, ballots: tuple[Ballot, ...]) -> Applied:
     """On the connection's thread, inside the write transaction."""
     q = _sql()
-    rows: dict[int, Any] = {}
-    for i in sorted({b.takeaway_id for b in ballots}):
-        if (raw := conn.execute(q.row, {"id": i}).fetchone()) is not None:
-            rows[i] = q.row_type(*(f(x) if f else x
-                                   for f, x in zip(q.row_out, raw, strict=True)))  # fmt: skip
+    rows = {i: found[0] for i in sorted({b.takeaway_id for b in ballots})
+            if (found := q.row.all(conn, id=i))}  # fmt: skip
     pairs = sorted({(b.takeaway_id, b.user_id) for b in ballots if b.takeaway_id in rows})
-    before = {p for p in pairs if conn.execute(q.has, {"t": p[0], "u": p[1]}).fetchone()}
+    before = {p for p in pairs if q.has.all(conn, t=p[0], u=p[1])}
     d = decide(ballots, rows, before)
     if d.withdrawn:
-        conn.executemany(q.withdraw, [{"t": t, "u": u} for t, u in d.withdrawn])
+        q.withdraw.many(conn, [{"t": t, "u": u} for t, u in d.withdrawn])
     if d.added:
-        conn.executemany(q.add, [{"t": t, "u": u, "at": q.when_in(at)} for t, u, at in d.added])
-    touched = q.when_in(utcnow())  # updated_at's onupdate, as the Core statement applies it
+        q.add.many(conn, [{"t": t, "u": u, "at": at} for t, u, at in d.added])
+    # updated_at's onupdate, as the Core statement applies it
     counts = {int(t): int(n) for i in d.changed
-              for t, n in conn.execute(q.recount, {"id": i, "updated_at": touched})}  # fmt: skip
+              for t, n in q.recount.all(conn, id=i, updated_at=utcnow())}  # fmt: skip
     shown = _shown(ballots, d.flags)
-    tags: dict[int, list[ConceptTag]] = {}
-    for i in shown:
-        for entry, *tag in conn.execute(q.tags, {"id": i}).fetchall():
-            tags.setdefault(entry, []).append(ConceptTag(*tag))
+    link = TakeawayConcept
+    tags = concept_tags_on_thread(conn, link.takeaway_id, link.concept_id, shown)
     return Applied({i: rows[i] for i in shown}, d.flags, counts, tags)
 
 
