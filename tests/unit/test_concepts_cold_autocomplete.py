@@ -24,7 +24,7 @@ async def test_cold_answer_is_scoped_bounded_and_ranked(db: Database) -> None:
     await add_concept(db, B, "Cache Secret Of B", aliases=["cachesecret"])
     for i in range(30):
         await add_concept(db, A, f"Cachezz {i:02d} " + "y" * 88)
-    await add_concept(db, A, "Kafka Streams", aliases=["cache stream"])
+    await add_concept(db, A, "Kafka Streams", aliases=["Cache Stream"])  # case ignored
     await _force_cold(db)
     for text in ("cach", "c", "", "cachesecret", "cache stream", "%", "_", '"'):
         got = await cold_complete(db, A, text)
@@ -35,7 +35,7 @@ async def test_cold_answer_is_scoped_bounded_and_ranked(db: Database) -> None:
     assert len(names) == 25 and all(n.lower().startswith("cach") for n in names)
     assert names == sorted(names, key=str.casefold)
     aliases = [c.name for c in await cold_complete(db, A, "cache str")]
-    assert aliases == ["Kafka Streams (cache stream)"]
+    assert aliases == ["Kafka Streams (Cache Stream)"]
     assert [c.name for c in await cold_complete(db, B, "cachesecret")] == [
         "Cache Secret Of B (cachesecret)"
     ]
