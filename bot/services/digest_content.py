@@ -300,12 +300,11 @@ class _Gather(ActivityQueries):
 
     async def open_challenges(self) -> tuple[TrackGroup, ...]:
         c = Challenge
-        where = self._open_where()
         rows = await self._rows(
             "q6",
             lambda: (
                 select(c.id, c.title, c.author_name, c.jump_url, c.track)
-                .where(where)
+                .where(self._open_where())
                 .order_by(c.created_at.desc())
                 .limit(OPEN_FETCH)
             ),

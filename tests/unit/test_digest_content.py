@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import event
 
 from bot.db import Database
@@ -116,3 +117,28 @@ async def test_bounded_number_of_queries(empty_db: Database) -> None:
         event.remove(empty_db.engine.sync_engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
     assert len(selects) <= 20
+
+
+async def test_featured_probe_reads_only_the_featured_indexes(empty_db: Database) -> None:
+    """The first question of every digest ("anything featured this week?") must be index
+    probes of the featured rows (migration 0008), not a read of the server's 12-week
+    range: SQLite uses a partial index only while its WHERE matches the query's term."""
+    if not empty_db.is_sqlite:
+        pytest.skip("SQLite's planner rule; PostgreSQL picks by statistics")
+    await _week(empty_db)
+    seen: list[tuple[str, object]] = []
+
+    def record(*args: object) -> None:
+        seen.append((str(args[2]), args[3]))
+
+    event.listen(empty_db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await build_digest(empty_db, G, START, END, "2024-05-20")
+    finally:
+        event.remove(empty_db.engine.sync_engine, "before_cursor_execute", record)
+    probe, params = next((s, p) for s, p in seen if "AS featured" in s)
+    async with empty_db.reader() as s:
+        conn = await s.connection()
+        plan = [r[-1] for r in await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + probe, params)]
+    for table in ("takeaways", "challenges", "solutions", "concepts"):
+        assert any(f"USING INDEX ix_{table}_guild_featured" in line for line in plan), plan

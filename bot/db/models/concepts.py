@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.base import Base
+from bot.db.base import Base, featured_index
 from bot.db.types import UTCDateTime, utcnow
 
 BASE_GUILD_ID = 0
@@ -32,6 +32,7 @@ class Concept(Base):
         Index("ix_concepts_guild_status", "guild_id", "status"),
         # Resolving a base concept for a server looks its override up by this column.
         Index("ix_concepts_overrides_id", "overrides_id"),
+        featured_index("concepts"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

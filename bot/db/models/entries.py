@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.base import Base
+from bot.db.base import Base, featured_index
 from bot.db.types import UTCDateTime, utcnow
 
 
@@ -23,6 +23,7 @@ class Challenge(Base):
     __tablename__ = "challenges"
     __table_args__ = (
         Index("ix_challenges_guild_status_created", "guild_id", "status", "created_at"),
+        featured_index("challenges"),
         Index("ix_challenges_guild_author", "guild_id", "author_id"),
         # A chat message is saved as a challenge at most once per server.
         Index("ux_challenges_guild_source_message", "guild_id", "source_message_id", unique=True),
@@ -70,6 +71,7 @@ class Solution(Base):
     __table_args__ = (
         Index("ix_solutions_challenge", "challenge_id"),
         Index("ix_solutions_guild_status_created", "guild_id", "status", "created_at"),
+        featured_index("solutions"),
         # A chat message is saved as a solution to one challenge at most once.
         Index(
             "ux_solutions_challenge_source_message",
@@ -114,6 +116,7 @@ class Takeaway(Base):
     __tablename__ = "takeaways"
     __table_args__ = (
         Index("ix_takeaways_guild_status_created", "guild_id", "status", "created_at"),
+        featured_index("takeaways"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
