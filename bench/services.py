@@ -31,6 +31,7 @@ from bot.services import (
 from bot.services.challenge_cache import search_cache
 
 PK = "PK lookup (same db)"
+FLOOR_SAMPLE = 2000  # PK reads timed for the "N servers" floor, scaled to N
 
 
 @dataclass(frozen=True)
@@ -149,13 +150,16 @@ async def digest(db: Database, spec: DigestSpec, backend: str) -> list[Result]:
     for gid in servers:
         await digest_content.build_digest(db, gid, WEEK_START, NOW, key)
     all_s = time.perf_counter() - t0
-    floor_all = sum(await pk_floor(db, Challenge, 1000, spec.servers)) / 1000
+    # The floor is 10,000 primary-key reads; a sample of them, scaled, says the same (the
+    # full count added 15-30 s to every run).
+    sample = min(spec.servers, FLOOR_SAMPLE)
+    floor_all = sum(await pk_floor(db, Challenge, 1000, sample)) / 1000 * spec.servers / sample
     return [
         Result(f"digest, 1 server with {spec.busy_entries:,} entries in the week (max of 5)",
                backend, "ms", max(busy_ms), percentile(floor, 99), PK + " p99", "< 300 ms",
                max(busy_ms) < 300, detail={"runs": busy_ms}),
         Result(f"digest, {spec.servers:,} servers one after another", backend, "s", all_s,
-               floor_all, f"{spec.servers:,} PK lookups", "< 60 s", all_s < 60,
+               floor_all, f"{spec.servers:,} PK lookups (from {sample:,})", "< 60 s", all_s < 60,
                detail={"per_server_ms": all_s * 1000 / max(1, spec.servers)}),
     ]  # fmt: skip
 
