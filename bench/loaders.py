@@ -7,9 +7,12 @@ PostgreSQL's GIN expression indexes are dropped and created again after COPY.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,17 @@ from bot.db.base import Base
 from bot.db.migrate import upgrade
 
 BATCH = 5000
+# Alembic's `context` and `op` are process-wide: two upgrades at once (SQLite's on the
+# generating thread, PostgreSQL's on the event loop) hung both. One at a time.
+_MIGRATIONS = threading.Lock()
+
+
+async def _upgrade(url: str) -> None:
+    await asyncio.to_thread(_MIGRATIONS.acquire)
+    try:
+        await upgrade(url)
+    finally:
+        _MIGRATIONS.release()
 
 
 def progress() -> Progress:
@@ -31,7 +45,13 @@ def progress() -> Progress:
     )  # fmt: skip
 
 
-async def sqlite_db(spec: Spec) -> Path:
+def _bar(shared: Progress | None) -> AbstractContextManager[Progress]:
+    """The caller's progress display (two loads at once share one: rich shows only one
+    live display at a time), or a new one."""
+    return nullcontext(shared) if shared is not None else progress()
+
+
+async def sqlite_db(spec: Spec, shared: Progress | None = None) -> Path:
     """The cached SQLite file for `spec`, generated on first use."""
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"{cache_key(spec)}.db"
@@ -39,7 +59,7 @@ async def sqlite_db(spec: Spec) -> Path:
         return path
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
-    await upgrade(f"sqlite+aiosqlite:///{tmp}")
+    await _upgrade(f"sqlite+aiosqlite:///{tmp}")
     engine = create_engine(f"sqlite:///{tmp}")
     with engine.begin() as conn:
         triggers = conn.exec_driver_sql(
@@ -50,7 +70,7 @@ async def sqlite_db(spec: Spec) -> Path:
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA journal_mode = OFF")
         conn.exec_driver_sql("PRAGMA synchronous = OFF")
-        with progress() as bar:
+        with _bar(shared) as bar:
             for table, (count, rows) in tables_for(spec).items():
                 task = bar.add_task(f"{spec.name}: {table}", total=count)
                 stmt = insert(Base.metadata.tables[table])
@@ -115,7 +135,7 @@ def _pg_value(value: Any) -> Any:
     return json.dumps(value) if isinstance(value, list | dict) else value
 
 
-async def pg_db(spec: Spec, admin_url: str) -> str:
+async def pg_db(spec: Spec, admin_url: str, shared: Progress | None = None) -> str:
     """A PostgreSQL database for `spec` (kept between runs under a keyed name) -> URL."""
     import asyncpg
 
@@ -141,7 +161,7 @@ async def pg_db(spec: Spec, admin_url: str) -> str:
     finally:
         await admin.close()
     url = _pg_url(admin_url, dbname)
-    await upgrade(url)
+    await _upgrade(url)
     conn = await asyncpg.connect(_pg_dsn(url))
     try:
         gin = {
@@ -153,7 +173,7 @@ async def pg_db(spec: Spec, admin_url: str) -> str:
         }
         for name in gin:
             await conn.execute(f"DROP INDEX {name}")
-        with progress() as bar:
+        with _bar(shared) as bar:
             for table, (count, rows) in tables_for(spec).items():
                 task = bar.add_task(f"{spec.name} (pg): {table}", total=count)
                 columns: list[str] | None = None
@@ -174,6 +194,12 @@ async def pg_db(spec: Spec, admin_url: str) -> str:
             # What autovacuum does to a database that has lived a while: statistics, and
             # the visibility map that lets index-only scans skip the table.
             await conn.execute("VACUUM (ANALYZE)")
+            # Write the load's dirty pages now: otherwise the checkpointer spreads them
+            # over the next minutes, under the measurements.
+            try:
+                await conn.execute("CHECKPOINT")
+            except asyncpg.InsufficientPrivilegeError:  # needs pg_checkpoint or superuser
+                pass
             bar.advance(task)
         await conn.execute("CREATE TABLE bench_done (at timestamptz DEFAULT now())")
     finally:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+from contextlib import closing
 from itertools import islice
+from pathlib import Path
+from typing import Any
 
+from bench import loaders
 from bench.generators import DigestSpec, KbSpec, tables_for
 from bench.simproc import build_world, target_guild_id
 
@@ -31,3 +37,18 @@ def test_bench_world_has_fixed_guild_ids() -> None:
     a, b = build_world(3, 2, None, None), build_world(3, 2, None, None)
     assert list(a.guilds) == list(b.guilds)
     assert next(iter(a.guilds)) == target_guild_id()
+
+
+async def test_two_databases_generated_at_once(tmp_path: Path, monkeypatch: Any) -> None:
+    """`bench` generates SQLite's databases on a worker thread while PostgreSQL's load on
+    the event loop; Alembic's state is process-wide, so the two upgrades must not overlap
+    (they hung). Both databases come out whole."""
+    monkeypatch.setattr(loaders, "CACHE", tmp_path)
+    kb = KbSpec(challenges=60, target_challenges=30, solutions=10, concepts=20, seed=11)
+    digest = DigestSpec(busy_entries=40, servers=3, seed=12)
+    on_thread = asyncio.to_thread(lambda: asyncio.run(loaders.sqlite_db(kb)))
+    paths = await asyncio.wait_for(asyncio.gather(on_thread, loaders.sqlite_db(digest)), 120)
+    for spec, path in zip((kb, digest), paths, strict=True):
+        with closing(sqlite3.connect(path)) as conn:
+            for table, (count, _) in tables_for(spec).items():
+                assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (count,)
