@@ -10,14 +10,16 @@ behind writers.
 from __future__ import annotations
 
 import asyncio
+import functools
+import time
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -38,6 +40,26 @@ SQLITE_POOL_SIZE = 16
 SQLITE_MAX_OVERFLOW = 32
 _READ_ONLY = "nexus_read_only"
 T = TypeVar("T")
+# PostgreSQL: a pooled connection idle longer than this is pinged before it is used (a
+# proxy, a firewall or the server's idle timeout may have closed it meanwhile). One in
+# steady use is not: a ping on every checkout (pool_pre_ping) was a third of a small
+# server's digest. A connection that dies while in use (a server restart) fails its one
+# unit of work; SQLAlchemy then sees the disconnect and replaces the rest of the pool.
+PG_PING_AFTER_IDLE_SECONDS = 30.0
+
+
+def _pg_on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["nexus_idle_since"] = time.monotonic()
+
+
+def _pg_on_checkout(dialect: Dialect, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    since = record.info.get("nexus_idle_since")
+    if since is None or time.monotonic() - since < PG_PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except Exception as err:  # the pool discards it and checks out another (up to 3)
+        raise exc.DisconnectionError("idle connection is gone") from err
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -159,8 +181,13 @@ class Database:
             if parsed.database not in (None, "", ":memory:") and "mode=memory" not in url:
                 kwargs.update(pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_MAX_OVERFLOW)
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs.update(pool_size=10, max_overflow=20)
         engine = create_async_engine(url, **kwargs)
+        if engine.dialect.name == "postgresql":
+            event.listen(engine.sync_engine, "checkin", _pg_on_checkin)
+            event.listen(
+                engine.sync_engine, "checkout", functools.partial(_pg_on_checkout, engine.dialect)
+            )
         if engine.dialect.name == "sqlite":
             event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
             event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
