@@ -8,11 +8,14 @@ PostgreSQL's GIN expression indexes are dropped and created again after COPY.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
+import re
 import shutil
 import threading
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -135,18 +138,30 @@ def _pg_value(value: Any) -> Any:
     return json.dumps(value) if isinstance(value, list | dict) else value
 
 
+_LEGACY = re.compile(r"nexus_bench_[a-z]+_[0-9a-f]{12}")
+
+
+def _pg_names(spec: Spec) -> tuple[str, str]:
+    """(prefix of every build of these sizes, this build's database name)."""
+    sizes = hashlib.sha256(json.dumps(asdict(spec), sort_keys=True).encode()).hexdigest()[:6]
+    family = f"nexus_bench_{spec.name}_{sizes}_"
+    return family, family + cache_key(spec).rsplit("-", 1)[1]
+
+
 async def pg_db(spec: Spec, admin_url: str, shared: Progress | None = None) -> str:
     """A PostgreSQL database for `spec` (kept between runs under a keyed name) -> URL."""
     import asyncpg
 
-    dbname = "nexus_bench_" + cache_key(spec).replace("-", "_")
+    family, dbname = _pg_names(spec)
     admin = await asyncpg.connect(_pg_dsn(admin_url))
     try:
         names = [r[0] for r in await admin.fetch(
             "SELECT datname FROM pg_database WHERE datname LIKE $1", f"nexus_bench_{spec.name}_%"
         )]  # fmt: skip
         for stale in names:
-            if stale != dbname:
+            # An older build of these sizes (or a name from before sizes were in it) goes;
+            # the other sizes' database (--quick beside the full run) stays.
+            if stale != dbname and (stale.startswith(family) or _LEGACY.fullmatch(stale)):
                 await admin.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
         if dbname in names:
             conn = await asyncpg.connect(_pg_dsn(_pg_url(admin_url, dbname)))
