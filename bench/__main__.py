@@ -12,6 +12,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
@@ -19,7 +20,7 @@ from rich.progress import Progress
 from bench import e2e, memory, services
 from bench.generators import DigestSpec, KbSpec, Spec
 from bench.loaders import pg_db, pg_drop_all, progress, sqlite_db, sqlite_url
-from bench.report import Result, failed, machine, show, write_json
+from bench.report import Result, Steal, failed, machine, show, write_json
 from bot.db import Database
 
 PG_DEV = "postgresql://postgres@127.0.0.1:55433/postgres"
@@ -44,8 +45,8 @@ FULL = Plan(
     memory_steps=(250, 500, 1000),
 )  # fmt: skip
 QUICK = Plan(
-    kb=KbSpec(challenges=50_000, target_challenges=10_000, solutions=10_000, concepts=10_000),
-    digest=DigestSpec(busy_entries=5_000, servers=500),
+    kb=KbSpec(challenges=20_000, target_challenges=5_000, solutions=5_000, concepts=10_000),
+    digest=DigestSpec(busy_entries=5_000, servers=300),
     learners=10_000, repeats=200,
     e2e=e2e.E2ESizes(rates=(50, 200), seconds=1.0),
     memory_steps=(100, 250),
@@ -111,7 +112,7 @@ async def prepare(
     Failures are left for the scenarios to report when they ask for the database again."""
     if not sqlite_specs or not pg_specs or pg_url is None:
         return  # nothing to overlap: each part generates what it needs when it needs it
-    log.log("generating the databases that are not cached yet")
+    log.log("databases: generating those not cached yet")
 
     def sqlite_all(bar: Progress) -> None:
         for spec in sqlite_specs:
@@ -128,7 +129,9 @@ async def prepare(
             log.log(f"generating a database failed: {r!r}"[:200])
 
 
-async def main_async(args: argparse.Namespace, console: Console) -> list[Result]:
+async def main_async(
+    args: argparse.Namespace, console: Console, meta: dict[str, Any]
+) -> list[Result]:
     plan = QUICK if args.quick else FULL
     backend = args.backend or ("both" if args.pg_url else "sqlite")
     backends = ["sqlite", "postgresql"] if backend == "both" else [backend]
@@ -152,7 +155,9 @@ async def main_async(args: argparse.Namespace, console: Console) -> list[Result]
         results += services.matching(plan.learners)
     if "e2e" in parts:
         kb_path = await sqlite_db(plan.kb)
+        steal = Steal()
         results += await e2e.run_e2e(kb_path, plan.kb, plan.e2e, console.log)
+        meta["steal_pct_e2e"] = steal.pct()
     if "memory" in parts:
         results += await memory.run_memory(plan.memory_steps, console.log)
     return results
@@ -166,9 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     meta = machine()
     meta["mode"] = "quick" if args.quick else "full"
-    started = time.perf_counter()
-    results = asyncio.run(main_async(args, console))
+    started, steal = time.perf_counter(), Steal()
+    results = asyncio.run(main_async(args, console, meta))
     meta["seconds"] = round(time.perf_counter() - started, 1)
+    meta["steal_pct"] = steal.pct()
     meta["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     show(results, meta, console)
     write_json(args.out, results, meta)

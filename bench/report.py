@@ -113,10 +113,32 @@ def write_json(path: Path, results: list[Result], meta: dict[str, Any]) -> None:
     path.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
 
 
+class Steal:
+    """Share of CPU time the hypervisor gave to other guests while this machine wanted to
+    run, between construction and `pct()` (Linux's `steal`; 0 elsewhere). On a shared
+    host it rises under load and inflates the heavier scenarios' latencies."""
+
+    def __init__(self) -> None:
+        self.start = self._times()
+
+    @staticmethod
+    def _times() -> tuple[float, float]:
+        import psutil
+
+        t = psutil.cpu_times()
+        return float(getattr(t, "steal", 0.0)), float(sum(t))
+
+    def pct(self) -> float:
+        steal, total = self._times()
+        spent = total - self.start[1]
+        return round(100 * (steal - self.start[0]) / spent, 1) if spent > 0 else 0.0
+
+
 def show(results: list[Result], meta: dict[str, Any], console: Console | None = None) -> None:
     console = console or Console()
     title = (
         f"Nexus bench — {meta['nproc']} cores, {meta['cpu']}, {meta['ram_gb']} GB, "
-        f"Python {meta['python']}, load {meta.get('loadavg_start')}"
+        f"Python {meta['python']}, load {meta.get('loadavg_start')}, "
+        f"CPU steal {meta.get('steal_pct')} % (e2e {meta.get('steal_pct_e2e')} %)"
     )
     console.print(table(results, title))
