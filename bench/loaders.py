@@ -7,13 +7,11 @@ PostgreSQL's GIN expression indexes are dropped and created again after COPY.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
 import re
 import shutil
-import threading
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from pathlib import Path
@@ -28,17 +26,6 @@ from bot.db.base import Base
 from bot.db.migrate import upgrade
 
 BATCH = 5000
-# Alembic's `context` and `op` are process-wide: two upgrades at once (SQLite's on the
-# generating thread, PostgreSQL's on the event loop) hung both. One at a time.
-_MIGRATIONS = threading.Lock()
-
-
-async def _upgrade(url: str) -> None:
-    await asyncio.to_thread(_MIGRATIONS.acquire)
-    try:
-        await upgrade(url)
-    finally:
-        _MIGRATIONS.release()
 
 
 def progress() -> Progress:
@@ -62,7 +49,7 @@ async def sqlite_db(spec: Spec, shared: Progress | None = None) -> Path:
         return path
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
-    await _upgrade(f"sqlite+aiosqlite:///{tmp}")
+    await upgrade(f"sqlite+aiosqlite:///{tmp}")
     engine = create_engine(f"sqlite:///{tmp}")
     with engine.begin() as conn:
         triggers = conn.exec_driver_sql(
@@ -176,7 +163,7 @@ async def pg_db(spec: Spec, admin_url: str, shared: Progress | None = None) -> s
     finally:
         await admin.close()
     url = _pg_url(admin_url, dbname)
-    await _upgrade(url)
+    await upgrade(url)
     conn = await asyncpg.connect(_pg_dsn(url))
     try:
         gin = {

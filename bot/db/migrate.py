@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic.config import Config
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -33,35 +37,43 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
-    """Upgrade the database at `url` to `revision` inside one connection."""
+# Alembic's `context` and `op` are process-wide: two migrations at once (say one on a
+# worker thread's event loop, one on the main loop) used each other's connection and hung.
+_ALEMBIC = threading.Lock()
+
+
+@asynccontextmanager
+async def _alone() -> AsyncIterator[None]:
+    await asyncio.to_thread(_ALEMBIC.acquire)  # waiting must not block this event loop
+    try:
+        yield
+    finally:
+        _ALEMBIC.release()
+
+
+async def _migrate(url: str, step: Callable[[Config], Any]) -> None:
+    """Run one Alembic command on `url` inside one connection, one migration at a time."""
     engine = create_async_engine(url)
     try:
-        async with engine.begin() as conn:
+        async with _alone(), engine.begin() as conn:
 
             def _run(sync_conn: object) -> None:
                 cfg = alembic_config(url)
                 cfg.attributes["connection"] = sync_conn
-                command.upgrade(cfg, revision)
+                step(cfg)
 
             await conn.run_sync(_run)
     finally:
         await engine.dispose()
+
+
+async def upgrade(url: str, revision: str = "head") -> None:
+    """Upgrade the database at `url` to `revision` inside one connection."""
+    await _migrate(url, lambda cfg: command.upgrade(cfg, revision))
 
 
 async def downgrade(url: str, revision: str) -> None:
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as conn:
-
-            def _run(sync_conn: object) -> None:
-                cfg = alembic_config(url)
-                cfg.attributes["connection"] = sync_conn
-                command.downgrade(cfg, revision)
-
-            await conn.run_sync(_run)
-    finally:
-        await engine.dispose()
+    await _migrate(url, lambda cfg: command.downgrade(cfg, revision))
 
 
 def upgrade_sync(url: str, revision: str = "head") -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -49,3 +51,18 @@ async def test_upgrade_is_idempotent_and_round_trips(empty_db: Database) -> None
     async with empty_db.engine.connect() as conn:
         version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
     assert version is not None
+
+
+async def test_two_migrations_at_once_on_two_event_loops(tmp_path: Path) -> None:
+    """Alembic's state is process-wide: an upgrade on a worker thread's event loop beside
+    one on this loop (what `python -m bench` does while generating) must take turns, not
+    hang or cross connections. Both databases end up at head."""
+    urls = [f"sqlite+aiosqlite:///{tmp_path / name}" for name in ("a.db", "b.db")]
+    on_thread = asyncio.to_thread(lambda: asyncio.run(upgrade(urls[0])))
+    await asyncio.wait_for(asyncio.gather(on_thread, upgrade(urls[1])), 60)
+    for url in urls:
+        db = Database.create(url)
+        try:
+            assert await _diff(db) == []
+        finally:
+            await db.dispose()
