@@ -13,7 +13,7 @@ from bench import procs
 from bench.report import Result, failed
 from bot.db import Database
 from bot.db.migrate import upgrade
-from bot.services import seed
+from bot.services.concepts import seed
 
 IDLE_SECONDS = 2.0
 

@@ -21,14 +21,12 @@ from bench.simproc import target_guild_id
 from bench.textgen import NOW, WEEK_START, Text, concept_names
 from bot.db import Database
 from bot.db.models import Challenge, Concept
-from bot.services import (
-    challenges,
-    concept_complete,
-    concept_index,
-    digest_content,
-    pairing_matcher,
-)
-from bot.services.challenge_cache import search_cache
+from bot.services.challenges import service as challenges
+from bot.services.challenges.search_cache import search_cache
+from bot.services.concepts import autocomplete as concept_complete
+from bot.services.concepts import index as concept_index
+from bot.services.digest import content as digest_content
+from bot.services.pairing import matcher as pairing_matcher
 
 PK = "PK lookup (same db)"
 FLOOR_SAMPLE = 2000  # PK reads timed for the "N servers" floor, scaled to N

@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 async def _prepare_database(settings: Settings) -> None:
     from bot.db import Database
     from bot.db.migrate import upgrade
-    from bot.services import seed
+    from bot.services.concepts import seed
 
     if settings.auto_migrate:
         await upgrade(settings.database_url)
@@ -142,7 +142,7 @@ async def _sync(settings: Settings) -> int:
 async def _seed(settings: Settings) -> int:
     from bot.db import Database
     from bot.db.migrate import upgrade
-    from bot.services import seed
+    from bot.services.concepts import seed
 
     await upgrade(settings.database_url)
     db = Database.create(settings.database_url)
@@ -156,7 +156,7 @@ async def _seed(settings: Settings) -> int:
 
 async def _export(settings: Settings, guild_id: int, out: Path) -> int:
     from bot.db import Database
-    from bot.services.export import export_guild
+    from bot.services.export.service import export_guild
 
     db = Database.create(settings.database_url)
     try:

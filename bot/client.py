@@ -23,8 +23,8 @@ from bot.db import Database
 from bot.db.models import BotState
 from bot.db.types import utcnow
 from bot.scheduler import NexusScheduler
-from bot.services import guilds
-from bot.services.guilds import GuildConfig
+from bot.services.guilds import settings as guilds
+from bot.services.guilds.settings import GuildConfig
 from bot.settings import Settings
 from bot.tree import NexusTree
 

@@ -74,7 +74,7 @@ class TemplateDatabases:
             url = f"sqlite+aiosqlite:///{self.workdir / f'template-{key}.db'}"
         await upgrade(url)
         if seeded:
-            from bot.services import seed
+            from bot.services.concepts import seed
 
             db = Database.create(url)
             try:

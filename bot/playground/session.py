@@ -19,7 +19,9 @@ from bot.client import NexusBot
 from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.errors import NexusError
-from bot.services import guilds, pairing_profiles, seed
+from bot.services.concepts import seed
+from bot.services.guilds import settings as guilds
+from bot.services.pairing import profiles as pairing_profiles
 from bot.settings import Settings, SettingsError, normalise_database_url
 from bot.simulator.guild import Guild
 from bot.simulator.models import Channel, Member, Role

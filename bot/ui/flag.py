@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services.curation_flags import FLAG_REASONS, check_flaggable, flag_entry
+from bot.services.moderation.flags import FLAG_REASONS, check_flaggable, flag_entry
 from bot.ui.base import guarded
 
 if TYPE_CHECKING:

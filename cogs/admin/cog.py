@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import guilds
+from bot.services.guilds import settings as guilds
 from bot.ui.checks import require_admin
 from cogs.admin.render import about_embed, settings_embed
 

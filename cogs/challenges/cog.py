@@ -8,8 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import challenges, concepts, solutions
-from bot.services.entry_types import ChallengeFilter
+from bot.services.challenges import service as challenges
+from bot.services.challenges import solutions
+from bot.services.concepts import lookup as concepts
+from bot.services.entries.types import ChallengeFilter
 from bot.ui.checks import is_moderator
 from bot.ui.paginator import Page, Paginator
 from bot.ui.render import CHOICE_MAX, one_line

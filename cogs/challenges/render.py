@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.services.entry_common import STATUS_LABELS
-from bot.services.entry_types import (
+from bot.services.entries.types import (
     ChallengeInfo,
     ChallengePage,
     Paged,
     RecordedChallenge,
     SolutionInfo,
 )
+from bot.services.entries.visibility import STATUS_LABELS
 from bot.ui.render import (
     COLOUR,
     COLOUR_OK,

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services import challenges, solutions
-from bot.services.entry_types import (
+from bot.services.challenges import service as challenges
+from bot.services.challenges import solutions
+from bot.services.entries.types import (
     PROBLEM_MAX,
     TITLE_MAX,
     TRIED_MAX,

@@ -9,8 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import concept_search, concepts, lookup_log
-from bot.services.concept_complete import warm_indexes
+from bot.services.concepts import lookup as concepts
+from bot.services.concepts import lookup_log
+from bot.services.concepts import search as concept_search
+from bot.services.concepts.autocomplete import warm_indexes
 from bot.ui.paginator import Page, Paginator
 from cogs.concepts import render
 from cogs.concepts.views import SuggestConceptModal, concept_view, suggestions_view

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.services.concept_types import (
-    ConceptDetail,
-    ConceptPage,
-    LookupOutcome,
-    SuggestResult,
-)
+from bot.services.concepts.types import ConceptDetail, ConceptPage, LookupOutcome, SuggestResult
 from bot.ui.render import (
     CONTENT_MAX,
     DESCRIPTION_MAX,

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services import concept_edits, concepts
-from bot.services.concept_types import ConceptDetail, LookupOutcome
+from bot.services.concepts import edits as concept_edits
+from bot.services.concepts import lookup as concepts
+from bot.services.concepts.types import ConceptDetail, LookupOutcome
 from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import is_moderator
 from bot.ui.flag import FlagButton

@@ -10,9 +10,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import SETTINGS_CHANGED_EVENT
-from bot.services import digest, guilds
-from bot.services.digest_schedule import DigestScheduler
-from bot.services.guilds import GuildConfig
+from bot.services.digest import service as digest
+from bot.services.digest.schedule import DigestScheduler
+from bot.services.guilds import settings as guilds
+from bot.services.guilds.settings import GuildConfig
 from bot.ui.checks import require_moderator
 from cogs.digest.publisher import DiscordPublisher
 from cogs.digest.render import MessagePart, render_digest, settings_text

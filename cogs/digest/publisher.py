@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import discord
 
-from bot.services.digest import PublishError
-from bot.services.digest_model import Digest
+from bot.services.digest.model import Digest
+from bot.services.digest.service import PublishError
 from cogs.digest.render import MessagePart, render_digest
 
 if TYPE_CHECKING:

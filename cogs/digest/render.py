@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.services.digest_model import Digest, DigestItem
-from bot.services.guilds import WEEKDAYS, GuildConfig
+from bot.services.digest.model import Digest, DigestItem
+from bot.services.guilds.settings import WEEKDAYS, GuildConfig
 from bot.ui.render import (
     COLOUR,
     COLOUR_OK,

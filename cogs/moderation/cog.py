@@ -13,11 +13,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import curation_visibility as visibility
-from bot.services.curation_audit import ACTIONS, list_audit
-from bot.services.curation_merge import merge
-from bot.services.curation_notify import set_dm_notifications
-from bot.services.curation_queue import get_entry, search_entries
+from bot.services.moderation import visibility
+from bot.services.moderation.audit import ACTIONS, list_audit
+from bot.services.moderation.merge import merge
+from bot.services.moderation.notify import set_dm_notifications
+from bot.services.moderation.queue import get_entry, search_entries
 from bot.ui.checks import is_moderator, require_moderator
 from cogs.moderation import effects
 from cogs.moderation.render import log_embed, merge_text

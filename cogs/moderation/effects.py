@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.services import guilds
-from bot.services.curation_actions import ActionResult
+from bot.services.guilds import settings as guilds
+from bot.services.moderation.actions import ActionResult
 from cogs.moderation.render import mirror_embed, rejection_dm, result_text
 
 if TYPE_CHECKING:

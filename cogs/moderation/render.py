@@ -7,12 +7,12 @@ from typing import Any
 
 import discord
 
-from bot.services.curation_actions import ActionResult
-from bot.services.curation_audit import AuditEntry, AuditPage
-from bot.services.curation_entries import kind_label
-from bot.services.curation_flags import FLAG_REASONS
-from bot.services.curation_merge import MergeResult
-from bot.services.curation_queue import FLAG_WEIGHT, QueueItem, QueuePage
+from bot.services.moderation.actions import ActionResult
+from bot.services.moderation.audit import AuditEntry, AuditPage
+from bot.services.moderation.entries import kind_label
+from bot.services.moderation.flags import FLAG_REASONS
+from bot.services.moderation.merge import MergeResult
+from bot.services.moderation.queue import FLAG_WEIGHT, QueueItem, QueuePage
 from bot.ui.render import (
     COLOUR,
     COLOUR_OK,

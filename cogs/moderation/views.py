@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services import curation_actions as actions
-from bot.services.curation_audit import list_audit
-from bot.services.curation_entries import EDITABLE_FIELDS, OPTIONAL_FIELDS, kind_label
-from bot.services.curation_queue import QueueItem, QueuePage, get_entry, get_queue_page
+from bot.services.moderation import actions
+from bot.services.moderation.audit import list_audit
+from bot.services.moderation.entries import EDITABLE_FIELDS, OPTIONAL_FIELDS, kind_label
+from bot.services.moderation.queue import QueueItem, QueuePage, get_entry, get_queue_page
 from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import require_moderator
 from bot.ui.render import one_line

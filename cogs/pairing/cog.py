@@ -9,11 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import SETTINGS_CHANGED_EVENT
-from bot.services import guilds
-from bot.services import pairing_profiles as profiles
-from bot.services import pairing_rounds as rounds
-from bot.services.guilds import GuildConfig
-from bot.services.pairing_stats import pairing_stats
+from bot.services.guilds import settings as guilds
+from bot.services.guilds.settings import GuildConfig
+from bot.services.pairing import profiles, rounds
+from bot.services.pairing.stats import pairing_stats
 from bot.ui.checks import require_moderator
 from cogs.pairing import render
 from cogs.pairing.runner import PairingRunner

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import discord
 
-from bot.services.pairing_profiles import TRACK_NAMES, Profile
-from bot.services.pairing_rounds import RoundPlan
-from bot.services.pairing_spaces import PairSpace
-from bot.services.pairing_stats import PairingStats
+from bot.services.pairing.profiles import TRACK_NAMES, Profile
+from bot.services.pairing.rounds import RoundPlan
+from bot.services.pairing.spaces import PairSpace
+from bot.services.pairing.stats import PairingStats
 from bot.ui.render import (
     COLOUR_OK,
     COLOUR_WARN,

@@ -17,11 +17,9 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.errors import Invalid, NotAllowed
-from bot.services import guilds
-from bot.services import pairing_followups as followups
-from bot.services import pairing_rounds as rounds
-from bot.services import pairing_spaces as spaces
-from bot.services.guilds import GuildConfig
+from bot.services.guilds import settings as guilds
+from bot.services.guilds.settings import GuildConfig
+from bot.services.pairing import followups, rounds, spaces
 from cogs.pairing import render
 from cogs.pairing.views import followup_view
 

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services import pairing_followups as followups
-from bot.services import pairing_profiles as profiles
-from bot.services.pairing_followups import LEARNING_MAX
+from bot.services.pairing import followups, profiles
+from bot.services.pairing.followups import LEARNING_MAX
 from bot.ui.base import NexusModal, NexusView, guarded
 from cogs.pairing.render import profile_embed
 

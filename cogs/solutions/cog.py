@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import challenges
+from bot.services.challenges import service as challenges
 from cogs.challenges.cog import ID_MAX, challenge_choices
 from cogs.solutions.views import AddSolutionModal
 

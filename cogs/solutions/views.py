@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services import solutions
-from bot.services.entry_types import SOLUTION_MAX, ChallengePage, RecordedSolution
+from bot.services.challenges import solutions
+from bot.services.entries.types import SOLUTION_MAX, ChallengePage, RecordedSolution
 from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import is_moderator
 from bot.ui.flag import FlagButton

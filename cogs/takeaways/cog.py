@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import takeaways
-from bot.services.entry_types import TAKEAWAY_MAX, TakeawayKind, TakeawaySort
+from bot.services.entries.types import TAKEAWAY_MAX, TakeawayKind, TakeawaySort
+from bot.services.takeaways import service as takeaways
 from bot.ui.checks import is_moderator
 from bot.ui.paginator import Page, Paginator
 from cogs.challenges.cog import CONCEPT_HINT, ID_MAX, concept_choices

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.services.entry_common import STATUS_LABELS
-from bot.services.entry_types import Paged, TakeawayInfo, TakeawayKind
+from bot.services.entries.types import Paged, TakeawayInfo, TakeawayKind
+from bot.services.entries.visibility import STATUS_LABELS
 from bot.ui.render import COLOUR, COLOUR_WARN, add_field, clip, make_embed, one_line, set_footer
 
 UP = "\u25b2"

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services import takeaways
-from bot.services.entry_types import TakeawayInfo
+from bot.services.entries.types import TakeawayInfo
+from bot.services.takeaways import service as takeaways
 from bot.ui.base import guarded
 from bot.ui.flag import FlagButton
 from cogs.takeaways import render

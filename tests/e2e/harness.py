@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from bot.client import NexusBot
 from bot.db import Database
 from bot.db.types import utcnow
-from bot.services import guilds
+from bot.services.guilds import settings as guilds
 from bot.settings import Settings
 from bot.simulator.guild import Guild
 from bot.simulator.models import Channel, Member, Role

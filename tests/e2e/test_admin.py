@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services import guilds
+from bot.services.guilds import settings as guilds
 from bot.simulator.payloads import UnknownCommand
 from tests.e2e.harness import Nexus
 

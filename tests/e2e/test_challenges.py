@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from bot.db.models import Challenge
-from bot.services import guilds
+from bot.services.guilds import settings as guilds
 from tests.e2e.challenges_helpers import challenge_id, share
 from tests.e2e.harness import Nexus
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import Concept, ConceptEdit, ConceptLookup, MissedLookup
-from bot.services import lookup_log
+from bot.services.concepts import lookup_log
 from tests.e2e.harness import Nexus
 
 

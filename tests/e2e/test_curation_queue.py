@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.db.models import Challenge, Concept, ConceptEdit, Flag, Takeaway
-from bot.services.curation_notify import get_dm_notifications
+from bot.services.moderation.notify import get_dm_notifications
 from bot.ui.flag import FlagButton
 from tests.e2e.curation_helpers import audit_count, dms_to, last_audit, mirrored, queue, row
 from tests.e2e.harness import Nexus

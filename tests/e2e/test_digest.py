@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from bot.db.models import DigestPost
 from bot.db.types import utcnow
-from bot.services import digest_state, guilds
-from bot.services.digest_period import latest_due
+from bot.services.digest import state as digest_state
+from bot.services.digest.period import latest_due
+from bot.services.guilds import settings as guilds
 from cogs.digest.cog import DigestCog
 from tests.e2e.harness import Nexus
 from tests.unit.test_digest_support import (

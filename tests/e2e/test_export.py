@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.services import guilds
-from bot.services.export import export_guild
+from bot.services.export.service import export_guild
+from bot.services.guilds import settings as guilds
 from tests.e2e.challenges_helpers import add_solution, button, challenge_id, share, share_takeaway
 from tests.e2e.harness import Nexus
 

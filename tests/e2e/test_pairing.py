@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.db.models import PairRound, Takeaway
-from bot.services import guilds
-from bot.services.pairing_profiles import get_profile
+from bot.services.guilds import settings as guilds
+from bot.services.pairing.profiles import get_profile
 from bot.simulator.models import Channel, Member, Message
 from cogs.pairing.runner import PairingRunner
 from tests.e2e.harness import Nexus

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import Takeaway
-from bot.services import guilds
+from bot.services.guilds import settings as guilds
 from tests.e2e.challenges_helpers import button, share_takeaway
 from tests.e2e.harness import Nexus
 

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from bot.db import Database
 from bot.db.models import Challenge, DigestPost, PairProfile, PairRound, Takeaway, TakeawayVote
-from bot.services import guilds
+from bot.services.guilds import settings as guilds
 from bot.simulator.models import Member
 from bot.simulator.simulator import Simulator
 from tests.e2e.harness import TOKEN, build_world

@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.export import export_guild
+from bot.services.export.service import export_guild
 from bot.simulator.models import Member
 from bot.simulator.reply import Reply
 from bot.tree import DM_REFUSAL

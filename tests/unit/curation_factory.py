@@ -17,7 +17,7 @@ from bot.db.models import (
     Takeaway,
 )
 from bot.db.types import utcnow
-from bot.services.curation_entries import Actor
+from bot.services.moderation.entries import Actor
 
 G1 = 111_111_111_111
 G2 = 222_222_222_222

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services import guilds
-from bot.services.challenges import share_challenge
-from bot.services.entry_types import ChallengeInfo
+from bot.services.challenges.service import share_challenge
+from bot.services.entries.types import ChallengeInfo
+from bot.services.guilds import settings as guilds
 
 G = 111_111_111_111_111_111
 OTHER = 222_222_222_222_222_222

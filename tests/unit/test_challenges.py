@@ -8,8 +8,8 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept
 from bot.errors import Invalid, NotFound
-from bot.services import challenges as svc
-from bot.services.entry_types import PROBLEM_MAX, TITLE_MAX, ChallengeFilter
+from bot.services.challenges import service as svc
+from bot.services.entries.types import PROBLEM_MAX, TITLE_MAX, ChallengeFilter
 from tests.unit.entries_support import (
     ALICE,
     BOB,

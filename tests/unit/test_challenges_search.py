@@ -7,9 +7,10 @@ from sqlalchemy import delete, text, update
 
 from bot.db import Database
 from bot.db.models import Challenge
-from bot.services import challenges as svc
-from bot.services import entry_search, entry_search_fts
-from bot.services.entry_search import fts_expression, tokenize
+from bot.services.challenges import search as entry_search
+from bot.services.challenges import search_fts as entry_search_fts
+from bot.services.challenges import service as svc
+from bot.services.challenges.search import fts_expression, tokenize
 from tests.dbutil import backend_name
 from tests.unit.entries_support import ALICE, BOB, OTHER, G, challenge
 
@@ -168,7 +169,7 @@ async def test_like_fallback_without_fts5(db: Database) -> None:
 async def test_ranked_answers_are_shared_until_the_servers_challenges_change(
     db: Database,
 ) -> None:
-    from bot.services.challenge_cache import search_cache
+    from bot.services.challenges.search_cache import search_cache
 
     cache = search_cache(db)
     first = await challenge(db, "Docker container exits", "on start", minutes=1)
@@ -195,7 +196,7 @@ async def test_shown_challenges_are_remembered_until_what_they_show_changes(
     from sqlalchemy import event, insert
 
     from bot.db.models import ChallengeConcept, Concept
-    from bot.services import solutions
+    from bot.services.challenges import solutions
     from tests.unit.entries_support import add_concept
 
     docker = await add_concept(db, "Quokkaform")

@@ -7,9 +7,9 @@ from sqlalchemy import update
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services import concepts
-from bot.services.concept_complete import cold_complete, warm_indexes
-from bot.services.concept_index import index_for
+from bot.services.concepts import lookup as concepts
+from bot.services.concepts.autocomplete import cold_complete, warm_indexes
+from bot.services.concepts.index import index_for
 from tests.unit.test_concepts_lookup import A, B, add_concept, base_id
 
 

@@ -8,14 +8,11 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept, ConceptEdit
 from bot.errors import Conflict, Invalid, NotFound
-from bot.services import concepts, curation_actions, guilds
-from bot.services.concept_edits import (
-    parse_draft,
-    pending_edits,
-    propose_edit,
-    suggest_concept,
-)
-from bot.services.curation_entries import Actor
+from bot.services.concepts import lookup as concepts
+from bot.services.concepts.edits import parse_draft, pending_edits, propose_edit, suggest_concept
+from bot.services.guilds import settings as guilds
+from bot.services.moderation import actions as curation_actions
+from bot.services.moderation.entries import Actor
 from tests.unit.test_concepts_lookup import add_concept, base_id
 
 A, B = 1001, 2002

@@ -13,8 +13,9 @@ from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept, ConceptLookup, MissedLookup
 from bot.db.types import utcnow
 from bot.errors import Invalid, NotFound
-from bot.services import concepts, lookup_log
-from bot.services.concept_index import index_for
+from bot.services.concepts import lookup as concepts
+from bot.services.concepts import lookup_log
+from bot.services.concepts.index import index_for
 
 A, B = 1001, 2002
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.services.concept_types import (
+from bot.services.concepts.types import (
     ConceptBrief,
     ConceptDetail,
     ConceptLink,

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bot.db import Database
-from bot.services import concept_search, concepts
-from bot.services.concept_index import index_for
+from bot.services.concepts import lookup as concepts
+from bot.services.concepts import search as concept_search
+from bot.services.concepts.index import index_for
 from tests.dbutil import backend_name
 from tests.unit.test_concepts_lookup import add_concept, base_id
 

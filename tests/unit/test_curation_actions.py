@@ -17,8 +17,8 @@ from bot.db.models import (
     Takeaway,
 )
 from bot.errors import Conflict, Invalid
-from bot.services import curation_actions as actions
-from bot.services.curation_notify import set_dm_notifications
+from bot.services.moderation import actions
+from bot.services.moderation.notify import set_dm_notifications
 from tests.unit import curation_factory as f
 from tests.unit.curation_factory import ACTOR
 
@@ -187,8 +187,8 @@ async def test_edit_pending_concept_edit_changes_proposal(db: Database) -> None:
 
 
 async def test_every_action_writes_exactly_one_audit_row(db: Database) -> None:
-    from bot.services import curation_visibility as vis
-    from bot.services.curation_merge import merge
+    from bot.services.moderation import visibility as vis
+    from bot.services.moderation.merge import merge
 
     pending = await f.challenge(db, status="pending")
     other = await f.challenge(db, status="pending")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from bot.db import Database
 from bot.db.models import Flag
 from bot.errors import Conflict, Invalid, NotFound
-from bot.services.curation_flags import check_flaggable, flag_entry
+from bot.services.moderation.flags import check_flaggable, flag_entry
 from tests.unit import curation_factory as f
 
 

@@ -17,7 +17,7 @@ from bot.db.models import (
     TakeawayVote,
 )
 from bot.errors import Conflict, Invalid, NotFound
-from bot.services.curation_merge import merge
+from bot.services.moderation.merge import merge
 from tests.unit import curation_factory as f
 from tests.unit.curation_factory import ACTOR
 

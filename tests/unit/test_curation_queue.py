@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services import curation_actions as actions
-from bot.services import curation_visibility as vis
-from bot.services.curation_audit import list_audit
-from bot.services.curation_queue import (
+from bot.services.moderation import actions
+from bot.services.moderation import visibility as vis
+from bot.services.moderation.audit import list_audit
+from bot.services.moderation.queue import (
     FLAG_WEIGHT,
     get_entry,
     get_queue_page,

@@ -7,10 +7,10 @@ import pytest
 from bot.db import Database
 from bot.db.models import Challenge, Concept, ConceptEdit, Solution, Takeaway
 from bot.errors import NotFound
-from bot.services import curation_actions as actions
-from bot.services import curation_visibility as vis
-from bot.services.curation_merge import merge
-from bot.services.curation_queue import get_entry, queue_order, search_entries
+from bot.services.moderation import actions
+from bot.services.moderation import visibility as vis
+from bot.services.moderation.merge import merge
+from bot.services.moderation.queue import get_entry, queue_order, search_entries
 from tests.unit import curation_factory as f
 from tests.unit.curation_factory import ACTOR
 

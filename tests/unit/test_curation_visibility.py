@@ -7,7 +7,7 @@ import pytest
 from bot.db import Database
 from bot.db.models import Challenge, Concept, Takeaway
 from bot.errors import Conflict, Invalid
-from bot.services import curation_visibility as vis
+from bot.services.moderation import visibility as vis
 from tests.unit import curation_factory as f
 from tests.unit.curation_factory import ACTOR
 

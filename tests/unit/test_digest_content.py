@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from bot.db import Database
 from bot.db.models import ChallengeConcept
-from bot.services.digest_content import build_digest
+from bot.services.digest.content import build_digest
 from tests.unit.test_digest_support import (
     add,
     challenge,

@@ -9,7 +9,9 @@ import pytest
 
 from bot.db import Database
 from bot.errors import Conflict
-from bot.services import digest, digest_state, guilds
+from bot.services.digest import service as digest
+from bot.services.digest import state as digest_state
+from bot.services.guilds import settings as guilds
 from tests.unit.test_digest_support import FakePublisher, add, backdate, takeaway
 
 G, H = 601, 602

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.services.digest_period import (
+from bot.services.digest.period import (
     cron_fields,
     current_period,
     fire_time,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.digest_model import (
+from bot.services.digest.model import (
     Counted,
     Digest,
     DigestItem,

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.db import Database
 from bot.scheduler import NexusScheduler
-from bot.services import digest_state, guilds
-from bot.services.digest_schedule import DigestScheduler, job_id, retry_job_id
+from bot.services.digest import state as digest_state
+from bot.services.digest.schedule import DigestScheduler, job_id, retry_job_id
+from bot.services.guilds import settings as guilds
 from tests.unit.test_digest_support import FakePublisher, add, backdate, takeaway
 
 GRACE = timedelta(hours=24)

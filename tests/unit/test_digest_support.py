@@ -24,8 +24,8 @@ from bot.db.models import (
     Takeaway,
     TakeawayVote,
 )
-from bot.services.digest import PublishError
-from bot.services.digest_model import Digest
+from bot.services.digest.model import Digest
+from bot.services.digest.service import PublishError
 
 _ids = count(1000)
 

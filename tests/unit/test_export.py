@@ -12,9 +12,10 @@ from sqlalchemy import update
 
 from bot.db import Database
 from bot.db.models import Challenge, Pair, PairMember, PairProfile, PairRound, Takeaway
-from bot.services import solutions, takeaways
-from bot.services.export import export_guild
-from bot.services.export_markdown import esc, quote
+from bot.services.challenges import solutions
+from bot.services.export.markdown import esc, quote
+from bot.services.export.service import export_guild
+from bot.services.takeaways import service as takeaways
 from tests.unit.entries_support import OTHER, G, add_concept, at, challenge, review
 
 AUTHOR = 424_242_424_242_424_242

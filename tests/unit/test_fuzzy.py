@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
-from bot.services.fuzzy import RatioMatcher
+from bot.services.search.fuzzy import RatioMatcher
 
 words = st.text(alphabet="abcdefghij k", min_size=0, max_size=24)
 

@@ -8,8 +8,8 @@ import pytest
 from bot.db import Database
 from bot.db.types import EntryKind, Status
 from bot.errors import Invalid
-from bot.services import guilds
-from bot.services.policy import initial_status
+from bot.services.guilds import settings as guilds
+from bot.services.guilds.policy import initial_status
 from bot.ui.render import (
     EMBED_TOTAL_MAX,
     FIELD_VALUE_MAX,

@@ -1,4 +1,4 @@
-"""Lookup statistics are buffered and written in batches (bot.services.lookup_log)."""
+"""Lookup statistics are buffered and written in batches (bot.services.concepts.lookup_log)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from bot.db import Database
 from bot.db.models import ConceptLookup, MissedLookup
-from bot.services import concepts, lookup_log
+from bot.services.concepts import lookup as concepts
+from bot.services.concepts import lookup_log
 
 A = 1001
 

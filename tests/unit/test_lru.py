@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.lru import CacheSlice, Lru
+from bot.services.search.lru import CacheSlice, Lru
 
 
 def test_least_recently_used_goes_first() -> None:

@@ -8,7 +8,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.services.pairing_matcher import (
+from bot.services.pairing.availability import HOURS_PER_WEEK
+from bot.services.pairing.matcher import (
     BACKEND,
     FRONTEND,
     FULLSTACK,
@@ -20,7 +21,6 @@ from bot.services.pairing_matcher import (
     match,
     synthetic_candidates,
 )
-from bot.services.pairing_time import HOURS_PER_WEEK
 
 WORDS = ["react", "django", "redis", "css", "api", "sql"]
 

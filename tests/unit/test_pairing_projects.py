@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.services.pairing_projects import PROJECTS, pick_project
+from bot.services.pairing.projects import PROJECTS, pick_project
 
 CONCEPTS_DIR = Path(__file__).resolve().parents[2] / "data" / "concepts"
 

@@ -11,24 +11,24 @@ from sqlalchemy import func, select
 from bot.db import Database
 from bot.db.models import Pair, PairMember, PairRound, PairUnmatched, Takeaway
 from bot.errors import Conflict, Invalid, NotAllowed, NotFound
-from bot.services import guilds
-from bot.services.pairing_followups import (
+from bot.services.guilds import settings as guilds
+from bot.services.pairing.followups import (
     IGNORE_LIMIT,
     claim_followup,
     close_round,
     record_answer,
     save_learning,
 )
-from bot.services.pairing_profiles import get_profile, join, leave, pause, resume, update_profile
-from bot.services.pairing_rounds import preview_round, start_round
-from bot.services.pairing_spaces import (
+from bot.services.pairing.profiles import get_profile, join, leave, pause, resume, update_profile
+from bot.services.pairing.rounds import preview_round, start_round
+from bot.services.pairing.spaces import (
     finish_announcement,
     mark_unmatched_notified,
     pending_spaces,
     pending_unmatched,
     set_pair_thread,
 )
-from bot.services.pairing_stats import pairing_outcomes, pairing_stats
+from bot.services.pairing.stats import pairing_outcomes, pairing_stats
 
 G = 1001
 OTHER = 2002

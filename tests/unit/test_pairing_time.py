@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bot.errors import Invalid
-from bot.services.pairing_time import (
+from bot.services.pairing.availability import (
     describe_slots,
     parse_availability,
     parse_pause_until,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.db import Database
-from bot.services import challenges
-from bot.services.concept_search import search_concepts
+from bot.services.challenges import service as challenges
+from bot.services.concepts.search import search_concepts
 
 
 async def test_challenge_search_and_autocomplete_with_stop_words_only(db: Database) -> None:

@@ -10,9 +10,15 @@ from sqlalchemy import func, select
 
 from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept
-from bot.services import concepts, seed
-from bot.services.concept_edits import parse_draft, propose_edit
-from bot.services.seed import SeedError, concepts_dir, load_seed_concepts, parse_concept_file
+from bot.services.concepts import lookup as concepts
+from bot.services.concepts import seed
+from bot.services.concepts.edits import parse_draft, propose_edit
+from bot.services.concepts.seed import (
+    SeedError,
+    concepts_dir,
+    load_seed_concepts,
+    parse_concept_file,
+)
 
 GUILD = 111
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.db.models import Solution, SolutionHelped
 from bot.errors import Invalid, NotAllowed, NotFound
-from bot.services import challenges as csvc
-from bot.services import solutions as svc
-from bot.services.challenges_digest import helpful_members, solved_between
-from bot.services.entry_types import SOLUTION_MAX
+from bot.services.challenges import service as csvc
+from bot.services.challenges import solutions as svc
+from bot.services.challenges.digest_queries import helpful_members, solved_between
+from bot.services.entries.types import SOLUTION_MAX
 from tests.unit.entries_support import ALICE, BOB, CAROL, MOD, OTHER, G, at, challenge, review
 
 

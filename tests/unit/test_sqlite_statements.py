@@ -14,7 +14,7 @@ from bot.db.models import Challenge, ChallengeConcept, Solution
 from bot.db.sqlite_driver import run_on_thread
 from bot.db.sqlite_statements import ThreadStatement
 from bot.db.types import Status
-from bot.services.challenges_load import load_challenges
+from bot.services.challenges.load import load_challenges
 from tests.unit.entries_support import ALICE, BOB, G, add_concept, at, challenge
 
 _ROW = select(Challenge).where(Challenge.id == bindparam("id"))

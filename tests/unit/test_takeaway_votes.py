@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot.db import Database
 from bot.db.models import Takeaway, TakeawayVote
-from bot.services import takeaways as svc
-from bot.services.takeaway_votes import Ballot, Outcome, write_batch
+from bot.services.takeaways import service as svc
+from bot.services.takeaways.votes import Ballot, Outcome, write_batch
 from tests.dbutil import TemplateDatabases, open_database
 from tests.unit.entries_support import ALICE, BOB, CAROL, OTHER, G, add_concept, at, review
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.db.models import Takeaway, TakeawayVote
 from bot.errors import Invalid, NotFound
-from bot.services import takeaways as svc
-from bot.services.entry_types import TAKEAWAY_MAX, TakeawayKind, TakeawaySort
+from bot.services.entries.types import TAKEAWAY_MAX, TakeawayKind, TakeawaySort
+from bot.services.takeaways import service as svc
 from tests.unit.entries_support import ALICE, BOB, CAROL, OTHER, G, add_concept, at, review
 
 
@@ -105,7 +105,7 @@ async def test_concurrent_votes_are_exact(db: Database) -> None:
 async def test_votes_waiting_together_are_one_transaction_with_their_own_answers(
     db: Database,
 ) -> None:
-    from bot.services.takeaway_votes import vote_queue
+    from bot.services.takeaways.votes import vote_queue
 
     tid = await _share(db)
     other = await _share(db, "Name things well.", minutes=1)
@@ -137,7 +137,7 @@ async def test_votes_waiting_together_are_one_transaction_with_their_own_answers
 
 
 async def test_a_vote_arriving_during_a_batch_joins_the_next(db: Database) -> None:
-    from bot.services.takeaway_votes import vote_queue
+    from bot.services.takeaways.votes import vote_queue
 
     tid = await _share(db)
     queue = vote_queue(db)
@@ -167,7 +167,7 @@ async def test_votes_cut_off_by_shutdown_are_answered_and_the_queue_recovers(
 
 
 async def test_a_batch_already_sent_at_shutdown_is_finished_and_answered(db: Database) -> None:
-    from bot.services.takeaway_votes import vote_queue
+    from bot.services.takeaways.votes import vote_queue
 
     tid = await _share(db)
     queue = vote_queue(db)

@@ -1,0 +1,1 @@
+"""Challenges and their solutions: capture, search, accept, 'this helped me'."""

@@ -1,0 +1,95 @@
+"""Batch loading of challenges (with concept tags and solution counts) and solutions."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Challenge, ChallengeConcept, Solution
+from bot.db.sqlite_driver import run_on_thread
+from bot.db.sqlite_statements import ThreadStatement
+from bot.db.types import Status
+from bot.services.concepts.tags import concept_tags, concept_tags_on_thread
+from bot.services.entries.info import challenge_info, solution_info
+from bot.services.entries.types import ChallengeInfo, ChallengePage, ConceptTag, SolutionInfo
+from bot.services.entries.visibility import visible_to
+
+# Plain rows (no ORM identities to build) with the published-solution count in the same
+# statement: most of loading a page of results was per-statement overhead. Built once
+# (see entry_common._tags_statement): the ids are one expanding parameter.
+_PUBLISHED_SOLUTIONS = (
+    select(func.count())
+    .where(Solution.challenge_id == Challenge.id, Solution.status == Status.PUBLISHED.value)
+    .scalar_subquery()
+)
+_ROW = select(*Challenge.__table__.c, _PUBLISHED_SOLUTIONS.label("nexus_solutions"))
+_BY_IDS = _ROW.where(Challenge.id.in_(bindparam("ids", expanding=True)))
+_Loaded = tuple[list[Any], dict[int, list[ConceptTag]]]
+
+
+@functools.cache
+def _by_id() -> ThreadStatement:
+    return ThreadStatement(_ROW.where(Challenge.id == bindparam("id")), "ChallengeRow")
+
+
+def _load_on_thread(conn: sqlite3.Connection, ids: tuple[int, ...], with_concepts: bool
+                    ) -> _Loaded:  # fmt: skip
+    rows = [row for i in ids for row in _by_id().all(conn, id=i)]
+    link = ChallengeConcept
+    tags = concept_tags_on_thread(conn, link.challenge_id, link.concept_id, ids) if (
+        with_concepts) else {}  # fmt: skip
+    return rows, tags
+
+
+async def load_challenges(
+    s: AsyncSession, ids: Sequence[int], *, with_concepts: bool = True
+) -> dict[int, ChallengeInfo]:
+    """Challenges by id (callers have already scoped the ids to one server). On SQLite the
+    rows and their tags are read in one hand-off to the connection's thread (a page of
+    search results cost ~1.5 ms of event-loop time through two statements)."""
+    if not ids:
+        return {}
+    tags: dict[int, list[ConceptTag]] = {}
+    if s.get_bind().dialect.name == "sqlite":
+        await s.flush()  # what this session has pending is seen, as a query would autoflush
+        load = functools.partial(_load_on_thread, ids=tuple(ids), with_concepts=with_concepts)
+        rows, tags = await run_on_thread(await s.connection(), load)
+    else:
+        rows = list((await s.execute(_BY_IDS, {"ids": list(ids)})).all())
+        if with_concepts:
+            link = ChallengeConcept
+            tags = await concept_tags(s, link.challenge_id, link.concept_id, ids)
+    return {r.id: challenge_info(r, tags.get(r.id, ()), int(r.nexus_solutions)) for r in rows}
+
+
+def solution_order(sol: SolutionInfo) -> tuple[int, int, float, int]:
+    """Accepted first, then most helpful, then oldest."""
+    return (0 if sol.accepted else 1, -sol.helped_count, sol.created_at.timestamp(), sol.id)
+
+
+async def visible_solutions(
+    s: AsyncSession, guild_id: int, challenge_id: int, viewer_id: int | None
+) -> tuple[SolutionInfo, ...]:
+    rows = (
+        await s.scalars(
+            select(Solution).where(
+                Solution.guild_id == guild_id,
+                Solution.challenge_id == challenge_id,
+                visible_to(Solution, viewer_id),
+            )
+        )
+    ).all()
+    return tuple(sorted((solution_info(r) for r in rows), key=solution_order))
+
+
+async def load_page(
+    s: AsyncSession, guild_id: int, challenge_id: int, viewer_id: int | None
+) -> ChallengePage:
+    """A challenge (already scoped to this server) with the solutions `viewer_id` sees."""
+    info = (await load_challenges(s, [challenge_id]))[challenge_id]
+    return ChallengePage(info, await visible_solutions(s, guild_id, challenge_id, viewer_id))

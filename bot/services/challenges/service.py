@@ -1,0 +1,372 @@
+"""Challenges: record (by command or from a chat message), view, search, list.
+
+Reads for the digest live in challenges_digest.py; loading helpers in challenges_load.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.db import Database
+from bot.db.models import Challenge, ChallengeConcept
+from bot.db.types import EntryKind
+from bot.errors import Conflict, Invalid
+from bot.services.challenges.load import load_challenges, load_page
+from bot.services.challenges.search import Scope, ranked_challenge_ids, tokenize
+from bot.services.challenges.search_cache import search_cache
+from bot.services.concepts.tags import resolve_concepts, track_for
+from bot.services.entries.links import source_url
+from bot.services.entries.text import capture_text, clean_name, clean_text, now_or
+from bot.services.entries.types import (
+    PROBLEM_MAX,
+    TITLE_MAX,
+    TRIED_MAX,
+    ChallengeFilter,
+    ChallengeInfo,
+    ChallengePage,
+    ConceptTag,
+    Paged,
+    RecordedChallenge,
+)
+from bot.services.entries.visibility import can_see, get_visible, initial_status, visible_to
+
+SIMILAR_LIMIT = 3
+NOT_FOUND = "I can't find that challenge in this server. Pick one from the suggestions."
+_LEADING_MARKUP = re.compile(r"^[\s#>*_~`|-]+")
+
+
+def derive_title(content: str) -> str:
+    """A title from a chat message: its first non-empty line, markup-trimmed, clipped."""
+    for line in content.splitlines():
+        line = " ".join(_LEADING_MARKUP.sub("", line).split())
+        if line:
+            break
+    else:
+        line = " ".join(content.split())
+    if len(line) <= TITLE_MAX:
+        return line
+    cut = line[: TITLE_MAX - 1]
+    space = cut.rfind(" ")
+    if space > TITLE_MAX * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "\u2026"
+
+
+async def share_challenge(
+    db: Database,
+    guild_id: int,
+    *,
+    author_id: int,
+    author_name: str,
+    title: str,
+    tried: str = "",
+    problem: str,
+    concepts: Sequence[str | None] = (),
+    by_moderator: bool = False,
+    source_channel_id: int | None = None,
+    now: datetime | None = None,
+) -> RecordedChallenge:
+    """Record a challenge written in the /challenge share modal."""
+    clean_title = " ".join(clean_text(title, "The title", TITLE_MAX).split())
+    return await _record(
+        db,
+        guild_id,
+        author_id=author_id,
+        author_name=author_name,
+        title=clean_title,
+        tried=clean_text(tried, "What you tried", TRIED_MAX, required=False),
+        problem=clean_text(problem, "What went wrong", PROBLEM_MAX),
+        concepts=concepts,
+        by_moderator=by_moderator,
+        source_channel_id=source_channel_id,
+        source_message_id=None,
+        now=now,
+    )
+
+
+async def capture_challenge(
+    db: Database,
+    guild_id: int,
+    *,
+    content: str,
+    author_id: int,
+    author_name: str,
+    channel_id: int,
+    message_id: int,
+    captured_by: int | None = None,
+    by_moderator: bool = False,
+    now: datetime | None = None,
+) -> RecordedChallenge:
+    """"Save as challenge" on a chat message: keeps its author, channel and link.
+
+    Saving the same message again returns the existing challenge (created=False); if
+    that one is not visible to `captured_by`, Conflict."""
+    body = capture_text(content, "Use /challenge share to describe the challenge in words.")
+    existing = await _by_source(db, guild_id, message_id, captured_by)
+    if existing is not None:
+        return existing
+    try:
+        return await _record(
+            db,
+            guild_id,
+            author_id=author_id,
+            author_name=author_name,
+            title=derive_title(body),
+            tried="",
+            problem=body,
+            concepts=(),
+            by_moderator=by_moderator,
+            source_channel_id=channel_id,
+            source_message_id=message_id,
+            now=now,
+        )
+    except IntegrityError:
+        # Someone saved the same message at the same moment (PostgreSQL).
+        again = await _by_source(db, guild_id, message_id, captured_by)
+        if again is None:
+            raise
+        return again
+
+
+async def _by_source(
+    db: Database, guild_id: int, message_id: int, viewer_id: int | None
+) -> RecordedChallenge | None:
+    async with db.reader() as s:
+        cid = await s.scalar(
+            select(Challenge.id).where(
+                Challenge.guild_id == guild_id, Challenge.source_message_id == message_id
+            )
+        )
+        if cid is None:
+            return None
+        page = await load_page(s, guild_id, cid, None)
+    info = page.challenge
+    if not can_see(info.status, info.author_id, viewer_id):
+        raise Conflict("That message was already saved; it is waiting for review.")
+    return RecordedChallenge(challenge=info, similar=(), created=False, solutions=page.solutions)
+
+
+async def _record(
+    db: Database,
+    guild_id: int,
+    *,
+    author_id: int,
+    author_name: str,
+    title: str,
+    tried: str,
+    problem: str,
+    concepts: Sequence[str | None],
+    by_moderator: bool,
+    source_channel_id: int | None,
+    source_message_id: int | None,
+    now: datetime | None,
+) -> RecordedChallenge:
+    status = await initial_status(
+        db,
+        guild_id,
+        EntryKind.CHALLENGE,
+        source_channel_id=source_channel_id,
+        by_moderator=by_moderator,
+    )
+    when = now_or(now)
+    async with db.sessions.begin() as s:
+        tags = await resolve_concepts(s, guild_id, concepts)
+        row = Challenge(
+            guild_id=guild_id,
+            title=title,
+            tried=tried,
+            problem=problem,
+            search_text=f"{title}\n{tried}\n{problem}",
+            track=track_for(tags),
+            author_id=author_id,
+            author_name=clean_name(author_name),
+            source_channel_id=source_channel_id,
+            source_message_id=source_message_id,
+            jump_url=source_url(guild_id, source_channel_id, source_message_id),
+            status=status.value,
+            solved=False,
+            featured=False,
+            created_at=when,
+            updated_at=when,
+        )
+        s.add(row)
+        await s.flush()
+        for tag in tags:
+            s.add(ChallengeConcept(challenge_id=row.id, concept_id=tag.id))
+        await s.flush()
+        info = (await load_challenges(s, [row.id]))[row.id]
+    similar = await similar_challenges(
+        db, guild_id, f"{title}\n{problem}", exclude_id=info.id, limit=SIMILAR_LIMIT
+    )
+    return RecordedChallenge(challenge=info, similar=similar, created=True)
+
+
+async def check_concepts(
+    db: Database, guild_id: int, refs: Sequence[str | None]
+) -> tuple[ConceptTag, ...]:
+    """Resolve concept options before a form opens (they are resolved again on submit)."""
+    async with db.reader() as s:
+        return await resolve_concepts(s, guild_id, refs)
+
+
+async def similar_challenges(
+    db: Database,
+    guild_id: int,
+    text: str,
+    *,
+    exclude_id: int | None = None,
+    limit: int = SIMILAR_LIMIT,
+) -> tuple[ChallengeInfo, ...]:
+    """Published challenges of this server most similar to `text` (solved ones included)."""
+    scope = Scope("published", exclude_id=exclude_id)
+    async with db.reader() as s:
+        ids = await ranked_challenge_ids(
+            s, guild_id, text, scope=scope, mode="any", limit=limit, max_tokens=12
+        )
+        loaded = await load_challenges(s, ids)
+    return tuple(loaded[i] for i in ids)
+
+
+async def get_challenge_page(
+    db: Database, guild_id: int, challenge_id: int, *, viewer_id: int | None
+) -> ChallengePage:
+    """A challenge and its solutions. Unknown, other server's or not visible -> NotFound."""
+    async with db.reader() as s:
+        row = await get_visible(s, Challenge, challenge_id, guild_id, viewer_id, NOT_FOUND)
+        return await load_page(s, guild_id, row.id, viewer_id)
+
+
+async def search_challenges(
+    db: Database,
+    guild_id: int,
+    query: str,
+    *,
+    viewer_id: int,
+    page: int = 0,
+    per_page: int = 5,
+) -> Paged[ChallengeInfo]:
+    """Full-text search, best match first; published plus the viewer's own entries."""
+    query = clean_text(query, "The search", 200)
+    page = max(0, page)
+    cache = search_cache(db)
+    async with db.reader() as s:
+        viewer = await cache.viewer_key(s, guild_id, viewer_id)
+
+        async def rank() -> list[int]:
+            return await ranked_challenge_ids(
+                s,
+                guild_id,
+                query,
+                scope=Scope("visible", viewer),
+                mode="all",
+                limit=per_page + 1,
+                offset=page * per_page,
+            )
+
+        key = ("search", tuple(tokenize(query)), page, per_page, viewer)
+        ids = await cache.ranked(guild_id, key, rank)
+        shown = await cache.shown(guild_id, ids[:per_page], lambda i: load_challenges(s, i))
+    items = tuple(shown[i] for i in ids[:per_page] if i in shown)
+    return Paged(items=items, page=page, per_page=per_page, has_next=len(ids) > per_page)
+
+
+async def list_challenges(
+    db: Database,
+    guild_id: int,
+    *,
+    viewer_id: int,
+    filter: ChallengeFilter = ChallengeFilter.ALL,
+    concept: str | None = None,
+    page: int = 0,
+    per_page: int = 5,
+) -> Paged[ChallengeInfo]:
+    """Newest first. open | solved | mine (every status of your own) | all."""
+    page = max(0, page)
+    stmt = select(Challenge.id).where(Challenge.guild_id == guild_id)
+    if filter is ChallengeFilter.MINE:
+        stmt = stmt.where(Challenge.author_id == viewer_id)
+    else:
+        stmt = stmt.where(visible_to(Challenge, viewer_id))
+    if filter is ChallengeFilter.OPEN:
+        stmt = stmt.where(Challenge.solved.is_(False))
+    elif filter is ChallengeFilter.SOLVED:
+        stmt = stmt.where(Challenge.solved.is_(True))
+    async with db.reader() as s:
+        if concept:
+            tags = await resolve_concepts(s, guild_id, [concept])
+            if not tags:
+                raise Invalid("Pick a concept from the list to filter by (or leave it empty).")
+            stmt = stmt.join(ChallengeConcept, ChallengeConcept.challenge_id == Challenge.id)
+            stmt = stmt.where(ChallengeConcept.concept_id == tags[0].id)
+        stmt = (
+            stmt.order_by(Challenge.created_at.desc(), Challenge.id.desc())
+            .limit(per_page + 1)
+            .offset(page * per_page)
+        )
+        ids = list((await s.scalars(stmt)).all())
+        loaded = await load_challenges(s, ids[:per_page])
+    items = tuple(loaded[i] for i in ids[:per_page])
+    return Paged(items=items, page=page, per_page=per_page, has_next=len(ids) > per_page)
+
+
+async def challenge_suggestions(
+    db: Database, guild_id: int, current: str, *, viewer_id: int, limit: int = 25
+) -> list[ChallengeInfo]:
+    """Autocomplete: by id ("12" or "#12"), by words, or the newest ones."""
+    text = current.strip().lstrip("#")
+    scope = Scope("active", viewer_id)
+    where = scope.clauses()
+    async with db.reader() as s:
+        ids: list[int] = []
+        if text.isdigit() and len(text) < 12:
+            exact = await s.scalar(
+                select(Challenge.id).where(
+                    Challenge.guild_id == guild_id, Challenge.id == int(text), *where
+                )
+            )
+            ids = [exact] if exact is not None else []
+        if text and len(ids) < limit:
+            found = await ranked_challenge_ids(
+                s, guild_id, text, scope=scope, mode="all", limit=limit
+            )
+            ids += [i for i in found if i not in ids]
+        if not text:
+            stmt = (
+                select(Challenge.id)
+                .where(Challenge.guild_id == guild_id, *where)
+                .order_by(Challenge.solved, Challenge.created_at.desc(), Challenge.id.desc())
+                .limit(limit)
+            )
+            ids = list((await s.scalars(stmt)).all())
+        loaded = await load_challenges(s, ids[:limit], with_concepts=False)
+    return [loaded[i] for i in ids[:limit]]
+
+
+async def solution_targets(
+    db: Database, guild_id: int, text: str, *, viewer_id: int, limit: int = 25
+) -> list[ChallengeInfo]:
+    """Open challenges for "Save as solution": most similar to `text` first, then newest."""
+    scope = Scope("active", viewer_id, open_only=True)
+    where = scope.clauses()
+    async with db.reader() as s:
+        ids = await ranked_challenge_ids(
+            s, guild_id, text, scope=scope, mode="any", limit=limit, max_tokens=12
+        )
+        if len(ids) < limit:
+            recent = (
+                await s.scalars(
+                    select(Challenge.id)
+                    .where(Challenge.guild_id == guild_id, *where)
+                    .order_by(Challenge.created_at.desc(), Challenge.id.desc())
+                    .limit(limit)
+                )
+            ).all()
+            ids += [i for i in recent if i not in ids]
+        ids = ids[:limit]
+        loaded = await load_challenges(s, ids, with_concepts=False)
+    return [loaded[i] for i in ids]

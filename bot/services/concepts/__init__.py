@@ -1,0 +1,1 @@
+"""Concepts: lookups, autocomplete, full-text search, edits, seeding and the missed-lookup log."""

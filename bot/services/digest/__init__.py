@@ -1,0 +1,1 @@
+"""The weekly digest: what a server learned, composed, scheduled and posted exactly once."""

@@ -1,0 +1,4 @@
+"""What members contribute (challenges, solutions, takeaways).
+
+Shared types, text rules, visibility and links.
+"""

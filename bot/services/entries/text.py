@@ -1,0 +1,51 @@
+"""Bounding and cleaning what members type into entries."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.db.types import utcnow
+from bot.errors import Invalid
+from bot.services.entries.types import (
+    CAPTURE_MAX,
+)
+
+NAME_MAX = 100
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def now_or(now: datetime | None) -> datetime:
+    return now if now is not None else utcnow()
+
+
+def clean_text(value: str | None, label: str, limit: int, *, required: bool = True) -> str:
+    """Strip and bound user text. Empty/whitespace-only or too long -> Invalid."""
+    text = _CONTROL.sub("", (value or "").replace("\r\n", "\n")).strip()
+    if not text:
+        if required:
+            raise Invalid(f"{label} can't be empty: write a few words.")
+        return ""
+    if len(text) > limit:
+        raise Invalid(
+            f"{label} is too long ({len(text)} characters); the limit is {limit}. "
+            "Shorten it and try again."
+        )
+    return text
+
+
+def capture_text(content: str, instead: str) -> str:
+    """The text of a chat message being saved; no text -> Invalid naming the command
+    to use `instead` (e.g. "Use /solution add to write the solution in words.")."""
+    text = clean_text(content, "That message", CAPTURE_MAX, required=False)
+    if not text:
+        raise Invalid(f"That message has no text to save (only attachments or embeds?). {instead}")
+    return text
+
+
+def clean_name(name: str | None) -> str:
+    """A display name as stored with an entry (never a mention, never empty)."""
+    text = " ".join(_CONTROL.sub("", name or "").split())
+    return text[:NAME_MAX] or "a member"

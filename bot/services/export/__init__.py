@@ -1,0 +1,1 @@
+"""Export a server's knowledge base as a Markdown hub (`nexus export`)."""

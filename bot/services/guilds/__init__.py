@@ -1,0 +1,1 @@
+"""Per-server settings (/setup) and the publishing policy they imply."""

@@ -1,0 +1,1 @@
+"""Moderator curation: the review queue, approve/reject/edit/feature/merge, flags, the audit log."""

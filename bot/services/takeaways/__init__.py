@@ -1,0 +1,1 @@
+"""Takeaways: best practices and personal lessons, and the votes on them."""
