@@ -21,7 +21,7 @@ from bench import e2e, memory, services
 from bench.generators import DigestSpec, KbSpec, Spec
 from bench.loaders import pg_db, pg_drop_all, progress, sqlite_db, sqlite_url
 from bench.report import Result, Steal, failed, machine, show, write_json
-from bot.db import Database
+from bot.wiring import open_database
 
 PG_DEV = "postgresql://postgres@127.0.0.1:55433/postgres"
 
@@ -37,20 +37,21 @@ class Plan:
 
 
 FULL = Plan(
-    kb=KbSpec(challenges=1_000_000, target_challenges=100_000, solutions=100_000,
-              concepts=10_000),
+    kb=KbSpec(challenges=1_000_000, target_challenges=100_000, solutions=100_000, concepts=10_000),
     digest=DigestSpec(busy_entries=50_000, servers=10_000),
-    learners=10_000, repeats=500,
+    learners=10_000,
+    repeats=500,
     e2e=e2e.E2ESizes(rates=(50, 100, 200, 350, 500), seconds=2.0),
     memory_steps=(250, 500, 1000),
-)  # fmt: skip
+)
 QUICK = Plan(
     kb=KbSpec(challenges=20_000, target_challenges=5_000, solutions=5_000, concepts=10_000),
     digest=DigestSpec(busy_entries=5_000, servers=300),
-    learners=10_000, repeats=200,
+    learners=10_000,
+    repeats=200,
     e2e=e2e.E2ESizes(rates=(50, 200), seconds=1.0),
     memory_steps=(100, 250),
-)  # fmt: skip
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -75,7 +76,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="run only these parts (repeatable)",
     )
     p.add_argument("--pg-drop", action="store_true", help="drop the kept bench databases, exit")
-    return p.parse_args(argv)  # fmt: skip
+    return p.parse_args(argv)
 
 
 async def service_part(plan: Plan, backend: str, pg_url: str | None, log: Console) -> list[Result]:
@@ -91,7 +92,7 @@ async def service_part(plan: Plan, backend: str, pg_url: str | None, log: Consol
             out.append(failed(f"{name} dataset", backend, "", repr(exc)[:120]))
             continue
         log.log(f"services ({backend}): {name}")
-        db = Database.create(url)
+        db = open_database(url)
         try:
             if isinstance(spec, KbSpec):
                 out += await services.autocomplete(db, spec, backend, plan.repeats)

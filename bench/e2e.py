@@ -57,8 +57,14 @@ def summarise(rate: int, timings: list[dict[str, Any]]) -> Run:
     sent = [t["dispatched_at"] for t in timings if t.get("dispatched_at")]
     span = max(sent) - min(sent) if len(sent) > 1 else 0.0
     achieved = (len(sent) - 1) / span if span > 0 else float(len(sent))
-    return Run(rate, len(timings), len(lat), percentile(lat, 50) if lat else None,
-               percentile(lat, 99) if lat else None, achieved)  # fmt: skip
+    return Run(
+        rate,
+        len(timings),
+        len(lat),
+        percentile(lat, 50) if lat else None,
+        percentile(lat, 99) if lat else None,
+        achieved,
+    )
 
 
 Fire = Callable[[int, int], Awaitable[list[dict[str, Any]]]]
@@ -101,15 +107,32 @@ def compare(name: str, nexus: list[Run], floor: list[Run]) -> list[Result]:
         and n200.answered == n200.sent
     )
     return [
-        Result(f"{name}: highest rate with p99 < {LIMIT_MS:.0f} ms", "sqlite", "req/s",
-               n_rate, f_rate, "bare discord.py /ping", ">= 0.7 x floor", ratio_ok,
-               detail=detail),
-        Result(f"{name}: p99 at {TARGET_RATE}/s", "sqlite", "ms", p99n, p99f,
-               "bare discord.py /ping", "<= 2 x floor", p99_ok,
-               note="" if n200 is None or n200.answered == n200.sent else
-               f"{n200.sent - n200.answered} of {n200.sent} unanswered",
-               detail={"p50": n200.p50 if n200 else None, "floor_p50": f200.p50 if f200 else None}),
-    ]  # fmt: skip
+        Result(
+            f"{name}: highest rate with p99 < {LIMIT_MS:.0f} ms",
+            "sqlite",
+            "req/s",
+            n_rate,
+            f_rate,
+            "bare discord.py /ping",
+            ">= 0.7 x floor",
+            ratio_ok,
+            detail=detail,
+        ),
+        Result(
+            f"{name}: p99 at {TARGET_RATE}/s",
+            "sqlite",
+            "ms",
+            p99n,
+            p99f,
+            "bare discord.py /ping",
+            "<= 2 x floor",
+            p99_ok,
+            note=""
+            if n200 is None or n200.answered == n200.sent
+            else f"{n200.sent - n200.answered} of {n200.sent} unanswered",
+            detail={"p50": n200.p50 if n200 else None, "floor_p50": f200.p50 if f200 else None},
+        ),
+    ]
 
 
 def members_of(info: dict[str, Any]) -> tuple[int, list[int]]:
@@ -120,8 +143,9 @@ def members_of(info: dict[str, Any]) -> tuple[int, list[int]]:
     return general, [m["id"] for m in guild["members"] if m["name"].startswith("member-")]
 
 
-async def run_e2e(kb_path: Path, spec: KbSpec, sizes: E2ESizes, log: Callable[[str], None]
-                  ) -> list[Result]:  # fmt: skip
+async def run_e2e(
+    kb_path: Path, spec: KbSpec, sizes: E2ESizes, log: Callable[[str], None]
+) -> list[Result]:
     with procs.workdir() as tmp:
         work = Path(tmp)
         database = working_copy(kb_path, work)
@@ -132,8 +156,15 @@ async def run_e2e(kb_path: Path, spec: KbSpec, sizes: E2ESizes, log: Callable[[s
             async def fire_cmd(name: str, mix: Callable[[int], list[dict[str, Any]]]) -> Fire:
                 async def go(rate: int, count: int) -> list[dict[str, Any]]:
                     await client.clear("timings")
-                    return await client.fire(m0, name, channel=channel, count=count, rate=rate,
-                                             timeout=30, variants=mix(count))  # fmt: skip
+                    return await client.fire(
+                        m0,
+                        name,
+                        channel=channel,
+                        count=count,
+                        rate=rate,
+                        timeout=30,
+                        variants=mix(count),
+                    )
 
                 return go
 
@@ -157,19 +188,30 @@ async def run_e2e(kb_path: Path, spec: KbSpec, sizes: E2ESizes, log: Callable[[s
                 out: list[Result] = []
                 scenarios: list[tuple[str, Fire]] = [
                     ("/concept lookup", await fire_cmd("concept lookup", mix("name", names))),
-                    ("/concept search", await fire_cmd("concept search",
-                                                       mix("query", concept_queries))),
-                    ("/challenge search", await fire_cmd("challenge search",
-                                                         mix("query", challenge_queries))),
-                ]  # fmt: skip
+                    (
+                        "/concept search",
+                        await fire_cmd("concept search", mix("query", concept_queries)),
+                    ),
+                    (
+                        "/challenge search",
+                        await fire_cmd("challenge search", mix("query", challenge_queries)),
+                    ),
+                ]
 
                 async def complete(rate: int, count: int) -> list[dict[str, Any]]:
                     await client.clear("timings")
                     typed = [{"name": t.prefix(names)} for _ in range(count)]
-                    return await client.fire(m0, "concept lookup", channel=channel,
-                                             count=count, rate=rate, timeout=30,
-                                             variants=typed, focused="name",
-                                             members=members)  # fmt: skip
+                    return await client.fire(
+                        m0,
+                        "concept lookup",
+                        channel=channel,
+                        count=count,
+                        rate=rate,
+                        timeout=30,
+                        variants=typed,
+                        focused="name",
+                        members=members,
+                    )
 
                 scenarios.append(("autocomplete (/concept lookup name)", complete))
                 shared = await client.command(
@@ -178,13 +220,15 @@ async def run_e2e(kb_path: Path, spec: KbSpec, sizes: E2ESizes, log: Callable[[s
                     {"kind": "lesson", "text": "Measure before tuning."},
                     channel=channel,
                 )
-                vote_id = next(b.custom_id for b in shared.buttons
-                               if "takeaway:vote" in str(b.custom_id))  # fmt: skip
+                vote_id = next(
+                    b.custom_id for b in shared.buttons if "takeaway:vote" in str(b.custom_id)
+                )
 
                 async def vote(rate: int, count: int) -> list[dict[str, Any]]:
                     await client.clear("timings")
-                    return await client.fire_clicks(members[1:], shared, str(vote_id),
-                                                    count=count, rate=rate, timeout=30)
+                    return await client.fire_clicks(
+                        members[1:], shared, str(vote_id), count=count, rate=rate, timeout=30
+                    )
 
                 scenarios.append(("takeaway vote (button)", vote))
                 for name, fire in scenarios:

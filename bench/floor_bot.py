@@ -19,7 +19,9 @@ from discord.ext import commands
 
 from bot.simulator.redirect import redirect_discord
 
-TOKEN = "nexus-bench-token-0123456789abcdef"
+# The same simulator serves both bots: bot.bot_process.TOKEN (not imported, so that the
+# floor process loads no Nexus code; a test checks they agree).
+TOKEN = "nexus-sim-token-0123456789abcdef"
 
 
 class FloorBot(commands.Bot):

@@ -86,46 +86,78 @@ def rows_concepts(guild_id: int, n: int, seed: int, first_id: int = 1) -> Iterat
         search = "\n".join(p for p in (name, " ".join(aliases), summary, body) if p)
         related = [t.rng.choice(names) for _ in range(t.rng.randint(0, 3))]
         yield {
-            "id": first_id + i, "guild_id": guild_id, "slug": slug, "name": name[:100],
-            "aliases": aliases, "category": t.rng.choice(CATEGORIES),
-            "tracks": t.rng.choice(("frontend", "backend", "both")), "related": related,
-            "summary": summary, "body": body, "links": [], "search_text": search,
-            "status": "published", "featured": False,
+            "id": first_id + i,
+            "guild_id": guild_id,
+            "slug": slug,
+            "name": name[:100],
+            "aliases": aliases,
+            "category": t.rng.choice(CATEGORIES),
+            "tracks": t.rng.choice(("frontend", "backend", "both")),
+            "related": related,
+            "summary": summary,
+            "body": body,
+            "links": [],
+            "search_text": search,
+            "status": "published",
+            "featured": False,
             **_stamps(t.between(NOW - timedelta(days=700), WEEK_START)),
-        }  # fmt: skip
+        }
 
 
 def _challenge(t: Text, cid: int, guild_id: int, when: Any, solved: bool) -> Row:
     title, tried, problem = t.sentence(4, 8), t.sentence(5, 15), t.sentence(8, 25)
     author = 10_000 + t.rng.randrange(5000)
     return {
-        "id": cid, "guild_id": guild_id, "title": title[:200], "tried": tried,
-        "problem": problem, "search_text": f"{title}\n{tried}\n{problem}",
-        "track": t.rng.choice(TRACKS), "author_id": author, "author_name": f"member{author}",
-        "status": "published", "solved": solved,
-        "solved_at": when + timedelta(hours=5) if solved else None, "featured": False,
+        "id": cid,
+        "guild_id": guild_id,
+        "title": title[:200],
+        "tried": tried,
+        "problem": problem,
+        "search_text": f"{title}\n{tried}\n{problem}",
+        "track": t.rng.choice(TRACKS),
+        "author_id": author,
+        "author_name": f"member{author}",
+        "status": "published",
+        "solved": solved,
+        "solved_at": when + timedelta(hours=5) if solved else None,
+        "featured": False,
         **_stamps(when),
-    }  # fmt: skip
+    }
 
 
 def _solution(t: Text, sid: int, guild_id: int, cid: int, when: Any, accepted: bool) -> Row:
     author = 10_000 + t.rng.randrange(5000)
     return {
-        "id": sid, "guild_id": guild_id, "challenge_id": cid, "body": t.sentence(10, 40),
-        "author_id": author, "author_name": f"member{author}", "status": "published",
-        "accepted": accepted, "accepted_at": when + timedelta(hours=1) if accepted else None,
-        "helped_count": 0, "featured": False, **_stamps(when),
-    }  # fmt: skip
+        "id": sid,
+        "guild_id": guild_id,
+        "challenge_id": cid,
+        "body": t.sentence(10, 40),
+        "author_id": author,
+        "author_name": f"member{author}",
+        "status": "published",
+        "accepted": accepted,
+        "accepted_at": when + timedelta(hours=1) if accepted else None,
+        "helped_count": 0,
+        "featured": False,
+        **_stamps(when),
+    }
 
 
 def _takeaway(t: Text, tid: int, guild_id: int, when: Any, votes: int) -> Row:
     author = 10_000 + t.rng.randrange(5000)
     return {
-        "id": tid, "guild_id": guild_id, "kind": t.rng.choice(("lesson", "practice")),
-        "body": t.sentence(8, 30), "author_id": author, "author_name": f"member{author}",
-        "source": "command", "status": "published", "votes": votes, "featured": False,
+        "id": tid,
+        "guild_id": guild_id,
+        "kind": t.rng.choice(("lesson", "practice")),
+        "body": t.sentence(8, 30),
+        "author_id": author,
+        "author_name": f"member{author}",
+        "source": "command",
+        "status": "published",
+        "votes": votes,
+        "featured": False,
         **_stamps(when),
-    }  # fmt: skip
+    }
 
 
 def kb_tables(spec: KbSpec) -> dict[str, tuple[int, Iterator[Row]]]:
@@ -211,9 +243,12 @@ def digest_tables(spec: DigestSpec) -> dict[str, tuple[int, Iterator[Row]]]:
         t = Text(spec.seed + 4)
         for lid in range(1, busy_takeaways + 1):
             yield {
-                "id": lid, "guild_id": busy, "concept_id": t.rng.randint(1, n_concepts),
-                "user_id": 20_000 + t.rng.randrange(500), "created_at": week(t),
-            }  # fmt: skip
+                "id": lid,
+                "guild_id": busy,
+                "concept_id": t.rng.randint(1, n_concepts),
+                "user_id": 20_000 + t.rng.randrange(500),
+                "created_at": week(t),
+            }
 
     return {
         "concepts": (n_concepts, rows_concepts(busy, n_concepts, spec.seed + 5)),

@@ -30,9 +30,12 @@ BATCH = 5000
 
 def progress() -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), transient=True,
-    )  # fmt: skip
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+    )
 
 
 def _bar(shared: Progress | None) -> AbstractContextManager[Progress]:
@@ -68,9 +71,12 @@ async def sqlite_db(spec: Spec, shared: Progress | None = None) -> Path:
                     conn.execute(stmt, chunk)
                     bar.advance(task, len(chunk))
                 conn.commit()
-            fts = [r[0] for r in conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%fts5%'"
-            ).all()]  # fmt: skip
+            fts = [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%fts5%'"
+                ).all()
+            ]
             task = bar.add_task(f"{spec.name}: full-text rebuild", total=len(fts))
             for name in fts:
                 conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
@@ -142,9 +148,13 @@ async def pg_db(spec: Spec, admin_url: str, shared: Progress | None = None) -> s
     family, dbname = _pg_names(spec)
     admin = await asyncpg.connect(_pg_dsn(admin_url))
     try:
-        names = [r[0] for r in await admin.fetch(
-            "SELECT datname FROM pg_database WHERE datname LIKE $1", f"nexus_bench_{spec.name}_%"
-        )]  # fmt: skip
+        names = [
+            r[0]
+            for r in await admin.fetch(
+                "SELECT datname FROM pg_database WHERE datname LIKE $1",
+                f"nexus_bench_{spec.name}_%",
+            )
+        ]
         for stale in names:
             # An older build of these sizes (or a name from before sizes were in it) goes;
             # the other sizes' database (--quick beside the full run) stays.

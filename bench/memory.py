@@ -11,9 +11,9 @@ import psutil
 
 from bench import procs
 from bench.report import Result, failed
-from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.services.concepts import seed
+from bot.wiring import open_database
 
 IDLE_SECONDS = 2.0
 
@@ -31,7 +31,7 @@ async def run_memory(steps: tuple[int, ...], log: Callable[[str], None]) -> list
         db_file = work / "memory.db"
         database = f"sqlite+aiosqlite:///{db_file}"
         await upgrade(database)
-        db = Database.create(database)
+        db = open_database(database)
         await seed.seed_if_needed(db)  # a fresh install's base concepts
         await db.dispose()
         nexus: dict[int, float] = {}
@@ -51,9 +51,26 @@ async def run_memory(steps: tuple[int, ...], log: Callable[[str], None]) -> list
     floor_growth = (floor[top] - floor[low]) / span * 1000
     detail = {"nexus_mb": nexus, "floor_mb": floor}
     return [
-        Result(f"RSS of the bot, {top:,} servers idle", "sqlite", "MB", nexus[top], floor[top],
-               "bare discord.py bot, same servers", "< 150 MB", nexus[top] < 150,
-               detail=detail),
-        Result(f"RSS growth per 1,000 servers ({low}->{top})", "sqlite", "MB", growth,
-               floor_growth, "bare discord.py bot", "(reported)", None, detail=detail),
-    ]  # fmt: skip
+        Result(
+            f"RSS of the bot, {top:,} servers idle",
+            "sqlite",
+            "MB",
+            nexus[top],
+            floor[top],
+            "bare discord.py bot, same servers",
+            "< 150 MB",
+            nexus[top] < 150,
+            detail=detail,
+        ),
+        Result(
+            f"RSS growth per 1,000 servers ({low}->{top})",
+            "sqlite",
+            "MB",
+            growth,
+            floor_growth,
+            "bare discord.py bot",
+            "(reported)",
+            None,
+            detail=detail,
+        ),
+    ]

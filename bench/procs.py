@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.botproc import TOKEN
+from bot.bot_process import TOKEN
 from bot.simulator.client import SimulatorClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,10 +26,13 @@ async def _spawn(*args: str, log: Path | None = None) -> asyncio.subprocess.Proc
     err = log.open("ab") if log is not None else None
     try:
         return await asyncio.create_subprocess_exec(
-            sys.executable, *args, cwd=ROOT, env=env,
+            sys.executable,
+            *args,
+            cwd=ROOT,
+            env=env,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=err if err is not None else asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
+        )
     finally:
         if err is not None:
             err.close()
@@ -62,10 +65,23 @@ async def simulator(
     """`python -m bench.simproc` (bot.simulator with fixed guild ids) in its own process."""
     ready = workdir / f"sim-{time.monotonic_ns()}.json"
     proc = await _spawn(
-        "-m", "bench.simproc", "--port", "0", "--guilds", str(guilds), "--members",
-        str(members), "--token", TOKEN, "--no-schema", "--interaction-window", "0",
-        "--ready-file", str(ready), log=workdir / "simulator.log",
-    )  # fmt: skip
+        "-m",
+        "bench.simproc",
+        "--port",
+        "0",
+        "--guilds",
+        str(guilds),
+        "--members",
+        str(members),
+        "--token",
+        TOKEN,
+        "--no-schema",
+        "--interaction-window",
+        "0",
+        "--ready-file",
+        str(ready),
+        log=workdir / "simulator.log",
+    )
     client: SimulatorClient | None = None
     try:
         deadline = time.monotonic() + 120
@@ -98,7 +114,7 @@ async def bot(
     args = ["--rest", info["rest_url"], "--gateway", info["gateway_url"]]
     if kind == "nexus":
         assert database is not None
-        args = ["-m", "bench.botproc", *args, "--database", database]
+        args = ["-m", "bot.bot_process", *args, "--database", database]
     else:
         args = ["-m", "bench.floor_bot", *args]
     before = (await client.info(guilds=0))["identifies"]

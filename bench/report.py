@@ -86,8 +86,17 @@ def table(results: list[Result], title: str) -> Table:
         ok = {True: "[green]pass", False: "[red]MISS", None: "—"}[r.passed]
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "—"
         scenario = r.scenario + (f" ({r.note})" if r.note else "")
-        t.add_row(scenario, r.backend, _fmt(r.nexus), _fmt(r.floor), ratio, r.unit, r.target,
-                  ok, r.floor_what)  # fmt: skip
+        t.add_row(
+            scenario,
+            r.backend,
+            _fmt(r.nexus),
+            _fmt(r.floor),
+            ratio,
+            r.unit,
+            r.target,
+            ok,
+            r.floor_what,
+        )
     return t
 
 

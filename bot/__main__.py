@@ -84,16 +84,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _prepare_database(settings: Settings) -> None:
-    from bot.db import Database
     from bot.db.migrate import upgrade
-    from bot.services.concepts import seed
+    from bot.services import concepts
+    from bot.wiring import open_database
 
     if settings.auto_migrate:
         await upgrade(settings.database_url)
     if settings.auto_seed:
-        db = Database.create(settings.database_url)
+        db = open_database(settings.database_url)
         try:
-            await seed.seed_if_needed(db)
+            await concepts.seed_if_needed(db)
         finally:
             await db.dispose()
 
@@ -102,10 +102,10 @@ async def _run(settings: Settings) -> int:
     import discord
 
     from bot.client import NexusBot
-    from bot.db import Database
+    from bot.wiring import open_database
 
     await _prepare_database(settings)
-    db = Database.create(settings.database_url)
+    db = open_database(settings.database_url)
     try:
         async with NexusBot(settings, db) as bot:
             try:
@@ -123,11 +123,11 @@ async def _run(settings: Settings) -> int:
 
 async def _sync(settings: Settings) -> int:
     from bot.client import NexusBot
-    from bot.db import Database
     from bot.db.migrate import upgrade
+    from bot.wiring import open_database
 
     await upgrade(settings.database_url)
-    db = Database.create(settings.database_url)
+    db = open_database(settings.database_url)
     quiet = Settings(**{**settings.__dict__, "sync_on_start": False})
     try:
         async with NexusBot(quiet, db, run_scheduler=False) as bot:
@@ -140,14 +140,14 @@ async def _sync(settings: Settings) -> int:
 
 
 async def _seed(settings: Settings) -> int:
-    from bot.db import Database
     from bot.db.migrate import upgrade
-    from bot.services.concepts import seed
+    from bot.services import concepts
+    from bot.wiring import open_database
 
     await upgrade(settings.database_url)
-    db = Database.create(settings.database_url)
+    db = open_database(settings.database_url)
     try:
-        written = await seed.seed_if_needed(db)
+        written = await concepts.seed_if_needed(db)
     finally:
         await db.dispose()
     print(f"seeded: {written} concept(s) written")
@@ -155,10 +155,10 @@ async def _seed(settings: Settings) -> int:
 
 
 async def _export(settings: Settings, guild_id: int, out: Path) -> int:
-    from bot.db import Database
-    from bot.services.export.service import export_guild
+    from bot.services.export import export_guild
+    from bot.wiring import open_database
 
-    db = Database.create(settings.database_url)
+    db = open_database(settings.database_url)
     try:
         files = await export_guild(db, guild_id, out)
     finally:

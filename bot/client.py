@@ -23,8 +23,8 @@ from bot.db import Database
 from bot.db.models import BotState
 from bot.db.types import utcnow
 from bot.scheduler import NexusScheduler
-from bot.services.guilds import settings as guilds
-from bot.services.guilds.settings import GuildConfig
+from bot.services import guilds
+from bot.services.guilds import GuildConfig
 from bot.settings import Settings
 from bot.tree import NexusTree
 
@@ -96,6 +96,9 @@ class NexusBot(commands.Bot):
         self._extension_names = (
             list(extensions) if extensions is not None else discover_extensions()
         )
+        self._resynced: set[int | None] = set()  # servers re-synced after a stale command
+        assert isinstance(self.tree, NexusTree)
+        self.tree.on_stale_command = self.resync_stale_commands
 
     @property
     def uptime_seconds(self) -> float:
@@ -158,6 +161,25 @@ class NexusBot(commands.Bot):
         payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
         encoded = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()
+
+    async def resync_stale_commands(self, guild_id: int | None) -> None:
+        """A member used a command Discord still lists but this bot no longer has (or with
+        its old options): sync that server's commands, once per server and process, and
+        the global ones once, so the stale entry disappears. Failures are logged only."""
+        if guild_id in self._resynced:
+            return
+        self._resynced.add(guild_id)
+        try:
+            dev = self._sync_scope()
+            if guild_id is not None and (dev is None or dev.id != guild_id):
+                # Commands registered for this server alone by an older release: the tree
+                # has none for it, so syncing it removes them.
+                await self.tree.sync(guild=discord.Object(id=guild_id))
+            if None not in self._resynced or dev is not None:
+                self._resynced.add(None)
+                await self.sync_commands(force=True)
+        except discord.HTTPException:
+            log.warning("could not re-sync commands for server %s", guild_id, exc_info=True)
 
     async def sync_commands(self, *, force: bool) -> bool:
         """Sync only when the tree's definition changed since the last sync (or forced)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
@@ -13,6 +14,10 @@ from bot.errors import NexusError
 log = logging.getLogger("nexus.errors")
 
 DM_REFUSAL = "Nexus works inside a server: use its commands in one of your servers' channels."
+STALE_COMMAND = (
+    "This command was updated: try again in a minute, once Discord has refreshed "
+    "the command list (reopen the / menu if it still shows the old one)."
+)
 
 
 def user_message_for(error: BaseException) -> tuple[str, bool]:
@@ -29,6 +34,8 @@ def user_message_for(error: BaseException) -> tuple[str, bool]:
         original = inner
     if isinstance(original, NexusError):
         return original.message, True
+    if isinstance(original, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        return STALE_COMMAND, True
     if isinstance(original, app_commands.NoPrivateMessage):
         return DM_REFUSAL, True
     if isinstance(original, app_commands.MissingPermissions | app_commands.CheckFailure):
@@ -70,6 +77,10 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
 
 
 class NexusTree(app_commands.CommandTree[discord.Client]):
+    # Set by the bot: called with the server of an interaction for a command Discord still
+    # shows but this bot no longer has (or whose options changed since the last sync).
+    on_stale_command: Callable[[int | None], Awaitable[None]] | None = None
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.guild_id is None:
             await send_ephemeral(interaction, DM_REFUSAL)
@@ -80,3 +91,6 @@ class NexusTree(app_commands.CommandTree[discord.Client]):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         await report_error(interaction, error)
+        stale = app_commands.CommandNotFound | app_commands.CommandSignatureMismatch
+        if isinstance(error, stale) and self.on_stale_command is not None:
+            await self.on_stale_command(interaction.guild_id)

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.settings import normalise_database_url
+from bot.wiring import open_database as open_wired
 
 PG_ENV = "NEXUS_TEST_DATABASE_URL"
 
@@ -37,7 +38,10 @@ async def _pg_exec(admin_url: str, sql: str) -> None:
 
     url = make_url(admin_url)
     conn = await asyncpg.connect(
-        user=url.username, password=url.password, host=url.host, port=url.port,
+        user=url.username,
+        password=url.password,
+        host=url.host,
+        port=url.port,
         database=url.database,
     )
     try:
@@ -76,7 +80,7 @@ class TemplateDatabases:
         if seeded:
             from bot.services.concepts import seed
 
-            db = Database.create(url)
+            db = open_wired(url)
             try:
                 await seed.seed_if_needed(db)
             finally:
@@ -107,10 +111,11 @@ class TemplateDatabases:
 
 
 @asynccontextmanager
-async def open_database(templates: TemplateDatabases, dest: Path, *, seeded: bool
-                        ) -> AsyncIterator[Database]:
+async def open_database(
+    templates: TemplateDatabases, dest: Path, *, seeded: bool
+) -> AsyncIterator[Database]:
     url = await templates.fresh_url(dest, seeded=seeded)
-    db = Database.create(url)
+    db = open_wired(url)
     try:
         yield db
     finally:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from sqlalchemy import Index, MetaData, text
 from sqlalchemy.orm import DeclarativeBase
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+NAMING_CONVENTION = MappingProxyType(
+    {
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 
 
 class Base(DeclarativeBase):
@@ -25,6 +29,10 @@ def featured_index(table: str) -> Index:
     this one; the predicate is spelled as SQLAlchemy renders `featured.is_(True)`, since
     SQLite uses a partial index only for a query term that matches its WHERE."""
     return Index(
-        f"ix_{table}_guild_featured", "guild_id", "status", "created_at",
-        sqlite_where=text("featured IS 1"), postgresql_where=text("featured IS true"),
-    )  # fmt: skip
+        f"ix_{table}_guild_featured",
+        "guild_id",
+        "status",
+        "created_at",
+        sqlite_where=text("featured IS 1"),
+        postgresql_where=text("featured IS true"),
+    )

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Dialect, make_url
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 from bot.db.sqlite_driver import OneTripConnection, one_trip_dbapi
 
@@ -134,19 +135,28 @@ class WriteSessions:
 
 @dataclass
 class Database:
-    """The engine plus two session factories: `sessions` (writes) and `reader` (reads)."""
+    """The engine plus two session factories: `sessions` (writes) and `reader` (reads).
+
+    `session_class` is this database's own ORM Session subclass: write listeners (cache
+    invalidation, see `bot.db.write_events`) are registered on it, so they concern this
+    database only. `provide`/`part` hold the per-database objects the services share
+    (caches, write buffers); `bot.wiring.open_database` creates and registers them.
+    """
 
     engine: AsyncEngine
     sessions: WriteSessions
     reader: async_sessionmaker[AsyncSession]
+    session_class: type[Session]
+    _parts: dict[type, Any] = field(default_factory=dict)
     # Background work that uses this database (index builds, catch-ups): dispose() lets it
     # finish, then cancels what is left, so no task is left holding a connection.
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     # Tasks that only wait (timers) and clean up when cancelled: cancelled at once.
     _interruptible: set[asyncio.Task[Any]] = field(default_factory=set)
 
-    def spawn(self, coro: Coroutine[Any, Any, T], *, name: str | None = None,
-              interruptible: bool = False) -> asyncio.Task[T]:  # fmt: skip
+    def spawn(
+        self, coro: Coroutine[Any, Any, T], *, name: str | None = None, interruptible: bool = False
+    ) -> asyncio.Task[T]:
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -155,16 +165,21 @@ class Database:
             task.add_done_callback(self._interruptible.discard)
         return task
 
-    def attached(self, attr: str, kind: type[T]) -> T:
-        """The one `kind` object (a cache, a buffer) attached to this database's engine,
-        created on first use. Attached to the engine, not the module, so each database
-        (every test's, the bench's) has its own; `bot.db.write_events` finds it there."""
-        engine = self.engine.sync_engine
-        found = getattr(engine, attr, None)
-        if not isinstance(found, kind):
-            found = kind()
-            setattr(engine, attr, found)
-        return found
+    def provide(self, part: Any) -> None:
+        """Register the one object of its type (a cache, a buffer) for this database."""
+        if type(part) in self._parts:
+            raise RuntimeError(f"{type(part).__name__} is already wired into this database")
+        self._parts[type(part)] = part
+
+    def part(self, kind: type[T]) -> T:
+        """The registered object of type `kind`; wiring it is `bot.wiring`'s job."""
+        found = self._parts.get(kind)
+        if found is None:
+            raise RuntimeError(
+                f"{kind.__name__} is not wired into this database: "
+                "open it with bot.wiring.open_database()"
+            )
+        return cast(T, found)
 
     @property
     def is_sqlite(self) -> bool:
@@ -192,13 +207,20 @@ class Database:
             event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
             event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         read_engine = engine.execution_options(**{_READ_ONLY: True})
+        # A subclass per database: listeners registered on it see this database's sessions.
+        session_class = type("NexusSession", (Session,), {})
         return cls(
             engine=engine,
             sessions=WriteSessions(
-                async_sessionmaker(engine, expire_on_commit=False),
+                async_sessionmaker(
+                    engine, expire_on_commit=False, sync_session_class=session_class
+                ),
                 serialise=engine.dialect.name == "sqlite",
             ),
-            reader=async_sessionmaker(read_engine, expire_on_commit=False),
+            reader=async_sessionmaker(
+                read_engine, expire_on_commit=False, sync_session_class=session_class
+            ),
+            session_class=session_class,
         )
 
     async def settle(self, grace: float = 5.0) -> None:

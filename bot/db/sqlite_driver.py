@@ -69,9 +69,11 @@ def _run(
 
 
 def _call(
-    conn: sqlite3.Connection, begin: str | None, fn: Callable[[sqlite3.Connection], T],
+    conn: sqlite3.Connection,
+    begin: str | None,
+    fn: Callable[[sqlite3.Connection], T],
     commit: bool,
-) -> T:  # fmt: skip
+) -> T:
     if begin is not None:
         conn.execute(begin)
     result = fn(conn)

@@ -1,16 +1,17 @@
-"""Tell engine-attached caches which servers' rows a transaction changed, once committed.
+"""Tell a cache which servers' rows a transaction changed, once the transaction committed.
 
-A cache (the concept index, the challenge search cache) is an object set as an attribute
-of the engine. `notify_on_commit(Model, attr, method)` listens to every ORM Session: the
-servers of `Model` rows flushed in a transaction (and, for INSERT/UPDATE/DELETE
-statements on `Model` run through the session, the `bulk` key meaning "every server")
-are collected, and after the COMMIT `getattr(engine, attr).<method>(guild_id)` is called
-for each. A rolled-back transaction notifies nobody. Features therefore never have to
-remember to invalidate after a write.
+`notify_on_commit(session_class, Model, callback)` listens to the sessions of ONE database
+(its own Session subclass, `Database.session_class`): the servers of `Model` rows flushed
+in a transaction (and, for INSERT/UPDATE/DELETE statements on `Model` run through the
+session, the `bulk` key meaning "every server") are collected, and after the COMMIT
+`callback(guild_id)` is called for each. A rolled-back transaction notifies nobody.
+Features therefore never have to remember to invalidate after a write. Nothing here runs at
+import: `bot.wiring` registers every listener, in one place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
@@ -18,9 +19,16 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 
-def notify_on_commit(model: type, attr: str, method: str, *, missing: int, bulk: int) -> None:
+def notify_on_commit(
+    session_class: type[Session],
+    model: type,
+    callback: Callable[[int], None],
+    *,
+    missing: int,
+    bulk: int,
+) -> None:
     """`missing`: the key for rows without a guild_id; `bulk`: the key for bulk statements."""
-    key = f"nexus_touched_{attr}_{model.__name__}_{method}"
+    key = ("nexus_touched", model, callback)
 
     def note(session: Session, guild_id: int) -> None:
         session.info.setdefault(key, set()).add(guild_id)
@@ -38,16 +46,13 @@ def notify_on_commit(model: type, attr: str, method: str, *, missing: int, bulk:
             note(state.session, bulk)
 
     def after_commit(session: Session) -> None:
-        touched = session.info.pop(key, None)
-        cache = getattr(session.bind, attr, None) if touched else None
-        if cache is not None:
-            for guild_id in touched or ():
-                getattr(cache, method)(guild_id)
+        for guild_id in session.info.pop(key, None) or ():
+            callback(guild_id)
 
     def after_rollback(session: Session) -> None:
         session.info.pop(key, None)
 
-    event.listen(Session, "after_flush", after_flush)
-    event.listen(Session, "do_orm_execute", on_execute)
-    event.listen(Session, "after_commit", after_commit)
-    event.listen(Session, "after_rollback", after_rollback)
+    event.listen(session_class, "after_flush", after_flush)
+    event.listen(session_class, "do_orm_execute", on_execute)
+    event.listen(session_class, "after_commit", after_commit)
+    event.listen(session_class, "after_rollback", after_rollback)

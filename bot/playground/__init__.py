@@ -40,8 +40,10 @@ def run_playground(database: str | None, script: Path | None, as_json: bool) -> 
         try:
             text = sys.stdin.read() if str(script) == "-" else script.read_text(encoding="utf-8")
         except OSError as exc:
-            print(f"nexus: error: cannot read --script {script}: {exc.strerror or exc}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"nexus: error: cannot read --script {script}: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
             return EXIT_STARTUP
         lines = text.splitlines()
     elif not sys.stdin.isatty():  # piped: behave like a script
@@ -72,8 +74,9 @@ def _no_voice_warning(record: logging.LogRecord) -> bool:
     return "voice will NOT be supported" not in str(record.msg)
 
 
-async def _main(database: str | None, lines: list[str] | None, as_json: bool,
-                interactive: bool) -> int:  # fmt: skip
+async def _main(
+    database: str | None, lines: list[str] | None, as_json: bool, interactive: bool
+) -> int:
     from bot.playground.render import Renderer
     from bot.playground.resolve import Names
     from bot.playground.runner import Runner

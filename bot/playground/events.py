@@ -40,23 +40,40 @@ class Event:
         """Buttons in click order (`click N` counts them across every row)."""
         found = [c for c in walk_components(self.components) if c.get("type") == 2]
         return [
-            {"index": i, "label": b.get("label") or (b.get("emoji") or {}).get("name") or "",
-             "custom_id": b.get("custom_id"), "style": int(b.get("style", 1)),
-             "disabled": bool(b.get("disabled", False)), "url": b.get("url")}
+            {
+                "index": i,
+                "label": b.get("label") or (b.get("emoji") or {}).get("name") or "",
+                "custom_id": b.get("custom_id"),
+                "style": int(b.get("style", 1)),
+                "disabled": bool(b.get("disabled", False)),
+                "url": b.get("url"),
+            }
             for i, b in enumerate(found, start=1)
-        ]  # fmt: skip
+        ]
 
     @property
     def selects(self) -> list[JSON]:
         found = [c for c in walk_components(self.components) if c.get("type") in SELECT_TYPES]
         return [
-            {"index": i, "custom_id": s.get("custom_id"), "type": int(s["type"]),
-             "placeholder": s.get("placeholder"), "min_values": int(s.get("min_values", 1)),
-             "max_values": int(s.get("max_values", 1)), "disabled": bool(s.get("disabled")),
-             "options": [{"label": o.get("label"), "value": o.get("value"),
-                          "description": o.get("description")} for o in s.get("options") or []]}
+            {
+                "index": i,
+                "custom_id": s.get("custom_id"),
+                "type": int(s["type"]),
+                "placeholder": s.get("placeholder"),
+                "min_values": int(s.get("min_values", 1)),
+                "max_values": int(s.get("max_values", 1)),
+                "disabled": bool(s.get("disabled")),
+                "options": [
+                    {
+                        "label": o.get("label"),
+                        "value": o.get("value"),
+                        "description": o.get("description"),
+                    }
+                    for o in s.get("options") or []
+                ],
+            }
             for i, s in enumerate(found, start=1)
-        ]  # fmt: skip
+        ]
 
     def to_json(self) -> JSON:
         return {
@@ -83,13 +100,20 @@ def modal_json(modal: Modal) -> JSON:
         "custom_id": modal.custom_id,
         "title": modal.title,
         "fields": [
-            {"custom_id": f.custom_id, "label": f.label, "type": f.type,
-             "style": "paragraph" if f.style == 2 else "short", "required": f.required,
-             "min_length": f.min_length, "max_length": f.max_length, "value": f.value,
-             "placeholder": f.placeholder}
+            {
+                "custom_id": f.custom_id,
+                "label": f.label,
+                "type": f.type,
+                "style": "paragraph" if f.style == 2 else "short",
+                "required": f.required,
+                "min_length": f.min_length,
+                "max_length": f.max_length,
+                "value": f.value,
+                "placeholder": f.placeholder,
+            }
             for f in modal.fields
         ],
-    }  # fmt: skip
+    }
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bot.playground.resolve import TYPE_NAMES, Names, command_options
@@ -81,8 +82,12 @@ def command_help(commands: list[JSON], topic: str) -> str:
     if len(path) == 1:
         head += f" - {cmd.get('description', '')}"
     if subs:
-        return head + "\n" + "\n".join(
-            f"  /{' '.join(path)} {s['name']} - {s.get('description', '')}" for s in subs
+        return (
+            head
+            + "\n"
+            + "\n".join(
+                f"  /{' '.join(path)} {s['name']} - {s.get('description', '')}" for s in subs
+            )
         )
     lines = [head]
     for opt in defs:
@@ -115,7 +120,9 @@ def members_text(session: Session, actor: str) -> str:
     return "\n".join(lines)
 
 
-ROLES = {"pairing": "pair threads", "digest": "weekly digest", "mod-log": "moderator log"}
+ROLES = MappingProxyType(
+    {"pairing": "pair threads", "digest": "weekly digest", "mod-log": "moderator log"}
+)
 
 
 def channels_text(session: Session, current: int) -> str:
@@ -139,8 +146,9 @@ def history_text(messages: list[Message], names: Names) -> str:
     for n, msg in zip(range(len(messages), 0, -1), messages, strict=True):
         text = names.readable(msg.content).replace("\n", " ")
         if not text and msg.embeds:
-            text = "[embed] " + str(msg.embeds[0].get("title") or msg.embeds[0].get("description")
-                                    or "")  # fmt: skip
+            text = "[embed] " + str(
+                msg.embeds[0].get("title") or msg.embeds[0].get("description") or ""
+            )
         if len(text) > 80:
             text = text[:79] + "…"
         lines.append(f"  [{n}] {msg.author.username}: {text}")

@@ -323,8 +323,13 @@ def _click(tokens: list[Token]) -> Click:
 
 def _select(tokens: list[Token]) -> Select:
     menu: int | None = None
-    if (len(tokens) >= 3 and not tokens[-2].quoted and tokens[-2].text.lower() == "from"
-            and not tokens[-1].quoted and tokens[-1].text.isdigit()):  # fmt: skip
+    if (
+        len(tokens) >= 3
+        and not tokens[-2].quoted
+        and tokens[-2].text.lower() == "from"
+        and not tokens[-1].quoted
+        and tokens[-1].text.isdigit()
+    ):
         menu = int(tokens[-1].text)
         if menu < 1:
             raise ParseError("menus are numbered from 1")
@@ -351,8 +356,14 @@ def _menu(tokens: list[Token]) -> Menu:
         raise ParseError('`menu` needs the command name, e.g. `menu "Save as challenge" on last`')
     words = [_word(t) for t in tokens]
     target: str | int = MENU_TARGET_LAST
-    split = next((i for i, t in enumerate(tokens) if not t.quoted and t.text.lower() == "on"
-                  and t.key is None and i == len(tokens) - 2), None)  # fmt: skip
+    split = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if not t.quoted and t.text.lower() == "on" and t.key is None and i == len(tokens) - 2
+        ),
+        None,
+    )
     if split is not None:
         arg = tokens[split + 1]
         words = words[:split]

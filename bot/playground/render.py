@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 from typing import IO, Any
 
 from rich.console import Console, Group, RenderableType
@@ -21,7 +22,9 @@ from bot.playground.events import (
 from bot.playground.resolve import Names
 
 JSON = dict[str, Any]
-BUTTON_STYLES = {1: "bold blue", 2: "bold", 3: "bold green", 4: "bold red", 5: "underline"}
+BUTTON_STYLES = MappingProxyType(
+    {1: "bold blue", 2: "bold", 3: "bold green", 4: "bold red", 5: "underline"}
+)
 
 
 class Renderer:
@@ -156,9 +159,14 @@ class Renderer:
         fields = sorted(modal.get("fields", []), key=lambda f: not f.get("required"))
         example = " ".join(f'{f["custom_id"]}="..."' for f in fields[:2])
         lines.append(f"fill it: modal {example}", style="dim")
-        return Panel(lines, title=Text(f"Modal: {modal.get('title', '')}", style="bold"),
-                     subtitle="only you can see this", title_align="left",
-                     border_style="yellow", expand=False)  # fmt: skip
+        return Panel(
+            lines,
+            title=Text(f"Modal: {modal.get('title', '')}", style="bold"),
+            subtitle="only you can see this",
+            title_align="left",
+            border_style="yellow",
+            expand=False,
+        )
 
     def _choices(self, event: Event) -> Text:
         choices = event.choices or []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 from bot.playground.parser import Option
@@ -12,16 +13,26 @@ from bot.simulator.models import DM, GUILD_CATEGORY, Channel, Member, Role
 
 JSON = dict[str, Any]
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
-TRUE = {"true", "yes", "y", "on", "1"}
-FALSE = {"false", "no", "n", "off", "0"}
-TYPE_NAMES = {STRING: "text", INTEGER: "whole number", BOOLEAN: "true/false", USER: "@member",
-              CHANNEL: "#channel", ROLE: "@&role", MENTIONABLE: "@member or @&role",
-              NUMBER: "number", ATTACHMENT: "file name"}  # fmt: skip
+TRUE = frozenset({"true", "yes", "y", "on", "1"})
+FALSE = frozenset({"false", "no", "n", "off", "0"})
+TYPE_NAMES = MappingProxyType(
+    {
+        STRING: "text",
+        INTEGER: "whole number",
+        BOOLEAN: "true/false",
+        USER: "@member",
+        CHANNEL: "#channel",
+        ROLE: "@&role",
+        MENTIONABLE: "@member or @&role",
+        NUMBER: "number",
+        ATTACHMENT: "file name",
+    }
+)
 # @name, @&Role, #channel written in chat (not inside words or existing <...> mentions).
 CHAT_MENTION = re.compile(r"(?<![\w<])(@&|@|#)([A-Za-z0-9][\w.-]*[\w]|[A-Za-z0-9])")
 RAW_MENTION = re.compile(r"<(@!?|@&|#)(\d{1,20})>")
 TIMESTAMP = re.compile(r"<t:(-?\d{1,13})(?::([tTdDfFR]))?>")
-TIME_FORMATS = {"t": "%H:%M", "T": "%H:%M:%S", "d": "%Y-%m-%d", "D": "%d %B %Y"}
+TIME_FORMATS = MappingProxyType({"t": "%H:%M", "T": "%H:%M:%S", "d": "%Y-%m-%d", "D": "%d %B %Y"})
 
 
 class PlaygroundError(Exception):
@@ -48,8 +59,11 @@ class Names:
         raise PlaygroundError(f"no member named {name!r} here; members: {known}")
 
     def channels(self) -> list[Channel]:
-        return [c for c in self.guild.channels.values()
-                if not c.deleted and c.type not in (GUILD_CATEGORY, DM)]  # fmt: skip
+        return [
+            c
+            for c in self.guild.channels.values()
+            if not c.deleted and c.type not in (GUILD_CATEGORY, DM)
+        ]
 
     def channel(self, name: str) -> Channel:
         key = _strip_mention(name, "#").lower()
@@ -62,8 +76,9 @@ class Names:
     def role(self, name: str) -> Role:
         key = _strip_mention(_strip_mention(name, "@&"), "@").lower()
         for role in self.guild.roles.values():
-            if key in (role.name.lower(), str(role.id)) or (key == "everyone" and
-                                                             role.id == self.guild.id):  # fmt: skip
+            if key in (role.name.lower(), str(role.id)) or (
+                key == "everyone" and role.id == self.guild.id
+            ):
                 return role
         known = ", ".join(r.name for r in self.guild.roles.values() if not r.managed)
         raise PlaygroundError(f"no role named {name!r} here; roles: {known}")
@@ -187,8 +202,9 @@ def command_options(
     commands: list[JSON], path: tuple[str, ...], kind: int = 1
 ) -> list[JSON] | None:
     """The option definitions of /path among the registered commands (None: not found)."""
-    cmd = next((c for c in commands if c.get("name") == path[0]
-                and int(c.get("type", 1)) == kind), None)  # fmt: skip
+    cmd = next(
+        (c for c in commands if c.get("name") == path[0] and int(c.get("type", 1)) == kind), None
+    )
     if cmd is None:
         return None
     defs: list[JSON] = cmd.get("options") or []

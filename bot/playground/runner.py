@@ -125,8 +125,14 @@ class Runner:
         action = line.action
         if action is None:
             self.actor, self.channel = actor, channel
-            return [Event(INFO, actor, self.names.channel_label(channel.id),
-                          content=f"now acting as {actor} in #{channel.name}")]  # fmt: skip
+            return [
+                Event(
+                    INFO,
+                    actor,
+                    self.names.channel_label(channel.id),
+                    content=f"now acting as {actor} in #{channel.name}",
+                )
+            ]
         if isinstance(action, Help | Members | Channels | History):
             return [Event(INFO, actor, content=self._info(action, actor, channel))]
         if isinstance(action, Quit):
@@ -140,8 +146,15 @@ class Runner:
             choices = await self.sim.autocomplete(
                 member, action.name, opts, focused=action.focused, channel=channel
             )
-            return [Event(AUTOCOMPLETE, actor, self.names.channel_label(channel.id),
-                          ephemeral=True, choices=choices)]  # fmt: skip
+            return [
+                Event(
+                    AUTOCOMPLETE,
+                    actor,
+                    self.names.channel_label(channel.id),
+                    ephemeral=True,
+                    choices=choices,
+                )
+            ]
         reply = await self._interact(action, member, channel)
         return await self._after(reply, actor, channel)
 
@@ -176,8 +189,9 @@ class Runner:
             user_cmds = command_options(self._commands(), (action.name,), kind=2)
             whom = self.names.member(target)
             if user_cmds is not None:
-                return await self.sim.context_menu(member, action.name, target=whom,
-                                                   channel=channel)  # fmt: skip
+                return await self.sim.context_menu(
+                    member, action.name, target=whom, channel=channel
+                )
             theirs = [m for m in self.world.messages_in(channel.id) if m.author.id == whom.id]
             if not theirs:
                 raise PlaygroundError(f"{whom.user.username} has no message in #{channel.name}")
@@ -219,8 +233,9 @@ class Runner:
         if msg is None:
             raise PlaygroundError(f"no message shown to {actor} has buttons")
         buttons = [c for c in walk_components(msg.components) if c.get("type") == 2]
-        listing = "  ".join(f"[{i}] {b.get('label') or b.get('custom_id')}"
-                            for i, b in enumerate(buttons, start=1))  # fmt: skip
+        listing = "  ".join(
+            f"[{i}] {b.get('label') or b.get('custom_id')}" for i, b in enumerate(buttons, start=1)
+        )
         if isinstance(target, int):
             if target > len(buttons):
                 raise PlaygroundError(f"there is no button {target}: {listing}")
@@ -265,15 +280,16 @@ class Runner:
         except PlaygroundError:
             return self.names.role(name).id
 
-    def _info(self, action: Help | Members | Channels | History, actor: str,
-              channel: Channel) -> str:  # fmt: skip
+    def _info(
+        self, action: Help | Members | Channels | History, actor: str, channel: Channel
+    ) -> str:
         if isinstance(action, Help):
             return info.help_text(self._commands(), action.topic)
         if isinstance(action, Members):
             return info.members_text(self.session, actor)
         if isinstance(action, Channels):
             return info.channels_text(self.session, channel.id)
-        return info.history_text(self.world.messages_in(channel.id)[-action.count:], self.names)
+        return info.history_text(self.world.messages_in(channel.id)[-action.count :], self.names)
 
     # ---- what the bot showed -----------------------------------------------------------
     async def _after(self, reply: Reply | None, actor: str, channel: Channel) -> list[Event]:
@@ -290,8 +306,7 @@ class Runner:
         where = self.names.channel_label(channel.id)
         if reply.modal is not None:
             self.modals[actor] = reply.modal
-            return [Event(MODAL, actor, where,
-                          ephemeral=True, modal=modal_json(reply.modal))]  # fmt: skip
+            return [Event(MODAL, actor, where, ephemeral=True, modal=modal_json(reply.modal))]
         events: list[Event] = []
         primary = reply.message or reply.original
         if primary is not None:
@@ -303,19 +318,29 @@ class Runner:
                 events.append(self._message_event(FOLLOWUP, view, actor))
                 emitted.add(view.id)
         if not events:
-            events.append(Event(REPLY, actor, where,
-                                content="(the bot acknowledged without a message)"))  # fmt: skip
+            events.append(
+                Event(REPLY, actor, where, content="(the bot acknowledged without a message)")
+            )
         return events
 
-    def _message_event(self, kind: str, view: MessageView, actor: str | None, *,
-                       edited: bool = False) -> Event:  # fmt: skip
+    def _message_event(
+        self, kind: str, view: MessageView, actor: str | None, *, edited: bool = False
+    ) -> Event:
         """`actor`: whose action led to it (None: the bot's own initiative)."""
         ephemeral = view.ephemeral
         self.shown.append((view.id, actor if ephemeral else None))
         self._emitted.add(view.id)
-        return Event(kind, actor, self.names.channel_label(view.channel_id), ephemeral=ephemeral,
-                     content=view.content, embeds=view.embeds, components=view.components,
-                     message_id=view.id, edited=edited)  # fmt: skip
+        return Event(
+            kind,
+            actor,
+            self.names.channel_label(view.channel_id),
+            ephemeral=ephemeral,
+            content=view.content,
+            embeds=view.embeds,
+            components=view.components,
+            message_id=view.id,
+            edited=edited,
+        )
 
     async def _settle(self) -> None:
         """Give the bot a moment for posts that follow its answer (threads, digests...)."""
@@ -330,14 +355,15 @@ class Runner:
     def _collect(self, actor: str | None, emitted: set[int]) -> list[Event]:
         """Bot messages created or edited since the last look that no reply accounted for."""
         events: list[Event] = []
-        fresh = self.sim.bot_messages[self._seen_bot:]
+        fresh = self.sim.bot_messages[self._seen_bot :]
         self._seen_bot += len(fresh)
         for view in fresh:
             if view.id in emitted or view.id in self._emitted:
                 continue
             # A late answer to an interaction (sent after its first response) is a followup.
             asked_by = ((view.raw.get("interaction_metadata") or {}).get("user") or {}).get(
-                "username")  # fmt: skip
+                "username"
+            )
             kind = FOLLOWUP if asked_by else CHANNEL_MESSAGE
             events.append(self._message_event(kind, view, asked_by or actor))
             emitted.add(view.id)
@@ -361,10 +387,17 @@ class Runner:
                 text += f" ({exc.__class__.__name__}: {exc})"
             events.append(Event(ERROR, None, content=f"the bot logged an error: {text}"))
         self.errors.records.clear()
-        for violation in self.sim.violations[self._seen_violations:]:
-            events.append(Event(ERROR, None, content=(
-                f"Discord would reject the bot's {violation.method} {violation.path}: "
-                f"{violation.reason}")))  # fmt: skip
+        for violation in self.sim.violations[self._seen_violations :]:
+            events.append(
+                Event(
+                    ERROR,
+                    None,
+                    content=(
+                        f"Discord would reject the bot's {violation.method} {violation.path}: "
+                        f"{violation.reason}"
+                    ),
+                )
+            )
         self._seen_violations = len(self.sim.violations)
         return events
 
@@ -374,11 +407,13 @@ def _modal_values(modal: Modal, given: tuple[Option, ...]) -> dict[str, str]:
     for opt in given:
         key = opt.name.lower()
         match = next((f for f in modal.fields if f.custom_id.lower() == key), None) or next(
-            (f for f in modal.fields if (f.label or "").lower() == key), None)  # fmt: skip
+            (f for f in modal.fields if (f.label or "").lower() == key), None
+        )
         if match is None:
             fields = ", ".join(f"{f.custom_id} ({f.label})" for f in modal.fields)
-            raise PlaygroundError(f"modal {modal.title!r} has no field {opt.name!r}; "
-                                  f"fields: {fields}")  # fmt: skip
+            raise PlaygroundError(
+                f"modal {modal.title!r} has no field {opt.name!r}; fields: {fields}"
+            )
         values[match.custom_id] = opt.value
     return values
 

@@ -12,6 +12,7 @@ import logging
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -19,9 +20,7 @@ from bot.client import NexusBot
 from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.errors import NexusError
-from bot.services.concepts import seed
-from bot.services.guilds import settings as guilds
-from bot.services.pairing import profiles as pairing_profiles
+from bot.services import concepts, guilds, pairing
 from bot.settings import Settings, SettingsError, normalise_database_url
 from bot.simulator.guild import Guild
 from bot.simulator.models import Channel, Member, Role
@@ -29,6 +28,7 @@ from bot.simulator.simulator import Simulator
 from bot.simulator.snowflake import DISCORD_EPOCH_MS, SnowflakeGenerator
 from bot.simulator.spec import default_spec_path
 from bot.simulator.world import World
+from bot.wiring import open_database
 
 log = logging.getLogger("nexus.playground")
 
@@ -72,8 +72,15 @@ LEARNERS = (
     Learner("dave", "Dave", "frontend"),
     Learner("erin", "Erin", "fullstack"),
 )
-TRACK_ROLE = {"alice": "Frontend", "bob": "Backend", "carol": "Backend", "dave": "Frontend",
-              "erin": "Full-stack"}  # fmt: skip
+TRACK_ROLE = MappingProxyType(
+    {
+        "alice": "Frontend",
+        "bob": "Backend",
+        "carol": "Backend",
+        "dave": "Frontend",
+        "erin": "Full-stack",
+    }
+)
 AVAILABILITY = "Mon 18-21, Wed 18-21, Sat 10-13"
 
 
@@ -102,8 +109,9 @@ def build_world() -> tuple[World, DemoServer]:
     }
     for learner in LEARNERS:
         role = roles[TRACK_ROLE[learner.name]]
-        members[learner.name] = g.add_member(learner.name, roles=[role],
-                                             global_name=learner.display)  # fmt: skip
+        members[learner.name] = g.add_member(
+            learner.name, roles=[role], global_name=learner.display
+        )
     members["mallory"] = g.add_member("mallory", global_name="Mallory")
     world.ids = runtime_ids  # messages get real, time-based ids (all newer than the world's)
     return world, DemoServer(g, channels, members, mod_role)
@@ -131,11 +139,12 @@ async def prepare_database(url: str) -> Database:
         await upgrade(url)
     except (OSError, SQLAlchemyError) as exc:
         reason = getattr(exc, "orig", None) or exc
-        raise StartupError(f"cannot open the database: {reason.__class__.__name__}: {reason}"
-                           ) from None  # fmt: skip
-    db = Database.create(url)
+        raise StartupError(
+            f"cannot open the database: {reason.__class__.__name__}: {reason}"
+        ) from None
+    db = open_database(url)
     try:
-        await seed.seed_if_needed(db)
+        await concepts.seed_if_needed(db)
     except BaseException:
         await db.dispose()
         raise
@@ -159,10 +168,15 @@ async def configure_demo(db: Database, demo: DemoServer) -> None:
             continue
         member = demo.members[learner.name]
         with contextlib.suppress(NexusError):  # already joined (a reused --database)
-            await pairing_profiles.join(
-                db, demo.guild.id, member.id, display_name=learner.display,
-                track=learner.track, timezone="UTC", availability=AVAILABILITY,
-            )  # fmt: skip
+            await pairing.join(
+                db,
+                demo.guild.id,
+                member.id,
+                display_name=learner.display,
+                track=learner.track,
+                timezone="UTC",
+                availability=AVAILABILITY,
+            )
 
 
 @dataclass
@@ -197,8 +211,13 @@ class Session:
             spec_found = default_spec_path().is_file()
             sim = Simulator(TOKEN, world=world, validate_schema=spec_found)
             await sim.start()
-            settings = Settings(token=TOKEN, database_url=url, auto_migrate=False,
-                                auto_seed=False, sync_on_start=False)  # fmt: skip
+            settings = Settings(
+                token=TOKEN,
+                database_url=url,
+                auto_migrate=False,
+                auto_seed=False,
+                sync_on_start=False,
+            )
             # No scheduler: nothing posts by itself (a pairing round or digest "catching up"
             # at start would depend on the weekday); `/pair round`, `/digest now` do it.
             bot = NexusBot(settings, db, run_scheduler=False, guild_ready_timeout=0.05)
@@ -228,8 +247,9 @@ class Session:
         await bot.sync_commands(force=True)
         self._task = asyncio.create_task(bot.connect(reconnect=True), name="nexus-playground")
         ready = asyncio.create_task(bot.wait_until_ready())
-        done, _ = await asyncio.wait({self._task, ready}, timeout=READY_TIMEOUT,
-                                     return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+        done, _ = await asyncio.wait(
+            {self._task, ready}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
         if ready not in done:
             ready.cancel()
             if self._task in done and self._task.exception() is not None:

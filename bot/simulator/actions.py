@@ -170,8 +170,10 @@ class Actions:
         """As `fire`, for clicks on one button: click i is by `members[i % len(members)]`."""
         return await self._fire(
             lambda i: self._start_click(members[i % len(members)], message, custom_id),
-            count, rate, timeout,
-        )  # fmt: skip
+            count,
+            rate,
+            timeout,
+        )
 
     async def _fire(
         self,
@@ -212,8 +214,9 @@ class Actions:
         timeout: float | None = None,  # noqa: ASYNC109
     ) -> list[JSON]:
         """The choices the bot offers while the user types into option `focused`."""
-        record = self._start_autocomplete(member, name, options, focused=focused,
-                                          channel=channel, dm=dm)  # fmt: skip
+        record = self._start_autocomplete(
+            member, name, options, focused=focused, channel=channel, dm=dm
+        )
         reply = await self.finish(record, timeout)
         return reply.choices or []
 

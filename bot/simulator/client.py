@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from types import TracebackType
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType, TracebackType
 from typing import Any
 
 import aiohttp
@@ -13,13 +13,15 @@ from .payloads import InvalidInput, UnknownCommand
 from .reply import MessageView, Modal, Reply
 
 JSON = dict[str, Any]
-_ERRORS: dict[str, type[Exception]] = {
-    "UnknownCommand": UnknownCommand,
-    "InvalidInput": InvalidInput,
-    "ViolationError": ViolationError,
-    "TimeoutError": TimeoutError,
-    "KeyError": KeyError,
-}
+_ERRORS: Mapping[str, type[Exception]] = MappingProxyType(
+    {
+        "UnknownCommand": UnknownCommand,
+        "InvalidInput": InvalidInput,
+        "ViolationError": ViolationError,
+        "TimeoutError": TimeoutError,
+        "KeyError": KeyError,
+    }
+)
 
 
 def ref(value: Any) -> int | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -19,13 +20,15 @@ if TYPE_CHECKING:
     from .simulator import Simulator
 
 PREFIX = "/_sim"
-ERRORS: dict[type[Exception], int] = {
-    UnknownCommand: 404,
-    InvalidInput: 400,
-    ViolationError: 422,
-    TimeoutError: 504,
-    KeyError: 404,
-}
+ERRORS: Mapping[type[Exception], int] = MappingProxyType(
+    {
+        UnknownCommand: 404,
+        InvalidInput: 400,
+        ViolationError: 422,
+        TimeoutError: 504,
+        KeyError: 404,
+    }
+)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 

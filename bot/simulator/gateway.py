@@ -10,6 +10,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -22,11 +23,13 @@ log = logging.getLogger(__name__)
 OnSent = Callable[[], None] | None
 GUILDS, GUILD_MEMBERS, GUILD_MESSAGES, DIRECT_MESSAGES = 1 << 0, 1 << 1, 1 << 9, 1 << 12
 MESSAGE_CONTENT = 1 << 15
-_EVENT_INTENT = {
-    "GUILD_MEMBER_ADD": GUILD_MEMBERS,
-    "GUILD_MEMBER_REMOVE": GUILD_MEMBERS,
-    "GUILD_MEMBER_UPDATE": GUILD_MEMBERS,
-}
+_EVENT_INTENT = MappingProxyType(
+    {
+        "GUILD_MEMBER_ADD": GUILD_MEMBERS,
+        "GUILD_MEMBER_REMOVE": GUILD_MEMBERS,
+        "GUILD_MEMBER_UPDATE": GUILD_MEMBERS,
+    }
+)
 _GUILDS_EVENTS = ("GUILD_", "CHANNEL_", "THREAD_")
 _MESSAGE_EVENTS = ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE")
 

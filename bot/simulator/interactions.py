@@ -7,19 +7,22 @@ import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from .models import EPHEMERAL, JSON, LOADING, Message
 from .reply import MessageView, Modal, Reply
 
 PING, APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2, 3, 4, 5
-ALLOWED_CALLBACKS = {
-    PING: {1},
-    APPLICATION_COMMAND: {4, 5, 9, 10, 12},
-    COMPONENT: {4, 5, 6, 7, 9, 10, 12},
-    AUTOCOMPLETE: {8},
-    MODAL_SUBMIT: {4, 5, 6, 7, 10, 12},
-}
+ALLOWED_CALLBACKS = MappingProxyType(
+    {
+        PING: {1},
+        APPLICATION_COMMAND: {4, 5, 9, 10, 12},
+        COMPONENT: {4, 5, 6, 7, 9, 10, 12},
+        AUTOCOMPLETE: {8},
+        MODAL_SUBMIT: {4, 5, 6, 7, 10, 12},
+    }
+)
 
 
 class ViolationError(AssertionError):

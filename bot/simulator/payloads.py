@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from types import MappingProxyType
 from typing import Any
 
 from . import permissions as P
@@ -122,7 +123,7 @@ class Invocation:
         )
 
 
-_KINDS = {1: "slash command", 2: "user command", 3: "message command"}
+_KINDS = MappingProxyType({1: "slash command", 2: "user command", 3: "message command"})
 
 
 def _dm_allowed(cmd: JSON) -> bool:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -20,8 +22,6 @@ log = logging.getLogger(__name__)
 
 SPEC_URI = "urn:discord-openapi"
 _REPO_ROOT = Path(__file__).resolve().parents[2]
-_warned_missing = False
-_spec_cache: dict[Path, dict[str, Any]] = {}
 
 ErrorPath = tuple[str | int, ...]
 
@@ -46,24 +46,23 @@ def default_spec_path() -> Path:
 
 def load_spec(path: Path) -> dict[str, Any] | None:
     """The spec with SnowflakeType widened to accept ints (discord.py sends some as ints)."""
-    global _warned_missing
-    path = path.resolve()
-    if path in _spec_cache:
-        return _spec_cache[path]
+    return _load(path.resolve())
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: Path) -> dict[str, Any] | None:
+    """Read once per file (a missing file is reported once, then remembered as missing)."""
     if not path.is_file():
-        if not _warned_missing:
-            log.warning(
-                "Discord OpenAPI spec not found at %s: request bodies are checked against the "
-                "documented limits only (set NEXUS_DISCORD_SPEC to enable schema validation)",
-                path,
-            )
-            _warned_missing = True
+        log.warning(
+            "Discord OpenAPI spec not found at %s: request bodies are checked against the "
+            "documented limits only (set NEXUS_DISCORD_SPEC to enable schema validation)",
+            path,
+        )
         return None
     spec: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     schemas = spec["components"]["schemas"]
     original = copy.deepcopy(schemas["SnowflakeType"])
     schemas["SnowflakeType"] = {"anyOf": [original, {"type": "integer", "minimum": 0}]}
-    _spec_cache[path] = spec
     return spec
 
 
@@ -71,17 +70,19 @@ def _pointer(*parts: str) -> str:
     return "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-_CODES = {
-    "maxLength": "BASE_TYPE_MAX_LENGTH",
-    "minLength": "BASE_TYPE_MIN_LENGTH",
-    "maxItems": "BASE_TYPE_MAX_LENGTH",
-    "minItems": "BASE_TYPE_MIN_LENGTH",
-    "required": "BASE_TYPE_REQUIRED",
-    "type": "BASE_TYPE_BAD_TYPE",
-    "enum": "BASE_TYPE_CHOICES",
-    "maximum": "NUMBER_TYPE_MAX",
-    "minimum": "NUMBER_TYPE_MIN",
-}
+_CODES = MappingProxyType(
+    {
+        "maxLength": "BASE_TYPE_MAX_LENGTH",
+        "minLength": "BASE_TYPE_MIN_LENGTH",
+        "maxItems": "BASE_TYPE_MAX_LENGTH",
+        "minItems": "BASE_TYPE_MIN_LENGTH",
+        "required": "BASE_TYPE_REQUIRED",
+        "type": "BASE_TYPE_BAD_TYPE",
+        "enum": "BASE_TYPE_CHOICES",
+        "maximum": "NUMBER_TYPE_MAX",
+        "minimum": "NUMBER_TYPE_MIN",
+    }
+)
 
 
 def _message(error: ValidationError) -> str:

@@ -10,9 +10,7 @@ import discord
 from bot.tree import report_error
 
 
-async def guarded(
-    interaction: discord.Interaction, action: Callable[[], Awaitable[None]]
-) -> None:
+async def guarded(interaction: discord.Interaction, action: Callable[[], Awaitable[None]]) -> None:
     """discord.py only logs DynamicItem callback errors: route them to the one error path."""
     try:
         await action()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.errors import NotAllowed
-from bot.services.guilds import settings as guilds
+from bot.services import guilds
 
 if TYPE_CHECKING:
     from bot.client import NexusBot

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services.moderation.flags import FLAG_REASONS, check_flaggable, flag_entry
+from bot.services.moderation import FLAG_REASONS, check_flaggable, flag_entry
 from bot.ui.base import guarded
 
 if TYPE_CHECKING:
@@ -62,7 +62,10 @@ class FlagButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=FLAG_T
     async def _ask_reason(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await check_flaggable(
-            _bot(interaction).db, interaction.guild_id, self.kind, self.entry_id,
+            _bot(interaction).db,
+            interaction.guild_id,
+            self.kind,
+            self.entry_id,
             interaction.user.id,
         )
         view = discord.ui.View(timeout=None)
@@ -72,9 +75,7 @@ class FlagButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=FLAG_T
         )
 
 
-class FlagReasonSelect(
-    discord.ui.DynamicItem[discord.ui.Select[Any]], template=REASON_TEMPLATE
-):
+class FlagReasonSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=REASON_TEMPLATE):
     def __init__(self, kind: str, entry_id: int) -> None:
         self.kind = kind
         self.entry_id = entry_id
@@ -109,8 +110,12 @@ class FlagReasonSelect(
         values = data.get("values") or []
         reason = str(values[0]) if values else ""
         result = await flag_entry(
-            _bot(interaction).db, interaction.guild_id, self.kind, self.entry_id,
-            interaction.user.id, reason,
+            _bot(interaction).db,
+            interaction.guild_id,
+            self.kind,
+            self.entry_id,
+            interaction.user.id,
+            reason,
         )
         label = FLAG_REASONS[result.reason].lower()
         await interaction.response.edit_message(

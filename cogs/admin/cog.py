@@ -9,20 +9,22 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services.guilds import settings as guilds
+from bot.services import guilds
 from bot.ui.checks import require_admin
 from cogs.admin.render import about_embed, settings_embed
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
 
-WEEKDAY_CHOICES = [
-    app_commands.Choice(name=name, value=i) for i, name in enumerate(guilds.WEEKDAYS)
-]
-REVIEW_CHOICES = [
-    app_commands.Choice(name="publish at once", value="publish"),
-    app_commands.Choice(name="hold for review", value="review"),
-]
+WEEKDAY_CHOICES = tuple(
+    [app_commands.Choice(name=name, value=i) for i, name in enumerate(guilds.WEEKDAYS)]
+)
+REVIEW_CHOICES = tuple(
+    [
+        app_commands.Choice(name="publish at once", value="publish"),
+        app_commands.Choice(name="hold for review", value="review"),
+    ]
+)
 
 
 class AdminCog(commands.Cog):
@@ -66,11 +68,11 @@ class AdminCog(commands.Cog):
         private_channel="Toggle: captures from this channel are always held for review",
     )
     @app_commands.choices(
-        digest_day=WEEKDAY_CHOICES,
-        review_challenges=REVIEW_CHOICES,
-        review_solutions=REVIEW_CHOICES,
-        review_takeaways=REVIEW_CHOICES,
-        review_concepts=REVIEW_CHOICES,
+        digest_day=list(WEEKDAY_CHOICES),
+        review_challenges=list(REVIEW_CHOICES),
+        review_solutions=list(REVIEW_CHOICES),
+        review_takeaways=list(REVIEW_CHOICES),
+        review_concepts=list(REVIEW_CHOICES),
     )
     async def setup(
         self,

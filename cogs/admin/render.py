@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.services.guilds.settings import WEEKDAYS, GuildConfig
+from bot.services.guilds import WEEKDAYS, GuildConfig
 from bot.ui.render import COLOUR, add_field, make_embed
 
 

@@ -8,10 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services.challenges import service as challenges
-from bot.services.challenges import solutions
-from bot.services.concepts import lookup as concepts
-from bot.services.entries.types import ChallengeFilter
+from bot.services import challenges, concepts
+from bot.services.entries import ChallengeFilter
 from bot.ui.checks import is_moderator
 from bot.ui.paginator import Page, Paginator
 from bot.ui.render import CHOICE_MAX, one_line
@@ -29,12 +27,14 @@ if TYPE_CHECKING:
 
 PER_PAGE = 5
 ID_MAX = 2_147_483_647
-FILTER_CHOICES = [
-    app_commands.Choice(name="all", value="all"),
-    app_commands.Choice(name="open", value="open"),
-    app_commands.Choice(name="solved", value="solved"),
-    app_commands.Choice(name="mine (every status)", value="mine"),
-]
+FILTER_CHOICES = tuple(
+    [
+        app_commands.Choice(name="all", value="all"),
+        app_commands.Choice(name="open", value="open"),
+        app_commands.Choice(name="solved", value="solved"),
+        app_commands.Choice(name="mine (every status)", value="mine"),
+    ]
+)
 CONCEPT_HINT = "A concept this is about (pick from the list)"
 
 
@@ -65,11 +65,13 @@ class ChallengesCog(commands.Cog):
             guild=True, dm_channel=False, private_channel=False
         )
         self.save_challenge_menu = app_commands.ContextMenu(
-            name="Save as challenge", callback=self.save_as_challenge,
+            name="Save as challenge",
+            callback=self.save_as_challenge,
             allowed_contexts=in_servers,
         )
         self.save_solution_menu = app_commands.ContextMenu(
-            name="Save as solution", callback=self.save_as_solution,
+            name="Save as solution",
+            callback=self.save_as_solution,
             allowed_contexts=in_servers,
         )
 
@@ -130,7 +132,8 @@ class ChallengesCog(commands.Cog):
                 self.bot.db, interaction.guild_id, id, viewer_id=None
             )
         await interaction.response.send_message(
-            embed=render.challenge_embed(page), view=challenge_page_view(page),
+            embed=render.challenge_embed(page),
+            view=challenge_page_view(page),
             ephemeral=not public,
         )
 
@@ -157,7 +160,7 @@ class ChallengesCog(commands.Cog):
 
     @challenge.command(name="list")
     @app_commands.describe(filter="Which challenges", concept="Only challenges tagged with it")
-    @app_commands.choices(filter=FILTER_CHOICES)
+    @app_commands.choices(filter=list(FILTER_CHOICES))
     async def list_(
         self,
         interaction: discord.Interaction,
@@ -171,12 +174,16 @@ class ChallengesCog(commands.Cog):
 
         async def fetch(page: int) -> Page:
             found = await challenges.list_challenges(
-                db, guild_id, viewer_id=user_id, filter=which, concept=concept, page=page,
+                db,
+                guild_id,
+                viewer_id=user_id,
+                filter=which,
+                concept=concept,
+                page=page,
                 per_page=PER_PAGE,
             )
             title = "Challenges" if which is ChallengeFilter.ALL else f"Challenges: {which}"
-            return Page(render.list_embed(title, found, "No challenges here yet."),
-                        found.has_next)
+            return Page(render.list_embed(title, found, "No challenges here yet."), found.has_next)
 
         await Paginator.start(interaction, fetch, ephemeral=True)
 
@@ -206,7 +213,7 @@ class ChallengesCog(commands.Cog):
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
         assert interaction.guild_id is not None
-        targets = await solutions.prepare_capture(
+        targets = await challenges.prepare_capture(
             self.bot.db, interaction.guild_id, message.content, viewer_id=interaction.user.id
         )
         captured = CapturedMessage(
@@ -216,9 +223,7 @@ class ChallengesCog(commands.Cog):
             channel_id=message.channel.id,
             message_id=message.id,
         )
-        view = SolutionTargetView(
-            captured, targets, await is_moderator(self.bot, interaction)
-        )
+        view = SolutionTargetView(captured, targets, await is_moderator(self.bot, interaction))
         await interaction.response.send_message(
             f"Which challenge does {render.name(message.author.display_name)}'s message "
             "solve? The most similar open challenges come first.",

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.services.entries.types import (
+from bot.services.entries import (
+    STATUS_LABELS,
     ChallengeInfo,
     ChallengePage,
     Paged,
     RecordedChallenge,
     SolutionInfo,
 )
-from bot.services.entries.visibility import STATUS_LABELS
 from bot.ui.render import (
     COLOUR,
     COLOUR_OK,
@@ -52,27 +52,32 @@ def short(c: ChallengeInfo, limit: int = 100) -> str:
     return one_line(f"#{c.id} \u00b7 {c.title}", limit - len(mark)) + mark
 
 
-def challenge_embed(page: ChallengePage, *, similar: Sequence[ChallengeInfo] = ()
-                    ) -> discord.Embed:
+def challenge_embed(page: ChallengePage, *, similar: Sequence[ChallengeInfo] = ()) -> discord.Embed:
     c = page.challenge
     colour = COLOUR_OK if c.solved else (COLOUR if c.status == "published" else COLOUR_WARN)
     parts = [f"**What went wrong**\n{clip(c.problem, PROBLEM_SHOWN)}"]
     if c.tried:
         parts.append(f"**What was tried**\n{clip(c.tried, TRIED_SHOWN)}")
-    embed = make_embed(f"#{c.id} \u00b7 {one_line(c.title, 200)}", "\n\n".join(parts),
-                       colour=colour)
+    embed = make_embed(
+        f"#{c.id} \u00b7 {one_line(c.title, 200)}", "\n\n".join(parts), colour=colour
+    )
     add_field(embed, "Status", f"{state(c)} \u00b7 {status_label(c.status)}", inline=True)
     add_field(embed, "Shared by", name(c.author_name), inline=True)
     if c.concepts:
-        add_field(embed, "Concepts", ", ".join(one_line(t.name, 60) for t in c.concepts),
-                  inline=True)
+        add_field(
+            embed, "Concepts", ", ".join(one_line(t.name, 60) for t in c.concepts), inline=True
+        )
     if c.jump_url:
         add_field(embed, "Source", f"[original message]({c.jump_url})", inline=True)
     for sol in page.solutions[:SOLUTIONS_SHOWN]:
         add_field(embed, solution_title(sol), clip(sol.body, SOLUTION_SHOWN))
     if not page.solutions:
-        add_field(embed, "Solutions", "None yet: answer with `/solution add` or save a chat "
-                  "message with **Save as solution**.")
+        add_field(
+            embed,
+            "Solutions",
+            "None yet: answer with `/solution add` or save a chat "
+            "message with **Save as solution**.",
+        )
     elif len(page.solutions) > SOLUTIONS_SHOWN:
         add_field(embed, "More", f"and {len(page.solutions) - SOLUTIONS_SHOWN} more solutions")
     if similar:
@@ -109,8 +114,12 @@ def recorded_note(rec: RecordedChallenge) -> str:
 def list_embed(title: str, result: Paged[ChallengeInfo], empty: str) -> discord.Embed:
     embed = make_embed(one_line(title, 200), None if result.items else empty)
     for c in result.items:
-        bits = [state(c), status_label(c.status), f"by {name(c.author_name)}",
-                f"{c.solution_count} solution(s)"]
+        bits = [
+            state(c),
+            status_label(c.status),
+            f"by {name(c.author_name)}",
+            f"{c.solution_count} solution(s)",
+        ]
         if c.concepts:
             bits.append(", ".join(one_line(t.name, 40) for t in c.concepts))
         value = " \u00b7 ".join(bits) + "\n" + one_line(c.problem, 200)
@@ -124,5 +133,4 @@ def option_label(c: ChallengeInfo) -> str:
 
 
 def option_description(c: ChallengeInfo) -> str:
-    return one_line(f"by {c.author_name} \u00b7 {c.solution_count} solution(s)",
-                    SELECT_OPTION_MAX)
+    return one_line(f"by {c.author_name} \u00b7 {c.solution_count} solution(s)", SELECT_OPTION_MAX)

@@ -7,15 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services.challenges import service as challenges
-from bot.services.challenges import solutions
-from bot.services.entries.types import (
-    PROBLEM_MAX,
-    TITLE_MAX,
-    TRIED_MAX,
-    ChallengeInfo,
-    RecordedChallenge,
-)
+from bot.services import challenges
+from bot.services.entries import PROBLEM_MAX, TITLE_MAX, TRIED_MAX, ChallengeInfo, RecordedChallenge
 from bot.ui.base import NexusModal, NexusView
 from bot.ui.checks import is_moderator
 from cogs.challenges import render
@@ -31,9 +24,7 @@ def _bot(interaction: discord.Interaction) -> NexusBot:
     return interaction.client  # type: ignore[return-value]
 
 
-async def send_recorded_challenge(
-    interaction: discord.Interaction, rec: RecordedChallenge
-) -> None:
+async def send_recorded_challenge(interaction: discord.Interaction, rec: RecordedChallenge) -> None:
     """Published and new: the challenge page in the channel. Otherwise: only to the caller."""
     page = rec.page
     public = rec.created and rec.challenge.status == "published"
@@ -50,17 +41,26 @@ class ShareChallengeModal(NexusModal, title="Share a challenge"):
         super().__init__(timeout=1800)
         self.concept_ids = concept_ids
         self.name: discord.ui.TextInput[ShareChallengeModal] = discord.ui.TextInput(
-            label="Title", custom_id="title", max_length=TITLE_MAX, min_length=1,
+            label="Title",
+            custom_id="title",
+            max_length=TITLE_MAX,
+            min_length=1,
             placeholder="e.g. CORS error when my React app calls the Django API",
         )
         self.tried: discord.ui.TextInput[ShareChallengeModal] = discord.ui.TextInput(
-            label="What you tried", custom_id="tried", style=discord.TextStyle.paragraph,
-            max_length=TRIED_MAX, required=False,
+            label="What you tried",
+            custom_id="tried",
+            style=discord.TextStyle.paragraph,
+            max_length=TRIED_MAX,
+            required=False,
             placeholder="Docs you read, fixes you attempted, what changed",
         )
         self.problem: discord.ui.TextInput[ShareChallengeModal] = discord.ui.TextInput(
-            label="What went wrong", custom_id="problem", style=discord.TextStyle.paragraph,
-            max_length=PROBLEM_MAX, min_length=1,
+            label="What went wrong",
+            custom_id="problem",
+            style=discord.TextStyle.paragraph,
+            max_length=PROBLEM_MAX,
+            min_length=1,
             placeholder="The error message, what you expected, what happened instead",
         )
         for item in (self.name, self.tried, self.problem):
@@ -118,8 +118,9 @@ class TargetSelect(discord.ui.Select["SolutionTargetView"]):
 class SolutionTargetView(NexusView):
     """Ephemeral and short-lived: only the member who opened it can see or use it."""
 
-    def __init__(self, captured: CapturedMessage, targets: list[ChallengeInfo],
-                 by_moderator: bool) -> None:
+    def __init__(
+        self, captured: CapturedMessage, targets: list[ChallengeInfo], by_moderator: bool
+    ) -> None:
         super().__init__(timeout=PICK_TIMEOUT)
         self.captured = captured
         self.by_moderator = by_moderator
@@ -131,7 +132,7 @@ class SolutionTargetView(NexusView):
         challenge_id = int(value) if str(value).isdigit() and len(str(value)) < 12 else 0
         cap = self.captured
         # The choice is re-validated by the service: server, visibility, existence.
-        rec = await solutions.capture_solution(
+        rec = await challenges.capture_solution(
             bot.db,
             interaction.guild_id,
             challenge_id,

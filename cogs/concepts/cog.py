@@ -9,10 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services.concepts import lookup as concepts
-from bot.services.concepts import lookup_log
-from bot.services.concepts import search as concept_search
-from bot.services.concepts.autocomplete import warm_indexes
+from bot.services import concepts
+from bot.services.concepts import warm_indexes
 from bot.ui.paginator import Page, Paginator
 from cogs.concepts import render
 from cogs.concepts.views import SuggestConceptModal, concept_view, suggestions_view
@@ -20,10 +18,12 @@ from cogs.concepts.views import SuggestConceptModal, concept_view, suggestions_v
 if TYPE_CHECKING:
     from bot.client import NexusBot
 
-CATEGORY_CHOICES = [app_commands.Choice(name=c.capitalize(), value=c) for c in concepts.CATEGORIES]
-TRACK_CHOICES = [
-    app_commands.Choice(name=render.TRACK_LABELS[t], value=t) for t in concepts.TRACKS
-]
+CATEGORY_CHOICES = tuple(
+    [app_commands.Choice(name=c.capitalize(), value=c) for c in concepts.CATEGORIES]
+)
+TRACK_CHOICES = tuple(
+    [app_commands.Choice(name=render.TRACK_LABELS[t], value=t) for t in concepts.TRACKS]
+)
 SEARCH_PER_PAGE = 5
 LIST_PER_PAGE = 10
 
@@ -36,7 +36,7 @@ class ConceptsCog(commands.Cog):
     async def cog_unload(self) -> None:
         # Bot.close() unloads cogs: write the buffered lookup statistics before exit. (The
         # warm-up is Database-tracked work: Database.dispose() lets it finish.)
-        await lookup_log.flush(self.bot.db)
+        await concepts.flush_lookup_log(self.bot.db)
 
     @commands.Cog.listener("on_ready")
     async def warm_concept_indexes(self) -> None:
@@ -95,7 +95,7 @@ class ConceptsCog(commands.Cog):
         guild_id, db = interaction.guild_id, self.bot.db
 
         async def fetch(page: int) -> Page:
-            found = await concept_search.search_concepts(
+            found = await concepts.search_concepts(
                 db, guild_id, query, page=page, per_page=SEARCH_PER_PAGE
             )
             empty = "Nothing matches. Try other words, or `/concept suggest` a new concept."
@@ -107,7 +107,7 @@ class ConceptsCog(commands.Cog):
 
     @concept.command(name="list")
     @app_commands.describe(category="Only this category", track="Only concepts for this track")
-    @app_commands.choices(category=CATEGORY_CHOICES, track=TRACK_CHOICES)
+    @app_commands.choices(category=list(CATEGORY_CHOICES), track=list(TRACK_CHOICES))
     async def list_(
         self,
         interaction: discord.Interaction,
@@ -125,8 +125,7 @@ class ConceptsCog(commands.Cog):
                 db, guild_id, category=cat, track=trk, page=page, per_page=LIST_PER_PAGE
             )
             title = render.list_title(cat, trk)
-            return Page(render.results_embed(found, title, "No concepts here yet."),
-                        found.has_next)
+            return Page(render.results_embed(found, title, "No concepts here yet."), found.has_next)
 
         await Paginator.start(interaction, fetch, ephemeral=True)
 
@@ -136,7 +135,7 @@ class ConceptsCog(commands.Cog):
         category="Category of a new concept (or change it)",
         track="Which track it is for (or change it)",
     )
-    @app_commands.choices(category=CATEGORY_CHOICES, track=TRACK_CHOICES)
+    @app_commands.choices(category=list(CATEGORY_CHOICES), track=list(TRACK_CHOICES))
     async def suggest(
         self,
         interaction: discord.Interaction,

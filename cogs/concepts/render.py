@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import discord
 
-from bot.services.concepts.types import ConceptDetail, ConceptPage, LookupOutcome, SuggestResult
+from bot.services.concepts import ConceptDetail, ConceptPage, LookupOutcome, SuggestResult
 from bot.ui.render import (
     CONTENT_MAX,
     DESCRIPTION_MAX,
@@ -16,7 +18,9 @@ from bot.ui.render import (
 )
 
 LINK_BUTTONS_MAX = 5
-TRACK_LABELS = {"frontend": "Frontend", "backend": "Backend", "both": "Frontend & backend"}
+TRACK_LABELS = MappingProxyType(
+    {"frontend": "Frontend", "backend": "Backend", "both": "Frontend & backend"}
+)
 
 
 def _date(detail: ConceptDetail) -> str:

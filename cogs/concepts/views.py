@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services.concepts import edits as concept_edits
-from bot.services.concepts import lookup as concepts
-from bot.services.concepts.types import ConceptDetail, LookupOutcome
+from bot.services import concepts
+from bot.services.concepts import ConceptDetail, LookupOutcome
 from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import is_moderator
 from bot.ui.flag import FlagButton
@@ -72,8 +71,9 @@ def concept_view(detail: ConceptDetail) -> discord.ui.View:
         view.add_item(OpenConceptButton(ref.id, ref.name, row=i // 5))
     for link in detail.links[: render.LINK_BUTTONS_MAX]:
         view.add_item(
-            discord.ui.Button(label=one_line(link.title, BUTTON_LABEL_MAX) or "Docs",
-                              url=link.url, row=2)
+            discord.ui.Button(
+                label=one_line(link.title, BUTTON_LABEL_MAX) or "Docs", url=link.url, row=2
+            )
         )
     view.add_item(FlagButton("concept", detail.id, label="Flag as outdated", row=3))
     return view
@@ -99,43 +99,51 @@ class SuggestConceptModal(NexusModal):
         tracks: str | None = None,
     ) -> None:
         title = f"Edit: {target.name}" if target else "Suggest a concept"
-        super().__init__(title=one_line(title, 45), timeout=1800,
-                         custom_id="nexus:concept:suggest")
+        super().__init__(title=one_line(title, 45), timeout=1800, custom_id="nexus:concept:suggest")
         self.target_id = target.id if target else None
         self.category = category
         self.tracks = tracks
         self.name: discord.ui.TextInput[SuggestConceptModal] = discord.ui.TextInput(
             custom_id="name",
-            label="Name", max_length=concept_edits.NAME_MAX, min_length=concept_edits.NAME_MIN,
-            default=target.name[: concept_edits.NAME_MAX] if target else None,
+            label="Name",
+            max_length=concepts.NAME_MAX,
+            min_length=concepts.NAME_MIN,
+            default=target.name[: concepts.NAME_MAX] if target else None,
             placeholder="e.g. Event Sourcing",
         )
         self.summary: discord.ui.TextInput[SuggestConceptModal] = discord.ui.TextInput(
             custom_id="summary",
-            label="Summary (one or two sentences)", style=discord.TextStyle.paragraph,
-            max_length=concept_edits.SUMMARY_MAX,
-            default=target.summary[: concept_edits.SUMMARY_MAX] if target else None,
+            label="Summary (one or two sentences)",
+            style=discord.TextStyle.paragraph,
+            max_length=concepts.SUMMARY_MAX,
+            default=target.summary[: concepts.SUMMARY_MAX] if target else None,
         )
         self.body: discord.ui.TextInput[SuggestConceptModal] = discord.ui.TextInput(
             custom_id="body",
-            label="Explanation, with a ``` code example", style=discord.TextStyle.paragraph,
-            max_length=concept_edits.BODY_MAX,
-            default=target.body[: concept_edits.BODY_MAX] if target else None,
+            label="Explanation, with a ``` code example",
+            style=discord.TextStyle.paragraph,
+            max_length=concepts.BODY_MAX,
+            default=target.body[: concepts.BODY_MAX] if target else None,
         )
         self.aliases: discord.ui.TextInput[SuggestConceptModal] = discord.ui.TextInput(
             custom_id="aliases",
-            label="Aliases (comma-separated)", required=False,
-            max_length=concept_edits.ALIASES_INPUT_MAX,
-            default=", ".join(target.aliases)[: concept_edits.ALIASES_INPUT_MAX]
-            if target else None,
+            label="Aliases (comma-separated)",
+            required=False,
+            max_length=concepts.ALIASES_INPUT_MAX,
+            default=", ".join(target.aliases)[: concepts.ALIASES_INPUT_MAX] if target else None,
             placeholder="e.g. ES, event store",
         )
         self.links: discord.ui.TextInput[SuggestConceptModal] = discord.ui.TextInput(
             custom_id="links",
-            label="Links (one per line: Title | https://…)", style=discord.TextStyle.paragraph,
-            required=False, max_length=concept_edits.LINKS_INPUT_MAX,
+            label="Links (one per line: Title | https://…)",
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=concepts.LINKS_INPUT_MAX,
             default="\n".join(f"{link.title} | {link.url}" for link in target.links)[
-                : concept_edits.LINKS_INPUT_MAX] if target else None,
+                : concepts.LINKS_INPUT_MAX
+            ]
+            if target
+            else None,
         )
         for item in (self.name, self.summary, self.body, self.aliases, self.links):
             self.add_item(item)
@@ -143,20 +151,34 @@ class SuggestConceptModal(NexusModal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         bot = _bot(interaction)
-        draft = concept_edits.parse_draft(
-            self.name.value, self.summary.value, self.body.value, self.aliases.value or "",
-            self.links.value or "", category=self.category, tracks=self.tracks,
+        draft = concepts.parse_draft(
+            self.name.value,
+            self.summary.value,
+            self.body.value,
+            self.aliases.value or "",
+            self.links.value or "",
+            category=self.category,
+            tracks=self.tracks,
         )
         by_moderator = await is_moderator(bot, interaction)  # checked at submit time
         author = interaction.user
         if self.target_id is None:
-            result = await concept_edits.suggest_concept(
-                bot.db, interaction.guild_id, author.id, author.display_name, draft,
+            result = await concepts.suggest_concept(
+                bot.db,
+                interaction.guild_id,
+                author.id,
+                author.display_name,
+                draft,
                 by_moderator=by_moderator,
             )
         else:
-            result = await concept_edits.propose_edit(
-                bot.db, interaction.guild_id, self.target_id, author.id, author.display_name,
-                draft, by_moderator=by_moderator,
+            result = await concepts.propose_edit(
+                bot.db,
+                interaction.guild_id,
+                self.target_id,
+                author.id,
+                author.display_name,
+                draft,
+                by_moderator=by_moderator,
             )
         await interaction.response.send_message(render.suggest_result(result), ephemeral=True)

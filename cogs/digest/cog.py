@@ -10,10 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import SETTINGS_CHANGED_EVENT
-from bot.services.digest import service as digest
-from bot.services.digest.schedule import DigestScheduler
-from bot.services.guilds import settings as guilds
-from bot.services.guilds.settings import GuildConfig
+from bot.services import digest, guilds
+from bot.services.digest import DigestScheduler
+from bot.services.guilds import GuildConfig
 from bot.ui.checks import require_moderator
 from cogs.digest.publisher import DiscordPublisher
 from cogs.digest.render import MessagePart, render_digest, settings_text
@@ -21,9 +20,9 @@ from cogs.digest.render import MessagePart, render_digest, settings_text
 if TYPE_CHECKING:
     from bot.client import NexusBot
 
-WEEKDAY_CHOICES = [
-    app_commands.Choice(name=name, value=i) for i, name in enumerate(guilds.WEEKDAYS)
-]
+WEEKDAY_CHOICES = tuple(
+    [app_commands.Choice(name=name, value=i) for i, name in enumerate(guilds.WEEKDAYS)]
+)
 
 
 class DigestCog(commands.Cog):
@@ -31,13 +30,17 @@ class DigestCog(commands.Cog):
         self.bot = bot
         self.publisher = DiscordPublisher(bot)
         self.jobs = DigestScheduler(
-            bot.scheduler.aps, bot.db, self.publisher, bot.clock,
+            bot.scheduler.aps,
+            bot.db,
+            self.publisher,
+            bot.clock,
             timedelta(hours=bot.settings.digest_grace_hours),
         )
         bot.scheduler.on_start("digest", self.jobs.start)
 
-    group = app_commands.Group(name="digest", description="The weekly learning digest",
-                               guild_only=True)
+    group = app_commands.Group(
+        name="digest", description="The weekly learning digest", guild_only=True
+    )
 
     @group.command(name="preview")
     async def preview(self, interaction: discord.Interaction) -> None:
@@ -62,8 +65,9 @@ class DigestCog(commands.Cog):
         await require_moderator(self.bot, interaction)
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await digest.post_now(self.bot.db, self.publisher, interaction.guild_id,
-                                       now=self.bot.clock())
+        result = await digest.post_now(
+            self.bot.db, self.publisher, interaction.guild_id, now=self.bot.clock()
+        )
         self.jobs.after(result)
         await interaction.followup.send(_now_reply(result), ephemeral=True)
 
@@ -75,7 +79,7 @@ class DigestCog(commands.Cog):
         quiet_week_note="On a week with no activity: post a short note (true) or nothing",
         enabled="Post the weekly digest at all",
     )
-    @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    @app_commands.choices(weekday=list(WEEKDAY_CHOICES))
     async def settings(
         self,
         interaction: discord.Interaction,
@@ -97,12 +101,16 @@ class DigestCog(commands.Cog):
         }
         changes = {key: value for key, value in given.items() if value is not None}
         cfg = await self.bot.apply_settings(interaction.guild_id, changes)
-        note = ("Digest settings saved." if changes else
-                "Current digest settings (pass options to change them; time zone: /setup).")
+        note = (
+            "Digest settings saved."
+            if changes
+            else "Current digest settings (pass options to change them; time zone: /setup)."
+        )
         job = self.bot.scheduler.aps.get_job(f"digest:{cfg.guild_id}")
         next_run = job.next_run_time if job is not None else None
         await interaction.response.send_message(
-            f"{note}\n{settings_text(cfg, next_run)}", ephemeral=True)
+            f"{note}\n{settings_text(cfg, next_run)}", ephemeral=True
+        )
 
     @commands.Cog.listener(f"on_{SETTINGS_CHANGED_EVENT}")
     async def on_settings_changed(self, cfg: GuildConfig) -> None:
@@ -112,11 +120,15 @@ class DigestCog(commands.Cog):
 def _now_reply(result: digest.DeliveryResult) -> str:
     where = f"<#{result.channel_id}>" if result.channel_id else "the digest channel"
     if result.outcome == "posted":
-        return (f"Posted this week's digest in {where} ({len(result.message_ids)} "
-                "message(s)). The scheduled one won't post again this week.")
+        return (
+            f"Posted this week's digest in {where} ({len(result.message_ids)} "
+            "message(s)). The scheduled one won't post again this week."
+        )
     if result.outcome == "quiet":
         return "A quiet week: nothing to post, and the quiet-week note is off."
     if result.outcome in ("failed", "disabled"):
-        return (f"I couldn't post in {where}: {result.detail[:200]}. Check that I can view "
-                "the channel, send messages and embed links there.")
+        return (
+            f"I couldn't post in {where}: {result.detail[:200]}. Check that I can view "
+            "the channel, send messages and embed links there."
+        )
     return f"The digest couldn't be posted right now ({result.detail[:200]}); I'll retry."

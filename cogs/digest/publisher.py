@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import discord
 
-from bot.services.digest.model import Digest
-from bot.services.digest.service import PublishError
+from bot.services.digest import Digest, PublishError
 from cogs.digest.render import MessagePart, render_digest
 
 if TYPE_CHECKING:
@@ -37,7 +36,9 @@ class DiscordPublisher:
             # (http.handle_message_parameters), so its own 5xx retries and our retries
             # after a crash are deduplicated by Discord.
             message = await channel.send(
-                content=part.content, embeds=part.embeds, nonce=nonce,
+                content=part.content,
+                embeds=part.embeds,
+                nonce=nonce,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.Forbidden as exc:
@@ -53,8 +54,7 @@ class DiscordPublisher:
     async def notify(self, channel_id: int, text: str) -> bool:
         channel = self.bot.get_partial_messageable(channel_id)
         try:
-            await channel.send(content=text[:2000],
-                               allowed_mentions=discord.AllowedMentions.none())
+            await channel.send(content=text[:2000], allowed_mentions=discord.AllowedMentions.none())
         except (TimeoutError, discord.HTTPException, aiohttp.ClientError, OSError):
             log.warning("could not post a digest notice in mod-log channel %s", channel_id)
             return False

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.services.digest.model import Digest, DigestItem
-from bot.services.guilds.settings import WEEKDAYS, GuildConfig
+from bot.services.digest import Digest, DigestItem
+from bot.services.guilds import WEEKDAYS, GuildConfig
 from bot.ui.render import (
     COLOUR,
     COLOUR_OK,
@@ -29,10 +30,17 @@ from bot.ui.render import (
 )
 
 LINE_MAX = 300
-TRACK_LABELS = {"frontend": "Frontend can help", "backend": "Backend can help",
-                "fullstack": "Full-stack can help", None: "Any track can help"}
-KIND_LABELS = {"takeaway": "Takeaway", "challenge": "Challenge", "solution": "Solution",
-               "concept": "Concept"}
+TRACK_LABELS = MappingProxyType(
+    {
+        "frontend": "Frontend can help",
+        "backend": "Backend can help",
+        "fullstack": "Full-stack can help",
+        None: "Any track can help",
+    }
+)
+KIND_LABELS = MappingProxyType(
+    {"takeaway": "Takeaway", "challenge": "Challenge", "solution": "Solution", "concept": "Concept"}
+)
 
 
 @dataclass
@@ -63,8 +71,9 @@ def _item_line(item: DigestItem, *, with_kind: bool = False) -> str:
     return clip(f"• {kind}{text}{_by(item.author)}{votes}", LINE_MAX)
 
 
-def _section(title: str, lines: Iterable[str], colour: discord.Colour = COLOUR
-             ) -> list[discord.Embed]:
+def _section(
+    title: str, lines: Iterable[str], colour: discord.Colour = COLOUR
+) -> list[discord.Embed]:
     chunks = split_lines(list(lines), DESCRIPTION_MAX)
     return [
         make_embed(title if i == 0 else f"{title} (continued)", chunk, colour=colour)
@@ -72,41 +81,55 @@ def _section(title: str, lines: Iterable[str], colour: discord.Colour = COLOUR
     ]
 
 
-def digest_embeds(digest: Digest, zone: ZoneInfo, *, preview: bool = False
-                  ) -> list[discord.Embed]:
+def digest_embeds(digest: Digest, zone: ZoneInfo, *, preview: bool = False) -> list[discord.Embed]:
     embeds: list[discord.Embed] = []
     title = "Weekly digest (preview: this week so far)" if preview else "Weekly digest"
-    head = make_embed(f"{title} · {_date_range(digest, zone)}",
-                      "What this server learned this week. Only published entries are shown.",
-                      colour=COLOUR_OK)
+    head = make_embed(
+        f"{title} · {_date_range(digest, zone)}",
+        "What this server learned this week. Only published entries are shown.",
+        colour=COLOUR_OK,
+    )
     embeds.append(head)
     if digest.featured:
-        embeds += _section("⭐ Featured by moderators",
-                           (_item_line(i, with_kind=True) for i in digest.featured))
+        embeds += _section(
+            "⭐ Featured by moderators", (_item_line(i, with_kind=True) for i in digest.featured)
+        )
     if digest.top_takeaways:
         embeds += _section("💡 Top takeaways", (_item_line(i) for i in digest.top_takeaways))
     if digest.solved:
-        embeds += _section("✅ Solved this week", (
-            clip(f"• {_link(s.title, s.url)}{_by(s.author)}\n  ↳ accepted: "
-                 f"{one_line(s.solution, 160)}{_by(s.solver)}", LINE_MAX)
-            for s in digest.solved))
+        embeds += _section(
+            "✅ Solved this week",
+            (
+                clip(
+                    f"• {_link(s.title, s.url)}{_by(s.author)}\n  ↳ accepted: "
+                    f"{one_line(s.solution, 160)}{_by(s.solver)}",
+                    LINE_MAX,
+                )
+                for s in digest.solved
+            ),
+        )
     if digest.open_total:
         lines: list[str] = []
         for group in digest.open_by_track:
             lines.append(f"**{TRACK_LABELS.get(group.track, 'Any track can help')}**")
-            lines += [clip(f"• {_link(c.title, c.url)}{_by(c.author)}", LINE_MAX)
-                      for c in group.challenges]
+            lines += [
+                clip(f"• {_link(c.title, c.url)}{_by(c.author)}", LINE_MAX)
+                for c in group.challenges
+            ]
         shown = sum(len(g.challenges) for g in digest.open_by_track)
         if digest.open_total > shown:
             lines.append(f"…and {digest.open_total - shown} more: try /challenge list.")
         embeds += _section("🧩 Still open: can you help?", lines)
     if digest.looked_up:
-        embeds += _section("🔎 Most looked-up concepts", (
-            f"• {one_line(c.label, 100)} ×{c.count}" for c in digest.looked_up))
+        embeds += _section(
+            "🔎 Most looked-up concepts",
+            (f"• {one_line(c.label, 100)} ×{c.count}" for c in digest.looked_up),
+        )
     if digest.missed:
-        embeds += _section("❓ Looked up but not found (write one?)", (
-            f"• {one_line(c.label, 100).replace('`', 'ˋ')} ×{c.count}"
-            for c in digest.missed))
+        embeds += _section(
+            "❓ Looked up but not found (write one?)",
+            (f"• {one_line(c.label, 100).replace('`', 'ˋ')} ×{c.count}" for c in digest.missed),
+        )
     if digest.new_concepts_total:
         lines = [_item_line(i) for i in digest.new_concepts]
         extra = digest.new_concepts_total - len(digest.new_concepts)
@@ -123,9 +146,15 @@ def digest_embeds(digest: Digest, zone: ZoneInfo, *, preview: bool = False
     if digest.helpers:
         lines = []
         for h in digest.helpers:
-            bits = [f"{n} {label}" for n, label in (
-                (h.accepted, "accepted solution(s)"), (h.helped, "helped-me"),
-                (h.votes, "takeaway vote(s)")) if n]
+            bits = [
+                f"{n} {label}"
+                for n, label in (
+                    (h.accepted, "accepted solution(s)"),
+                    (h.helped, "helped-me"),
+                    (h.votes, "takeaway vote(s)"),
+                )
+                if n
+            ]
             lines.append(f"• {one_line(h.name, 80)} — {', '.join(bits)}")
         embeds += _section("🙏 Thanks to the most helpful members", lines)
     set_footer(embeds[-1], "Nexus weekly digest · feature entries with /mod tools")
@@ -133,18 +162,24 @@ def digest_embeds(digest: Digest, zone: ZoneInfo, *, preview: bool = False
 
 
 def quiet_part(digest: Digest, zone: ZoneInfo) -> MessagePart:
-    return MessagePart(content=(
-        f"**Weekly digest · {_date_range(digest, zone)}**\nA quiet week: no new takeaways, "
-        "challenges or concepts. Share something you learned with /takeaway!"))
+    return MessagePart(
+        content=(
+            f"**Weekly digest · {_date_range(digest, zone)}**\nA quiet week: no new takeaways, "
+            "challenges or concepts. Share something you learned with /takeaway!"
+        )
+    )
 
 
-def render_digest(digest: Digest, zone: ZoneInfo, *, quiet_note: bool,
-                  preview: bool = False) -> list[MessagePart]:
+def render_digest(
+    digest: Digest, zone: ZoneInfo, *, quiet_note: bool, preview: bool = False
+) -> list[MessagePart]:
     """The digest as messages (empty list: post nothing on a quiet week)."""
     if digest.is_empty:
         return [quiet_part(digest, zone)] if quiet_note or preview else []
-    return [MessagePart(embeds=batch) for batch in
-            batch_embeds(digest_embeds(digest, zone, preview=preview))]
+    return [
+        MessagePart(embeds=batch)
+        for batch in batch_embeds(digest_embeds(digest, zone, preview=preview))
+    ]
 
 
 def format_when(moment: datetime, zone: ZoneInfo) -> str:

@@ -13,11 +13,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services.moderation import visibility
-from bot.services.moderation.audit import ACTIONS, list_audit
-from bot.services.moderation.merge import merge
-from bot.services.moderation.notify import set_dm_notifications
-from bot.services.moderation.queue import get_entry, search_entries
+from bot.services import moderation
+from bot.services.moderation import (
+    ACTIONS,
+    get_entry,
+    list_audit,
+    merge,
+    search_entries,
+    set_dm_notifications,
+)
 from bot.ui.checks import is_moderator, require_moderator
 from cogs.moderation import effects
 from cogs.moderation.render import log_embed, merge_text
@@ -26,12 +30,14 @@ from cogs.moderation.views import EditModal, actor_of, log_view, show_queue
 if TYPE_CHECKING:
     from bot.client import NexusBot
 
-KIND_CHOICES = [
-    app_commands.Choice(name=k, value=k) for k in ("concept", "challenge", "solution", "takeaway")
-]
-MERGE_CHOICES = [app_commands.Choice(name=k, value=k) for k in ("challenge", "concept")]
-LOG_KIND_CHOICES = [*KIND_CHOICES, app_commands.Choice(name="concept edit", value="concept_edit")]
-ACTION_CHOICES = [app_commands.Choice(name=a, value=a) for a in ACTIONS]
+KIND_CHOICES = tuple(
+    [app_commands.Choice(name=k, value=k) for k in ("concept", "challenge", "solution", "takeaway")]
+)
+MERGE_CHOICES = tuple([app_commands.Choice(name=k, value=k) for k in ("challenge", "concept")])
+LOG_KIND_CHOICES = tuple(
+    [*KIND_CHOICES, app_commands.Choice(name="concept edit", value="concept_edit")]
+)
+ACTION_CHOICES = tuple([app_commands.Choice(name=a, value=a) for a in ACTIONS])
 Entry = app_commands.Range[int, 1, 2**31 - 1]
 Reason = app_commands.Range[str, 1, 300]
 
@@ -41,7 +47,8 @@ class ModerationCog(commands.Cog):
         self.bot = bot
 
     curate = app_commands.Group(
-        name="curate", description="Moderator tools: review queue, edits, merges and the log",
+        name="curate",
+        description="Moderator tools: review queue, edits, merges and the log",
         guild_only=True,
     )
 
@@ -58,7 +65,7 @@ class ModerationCog(commands.Cog):
     @curate.command(name="edit")
     @app_commands.rename(entry="id")
     @app_commands.describe(kind="What kind of entry", entry="The entry (type to search)")
-    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.choices(kind=list(KIND_CHOICES))
     async def edit(
         self, interaction: discord.Interaction, kind: app_commands.Choice[str], entry: Entry
     ) -> None:
@@ -70,33 +77,44 @@ class ModerationCog(commands.Cog):
     @curate.command(name="feature")
     @app_commands.rename(entry="id")
     @app_commands.describe(kind="What kind of entry", entry="The entry (type to search)")
-    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.choices(kind=list(KIND_CHOICES))
     async def feature(
         self, interaction: discord.Interaction, kind: app_commands.Choice[str], entry: Entry
     ) -> None:
         """Feature an entry (it leads the weekly digest), or un-feature it (moderators)."""
         await require_moderator(self.bot, interaction)
-        result = await visibility.toggle_feature(
+        result = await moderation.toggle_feature(
             self.bot.db, self._gid(interaction), actor_of(interaction), kind.value, entry
         )
         await effects.reply_and_log(self.bot, interaction, result)
 
     @curate.command(name="merge")
     @app_commands.describe(
-        kind="Challenges or concepts", source="The duplicate (it will be hidden)",
-        target="The entry that stays and receives everything", reason="Why (for the log)",
+        kind="Challenges or concepts",
+        source="The duplicate (it will be hidden)",
+        target="The entry that stays and receives everything",
+        reason="Why (for the log)",
     )
-    @app_commands.choices(kind=MERGE_CHOICES)
+    @app_commands.choices(kind=list(MERGE_CHOICES))
     async def merge_cmd(
-        self, interaction: discord.Interaction, kind: app_commands.Choice[str], source: Entry,
-        target: Entry, reason: Reason | None = None,
+        self,
+        interaction: discord.Interaction,
+        kind: app_commands.Choice[str],
+        source: Entry,
+        target: Entry,
+        reason: Reason | None = None,
     ) -> None:
         """Merge a duplicate challenge or concept into another; nothing is lost (moderators)."""
         await require_moderator(self.bot, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await merge(
-            self.bot.db, self._gid(interaction), actor_of(interaction), kind.value, source,
-            target, reason.strip() if reason and reason.strip() else None,
+            self.bot.db,
+            self._gid(interaction),
+            actor_of(interaction),
+            kind.value,
+            source,
+            target,
+            reason.strip() if reason and reason.strip() else None,
         )
         text = merge_text(result)
         await interaction.followup.send(text, ephemeral=True)
@@ -105,17 +123,21 @@ class ModerationCog(commands.Cog):
     @curate.command(name="hide")
     @app_commands.rename(entry="id")
     @app_commands.describe(
-        kind="What kind of entry", entry="The entry (type to search)",
+        kind="What kind of entry",
+        entry="The entry (type to search)",
         reason="Why it is hidden (for the log, up to 300 characters)",
     )
-    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.choices(kind=list(KIND_CHOICES))
     async def hide(
-        self, interaction: discord.Interaction, kind: app_commands.Choice[str], entry: Entry,
+        self,
+        interaction: discord.Interaction,
+        kind: app_commands.Choice[str],
+        entry: Entry,
         reason: Reason,
     ) -> None:
         """Hide an entry from this server (moderators)."""
         await require_moderator(self.bot, interaction)
-        result = await visibility.hide(
+        result = await moderation.hide(
             self.bot.db, self._gid(interaction), actor_of(interaction), kind.value, entry, reason
         )
         await effects.reply_and_log(self.bot, interaction, result)
@@ -123,23 +145,26 @@ class ModerationCog(commands.Cog):
     @curate.command(name="restore")
     @app_commands.rename(entry="id")
     @app_commands.describe(kind="What kind of entry", entry="The hidden entry (type to search)")
-    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.choices(kind=list(KIND_CHOICES))
     async def restore(
         self, interaction: discord.Interaction, kind: app_commands.Choice[str], entry: Entry
     ) -> None:
         """Publish a hidden or rejected entry again (moderators)."""
         await require_moderator(self.bot, interaction)
-        result = await visibility.restore(
+        result = await moderation.restore(
             self.bot.db, self._gid(interaction), actor_of(interaction), kind.value, entry
         )
         await effects.reply_and_log(self.bot, interaction, result)
 
     @curate.command(name="log")
-    @app_commands.describe(kind="Only this kind of entry", action="Only this action",
-                           page="Page number (1 = newest)")
-    @app_commands.choices(kind=LOG_KIND_CHOICES, action=ACTION_CHOICES)
+    @app_commands.describe(
+        kind="Only this kind of entry", action="Only this action", page="Page number (1 = newest)"
+    )
+    @app_commands.choices(kind=list(LOG_KIND_CHOICES), action=list(ACTION_CHOICES))
     async def log(
-        self, interaction: discord.Interaction, kind: app_commands.Choice[str] | None = None,
+        self,
+        interaction: discord.Interaction,
+        kind: app_commands.Choice[str] | None = None,
         action: app_commands.Choice[str] | None = None,
         page: app_commands.Range[int, 1, 10_000] = 1,
     ) -> None:
@@ -160,8 +185,11 @@ class ModerationCog(commands.Cog):
         enabled = await set_dm_notifications(
             self.bot.db, self._gid(interaction), interaction.user.id, dms
         )
-        text = ("You'll get a DM when a moderator rejects or hides one of your entries."
-                if enabled else "Nexus won't DM you about your entries in this server.")
+        text = (
+            "You'll get a DM when a moderator rejects or hides one of your entries."
+            if enabled
+            else "Nexus won't DM you about your entries in this server."
+        )
         await interaction.response.send_message(text, ephemeral=True)
 
     # ---- autocomplete: this server's entries of the chosen kind (moderators only) ----

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.services.guilds import settings as guilds
-from bot.services.moderation.actions import ActionResult
+from bot.services import guilds
+from bot.services.moderation import ActionResult
 from cogs.moderation.render import mirror_embed, rejection_dm, result_text
 
 if TYPE_CHECKING:
@@ -56,8 +56,7 @@ async def mirror(
         actor = getattr(interaction.user, "display_name", None) or interaction.user.name
         await channel.send(embed=mirror_embed(actor, text, reason))
     except discord.HTTPException as error:
-        log.warning("could not mirror to the mod-log of guild %s: %s",
-                    interaction.guild_id, error)
+        log.warning("could not mirror to the mod-log of guild %s: %s", interaction.guild_id, error)
 
 
 async def dm_author(bot: NexusBot, user_id: int, text: str) -> None:

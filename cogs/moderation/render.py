@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 from typing import Any
 
 import discord
 
-from bot.services.moderation.actions import ActionResult
-from bot.services.moderation.audit import AuditEntry, AuditPage
-from bot.services.moderation.entries import kind_label
-from bot.services.moderation.flags import FLAG_REASONS
-from bot.services.moderation.merge import MergeResult
-from bot.services.moderation.queue import FLAG_WEIGHT, QueueItem, QueuePage
+from bot.services.moderation import (
+    FLAG_REASONS,
+    FLAG_WEIGHT,
+    ActionResult,
+    AuditEntry,
+    AuditPage,
+    MergeResult,
+    QueueItem,
+    QueuePage,
+    kind_label,
+)
 from bot.ui.render import (
     COLOUR,
     COLOUR_OK,
@@ -100,11 +106,18 @@ def reject_label(item: QueueItem) -> str:
     return "Hide" if item.status == "published" else "Reject"
 
 
-_VERBS = {
-    "approve": "Approved", "keep": "Kept (flags reviewed)", "reject": "Rejected",
-    "edit": "Edited", "feature": "Featured", "unfeature": "Un-featured", "hide": "Hidden",
-    "restore": "Restored",
-}
+_VERBS = MappingProxyType(
+    {
+        "approve": "Approved",
+        "keep": "Kept (flags reviewed)",
+        "reject": "Rejected",
+        "edit": "Edited",
+        "feature": "Featured",
+        "unfeature": "Un-featured",
+        "hide": "Hidden",
+        "restore": "Restored",
+    }
+)
 
 
 def result_text(result: ActionResult) -> str:
@@ -168,8 +181,9 @@ def log_embed(page: AuditPage, kind: str | None, action: str | None) -> discord.
     filters = ", ".join(f for f in (kind, action) if f)
     title = "Moderation log" + (f" ({filters})" if filters else "")
     if not page.entries:
-        return make_embed(title, "No moderator actions recorded yet." if page.page == 0 else
-                          "No more entries.")
+        return make_embed(
+            title, "No moderator actions recorded yet." if page.page == 0 else "No more entries."
+        )
     embed = make_embed(title)
     for entry in page.entries:
         name, value = log_line(entry)

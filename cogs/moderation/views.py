@@ -8,10 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services.moderation import actions
-from bot.services.moderation.audit import list_audit
-from bot.services.moderation.entries import EDITABLE_FIELDS, OPTIONAL_FIELDS, kind_label
-from bot.services.moderation.queue import QueueItem, QueuePage, get_entry, get_queue_page
+from bot.services import moderation
+from bot.services.moderation import (
+    EDITABLE_FIELDS,
+    OPTIONAL_FIELDS,
+    QueueItem,
+    QueuePage,
+    get_entry,
+    get_queue_page,
+    kind_label,
+    list_audit,
+)
 from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import require_moderator
 from bot.ui.render import one_line
@@ -36,7 +43,7 @@ LOG_TEMPLATE = (
     r"nexus:curate:log:(?P<dir>prev|next):(?P<page>[0-9]{1,6}):(?P<kind>[a-z_]{0,16}):"
     r"(?P<action>[a-z]{0,16})"
 )
-REASON_MAX = actions.REASON_MAX
+REASON_MAX = moderation.REASON_MAX
 LONG_FIELDS = frozenset({"body", "problem", "tried"})
 
 
@@ -49,9 +56,9 @@ def _guild(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
-def actor_of(interaction: discord.Interaction) -> actions.Actor:
+def actor_of(interaction: discord.Interaction) -> moderation.Actor:
     user = interaction.user
-    return actions.Actor(user.id, getattr(user, "display_name", None) or user.name)
+    return moderation.Actor(user.id, getattr(user, "display_name", None) or user.name)
 
 
 # ---- the queue message -----------------------------------------------------------------
@@ -78,7 +85,10 @@ def queue_view(page: QueuePage) -> discord.ui.View:
 
 
 async def show_queue(
-    interaction: discord.Interaction, index: int, *, notice: str | None = None,
+    interaction: discord.Interaction,
+    index: int,
+    *,
+    notice: str | None = None,
     edit: bool = False,
 ) -> None:
     page = await get_queue_page(_bot(interaction).db, _guild(interaction), index)
@@ -95,21 +105,30 @@ class CurateButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ACTI
     """Approve / Reject / Edit on one entry: `nexus:curate:<action>:<kind>:<id>`."""
 
     def __init__(
-        self, action: str, kind: str, entry_id: int, *, label: str | None = None,
+        self,
+        action: str,
+        kind: str,
+        entry_id: int,
+        *,
+        label: str | None = None,
         style: discord.ButtonStyle = discord.ButtonStyle.secondary,
     ) -> None:
         self.action, self.kind, self.entry_id = action, kind, entry_id
-        super().__init__(discord.ui.Button(
-            label=(label or action.title())[:80], style=style,
-            custom_id=f"nexus:curate:{action}:{kind}:{entry_id}",
-        ))
+        super().__init__(
+            discord.ui.Button(
+                label=(label or action.title())[:80],
+                style=style,
+                custom_id=f"nexus:curate:{action}:{kind}:{entry_id}",
+            )
+        )
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> CurateButton:
-        return cls(match["action"], match["kind"], int(match["id"]),
-                   label=getattr(item, "label", None))
+        return cls(
+            match["action"], match["kind"], int(match["id"]), label=getattr(item, "label", None)
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(interaction, lambda: self._run(interaction))
@@ -119,8 +138,12 @@ class CurateButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ACTI
         await require_moderator(bot, interaction)
         guild_id = _guild(interaction)
         if self.action == "approve":
-            result = await actions.approve(
-                bot.db, guild_id, actor_of(interaction), self.kind, self.entry_id,
+            result = await moderation.approve(
+                bot.db,
+                guild_id,
+                actor_of(interaction),
+                self.kind,
+                self.entry_id,
                 now=bot.clock(),
             )
             await show_queue(interaction, 0, notice=result_text(result), edit=True)
@@ -136,12 +159,16 @@ class CurateButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ACTI
 class QueuePageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_TEMPLATE):
     def __init__(self, direction: str, index: int, *, row: int | None = None) -> None:
         self.index = index
-        super().__init__(discord.ui.Button(
-            label="Previous" if direction == "prev" else "Next",
-            style=discord.ButtonStyle.secondary if direction == "prev"
-            else discord.ButtonStyle.primary,
-            custom_id=f"nexus:curate:page:{direction}:{index}",
-        ), row=row)
+        super().__init__(
+            discord.ui.Button(
+                label="Previous" if direction == "prev" else "Next",
+                style=discord.ButtonStyle.secondary
+                if direction == "prev"
+                else discord.ButtonStyle.primary,
+                custom_id=f"nexus:curate:page:{direction}:{index}",
+            ),
+            row=row,
+        )
 
     @classmethod
     async def from_custom_id(
@@ -160,8 +187,9 @@ class QueuePageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=P
 # ---- the log message -------------------------------------------------------------------
 
 
-def log_view(page_no: int, has_next: bool, kind: str | None, action: str | None
-             ) -> discord.ui.View | None:
+def log_view(
+    page_no: int, has_next: bool, kind: str | None, action: str | None
+) -> discord.ui.View | None:
     if page_no <= 0 and not has_next:
         return None
     view = discord.ui.View(timeout=None)
@@ -177,11 +205,13 @@ def log_view(page_no: int, has_next: bool, kind: str | None, action: str | None
 class LogPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=LOG_TEMPLATE):
     def __init__(self, direction: str, page: int, kind: str | None, action: str | None) -> None:
         self.page, self.kind, self.action = page, kind or None, action or None
-        super().__init__(discord.ui.Button(
-            label="Newer" if direction == "prev" else "Older",
-            style=discord.ButtonStyle.secondary,
-            custom_id=f"nexus:curate:log:{direction}:{page}:{kind or ''}:{action or ''}",
-        ))
+        super().__init__(
+            discord.ui.Button(
+                label="Newer" if direction == "prev" else "Older",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"nexus:curate:log:{direction}:{page}:{kind or ''}:{action or ''}",
+            )
+        )
 
     @classmethod
     async def from_custom_id(
@@ -217,16 +247,23 @@ class RejectModal(NexusModal):
         )
         self.kind, self.entry_id, self.from_queue = item.kind, item.entry_id, from_queue
         self.reason: discord.ui.TextInput[RejectModal] = discord.ui.TextInput(
-            label="Reason (sent to the author)", style=discord.TextStyle.paragraph,
-            required=True, min_length=1, max_length=REASON_MAX,
+            label="Reason (sent to the author)",
+            style=discord.TextStyle.paragraph,
+            required=True,
+            min_length=1,
+            max_length=REASON_MAX,
         )
         self.add_item(self.reason)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         await require_moderator(bot, interaction)
-        result = await actions.reject(
-            bot.db, _guild(interaction), actor_of(interaction), self.kind, self.entry_id,
+        result = await moderation.reject(
+            bot.db,
+            _guild(interaction),
+            actor_of(interaction),
+            self.kind,
+            self.entry_id,
             self.reason.value,
         )
         await _answer(interaction, result_text(result), self.from_queue)
@@ -249,11 +286,14 @@ class EditModal(NexusModal):
         self.inputs: dict[str, discord.ui.TextInput[EditModal]] = {}
         for name, limit in limits.items():
             text_input: discord.ui.TextInput[EditModal] = discord.ui.TextInput(
-                label=name.title(), custom_id=name,
-                style=discord.TextStyle.paragraph if name in LONG_FIELDS
+                label=name.title(),
+                custom_id=name,
+                style=discord.TextStyle.paragraph
+                if name in LONG_FIELDS
                 else discord.TextStyle.short,
                 default=(current.get(name) or "")[:limit] or None,
-                required=name not in optional, max_length=limit,
+                required=name not in optional,
+                max_length=limit,
             )
             self.inputs[name] = text_input
             self.add_item(text_input)
@@ -262,9 +302,14 @@ class EditModal(NexusModal):
         bot = _bot(interaction)
         await require_moderator(bot, interaction)
         values = {name: field.value for name, field in self.inputs.items()}
-        result = await actions.edit(
-            bot.db, _guild(interaction), actor_of(interaction), self.kind, self.entry_id,
-            values, now=bot.clock(),
+        result = await moderation.edit(
+            bot.db,
+            _guild(interaction),
+            actor_of(interaction),
+            self.kind,
+            self.entry_id,
+            values,
+            now=bot.clock(),
         )
         await _answer(interaction, result_text(result), self.from_queue)
         await effects.after_action(bot, interaction, result)

@@ -9,10 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import SETTINGS_CHANGED_EVENT
-from bot.services.guilds import settings as guilds
-from bot.services.guilds.settings import GuildConfig
-from bot.services.pairing import profiles, rounds
-from bot.services.pairing.stats import pairing_stats
+from bot.services import guilds, pairing
+from bot.services.guilds import GuildConfig
+from bot.services.pairing import pairing_stats
 from bot.ui.checks import require_moderator
 from cogs.pairing import render
 from cogs.pairing.runner import PairingRunner
@@ -21,13 +20,15 @@ from cogs.pairing.views import ProfileView
 if TYPE_CHECKING:
     from bot.client import NexusBot
 
-TRACK_CHOICES = [
-    app_commands.Choice(name="frontend", value="frontend"),
-    app_commands.Choice(name="backend", value="backend"),
-    app_commands.Choice(name="full-stack (either side)", value="fullstack"),
-]
-Stack = app_commands.Range[str, 1, profiles.STACK_MAX]
-Goals = app_commands.Range[str, 1, profiles.GOALS_MAX]
+TRACK_CHOICES = tuple(
+    [
+        app_commands.Choice(name="frontend", value="frontend"),
+        app_commands.Choice(name="backend", value="backend"),
+        app_commands.Choice(name="full-stack (either side)", value="fullstack"),
+    ]
+)
+Stack = app_commands.Range[str, 1, pairing.STACK_MAX]
+Goals = app_commands.Range[str, 1, pairing.GOALS_MAX]
 Avail = app_commands.Range[str, 1, 200]
 Zone = app_commands.Range[str, 1, 64]
 
@@ -56,16 +57,27 @@ class PairingCog(commands.Cog):
         stack="Your stack or skills (up to 200 characters)",
         goals="What you want to build or learn (up to 500 characters)",
     )
-    @app_commands.choices(track=TRACK_CHOICES)
+    @app_commands.choices(track=list(TRACK_CHOICES))
     async def join(
-        self, interaction: discord.Interaction, track: app_commands.Choice[str], timezone: Zone,
-        availability: Avail, stack: Stack | None = None, goals: Goals | None = None,
+        self,
+        interaction: discord.Interaction,
+        track: app_commands.Choice[str],
+        timezone: Zone,
+        availability: Avail,
+        stack: Stack | None = None,
+        goals: Goals | None = None,
     ) -> None:
         """Join pairing: get matched with a learner from the other side each round."""
-        p = await profiles.join(
-            self.bot.db, _gid(interaction), interaction.user.id,
-            display_name=interaction.user.display_name, track=track.value, timezone=timezone,
-            availability=availability, stack=stack or "", goals=goals or "",
+        p = await pairing.join(
+            self.bot.db,
+            _gid(interaction),
+            interaction.user.id,
+            display_name=interaction.user.display_name,
+            track=track.value,
+            timezone=timezone,
+            availability=availability,
+            stack=stack or "",
+            goals=goals or "",
         )
         await interaction.response.send_message(
             embed=render.profile_embed(p, "You're in! You'll be paired in the next round."),
@@ -74,34 +86,48 @@ class PairingCog(commands.Cog):
 
     @pair.command(name="profile")
     @app_commands.describe(
-        track="Change your track", timezone="Change your time zone",
+        track="Change your track",
+        timezone="Change your time zone",
         availability="Change when you're free, e.g. mon,wed 19-22",
-        stack="Change your stack or skills", goals="Change what you want to build or learn",
+        stack="Change your stack or skills",
+        goals="Change what you want to build or learn",
     )
-    @app_commands.choices(track=TRACK_CHOICES)
+    @app_commands.choices(track=list(TRACK_CHOICES))
     async def profile(
-        self, interaction: discord.Interaction, track: app_commands.Choice[str] | None = None,
-        timezone: Zone | None = None, availability: Avail | None = None,
-        stack: Stack | None = None, goals: Goals | None = None,
+        self,
+        interaction: discord.Interaction,
+        track: app_commands.Choice[str] | None = None,
+        timezone: Zone | None = None,
+        availability: Avail | None = None,
+        stack: Stack | None = None,
+        goals: Goals | None = None,
     ) -> None:
         """View your pairing profile, or edit it with options (or the Edit button)."""
         changes: dict[str, Any] = {
-            k: v for k, v in (
-                ("track", track.value if track else None), ("timezone", timezone),
-                ("availability", availability), ("stack", stack), ("goals", goals),
-            ) if v is not None
+            k: v
+            for k, v in (
+                ("track", track.value if track else None),
+                ("timezone", timezone),
+                ("availability", availability),
+                ("stack", stack),
+                ("goals", goals),
+            )
+            if v is not None
         }
         gid = _gid(interaction)
         if changes:
-            p = await profiles.update_profile(
-                self.bot.db, gid, interaction.user.id,
-                display_name=interaction.user.display_name, **changes,
+            p = await pairing.update_profile(
+                self.bot.db,
+                gid,
+                interaction.user.id,
+                display_name=interaction.user.display_name,
+                **changes,
             )
             await interaction.response.send_message(
                 embed=render.profile_embed(p, "Profile saved."), ephemeral=True
             )
             return
-        p = await profiles.get_profile(self.bot.db, gid, interaction.user.id)
+        p = await pairing.get_profile(self.bot.db, gid, interaction.user.id)
         await interaction.response.send_message(
             embed=render.profile_embed(p), view=ProfileView(interaction.user.id), ephemeral=True
         )
@@ -119,7 +145,7 @@ class PairingCog(commands.Cog):
         self, interaction: discord.Interaction, until: app_commands.Range[str, 1, 20]
     ) -> None:
         """Sit out pairing rounds for a while."""
-        p = await profiles.pause(
+        p = await pairing.pause(
             self.bot.db, _gid(interaction), interaction.user.id, until, self.bot.clock()
         )
         await interaction.response.send_message(
@@ -129,7 +155,7 @@ class PairingCog(commands.Cog):
     @pair.command(name="resume")
     async def resume(self, interaction: discord.Interaction) -> None:
         """Take part in pairing rounds again after a pause."""
-        p = await profiles.resume(self.bot.db, _gid(interaction), interaction.user.id)
+        p = await pairing.resume(self.bot.db, _gid(interaction), interaction.user.id)
         await interaction.response.send_message(
             embed=render.profile_embed(p, "Welcome back: you're in the next round."),
             ephemeral=True,
@@ -138,10 +164,11 @@ class PairingCog(commands.Cog):
     @pair.command(name="leave")
     async def leave(self, interaction: discord.Interaction) -> None:
         """Stop taking part in pairing (you can join again any time)."""
-        await profiles.leave(self.bot.db, _gid(interaction), interaction.user.id)
+        await pairing.leave(self.bot.db, _gid(interaction), interaction.user.id)
         await interaction.response.send_message(
-            "You've left pairing. Your past pairs stay, you won't be in new rounds. "
-            "Come back any time with `/pair join`.", ephemeral=True,
+            "You've left pairing. Your past pairs stay, you won't be in new pairing. "
+            "Come back any time with `/pair join`.",
+            ephemeral=True,
         )
 
     # -- moderators ---------------------------------------------------------------------------
@@ -154,14 +181,15 @@ class PairingCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         gid = _gid(interaction)
         if preview:
-            plan = await rounds.preview_round(self.bot.db, gid, self.bot.clock())
+            plan = await pairing.preview_round(self.bot.db, gid, self.bot.clock())
             await interaction.followup.send(embeds=render.preview_embeds(plan), ephemeral=True)
             return
         report = await self.runner.run_round(gid, created_by=interaction.user.id)
         assert report is not None  # manual rounds raise instead of returning None
         await interaction.followup.send(
-            embed=render.round_summary(report.pairs, report.unmatched, report.failed,
-                                       report.resumed, report.ends_at),
+            embed=render.round_summary(
+                report.pairs, report.unmatched, report.failed, report.resumed, report.ends_at
+            ),
             ephemeral=True,
         )
 

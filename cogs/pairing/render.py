@@ -6,10 +6,7 @@ from datetime import datetime
 
 import discord
 
-from bot.services.pairing.profiles import TRACK_NAMES, Profile
-from bot.services.pairing.rounds import RoundPlan
-from bot.services.pairing.spaces import PairSpace
-from bot.services.pairing.stats import PairingStats
+from bot.services.pairing import TRACK_NAMES, PairingStats, PairSpace, Profile, RoundPlan
 from bot.ui.render import (
     COLOUR_OK,
     COLOUR_WARN,
@@ -39,8 +36,11 @@ def profile_embed(p: Profile, note: str | None = None) -> discord.Embed:
     add_field(embed, "Time zone", p.timezone, inline=True)
     status = {"active": "taking part", "left": "left"}.get(p.status, "paused")
     if p.status == "paused":
-        status = (f"paused until {_ts(p.paused_until, 'D')}" if p.paused_until
-                  else "paused (use `/pair resume` to come back)")
+        status = (
+            f"paused until {_ts(p.paused_until, 'D')}"
+            if p.paused_until
+            else "paused (use `/pair resume` to come back)"
+        )
     add_field(embed, "Status", status, inline=True)
     add_field(embed, "Free (your local time)", p.availability_text or "—")
     add_field(embed, "Stack / skills", p.stack or "—")
@@ -57,20 +57,23 @@ def preview_embeds(plan: RoundPlan, *, limit_lines: int = 120) -> list[discord.E
             for m, side in zip(g.members, g.sides, strict=True)
         )
         flag = " · repeat" if g.is_repeat else ""
-        lines.append(
-            f"{i}. {names} — score {g.score:.1f}, {g.overlap_hours} h shared{flag}"
-        )
+        lines.append(f"{i}. {names} — score {g.score:.1f}, {g.overlap_hours} h shared{flag}")
     for p, reason in plan.unmatched:
         lines.append(f"• unmatched: {one_line(p.display_name, 40)} — {one_line(reason, 120)}")
     shown = lines[:limit_lines]
     if len(lines) > limit_lines:
         shown.append(f"… and {len(lines) - limit_lines} more")
     chunks = split_lines(shown, 3900) or ["Nobody to pair."]
-    title = (f"Preview: {len(plan.groups)} pair(s), {len(plan.unmatched)} unmatched, "
-             f"{plan.participants} learner(s)")
+    title = (
+        f"Preview: {len(plan.groups)} pair(s), {len(plan.unmatched)} unmatched, "
+        f"{plan.participants} learner(s)"
+    )
     embeds = [make_embed(title if i == 0 else None, c) for i, c in enumerate(chunks[:5])]
-    set_footer(embeds[-1], "Nothing was written or announced. Score = shared hours (max 12) "
-                           "+ 4 × shared interests − 100 if paired before.")
+    set_footer(
+        embeds[-1],
+        "Nothing was written or announced. Score = shared hours (max 12) "
+        "+ 4 × shared interests − 100 if paired before.",
+    )
     return embeds
 
 
@@ -94,8 +97,10 @@ def overlap_lines(space: PairSpace) -> list[str]:
         return ["No shared free hours this week: agree on a time here, or work async."]
     out = []
     for w in space.windows:
-        parts = [f"{w.local(m.timezone)} for {one_line(m.display_name, 40)} ({m.timezone})"
-                 for m in space.members]
+        parts = [
+            f"{w.local(m.timezone)} for {one_line(m.display_name, 40)} ({m.timezone})"
+            for m in space.members
+        ]
         out.append(" = ".join(parts))
     return out
 
@@ -111,11 +116,14 @@ def starter(space: PairSpace) -> tuple[str, discord.Embed]:
         for m in space.members
     ]
     add_field(embed, "Who", "\n".join(who))
-    add_field(embed, f"When you're both free ({space.overlap_hours} h this week)",
-              "\n".join(overlap_lines(space)))
+    add_field(
+        embed,
+        f"When you're both free ({space.overlap_hours} h this week)",
+        "\n".join(overlap_lines(space)),
+    )
     if space.project is not None:
         p = space.project
-        text = (f"**{p.title}**\nFrontend: {p.frontend}\nBackend: {p.backend}")
+        text = f"**{p.title}**\nFrontend: {p.frontend}\nBackend: {p.backend}"
         add_field(embed, "Suggested mini-project", text)
         if space.concepts:
             add_field(embed, "Concepts to look up", ", ".join(space.concepts))
@@ -128,15 +136,22 @@ def starter(space: PairSpace) -> tuple[str, discord.Embed]:
 
 def followup_text(kind: str) -> str:
     if kind == "midway":
-        return ("Halfway through the round! Have you met yet? Let us know below "
-                "(only the two of you can answer).")
-    return ("This round is ending. How did it go? Answer below, and share what you "
-            "learned: it becomes a takeaway for the community.")
+        return (
+            "Halfway through the round! Have you met yet? Let us know below "
+            "(only the two of you can answer)."
+        )
+    return (
+        "This round is ending. How did it go? Answer below, and share what you "
+        "learned: it becomes a takeaway for the community."
+    )
 
 
 def unmatched_text(guild_name: str, reason: str, next_round: datetime | None) -> str:
-    when = (f"The next round starts {_ts(next_round)}." if next_round
-            else "The next round starts when a moderator runs one.")
+    when = (
+        f"The next round starts {_ts(next_round)}."
+        if next_round
+        else "The next round starts when a moderator runs one."
+    )
     return clip(
         f"No pair for you in **{one_line(guild_name, 80)}** this round, sorry. {reason} "
         f"{when} Check `/pair profile` to widen your availability or switch track.",
@@ -166,28 +181,29 @@ def _pct(value: float | None) -> str:
 
 def stats_embed(st: PairingStats) -> discord.Embed:
     embed = make_embed("Pairing stats")
-    per_track = "\n".join(
-        f"{track_name(t)}: {n}" for t, n in st.participants.items()
-    )
+    per_track = "\n".join(f"{track_name(t)}: {n}" for t, n in st.participants.items())
     add_field(embed, "Participants", per_track or "—", inline=True)
     add_field(embed, "Paused / left", f"{st.paused} / {st.left}", inline=True)
-    add_field(embed, "Rounds", f"{st.rounds} (last {_ts(st.last_round_started, 'D')})",
-              inline=True)
+    add_field(embed, "Rounds", f"{st.rounds} (last {_ts(st.last_round_started, 'D')})", inline=True)
     add_field(embed, "Pairs made", f"{st.pairs_made} ({st.trios} trio(s))", inline=True)
-    add_field(embed, "Met rate", f"{_pct(st.met_rate)} ({st.met} of {st.asked} asked)",
-              inline=True)
+    add_field(embed, "Met rate", f"{_pct(st.met_rate)} ({st.met} of {st.asked} asked)", inline=True)
     add_field(embed, "Repeat rate", f"{_pct(st.repeat_rate)} ({st.repeats})", inline=True)
     add_field(embed, "Unmatched", str(st.unmatched), inline=True)
     return embed
 
 
-def round_summary(pairs: int, unmatched: int, failed: int, resumed: bool,
-                  ends_at: datetime) -> discord.Embed:
+def round_summary(
+    pairs: int, unmatched: int, failed: int, resumed: bool, ends_at: datetime
+) -> discord.Embed:
     title = "Pairing round resumed" if resumed else "Pairing round started"
     colour = COLOUR_WARN if failed else COLOUR_OK
-    text = (f"{pairs} pair space(s), {unmatched} learner(s) unmatched and notified. "
-            f"The round ends {_ts(ends_at)}.")
+    text = (
+        f"{pairs} pair space(s), {unmatched} learner(s) unmatched and notified. "
+        f"The round ends {_ts(ends_at)}."
+    )
     if failed:
-        text += (f"\n{failed} pair space(s) could not be created: check my permissions in "
-                 "the pairing channel, then run `/pair round` again to finish.")
+        text += (
+            f"\n{failed} pair space(s) could not be created: check my permissions in "
+            "the pairing channel, then run `/pair round` again to finish."
+        )
     return make_embed(title, text, colour=colour)

@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.errors import Invalid, NotAllowed
-from bot.services.guilds import settings as guilds
-from bot.services.guilds.settings import GuildConfig
-from bot.services.pairing import followups, rounds, spaces
+from bot.services import guilds, pairing
+from bot.services.guilds import GuildConfig
 from cogs.pairing import render
 from cogs.pairing.views import followup_view
 
@@ -51,28 +50,44 @@ class PairingRunner:
         """The pairing channel, if it exists and Nexus may create private threads there."""
         channel = self.bot.get_channel(cfg.pairing_channel_id or 0)
         if not isinstance(channel, discord.TextChannel):
-            raise Invalid("No pairing channel is set (or it was deleted): an administrator "
-                          "can choose one with `/setup pairing_channel:`.")
+            raise Invalid(
+                "No pairing channel is set (or it was deleted): an administrator "
+                "can choose one with `/setup pairing_channel:`."
+            )
         me = channel.guild.me
         if me is not None:
             perms = channel.permissions_for(me)
-            missing = [name for name, ok in (
-                ("View Channel", perms.view_channel),
-                ("Create Private Threads", perms.create_private_threads),
-                ("Send Messages in Threads", perms.send_messages_in_threads),
-            ) if not ok]
+            missing = [
+                name
+                for name, ok in (
+                    ("View Channel", perms.view_channel),
+                    ("Create Private Threads", perms.create_private_threads),
+                    ("Send Messages in Threads", perms.send_messages_in_threads),
+                )
+                if not ok
+            ]
             if missing:
-                raise NotAllowed(f"I can't run pairing in {channel.mention}: I'm missing "
-                                 f"{', '.join(missing)} there.")
+                raise NotAllowed(
+                    f"I can't run pairing in {channel.mention}: I'm missing "
+                    f"{', '.join(missing)} there."
+                )
         return channel
 
-    async def run_round(self, guild_id: int, *, created_by: int | None = None,
-                        scheduled: bool = False, now: datetime | None = None
-                        ) -> RoundReport | None:
+    async def run_round(
+        self,
+        guild_id: int,
+        *,
+        created_by: int | None = None,
+        scheduled: bool = False,
+        now: datetime | None = None,
+    ) -> RoundReport | None:
         cfg = await guilds.get_settings(self.bot.db, guild_id)
         channel = self.pairing_channel(cfg)  # checked BEFORE anything is written
-        started = await rounds.start_round(
-            self.bot.db, guild_id, now or self.bot.clock(), created_by=created_by,
+        started = await pairing.start_round(
+            self.bot.db,
+            guild_id,
+            now or self.bot.clock(),
+            created_by=created_by,
             scheduled=scheduled,
         )
         if started is None:
@@ -80,28 +95,40 @@ class PairingRunner:
         created, failed = await self.announce(guild_id, started.round.id, channel)
         await self.notify_unmatched(guild_id, started.round.id, channel, cfg)
         self.schedule_round_jobs(started.round)
-        return RoundReport(started.round.id, started.pairs, started.unmatched, failed,
-                           started.resumed, started.round.ends_at)
+        return RoundReport(
+            started.round.id,
+            started.pairs,
+            started.unmatched,
+            failed,
+            started.resumed,
+            started.round.ends_at,
+        )
 
-    async def announce(self, guild_id: int, round_id: int, channel: discord.TextChannel
-                       ) -> tuple[int, int]:
+    async def announce(
+        self, guild_id: int, round_id: int, channel: discord.TextChannel
+    ) -> tuple[int, int]:
         """A private thread per pair still without one. Returns (created, failed)."""
         created = failed = 0
-        for space in await spaces.pending_spaces(self.bot.db, guild_id, round_id):
+        for space in await pairing.pending_spaces(self.bot.db, guild_id, round_id):
             try:
                 thread = await self._open_space(channel, space)
             except discord.HTTPException:
-                log.warning("could not create pair thread for pair %s in guild %s",
-                            space.pair_id, guild_id, exc_info=True)
+                log.warning(
+                    "could not create pair thread for pair %s in guild %s",
+                    space.pair_id,
+                    guild_id,
+                    exc_info=True,
+                )
                 failed += 1
                 continue
-            await spaces.set_pair_thread(self.bot.db, guild_id, space.pair_id, thread.id)
+            await pairing.set_pair_thread(self.bot.db, guild_id, space.pair_id, thread.id)
             created += 1
-        await spaces.finish_announcement(self.bot.db, guild_id, round_id)
+        await pairing.finish_announcement(self.bot.db, guild_id, round_id)
         return created, failed
 
-    async def _open_space(self, channel: discord.TextChannel, space: spaces.PairSpace
-                          ) -> discord.Thread:
+    async def _open_space(
+        self, channel: discord.TextChannel, space: pairing.PairSpace
+    ) -> discord.Thread:
         # A crash between Discord creating the thread and us storing its id must not give
         # the pair a second thread: reuse the one whose name carries this pair's id.
         prefix = render.thread_prefix(space.pair_id)
@@ -110,22 +137,29 @@ class PairingRunner:
         if existing:
             return await self._fill_space(existing[0], space, delete_on_failure=False)
         thread = await channel.create_thread(
-            name=render.thread_name(space), type=discord.ChannelType.private_thread,
-            invitable=False, auto_archive_duration=10080,
+            name=render.thread_name(space),
+            type=discord.ChannelType.private_thread,
+            invitable=False,
+            auto_archive_duration=10080,
         )
         return await self._fill_space(thread, space, delete_on_failure=True)
 
-    async def _fill_space(self, thread: discord.Thread, space: spaces.PairSpace, *,
-                          delete_on_failure: bool) -> discord.Thread:
+    async def _fill_space(
+        self, thread: discord.Thread, space: pairing.PairSpace, *, delete_on_failure: bool
+    ) -> discord.Thread:
         try:
             for m in space.members:
                 await thread.add_user(discord.Object(id=m.user_id))
             content, embed = render.starter(space)
             await thread.send(
-                content, embed=embed, nonce=render.starter_nonce(space.pair_id),
+                content,
+                embed=embed,
+                nonce=render.starter_nonce(space.pair_id),
                 # The one place Nexus pings: the members of this pair, in their own thread.
                 allowed_mentions=discord.AllowedMentions(
-                    everyone=False, roles=False, replied_user=False,
+                    everyone=False,
+                    roles=False,
+                    replied_user=False,
                     users=[discord.Object(id=m.user_id) for m in space.members],
                 ),
             )
@@ -139,12 +173,13 @@ class PairingRunner:
             raise
         return thread
 
-    async def notify_unmatched(self, guild_id: int, round_id: int,
-                               channel: discord.TextChannel | None, cfg: GuildConfig) -> None:
-        notes = await spaces.pending_unmatched(self.bot.db, guild_id, round_id)
+    async def notify_unmatched(
+        self, guild_id: int, round_id: int, channel: discord.TextChannel | None, cfg: GuildConfig
+    ) -> None:
+        notes = await pairing.pending_unmatched(self.bot.db, guild_id, round_id)
         if not notes:
             return
-        nxt = rounds.current_period(cfg, self.bot.clock()).end if cfg.pairing_enabled else None
+        nxt = pairing.current_period(cfg, self.bot.clock()).end if cfg.pairing_enabled else None
         guild = self.bot.get_guild(guild_id)
         name = guild.name if guild else "this server"
         reached: list[int] = []
@@ -162,19 +197,20 @@ class PairingRunner:
                 reached.extend(unreachable)
             except discord.HTTPException:
                 log.warning("could not post the unmatched note in guild %s", guild_id)
-        await spaces.mark_unmatched_notified(self.bot.db, guild_id, round_id, reached)
+        await pairing.mark_unmatched_notified(self.bot.db, guild_id, round_id, reached)
 
     # -- follow-ups --------------------------------------------------------------------------
 
     async def send_followups(self, guild_id: int, round_id: int, kind: str) -> int:
-        targets = await followups.claim_followup(
+        targets = await pairing.claim_followup(
             self.bot.db, guild_id, round_id, kind, self.bot.clock()
         )
         sent = 0
         for t in targets:
             try:
                 thread = self.bot.get_channel(t.thread_id) or await self.bot.fetch_channel(
-                    t.thread_id)
+                    t.thread_id
+                )
                 if isinstance(thread, discord.Thread):
                     await thread.send(render.followup_text(kind), view=followup_view(t.pair_id))
                     sent += 1
@@ -183,15 +219,16 @@ class PairingRunner:
         return sent
 
     async def close(self, guild_id: int, round_id: int) -> tuple[int, ...]:
-        closed = await followups.close_round(self.bot.db, guild_id, round_id, self.bot.clock())
+        closed = await pairing.close_round(self.bot.db, guild_id, round_id, self.bot.clock())
         if closed is None:
             return ()
         guild = self.bot.get_guild(guild_id)
         for uid in closed.paused_user_ids:
             try:
                 dm = await self.bot.create_dm(discord.Object(id=uid))
-                await dm.send(render.paused_text(guild.name if guild else "this server",
-                                                 followups.IGNORE_LIMIT))
+                await dm.send(
+                    render.paused_text(guild.name if guild else "this server", pairing.IGNORE_LIMIT)
+                )
             except discord.HTTPException:
                 log.info("could not tell %s their pairing profile was paused", uid)
         return closed.paused_user_ids
@@ -206,8 +243,9 @@ class PairingRunner:
     def _add_job(self, job_id: str, due: datetime, func: object, *args: object) -> None:
         if not self.bot.scheduler.running:
             return
-        self.bot.scheduler.aps.add_job(func, "date", run_date=self._run_date(due), args=args,
-                                       id=job_id, replace_existing=True)
+        self.bot.scheduler.aps.add_job(
+            func, "date", run_date=self._run_date(due), args=args, id=job_id, replace_existing=True
+        )
 
     def schedule_guild(self, cfg: GuildConfig) -> None:
         job_id = f"pairing:round:{cfg.guild_id}"
@@ -215,29 +253,39 @@ class PairingRunner:
             if self.bot.scheduler.running and self.bot.scheduler.aps.get_job(job_id):
                 self.bot.scheduler.aps.remove_job(job_id)
             return
-        nxt = rounds.current_period(cfg, self.bot.clock()).end
+        nxt = pairing.current_period(cfg, self.bot.clock()).end
         self._add_job(job_id, nxt, self.scheduled_round, cfg.guild_id)
 
-    def schedule_round_jobs(self, r: rounds.RoundInfo) -> None:
+    def schedule_round_jobs(self, r: pairing.RoundInfo) -> None:
         if not r.midway_sent:
-            self._add_job(f"pairing:mid:{r.id}", r.midpoint_at, self.job_followup,
-                          r.guild_id, r.id, "midway")
+            self._add_job(
+                f"pairing:mid:{r.id}", r.midpoint_at, self.job_followup, r.guild_id, r.id, "midway"
+            )
         if not r.end_sent:
-            self._add_job(f"pairing:end:{r.id}", r.ends_at, self.job_followup,
-                          r.guild_id, r.id, "end")
-        self._add_job(f"pairing:close:{r.id}", followups.close_at(r.started_at, r.ends_at),
-                      self.job_close, r.guild_id, r.id)
+            self._add_job(
+                f"pairing:end:{r.id}", r.ends_at, self.job_followup, r.guild_id, r.id, "end"
+            )
+        self._add_job(
+            f"pairing:close:{r.id}",
+            pairing.close_at(r.started_at, r.ends_at),
+            self.job_close,
+            r.guild_id,
+            r.id,
+        )
 
     async def scheduled_round(self, guild_id: int, now: datetime | None = None) -> None:
         await self.bot.wait_until_ready()
         try:
             report = await self.run_round(guild_id, scheduled=True, now=now)
             if report is not None:
-                log.info("pairing round %s in guild %s: %s pairs", report.round_id, guild_id,
-                         report.pairs)
+                log.info(
+                    "pairing round %s in guild %s: %s pairs",
+                    report.round_id,
+                    guild_id,
+                    report.pairs,
+                )
         except (Invalid, NotAllowed) as error:
-            log.warning("scheduled pairing round skipped in guild %s: %s", guild_id,
-                        error.message)
+            log.warning("scheduled pairing round skipped in guild %s: %s", guild_id, error.message)
         except Exception:
             log.exception("scheduled pairing round failed in guild %s", guild_id)
         finally:
@@ -261,7 +309,7 @@ class PairingRunner:
         """Derive every job from the database; catch up once the gateway cache is ready."""
         for cfg in await guilds.all_settings(self.bot.db):
             self.schedule_guild(cfg)
-        for r in await spaces.open_rounds(self.bot.db):
+        for r in await pairing.open_rounds(self.bot.db):
             self.schedule_round_jobs(r)
         self._startup = self.bot.db.spawn(self._catch_up(), name="pairing-catch-up")
 
@@ -281,9 +329,9 @@ class PairingRunner:
         for cfg in await guilds.all_settings(self.bot.db):
             if not cfg.pairing_enabled or not cfg.pairing_channel_id:
                 continue
-            for r in await spaces.unannounced_rounds(self.bot.db, cfg.guild_id):
+            for r in await pairing.unannounced_rounds(self.bot.db, cfg.guild_id):
                 await self.scheduled_resume(cfg, r.id)
-            period = rounds.current_period(cfg, now)
+            period = pairing.current_period(cfg, now)
             if now - period.start <= CATCHUP:
                 await self.scheduled_round(cfg.guild_id, now)
 

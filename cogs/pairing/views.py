@@ -8,12 +8,13 @@ of that pair may press them; pressing twice changes nothing twice.
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services.pairing import followups, profiles
-from bot.services.pairing.followups import LEARNING_MAX
+from bot.services import pairing
+from bot.services.pairing import LEARNING_MAX
 from bot.ui.base import NexusModal, NexusView, guarded
 from cogs.pairing.render import profile_embed
 
@@ -21,17 +22,21 @@ if TYPE_CHECKING:
     from bot.client import NexusBot
 
 BUTTON_TEMPLATE = r"nexus:pair:(?P<action>met|notyet|skip|learn):(?P<pair_id>[0-9]{1,19})"
-_BUTTONS = {
-    "met": ("We met", discord.ButtonStyle.success),
-    "notyet": ("Not yet", discord.ButtonStyle.secondary),
-    "skip": ("Skip", discord.ButtonStyle.secondary),
-    "learn": ("What did you learn?", discord.ButtonStyle.primary),
-}
-_ANSWERS = {
-    "met": "Great, noted that you met!",
-    "notyet": "Noted: not yet. There's still time, suggest a slot in this thread.",
-    "skip": "Noted: you're skipping this round.",
-}
+_BUTTONS = MappingProxyType(
+    {
+        "met": ("We met", discord.ButtonStyle.success),
+        "notyet": ("Not yet", discord.ButtonStyle.secondary),
+        "skip": ("Skip", discord.ButtonStyle.secondary),
+        "learn": ("What did you learn?", discord.ButtonStyle.primary),
+    }
+)
+_ANSWERS = MappingProxyType(
+    {
+        "met": "Great, noted that you met!",
+        "notyet": "Noted: not yet. There's still time, suggest a slot in this thread.",
+        "skip": "Noted: you're skipping this round.",
+    }
+)
 
 
 def _bot(interaction: discord.Interaction) -> NexusBot:
@@ -44,8 +49,7 @@ class PairButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
         self.pair_id = pair_id
         label, style = _BUTTONS[action]
         super().__init__(
-            discord.ui.Button(label=label, style=style,
-                              custom_id=f"nexus:pair:{action}:{pair_id}")
+            discord.ui.Button(label=label, style=style, custom_id=f"nexus:pair:{action}:{pair_id}")
         )
 
     @classmethod
@@ -61,12 +65,17 @@ class PairButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
         assert interaction.guild_id is not None
         bot = _bot(interaction)
         if self.action == "learn":
-            await followups.check_member(bot.db, interaction.guild_id, self.pair_id,
-                                         interaction.user.id)
+            await pairing.check_member(
+                bot.db, interaction.guild_id, self.pair_id, interaction.user.id
+            )
             await interaction.response.send_modal(LearningModal(self.pair_id))
             return
-        answer = await followups.record_answer(
-            bot.db, interaction.guild_id, self.pair_id, interaction.user.id, self.action,
+        answer = await pairing.record_answer(
+            bot.db,
+            interaction.guild_id,
+            self.pair_id,
+            interaction.user.id,
+            self.action,
             bot.clock(),
         )
         text = _ANSWERS[self.action]
@@ -100,9 +109,14 @@ class LearningModal(NexusModal, title="What did you learn?"):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         bot = _bot(interaction)
-        saved = await followups.save_learning(
-            bot.db, interaction.guild_id, self.pair_id, interaction.user.id,
-            interaction.user.display_name, self.body.value, bot.clock(),
+        saved = await pairing.save_learning(
+            bot.db,
+            interaction.guild_id,
+            self.pair_id,
+            interaction.user.id,
+            interaction.user.display_name,
+            self.body.value,
+            bot.clock(),
         )
         verb = "Saved" if saved.created else "Updated"
         held = " It will appear once a moderator approves it." if saved.status == "pending" else ""
@@ -113,22 +127,30 @@ class LearningModal(NexusModal, title="What did you learn?"):
 
 
 class ProfileModal(NexusModal, title="Edit your pairing profile"):
-    def __init__(self, current: profiles.Profile) -> None:
+    def __init__(self, current: pairing.Profile) -> None:
         super().__init__(timeout=900)
         self.stack: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
-            label="Stack / skills", default=current.stack[:profiles.STACK_MAX],
-            max_length=profiles.STACK_MAX, required=False,
+            label="Stack / skills",
+            default=current.stack[: pairing.STACK_MAX],
+            max_length=pairing.STACK_MAX,
+            required=False,
         )
         self.availability: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
-            label="When you're free (your local time)", default=current.availability_text,
-            max_length=200, placeholder="weekdays 18-21, sat 10-14",
+            label="When you're free (your local time)",
+            default=current.availability_text,
+            max_length=200,
+            placeholder="weekdays 18-21, sat 10-14",
         )
         self.timezone: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
-            label="Time zone (e.g. Europe/Berlin)", default=current.timezone, max_length=64,
+            label="Time zone (e.g. Europe/Berlin)",
+            default=current.timezone,
+            max_length=64,
         )
         self.goals: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
-            label="What you want to build or learn", style=discord.TextStyle.paragraph,
-            default=current.goals[:profiles.GOALS_MAX], max_length=profiles.GOALS_MAX,
+            label="What you want to build or learn",
+            style=discord.TextStyle.paragraph,
+            default=current.goals[: pairing.GOALS_MAX],
+            max_length=pairing.GOALS_MAX,
             required=False,
         )
         for item in (self.stack, self.availability, self.timezone, self.goals):
@@ -136,10 +158,14 @@ class ProfileModal(NexusModal, title="Edit your pairing profile"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        updated = await profiles.update_profile(
-            _bot(interaction).db, interaction.guild_id, interaction.user.id,
-            stack=self.stack.value, availability=self.availability.value,
-            timezone=self.timezone.value, goals=self.goals.value,
+        updated = await pairing.update_profile(
+            _bot(interaction).db,
+            interaction.guild_id,
+            interaction.user.id,
+            stack=self.stack.value,
+            availability=self.availability.value,
+            timezone=self.timezone.value,
+            goals=self.goals.value,
             display_name=interaction.user.display_name,
         )
         await interaction.response.send_message(
@@ -157,7 +183,7 @@ class ProfileView(NexusView):
     @discord.ui.button(label="Edit", style=discord.ButtonStyle.primary)
     async def edit(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
         assert interaction.guild_id is not None
-        current = await profiles.get_profile(
+        current = await pairing.get_profile(
             _bot(interaction).db, interaction.guild_id, interaction.user.id
         )
         await interaction.response.send_modal(ProfileModal(current))

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services.challenges import service as challenges
+from bot.services import challenges
 from cogs.challenges.cog import ID_MAX, challenge_choices
 from cogs.solutions.views import AddSolutionModal
 
@@ -20,9 +20,7 @@ class SolutionsCog(commands.Cog):
     def __init__(self, bot: NexusBot) -> None:
         self.bot = bot
 
-    solution = app_commands.Group(
-        name="solution", description="Answer challenges", guild_only=True
-    )
+    solution = app_commands.Group(name="solution", description="Answer challenges", guild_only=True)
 
     @solution.command(name="add")
     @app_commands.describe(challenge="The challenge you solve: type words from its title")

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services.challenges import solutions
-from bot.services.entries.types import SOLUTION_MAX, ChallengePage, RecordedSolution
+from bot.services import challenges
+from bot.services.entries import SOLUTION_MAX, ChallengePage, RecordedSolution
 from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import is_moderator
 from bot.ui.flag import FlagButton
@@ -73,7 +73,7 @@ class SolutionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TE
     async def _accept(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         bot = _bot(interaction)
-        result = await solutions.accept_solution(
+        result = await challenges.accept_solution(
             bot.db,
             interaction.guild_id,
             self.solution_id,
@@ -96,7 +96,7 @@ class SolutionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TE
     async def _helped(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         bot = _bot(interaction)
-        result = await solutions.mark_helped(
+        result = await challenges.mark_helped(
             bot.db,
             interaction.guild_id,
             self.solution_id,
@@ -112,8 +112,7 @@ class SolutionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TE
             return
         await _refresh(interaction, result.page)
         await interaction.followup.send(
-            f"Thanks! Solution #{self.solution_id} has now helped {result.helped_count} "
-            "member(s).",
+            f"Thanks! Solution #{self.solution_id} has now helped {result.helped_count} member(s).",
             ephemeral=True,
         )
 
@@ -158,7 +157,7 @@ class AddSolutionModal(NexusModal, title="Add a solution"):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         bot = _bot(interaction)
-        rec = await solutions.add_solution(
+        rec = await challenges.add_solution(
             bot.db,
             interaction.guild_id,
             self.challenge_id,
@@ -172,9 +171,7 @@ class AddSolutionModal(NexusModal, title="Add a solution"):
         await send_recorded_solution(interaction, rec)
 
 
-async def send_recorded_solution(
-    interaction: discord.Interaction, rec: RecordedSolution
-) -> None:
+async def send_recorded_solution(interaction: discord.Interaction, rec: RecordedSolution) -> None:
     """Published: the challenge page for everyone. Held: an ephemeral note."""
     assert interaction.guild_id is not None
     sol = rec.solution

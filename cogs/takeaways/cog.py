@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services.entries.types import TAKEAWAY_MAX, TakeawayKind, TakeawaySort
-from bot.services.takeaways import service as takeaways
+from bot.services import takeaways
+from bot.services.entries import TAKEAWAY_MAX, TakeawayKind, TakeawaySort
 from bot.ui.checks import is_moderator
 from bot.ui.paginator import Page, Paginator
 from cogs.challenges.cog import CONCEPT_HINT, ID_MAX, concept_choices
@@ -20,14 +20,18 @@ if TYPE_CHECKING:
     from bot.client import NexusBot
 
 PER_PAGE = 5
-KIND_CHOICES = [
-    app_commands.Choice(name="best practice", value=TakeawayKind.PRACTICE.value),
-    app_commands.Choice(name="lesson", value=TakeawayKind.LESSON.value),
-]
-SORT_CHOICES = [
-    app_commands.Choice(name="top (most upvoted)", value=TakeawaySort.TOP.value),
-    app_commands.Choice(name="new", value=TakeawaySort.NEW.value),
-]
+KIND_CHOICES = tuple(
+    [
+        app_commands.Choice(name="best practice", value=TakeawayKind.PRACTICE.value),
+        app_commands.Choice(name="lesson", value=TakeawayKind.LESSON.value),
+    ]
+)
+SORT_CHOICES = tuple(
+    [
+        app_commands.Choice(name="top (most upvoted)", value=TakeawaySort.TOP.value),
+        app_commands.Choice(name="new", value=TakeawaySort.NEW.value),
+    ]
+)
 
 
 class TakeawaysCog(commands.Cog):
@@ -35,7 +39,8 @@ class TakeawaysCog(commands.Cog):
         self.bot = bot
 
     takeaway = app_commands.Group(
-        name="takeaway", description="Share and upvote best practices and lessons",
+        name="takeaway",
+        description="Share and upvote best practices and lessons",
         guild_only=True,
     )
 
@@ -48,9 +53,11 @@ class TakeawaysCog(commands.Cog):
     @app_commands.describe(
         kind="A best practice, or a lesson you learned",
         text="The takeaway, in a few sentences",
-        concept1=CONCEPT_HINT, concept2=CONCEPT_HINT, concept3=CONCEPT_HINT,
+        concept1=CONCEPT_HINT,
+        concept2=CONCEPT_HINT,
+        concept3=CONCEPT_HINT,
     )
-    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.choices(kind=list(KIND_CHOICES))
     async def share(
         self,
         interaction: discord.Interaction,
@@ -79,8 +86,10 @@ class TakeawaysCog(commands.Cog):
         if not published:
             note += f" {render.HELD}"
         await interaction.response.send_message(
-            note, embed=render.takeaway_embed(t),
-            view=takeaway_view(t) or discord.utils.MISSING, ephemeral=not published,
+            note,
+            embed=render.takeaway_embed(t),
+            view=takeaway_view(t) or discord.utils.MISSING,
+            ephemeral=not published,
         )
 
     share.autocomplete("concept1")(_concepts)
@@ -89,7 +98,7 @@ class TakeawaysCog(commands.Cog):
 
     @takeaway.command(name="list")
     @app_commands.describe(sort="Most upvoted first, or newest first", kind="Only this kind")
-    @app_commands.choices(sort=SORT_CHOICES, kind=KIND_CHOICES)
+    @app_commands.choices(sort=list(SORT_CHOICES), kind=list(KIND_CHOICES))
     async def list_(
         self,
         interaction: discord.Interaction,
@@ -104,7 +113,12 @@ class TakeawaysCog(commands.Cog):
 
         async def fetch(page: int) -> Page:
             found = await takeaways.list_takeaways(
-                db, guild_id, viewer_id=user_id, sort=order, kind=only, page=page,
+                db,
+                guild_id,
+                viewer_id=user_id,
+                sort=order,
+                kind=only,
+                page=page,
                 per_page=PER_PAGE,
             )
             title = "Takeaways: " + ("most upvoted" if order is TakeawaySort.TOP else "newest")
@@ -123,6 +137,7 @@ class TakeawaysCog(commands.Cog):
             self.bot.db, interaction.guild_id, id, viewer_id=interaction.user.id
         )
         await interaction.response.send_message(
-            embed=render.takeaway_embed(t), view=takeaway_view(t) or discord.utils.MISSING,
+            embed=render.takeaway_embed(t),
+            view=takeaway_view(t) or discord.utils.MISSING,
             ephemeral=t.status != "published",
         )

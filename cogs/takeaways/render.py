@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.services.entries.types import Paged, TakeawayInfo, TakeawayKind
-from bot.services.entries.visibility import STATUS_LABELS
+from bot.services.entries import STATUS_LABELS, Paged, TakeawayInfo, TakeawayKind
 from bot.ui.render import COLOUR, COLOUR_WARN, add_field, clip, make_embed, one_line, set_footer
 
 UP = "\u25b2"
@@ -40,8 +39,9 @@ def takeaway_embed(t: TakeawayInfo) -> discord.Embed:
     add_field(embed, "Votes", f"{UP} {t.votes}", inline=True)
     add_field(embed, "Shared by", _name(t.author_name), inline=True)
     if t.concepts:
-        add_field(embed, "Concepts", ", ".join(one_line(c.name, 60) for c in t.concepts),
-                  inline=True)
+        add_field(
+            embed, "Concepts", ", ".join(one_line(c.name, 60) for c in t.concepts), inline=True
+        )
     if t.status != "published":
         add_field(embed, "Status", STATUS_LABELS.get(t.status, t.status), inline=True)
     set_footer(embed, "One upvote per member: press again to take yours back.")

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services.entries.types import TakeawayInfo
-from bot.services.takeaways import service as takeaways
+from bot.services import takeaways
+from bot.services.entries import TakeawayInfo
 from bot.ui.base import guarded
 from bot.ui.flag import FlagButton
 from cogs.takeaways import render
@@ -52,7 +52,10 @@ class UpvoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMP
         assert interaction.guild_id is not None
         bot = _bot(interaction)
         result = await takeaways.toggle_vote(
-            bot.db, interaction.guild_id, self.takeaway_id, user_id=interaction.user.id,
+            bot.db,
+            interaction.guild_id,
+            self.takeaway_id,
+            user_id=interaction.user.id,
             now=bot.clock(),
         )
         await interaction.response.edit_message(

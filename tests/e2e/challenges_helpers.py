@@ -20,8 +20,9 @@ async def share(
     **options: Any,
 ) -> Reply:
     """/challenge share [options] -> the form -> submit."""
-    form = await nexus.sim.command(who, "challenge share", options,
-                                   channel=channel or nexus.general)
+    form = await nexus.sim.command(
+        who, "challenge share", options, channel=channel or nexus.general
+    )
     assert form.modal is not None, form
     values = {"title": title, "problem": problem}
     if tried:
@@ -35,8 +36,7 @@ def challenge_id(reply: Reply) -> int:
 
 
 async def add_solution(nexus: Nexus, who: Member, cid: int, body: str) -> Reply:
-    form = await nexus.sim.command(who, "solution add", {"challenge": cid},
-                                   channel=nexus.general)
+    form = await nexus.sim.command(who, "solution add", {"challenge": cid}, channel=nexus.general)
     assert form.modal is not None, form
     return await nexus.sim.submit_modal(who, form, {"body": body})
 
@@ -47,8 +47,9 @@ def button(reply: Reply, prefix: str) -> str:
     return str(found[0])
 
 
-async def share_takeaway(nexus: Nexus, who: Member, text: str, kind: str = "practice",
-                         **options: Any) -> Reply:
+async def share_takeaway(
+    nexus: Nexus, who: Member, text: str, kind: str = "practice", **options: Any
+) -> Reply:
     return await nexus.sim.command(
         who, "takeaway share", {"kind": kind, "text": text, **options}, channel=nexus.general
     )

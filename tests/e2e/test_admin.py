@@ -21,9 +21,14 @@ async def test_setup_shows_and_changes_settings(nexus: Nexus) -> None:
     shown = await nexus.sim.command(nexus.admin, "setup", channel=nexus.general)
     assert shown.ephemeral and "Current settings" in shown.content
     changed = await nexus.sim.command(
-        nexus.admin, "setup",
-        {"timezone": "Europe/Berlin", "digest_hour": 9, "review_takeaways": "review",
-         "private_channel": nexus.modlog},
+        nexus.admin,
+        "setup",
+        {
+            "timezone": "Europe/Berlin",
+            "digest_hour": 9,
+            "review_takeaways": "review",
+            "private_channel": nexus.modlog,
+        },
         channel=nexus.general,
     )
     assert changed.ephemeral and "saved" in changed.content
@@ -62,9 +67,9 @@ async def test_every_command_is_guild_only(nexus: Nexus) -> None:
     commands = list(nexus.world.global_commands.values())
     assert len(commands) >= 2
     for command in commands:
-        assert command.get("contexts") == [0] or command.get("dm_permission") is False, (
-            command["name"]
-        )
+        assert command.get("contexts") == [0] or command.get("dm_permission") is False, command[
+            "name"
+        ]
     with pytest.raises(UnknownCommand):
         await nexus.sim.command(nexus.alice, "nexus about", dm=True)
 

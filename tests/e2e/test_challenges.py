@@ -18,7 +18,10 @@ async def _rows(nexus: Nexus) -> list[Challenge]:
 
 async def test_share_with_concepts_posts_the_page(nexus: Nexus) -> None:
     choices = await nexus.sim.autocomplete(
-        nexus.alice, "challenge share", {"concept1": "dock"}, focused="concept1",
+        nexus.alice,
+        "challenge share",
+        {"concept1": "dock"},
+        focused="concept1",
         channel=nexus.general,
     )
     assert 1 <= len(choices) <= 25 and choices[0]["value"].isdigit()
@@ -27,12 +30,19 @@ async def test_share_with_concepts_posts_the_page(nexus: Nexus) -> None:
     )
     assert form.modal is not None
     assert [(f.custom_id, f.max_length) for f in form.modal.fields] == [
-        ("title", 150), ("tried", 1000), ("problem", 1500),
+        ("title", 150),
+        ("tried", 1000),
+        ("problem", 1500),
     ]
-    reply = await nexus.sim.submit_modal(nexus.alice, form, {
-        "title": "Container exits at once @everyone", "tried": "docker logs",
-        "problem": "Exit code 137 <@&1>",
-    })
+    reply = await nexus.sim.submit_modal(
+        nexus.alice,
+        form,
+        {
+            "title": "Container exits at once @everyone",
+            "tried": "docker logs",
+            "problem": "Exit code 137 <@&1>",
+        },
+    )
     assert not reply.ephemeral and reply.message is not None and not reply.message.pings
     embed = reply.embeds[0]
     assert embed["title"].endswith("Container exits at once @everyone")
@@ -45,7 +55,9 @@ async def test_share_with_concepts_posts_the_page(nexus: Nexus) -> None:
 
 async def test_bad_input_is_refused_and_nothing_written(nexus: Nexus) -> None:
     refused = await nexus.sim.command(
-        nexus.alice, "challenge share", {"concept1": "no such concept zz"},
+        nexus.alice,
+        "challenge share",
+        {"concept1": "no such concept zz"},
         channel=nexus.general,
     )
     assert refused.ephemeral and refused.modal is None and "concept" in refused.content
@@ -55,13 +67,20 @@ async def test_bad_input_is_refused_and_nothing_written(nexus: Nexus) -> None:
 
 
 async def test_similar_earlier_challenges_are_suggested(nexus: Nexus) -> None:
-    first = challenge_id(await share(nexus, nexus.bob, "CORS error calling Django API",
-                                     "fetch from React is blocked"))
+    first = challenge_id(
+        await share(
+            nexus, nexus.bob, "CORS error calling Django API", "fetch from React is blocked"
+        )
+    )
     await share(nexus, nexus.carol, "Flexbox gap in Safari", "gap ignored")
     async with nexus.db.sessions.begin() as s:
         await s.execute(update(Challenge).where(Challenge.id == first).values(solved=True))
-    reply = await share(nexus, nexus.alice, "React fetch blocked by CORS",
-                        "The Django API answers but the browser blocks it")
+    reply = await share(
+        nexus,
+        nexus.alice,
+        "React fetch blocked by CORS",
+        "The Django API answers but the browser blocks it",
+    )
     assert "similar earlier challenge" in reply.content and "solved" in reply.content
     similar = next(f for f in reply.embeds[0]["fields"] if f["name"].startswith("Similar"))
     assert similar["value"].startswith(f"• #{first} ") and "✅" in similar["value"]
@@ -89,9 +108,18 @@ async def test_save_as_challenge_from_chat(nexus: Nexus) -> None:
 
 async def test_save_as_challenge_refuses_a_message_without_text(nexus: Nexus) -> None:
     msg = nexus.world.create_message(
-        nexus.general, nexus.world.users[nexus.bob.id], "",
-        attachments=[{"id": "1", "filename": "trace.png", "size": 10, "url": "https://x/y",
-                      "proxy_url": "https://x/y"}],
+        nexus.general,
+        nexus.world.users[nexus.bob.id],
+        "",
+        attachments=[
+            {
+                "id": "1",
+                "filename": "trace.png",
+                "size": 10,
+                "url": "https://x/y",
+                "proxy_url": "https://x/y",
+            }
+        ],
     )
     reply = await nexus.sim.context_menu(nexus.alice, "Save as challenge", message=msg.id)
     assert reply.ephemeral and "no text" in reply.content
@@ -108,11 +136,13 @@ async def test_private_channel_capture_is_held(nexus: Nexus) -> None:
     assert row.status == "pending"
     others = await nexus.sim.command(nexus.carol, "challenge list", {}, channel=nexus.general)
     assert "token leaks" not in others.text
-    mine = await nexus.sim.command(nexus.bob, "challenge list", {"filter": "mine"},
-                                   channel=nexus.general)
+    mine = await nexus.sim.command(
+        nexus.bob, "challenge list", {"filter": "mine"}, channel=nexus.general
+    )
     assert "token leaks" in mine.text and "pending review" in mine.text
-    hidden = await nexus.sim.command(nexus.carol, "challenge view", {"id": row.id},
-                                     channel=nexus.general)
+    hidden = await nexus.sim.command(
+        nexus.carol, "challenge view", {"id": row.id}, channel=nexus.general
+    )
     assert hidden.ephemeral and "can't find" in hidden.content
 
 
@@ -122,15 +152,17 @@ async def test_view_autocomplete_and_server_scoping(nexus: Nexus) -> None:
         nexus.bob, "challenge view", {"id": "celery"}, focused="id", channel=nexus.general
     )
     assert choices[0]["value"] == cid and "Celery worker stuck" in choices[0]["name"]
-    view = await nexus.sim.command(nexus.bob, "challenge view", {"id": cid},
-                                   channel=nexus.general)
+    view = await nexus.sim.command(nexus.bob, "challenge view", {"id": cid}, channel=nexus.general)
     assert not view.ephemeral and view.embeds[0]["title"] == f"#{cid} · Celery worker stuck"
     outsider = await nexus.sim.command(
         nexus.other_member, "challenge view", {"id": cid}, channel=nexus.other.general
     )
     assert outsider.ephemeral and "can't find" in outsider.content
     none = await nexus.sim.autocomplete(
-        nexus.other_member, "challenge view", {"id": str(cid)}, focused="id",
+        nexus.other_member,
+        "challenge view",
+        {"id": str(cid)},
+        focused="id",
         channel=nexus.other.general,
     )
     assert none == []
@@ -140,32 +172,43 @@ async def test_search_and_list_paginate(nexus: Nexus) -> None:
     for i in range(7):
         await share(nexus, nexus.alice, f"Redis cache miss {i}", f"keys expire early {i}")
     await share(nexus, nexus.bob, "Unrelated grid question", "css grid")
-    result = await nexus.sim.command(nexus.carol, "challenge search", {"query": "redis"},
-                                     channel=nexus.general)
+    result = await nexus.sim.command(
+        nexus.carol, "challenge search", {"query": "redis"}, channel=nexus.general
+    )
     assert result.ephemeral and len(result.embeds[0]["fields"]) == 5
     labels = [b.label for b in result.buttons]
     assert labels == ["Previous", "Next"]
     page2 = await nexus.sim.click(nexus.carol, result, index=2)
     assert len(page2.embeds[0]["fields"]) == 2 and "Redis" in page2.embeds[0]["fields"][0]["name"]
-    hostile = await nexus.sim.command(nexus.carol, "challenge search",
-                                      {"query": '"redis* -x AND 🎉 cache('}, channel=nexus.general)
+    hostile = await nexus.sim.command(
+        nexus.carol,
+        "challenge search",
+        {"query": '"redis* -x AND 🎉 cache('},
+        channel=nexus.general,
+    )
     assert hostile.ephemeral and "Redis cache miss" in hostile.text
-    listing = await nexus.sim.command(nexus.carol, "challenge list", {"filter": "open"},
-                                      channel=nexus.general)
+    listing = await nexus.sim.command(
+        nexus.carol, "challenge list", {"filter": "open"}, channel=nexus.general
+    )
     assert listing.embeds[0]["fields"][0]["name"].startswith("#8 · Unrelated grid question")
-    solved = await nexus.sim.command(nexus.carol, "challenge list", {"filter": "solved"},
-                                     channel=nexus.general)
+    solved = await nexus.sim.command(
+        nexus.carol, "challenge list", {"filter": "solved"}, channel=nexus.general
+    )
     assert "No challenges here yet." in solved.text
 
 
 async def test_list_by_concept(nexus: Nexus) -> None:
     choices = await nexus.sim.autocomplete(
-        nexus.alice, "challenge share", {"concept1": "redis"}, focused="concept1",
+        nexus.alice,
+        "challenge share",
+        {"concept1": "redis"},
+        focused="concept1",
         channel=nexus.general,
     )
     redis = choices[0]["value"]
     await share(nexus, nexus.alice, "Tagged one", "with redis", concept1=redis)
     await share(nexus, nexus.alice, "Untagged one", "nothing")
-    listing = await nexus.sim.command(nexus.bob, "challenge list", {"concept": redis},
-                                      channel=nexus.general)
+    listing = await nexus.sim.command(
+        nexus.bob, "challenge list", {"concept": redis}, channel=nexus.general
+    )
     assert "Tagged one" in listing.text and "Untagged one" not in listing.text

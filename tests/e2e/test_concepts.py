@@ -12,7 +12,10 @@ from tests.e2e.harness import Nexus
 
 async def test_autocomplete_offers_ranked_choices(nexus: Nexus) -> None:
     choices = await nexus.sim.autocomplete(
-        nexus.alice, "concept lookup", {"name": "cachng"}, focused="name",
+        nexus.alice,
+        "concept lookup",
+        {"name": "cachng"},
+        focused="name",
         channel=nexus.general,
     )
     assert 1 <= len(choices) <= 25
@@ -75,9 +78,19 @@ async def test_did_you_mean_and_miss_recorded(nexus: Nexus) -> None:
 
 async def test_other_servers_concept_is_unknown(nexus: Nexus) -> None:
     async with nexus.db.sessions.begin() as s:
-        row = Concept(guild_id=nexus.other.id, slug="olivias-secret", name="Olivias Secret",
-                      aliases=[], category="tool", tracks="both", related=[], summary="s",
-                      body="b", links=[], status="published")
+        row = Concept(
+            guild_id=nexus.other.id,
+            slug="olivias-secret",
+            name="Olivias Secret",
+            aliases=[],
+            category="tool",
+            tracks="both",
+            related=[],
+            summary="s",
+            body="b",
+            links=[],
+            status="published",
+        )
         s.add(row)
         await s.flush()
         secret = row.id
@@ -129,13 +142,17 @@ async def test_suggest_modal_creates_pending_concept(nexus: Nexus) -> None:
         nexus.alice, "concept suggest", {"category": "practice"}, channel=nexus.general
     )
     assert shown.modal is not None
-    done = await nexus.sim.submit_modal(nexus.alice, shown, {
-        "name": "Event Sourcing",
-        "summary": "Store every change as an event. @everyone",
-        "body": "Replay events.\n```py\nreplay(events)\n```",
-        "aliases": "ES, event store",
-        "links": "Fowler | https://martinfowler.com/eaaDev/EventSourcing.html",
-    })
+    done = await nexus.sim.submit_modal(
+        nexus.alice,
+        shown,
+        {
+            "name": "Event Sourcing",
+            "summary": "Store every change as an event. @everyone",
+            "body": "Replay events.\n```py\nreplay(events)\n```",
+            "aliases": "ES, event store",
+            "links": "Fowler | https://martinfowler.com/eaaDev/EventSourcing.html",
+        },
+    )
     assert done.ephemeral and "waiting for a moderator" in done.content
     async with nexus.db.reader() as s:
         row = await s.scalar(select(Concept).where(Concept.slug == "event-sourcing"))
@@ -176,12 +193,16 @@ async def test_suggest_edit_member_pending_moderator_applies(nexus: Nexus) -> No
 async def test_suggest_validation_and_conflict(nexus: Nexus) -> None:
     shown = await nexus.sim.command(nexus.alice, "concept suggest", channel=nexus.general)
     assert shown.modal is not None
-    clash = await nexus.sim.submit_modal(nexus.alice, shown, {
-        "name": "caching", "summary": "dup", "body": "dup body"})
+    clash = await nexus.sim.submit_modal(
+        nexus.alice, shown, {"name": "caching", "summary": "dup", "body": "dup body"}
+    )
     assert clash.ephemeral and "already exists" in clash.content
     shown = await nexus.sim.command(nexus.alice, "concept suggest", channel=nexus.general)
-    bad = await nexus.sim.submit_modal(nexus.alice, shown, {
-        "name": "Good Name", "summary": "ok", "body": "   ", "links": "not a url"})
+    bad = await nexus.sim.submit_modal(
+        nexus.alice,
+        shown,
+        {"name": "Good Name", "summary": "ok", "body": "   ", "links": "not a url"},
+    )
     assert bad.ephemeral and ("empty" in bad.content or "link" in bad.content)
     unknown = await nexus.sim.command(
         nexus.alice, "concept suggest", {"name": "nope nope"}, channel=nexus.general

@@ -13,11 +13,15 @@ from tests.unit import curation_factory as f
 async def test_edit_command_prefills_and_verifies_concept(nexus: Nexus) -> None:
     g = nexus.guild.id
     kid = await f.concept(nexus.db, g, slug="ours", name="Our concept", author=nexus.alice.id)
-    form = await nexus.sim.command(nexus.mod, "curate edit", {"kind": "concept", "id": kid},
-                                   channel=nexus.general)
+    form = await nexus.sim.command(
+        nexus.mod, "curate edit", {"kind": "concept", "id": kid}, channel=nexus.general
+    )
     assert form.modal is not None
     assert {fl.custom_id: fl.value for fl in form.modal.fields} == {
-        "name": "Our concept", "summary": "Our concept summary", "body": "Our concept body"}
+        "name": "Our concept",
+        "summary": "Our concept summary",
+        "body": "Our concept body",
+    }
     assert all(fl.max_length for fl in form.modal.fields)
     assert form.modal.field("summary").max_length == 200
     blank = await nexus.sim.submit_modal(nexus.mod, form, {"name": "   "})
@@ -40,14 +44,16 @@ async def test_feature_hide_restore(nexus: Nexus) -> None:
     assert (await row(nexus, Takeaway, tid)).featured
     assert (await last_audit(nexus)).action == "feature"
     await mirrored(nexus, f"Featured takeaway #{tid}")
-    hidden = await nexus.sim.command(nexus.mod, "curate hide", {**opts, "reason": "Outdated"},
-                                     channel=nexus.general)
+    hidden = await nexus.sim.command(
+        nexus.mod, "curate hide", {**opts, "reason": "Outdated"}, channel=nexus.general
+    )
     assert "Hidden takeaway" in hidden.content
     assert (await row(nexus, Takeaway, tid)).status == "hidden"
     audit = await last_audit(nexus)
     assert (audit.action, audit.reason, audit.after) == ("hide", "Outdated", {"status": "hidden"})
-    again = await nexus.sim.command(nexus.mod, "curate hide", {**opts, "reason": "x"},
-                                    channel=nexus.general)
+    again = await nexus.sim.command(
+        nexus.mod, "curate hide", {**opts, "reason": "x"}, channel=nexus.general
+    )
     assert again.ephemeral and "already hidden" in again.content
     back = await nexus.sim.command(nexus.mod, "curate restore", opts, channel=nexus.general)
     assert "Restored takeaway" in back.content
@@ -62,8 +68,11 @@ async def test_merge_challenges_command(nexus: Nexus) -> None:
     sol = await f.solution(nexus.db, src, g, author=nexus.carol.id)
     await f.add(nexus.db, SolutionHelped(solution_id=sol, user_id=nexus.dave.id))
     reply = await nexus.sim.command(
-        nexus.mod, "curate merge", {"kind": "challenge", "source": src, "target": dst,
-                                    "reason": "Same question"}, channel=nexus.general)
+        nexus.mod,
+        "curate merge",
+        {"kind": "challenge", "source": src, "target": dst, "reason": "Same question"},
+        channel=nexus.general,
+    )
     assert reply.ephemeral
     text = reply.followups[0].content if reply.followups else reply.text
     assert f"Merged challenge #{src}" in text and "1 solutions" in text
@@ -82,8 +91,9 @@ async def test_log_is_paginated_and_filtered(nexus: Nexus) -> None:
     ids = [await f.takeaway(nexus.db, g) for _ in range(5)]
     for tid in ids:
         for _ in range(2):  # feature + unfeature: 10 actions
-            await nexus.sim.command(nexus.mod, "curate feature", {"kind": "takeaway", "id": tid},
-                                    channel=nexus.general)
+            await nexus.sim.command(
+                nexus.mod, "curate feature", {"kind": "takeaway", "id": tid}, channel=nexus.general
+            )
     log = await nexus.sim.command(nexus.mod, "curate log", channel=nexus.general)
     assert log.ephemeral and "Page 1 of 2" in log.text
     first_names = [fl["name"] for fl in log.embeds[0]["fields"]]
@@ -93,8 +103,9 @@ async def test_log_is_paginated_and_filtered(nexus: Nexus) -> None:
     await nexus.restart()
     newer = await nexus.sim.click(nexus.mod, log.message, "nexus:curate:log:prev:0::")
     assert "Page 1 of 2" in newer.text
-    only = await nexus.sim.command(nexus.mod, "curate log", {"action": "feature"},
-                                   channel=nexus.general)
+    only = await nexus.sim.command(
+        nexus.mod, "curate log", {"action": "feature"}, channel=nexus.general
+    )
     names = [fl["name"] for fl in only.embeds[0]["fields"]]
     assert len(names) == 5 and all(n.startswith("feature ") for n in names)
 
@@ -104,8 +115,12 @@ async def test_autocomplete_is_scoped_and_other_server_ids_are_unknown(nexus: Ne
     mine = await f.challenge(nexus.db, g, title="Docker cache misses")
     theirs = await f.challenge(nexus.db, nexus.other.id, title="Docker cache misses too")
     choices = await nexus.sim.autocomplete(
-        nexus.mod, "curate hide", {"kind": "challenge", "id": "docker"}, focused="id",
-        channel=nexus.general)
+        nexus.mod,
+        "curate hide",
+        {"kind": "challenge", "id": "docker"},
+        focused="id",
+        channel=nexus.general,
+    )
     assert [c["value"] for c in choices] == [mine]
     assert all(1 <= len(c["name"]) <= 100 for c in choices)
     for name, opts in (

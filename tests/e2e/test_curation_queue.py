@@ -18,8 +18,9 @@ async def test_approve_from_queue(nexus: Nexus) -> None:
     tid = await f.takeaway(nexus.db, g, status="pending", author=nexus.bob.id, age_hours=1)
     reply = await queue(nexus)
     assert "challenge #" in reply.embeds[0]["title"] and "Item 1 of 2" in reply.text
-    approved = await nexus.sim.click(nexus.mod, reply.message,
-                                     f"nexus:curate:approve:challenge:{cid}")
+    approved = await nexus.sim.click(
+        nexus.mod, reply.message, f"nexus:curate:approve:challenge:{cid}"
+    )
     assert "Approved challenge" in approved.content
     assert f"takeaway #{tid}" in approved.embeds[0]["title"]  # the next entry is shown
     assert (await row(nexus, Challenge, cid)).status == "published"
@@ -51,19 +52,22 @@ async def test_reject_from_queue_dms_author(nexus: Nexus) -> None:
 
 async def test_rejection_dm_opt_out_and_closed_dms(nexus: Nexus) -> None:
     g = nexus.guild.id
-    off = await nexus.sim.command(nexus.alice, "notifications", {"dms": False},
-                                  channel=nexus.general)
+    off = await nexus.sim.command(
+        nexus.alice, "notifications", {"dms": False}, channel=nexus.general
+    )
     assert off.ephemeral and "won't DM" in off.content
     assert not await get_dm_notifications(nexus.db, g, nexus.alice.id)
     quiet = await f.challenge(nexus.db, g, status="pending", author=nexus.alice.id)
     closed = await f.challenge(nexus.db, g, status="pending", author=nexus.bob.id)
     nexus.world.users[nexus.bob.id].dms_open = False  # DM answers 403
     for cid in (quiet, closed):
-        form = await nexus.sim.click(nexus.mod, (await queue(nexus)).message,
-                                     f"nexus:curate:reject:challenge:{cid}")
+        form = await nexus.sim.click(
+            nexus.mod, (await queue(nexus)).message, f"nexus:curate:reject:challenge:{cid}"
+        )
         assert form.modal is not None
-        done = await nexus.sim.submit_modal(nexus.mod, form,
-                                            {form.modal.fields[0].custom_id: "Duplicate"})
+        done = await nexus.sim.submit_modal(
+            nexus.mod, form, {form.modal.fields[0].custom_id: "Duplicate"}
+        )
         assert "Rejected challenge" in done.content  # a DM failure is not an error
         await mirrored(nexus, f"Rejected challenge #{cid}")
         assert (await row(nexus, Challenge, cid)).status == "rejected"
@@ -73,12 +77,16 @@ async def test_rejection_dm_opt_out_and_closed_dms(nexus: Nexus) -> None:
 async def test_edit_from_queue_is_prefilled(nexus: Nexus) -> None:
     g = nexus.guild.id
     cid = await f.challenge(nexus.db, g, status="pending", author=nexus.alice.id)
-    form = await nexus.sim.click(nexus.mod, (await queue(nexus)).message,
-                                 f"nexus:curate:edit:challenge:{cid}")
+    form = await nexus.sim.click(
+        nexus.mod, (await queue(nexus)).message, f"nexus:curate:edit:challenge:{cid}"
+    )
     assert form.modal is not None
     values = {fld.custom_id: fld.value for fld in form.modal.fields}
-    assert values == {"title": "CORS error on fetch", "problem": "The browser blocks my request",
-                      "tried": "Adding headers"}
+    assert values == {
+        "title": "CORS error on fetch",
+        "problem": "The browser blocks my request",
+        "tried": "Adding headers",
+    }
     done = await nexus.sim.submit_modal(nexus.mod, form, {"title": "CORS preflight @everyone"})
     assert "Edited challenge" in done.content
     updated = await row(nexus, Challenge, cid)
@@ -93,13 +101,15 @@ async def test_apply_concept_edit_from_queue_overrides_base(nexus: Nexus) -> Non
     g = nexus.guild.id
     base = await f.base_concept_id(nexus.db)
     original = await row(nexus, Concept, base)
-    eid = await f.concept_edit(nexus.db, base, g, proposed={"summary": "A sharper summary"},
-                               author=nexus.alice.id)
+    eid = await f.concept_edit(
+        nexus.db, base, g, proposed={"summary": "A sharper summary"}, author=nexus.alice.id
+    )
     reply = await queue(nexus)
     assert "A sharper summary" in reply.text
     assert any(b.label == "Apply edit" for b in reply.buttons)
-    done = await nexus.sim.click(nexus.mod, reply.message,
-                                 f"nexus:curate:approve:concept_edit:{eid}")
+    done = await nexus.sim.click(
+        nexus.mod, reply.message, f"nexus:curate:approve:concept_edit:{eid}"
+    )
     assert "applied to concept" in done.content
     assert (await row(nexus, ConceptEdit, eid)).status == "published"
     assert (await row(nexus, Concept, base)).summary == original.summary
@@ -164,16 +174,16 @@ async def test_queue_buttons_survive_restart(nexus: Nexus) -> None:
     await nexus.restart()
     paged = await nexus.sim.click(nexus.mod, reply.message, "nexus:curate:page:next:1")
     assert f"takeaway #{second}" in paged.embeds[0]["title"]
-    done = await nexus.sim.click(nexus.mod, reply.message,
-                                 f"nexus:curate:approve:takeaway:{second}")
+    done = await nexus.sim.click(
+        nexus.mod, reply.message, f"nexus:curate:approve:takeaway:{second}"
+    )
     assert "Approved takeaway" in done.content
     assert f"takeaway #{first}" in done.embeds[0]["title"]  # back to the head of the queue
     form = await nexus.sim.click(nexus.mod, reply.message, f"nexus:curate:edit:takeaway:{first}")
     assert form.modal is not None
     edited = await nexus.sim.submit_modal(nexus.mod, form, {"body": "Read the network tab first"})
     assert "Edited takeaway" in edited.content
-    form = await nexus.sim.click(nexus.mod, reply.message,
-                                 f"nexus:curate:reject:takeaway:{first}")
+    form = await nexus.sim.click(nexus.mod, reply.message, f"nexus:curate:reject:takeaway:{first}")
     assert form.modal is not None
     hidden = await nexus.sim.submit_modal(nexus.mod, form, {form.modal.fields[0].custom_id: "x"})
     assert "Rejected takeaway" in hidden.content

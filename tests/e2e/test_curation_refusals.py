@@ -35,8 +35,12 @@ async def test_every_curate_command_refuses_non_moderators(nexus: Nexus) -> None
             assert reply.ephemeral and reply.modal is None, name
             assert _text(reply) == MOD_REFUSAL, name
         choices = await nexus.sim.autocomplete(
-            member, "curate hide", {"kind": "challenge", "id": ""}, focused="id",
-            channel=nexus.general)
+            member,
+            "curate hide",
+            {"kind": "challenge", "id": ""},
+            focused="id",
+            channel=nexus.general,
+        )
         assert choices == []
     assert (await row(nexus, Challenge, cid)).status == "pending"
     dup_row = await row(nexus, Challenge, dup)
@@ -47,8 +51,9 @@ async def test_every_curate_command_refuses_non_moderators(nexus: Nexus) -> None
 
 async def test_every_queue_button_refuses_non_moderators(nexus: Nexus) -> None:
     g = nexus.guild.id
-    pending = await f.challenge(nexus.db, g, status="pending", author=nexus.alice.id,
-                                age_hours=30)  # older than one flag's 24 h weight
+    pending = await f.challenge(
+        nexus.db, g, status="pending", author=nexus.alice.id, age_hours=30
+    )  # older than one flag's 24 h weight
     flagged = await f.takeaway(nexus.db, g, author=nexus.bob.id)
     await f.flag(nexus.db, "takeaway", flagged, nexus.carol.id, guild=g)
     reply = await queue(nexus)
@@ -77,8 +82,9 @@ async def test_every_queue_button_refuses_non_moderators(nexus: Nexus) -> None:
     # A form opened by a moderator and submitted by someone else is refused as well.
     form = await nexus.sim.click(nexus.mod, message, f"nexus:curate:reject:takeaway:{flagged}")
     assert form.modal is not None
-    sneaky = await nexus.sim.submit_modal(nexus.mallory, form,
-                                          {form.modal.fields[0].custom_id: "gone"})
+    sneaky = await nexus.sim.submit_modal(
+        nexus.mallory, form, {form.modal.fields[0].custom_id: "gone"}
+    )
     assert sneaky.ephemeral and sneaky.content == MOD_REFUSAL
     assert (await row(nexus, Challenge, pending)).status == "pending"
     assert (await row(nexus, Takeaway, flagged)).status == "published"
@@ -93,8 +99,9 @@ async def test_log_page_buttons_refuse_non_moderators(nexus: Nexus) -> None:
     g = nexus.guild.id
     for _ in range(9):
         tid = await f.takeaway(nexus.db, g)
-        await nexus.sim.command(nexus.mod, "curate feature", {"kind": "takeaway", "id": tid},
-                                channel=nexus.general)
+        await nexus.sim.command(
+            nexus.mod, "curate feature", {"kind": "takeaway", "id": tid}, channel=nexus.general
+        )
     log = await nexus.sim.command(nexus.mod, "curate log", channel=nexus.general)
     answer = await nexus.sim.click(nexus.mallory, log.message, "nexus:curate:log:next:1::")
     assert answer.ephemeral and answer.content == MOD_REFUSAL

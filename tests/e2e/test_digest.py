@@ -61,13 +61,18 @@ async def _week_of_activity(nexus: Nexus, at: datetime) -> None:
         challenge(g, at, "CORS error on fetch", solved=True, solved_at=at),
         challenge(g, at, "Centre a div in a grid", track="frontend"),
     )
-    await add(nexus.db, solution(g, c_solved.id, at, "Send the Allow-Origin header",
-                                 author="Carol", accepted_at=at))
+    await add(
+        nexus.db,
+        solution(
+            g, c_solved.id, at, "Send the Allow-Origin header", author="Carol", accepted_at=at
+        ),
+    )
     (k,) = await add(nexus.db, concept(g, at, "Idempotency key"))
     await add(nexus.db, lookup(g, k.id, at), lookup(g, k.id, at), missed(g, "webhooks", at))
     await pairs(nexus.db, g, at, ["met", None])
-    await add(nexus.db, takeaway(g, at, "Pairing taught me git bisect", source="pairing",
-                                 author="Dave"))
+    await add(
+        nexus.db, takeaway(g, at, "Pairing taught me git bisect", source="pairing", author="Dave")
+    )
 
 
 async def test_week_of_activity_posted_by_digest_now(nexus: Nexus) -> None:
@@ -91,10 +96,19 @@ async def test_week_of_activity_posted_by_digest_now(nexus: Nexus) -> None:
     posted = nexus.sim.messages_in(nexus.digest)
     assert posted
     text = "\n".join(m.text for m in posted)
-    for expected in ("Use EXPLAIN before adding an index", "CORS error on fetch",
-                     "Send the Allow-Origin header", "Centre a div in a grid", "Frontend",
-                     "Idempotency key", "webhooks", "1 met", "Pairing taught me git bisect",
-                     "Carol", "@everyone read the docs first"):
+    for expected in (
+        "Use EXPLAIN before adding an index",
+        "CORS error on fetch",
+        "Send the Allow-Origin header",
+        "Centre a div in a grid",
+        "Frontend",
+        "Idempotency key",
+        "webhooks",
+        "1 met",
+        "Pairing taught me git bisect",
+        "Carol",
+        "@everyone read the docs first",
+    ):
         assert expected in text, expected
     assert "Pending: should not show" not in text
     assert not any(m.pings for m in posted)
@@ -122,8 +136,7 @@ async def test_5xx_after_create_posts_exactly_one_message(nexus: Nexus) -> None:
     fire = await _schedule_in(nexus, 2)
     await _week_of_activity(nexus, fire - timedelta(days=1))
     nexus.clock.set(fire)
-    nexus.sim.faults.add("POST", rf"/channels/{nexus.digest.id}/messages", 500,
-                         after_effect=True)
+    nexus.sim.faults.add("POST", rf"/channels/{nexus.digest.id}/messages", 500, after_effect=True)
     result = await _cog(nexus).jobs.fire(nexus.guild.id)
     assert result is not None and result.outcome == "posted"
     assert len(nexus.sim.messages_in(nexus.digest)) == 1
@@ -160,10 +173,14 @@ async def test_restart_outside_grace_skips_missed_week(nexus: Nexus) -> None:
 async def test_deleted_channel_tells_mods_once_then_disables(nexus: Nexus) -> None:
     fire = await _schedule_in(nexus, 2)
     other_channel = nexus.other.create_text_channel("other-digest")
-    await nexus.client.apply_settings(nexus.other.id, {
-        "digest_channel_id": other_channel.id,
-        "digest_weekday": fire.weekday(), "digest_hour": fire.hour,
-    })
+    await nexus.client.apply_settings(
+        nexus.other.id,
+        {
+            "digest_channel_id": other_channel.id,
+            "digest_weekday": fire.weekday(),
+            "digest_hour": fire.hour,
+        },
+    )
     await _week_of_activity(nexus, fire - timedelta(days=1))
     nexus.guild.delete_channel(nexus.digest)
     jobs = _cog(nexus).jobs
@@ -188,19 +205,26 @@ async def test_deleted_channel_tells_mods_once_then_disables(nexus: Nexus) -> No
 
 
 async def test_digest_settings_moves_the_job(nexus: Nexus) -> None:
-    refused = await nexus.sim.command(nexus.mallory, "digest settings", {"hour": 3},
-                                      channel=nexus.general)
-    assert refused.ephemeral and (await guilds.get_settings(
-        nexus.db, nexus.guild.id)).digest_hour == 17
+    refused = await nexus.sim.command(
+        nexus.mallory, "digest settings", {"hour": 3}, channel=nexus.general
+    )
+    assert (
+        refused.ephemeral
+        and (await guilds.get_settings(nexus.db, nexus.guild.id)).digest_hour == 17
+    )
     reply = await nexus.sim.command(
-        nexus.mod, "digest settings", {"hour": 6, "weekday": 4, "quiet_week_note": False},
-        channel=nexus.general)
+        nexus.mod,
+        "digest settings",
+        {"hour": 6, "weekday": 4, "quiet_week_note": False},
+        channel=nexus.general,
+    )
     assert reply.ephemeral and "saved" in reply.content and "Friday" in reply.content
     job = nexus.client.scheduler.aps.get_job(f"digest:{nexus.guild.id}")
     assert job is not None
     nxt = job.trigger.get_next_fire_time(None, utcnow())
     assert (nxt.weekday(), nxt.hour) == (4, 6)
-    off = await nexus.sim.command(nexus.mod, "digest settings", {"enabled": False},
-                                  channel=nexus.general)
+    off = await nexus.sim.command(
+        nexus.mod, "digest settings", {"enabled": False}, channel=nexus.general
+    )
     assert "off" in off.content
     assert nexus.client.scheduler.aps.get_job(f"digest:{nexus.guild.id}") is None

@@ -12,8 +12,9 @@ from tests.e2e.harness import Nexus
 
 
 async def test_export_after_bot_activity(nexus: Nexus, tmp_path: Path) -> None:
-    cid = challenge_id(await share(nexus, nexus.alice, "Nginx | 502 <b>gateway</b>",
-                                   "# upstream closed\n- twice"))
+    cid = challenge_id(
+        await share(nexus, nexus.alice, "Nginx | 502 <b>gateway</b>", "# upstream closed\n- twice")
+    )
     first = await add_solution(nexus, nexus.bob, cid, "Raise proxy_read_timeout")
     second = await add_solution(nexus, nexus.carol, cid, "Fix the *worker* crash")
     await nexus.sim.click(nexus.alice, second, button(second, "nexus:solution:accept:2"))
@@ -42,4 +43,3 @@ async def test_export_after_bot_activity(nexus: Nexus, tmp_path: Path) -> None:
         assert absent not in everything
     assert "2 challenges, 1 solved" in text["index.md"]
     assert "Caching" in text["concepts.md"]  # the seeded base is visible to the server
-

@@ -22,10 +22,12 @@ def runner(nexus: Nexus) -> PairingRunner:
     return cog.runner  # type: ignore[attr-defined, no-any-return]
 
 
-async def join(nexus: Nexus, member: Member, track: str, zone: str, avail: str,
-               stack: str = "python") -> None:
+async def join(
+    nexus: Nexus, member: Member, track: str, zone: str, avail: str, stack: str = "python"
+) -> None:
     reply = await nexus.sim.command(
-        member, "pair join",
+        member,
+        "pair join",
         {"track": track, "timezone": zone, "availability": avail, "stack": stack},
         channel=nexus.general,
     )
@@ -54,8 +56,9 @@ async def test_join_round_thread_followups_and_learning(nexus: Nexus) -> None:
     await settle(nexus)
     nexus.clock.set(WED)
     await join(nexus, nexus.alice, "frontend", "Europe/Berlin", "weekdays 18-20", "react css")
-    await join(nexus, nexus.bob, "backend", "America/New_York", "weekdays 12-14",
-               "django redis caching")
+    await join(
+        nexus, nexus.bob, "backend", "America/New_York", "weekdays 12-14", "django redis caching"
+    )
     reply = await nexus.sim.command(nexus.mod, "pair round", channel=nexus.general)
     [summary] = reply.followups or await reply.wait_followups(1)
     assert summary.ephemeral and "1 pair space" in summary.text
@@ -120,13 +123,15 @@ async def test_pause_and_leave_are_respected(nexus: Nexus) -> None:
     await join(nexus, nexus.bob, "backend", "UTC", "mon,wed 19-22")
     await join(nexus, nexus.dave, "frontend", "UTC", "mon,wed 19-22")
     await join(nexus, nexus.carol, "backend", "UTC", "mon,wed 19-22")
-    paused = await nexus.sim.command(nexus.dave, "pair pause", {"until": "2"},
-                                     channel=nexus.general)
+    paused = await nexus.sim.command(
+        nexus.dave, "pair pause", {"until": "2"}, channel=nexus.general
+    )
     assert paused.ephemeral and "Paused" in paused.text
     left = await nexus.sim.command(nexus.carol, "pair leave", channel=nexus.general)
     assert left.ephemeral and "left pairing" in left.text
-    bad = await nexus.sim.command(nexus.alice, "pair pause", {"until": "2019-01-01"},
-                                  channel=nexus.general)
+    bad = await nexus.sim.command(
+        nexus.alice, "pair pause", {"until": "2019-01-01"}, channel=nexus.general
+    )
     assert bad.ephemeral and "not in the future" in bad.text
 
     reply = await nexus.sim.command(nexus.mod, "pair round", channel=nexus.general)
@@ -159,8 +164,9 @@ async def test_preview_writes_and_posts_nothing(nexus: Nexus) -> None:
     nexus.clock.set(WED)
     await join(nexus, nexus.alice, "frontend", "UTC", "mon 19-22")
     await join(nexus, nexus.erin, "fullstack", "UTC", "mon 20-23")
-    reply = await nexus.sim.command(nexus.mod, "pair round", {"preview": True},
-                                    channel=nexus.general)
+    reply = await nexus.sim.command(
+        nexus.mod, "pair round", {"preview": True}, channel=nexus.general
+    )
     [preview] = await reply.wait_followups(1)
     assert preview.ephemeral and "score" in preview.text and "Alice" in preview.text
     assert await rounds_count(nexus) == 0 and threads(nexus) == []
@@ -171,8 +177,11 @@ async def test_non_moderators_are_refused_and_nothing_changes(nexus: Nexus) -> N
     nexus.clock.set(WED)
     await join(nexus, nexus.alice, "frontend", "UTC", "mon 19-22")
     await join(nexus, nexus.bob, "backend", "UTC", "mon 19-22")
-    for name, options in (("pair round", {}), ("pair round", {"preview": True}),
-                          ("pair stats", {})):
+    for name, options in (
+        ("pair round", {}),
+        ("pair round", {"preview": True}),
+        ("pair stats", {}),
+    ):
         reply = await nexus.sim.command(nexus.mallory, name, options, channel=nexus.general)
         assert reply.ephemeral and "moderators" in reply.text.lower()
     assert await rounds_count(nexus) == 0 and threads(nexus) == []
@@ -192,13 +201,17 @@ async def test_missing_pairing_channel_is_explained_and_nothing_written(nexus: N
 
 async def test_bad_profile_input_is_explained(nexus: Nexus) -> None:
     reply = await nexus.sim.command(
-        nexus.alice, "pair join",
+        nexus.alice,
+        "pair join",
         {"track": "frontend", "timezone": "Europe/Berlin", "availability": "evenings"},
         channel=nexus.general,
     )
     assert reply.ephemeral and "didn't understand" in reply.text
     choices = await nexus.sim.autocomplete(
-        nexus.alice, "pair join", {"timezone": "new_y"}, focused="timezone",
+        nexus.alice,
+        "pair join",
+        {"timezone": "new_y"},
+        focused="timezone",
         channel=nexus.general,
     )
     assert choices[0]["value"] == "America/New_York"
@@ -209,13 +222,13 @@ async def test_bad_profile_input_is_explained(nexus: Nexus) -> None:
 async def test_profile_edit_with_options_and_modal(nexus: Nexus) -> None:
     await settle(nexus)
     await join(nexus, nexus.erin, "fullstack", "Europe/Berlin", "sat 10-14")
-    edited = await nexus.sim.command(nexus.erin, "pair profile",
-                                     {"availability": "mon,wed 19-22"}, channel=nexus.general)
+    edited = await nexus.sim.command(
+        nexus.erin, "pair profile", {"availability": "mon,wed 19-22"}, channel=nexus.general
+    )
     assert edited.ephemeral and "Mon 19-22, Wed 19-22" in edited.text
     shown = await nexus.sim.command(nexus.erin, "pair profile", channel=nexus.general)
     assert shown.ephemeral and [b.label for b in shown.buttons] == ["Edit"]
-    form = await nexus.sim.click(nexus.erin, shown.message.id if shown.message else 0,
-                                 index=1)
+    form = await nexus.sim.click(nexus.erin, shown.message.id if shown.message else 0, index=1)
     assert form.modal is not None
     fields = {f.label: f.custom_id for f in form.modal.fields}
     bad = await nexus.sim.submit_modal(
@@ -251,15 +264,13 @@ async def test_round_job_derived_from_settings_and_moved_on_change(nexus: Nexus)
     await settle(nexus)
     assert round_job_time(nexus) is not None
     nexus.clock.set(WED)
-    await nexus.sim.command(nexus.admin, "setup", {"pairing_every_days": 3},
-                            channel=nexus.general)
+    await nexus.sim.command(nexus.admin, "setup", {"pairing_every_days": 3}, channel=nexus.general)
     moved = round_job_time(nexus)
     # Every 3 days from the anchor: Tue 3 Jun 10:00 UTC, then Fri 6 Jun (not Mon 9 Jun).
     due = datetime(2025, 6, 6, 10, tzinfo=UTC)
     assert moved is not None
     assert abs((moved - datetime.now(UTC)) - (due - WED)) < timedelta(minutes=1)
-    await nexus.sim.command(nexus.admin, "setup", {"pairing_enabled": False},
-                            channel=nexus.general)
+    await nexus.sim.command(nexus.admin, "setup", {"pairing_enabled": False}, channel=nexus.general)
     assert round_job_time(nexus) is None
 
 

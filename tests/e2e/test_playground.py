@@ -41,7 +41,7 @@ def test_blank_and_comment_lines(text: str) -> None:
 
 def test_slash_command_with_options_and_quotes() -> None:
     assert action("/concept name:caching") == Slash(("concept",), (Option("name", "caching"),))
-    assert action('/concept lookup name:"two words" tags=\'a b\'') == Slash(
+    assert action("/concept lookup name:\"two words\" tags='a b'") == Slash(
         ("concept", "lookup"),
         (Option("name", "two words", True), Option("tags", "a b", True)),
     )
@@ -51,10 +51,14 @@ def test_slash_command_with_options_and_quotes() -> None:
 
 def test_option_values_keep_colons_apostrophes_and_escaped_quotes() -> None:
     got = action('/x url:https://a.b/c?d=1 note:it\'s title:"say \\"hi\\""')
-    assert got == Slash(("x",), (
-        Option("url", "https://a.b/c?d=1"), Option("note", "it's"),
-        Option("title", 'say "hi"', True),
-    ))  # fmt: skip
+    assert got == Slash(
+        ("x",),
+        (
+            Option("url", "https://a.b/c?d=1"),
+            Option("note", "it's"),
+            Option("title", 'say "hi"', True),
+        ),
+    )
 
 
 def test_empty_option_value_and_mentions_are_kept_for_resolution() -> None:
@@ -83,7 +87,7 @@ def test_actor_and_channel_prefixes() -> None:
 
 def test_say_takes_the_rest_literally() -> None:
     assert action("say I am stuck on CORS # really") == Say("I am stuck on CORS # really")
-    assert action("say it's \"fine\" key:value") == Say("it's \"fine\" key:value")
+    assert action('say it\'s "fine" key:value') == Say('it\'s "fine" key:value')
 
 
 def test_click_select_by_position_or_label() -> None:
@@ -98,10 +102,13 @@ def test_click_select_by_position_or_label() -> None:
 
 
 def test_modal_fields() -> None:
-    assert action('modal title="Slow query" body="It\'s slow" tags:sql') == ModalFill((
-        Option("title", "Slow query", True), Option("body", "It's slow", True),
-        Option("tags", "sql"),
-    ))  # fmt: skip
+    assert action('modal title="Slow query" body="It\'s slow" tags:sql') == ModalFill(
+        (
+            Option("title", "Slow query", True),
+            Option("body", "It's slow", True),
+            Option("tags", "sql"),
+        )
+    )
     assert action("modal") == ModalFill(())
 
 
@@ -170,8 +177,11 @@ def test_bad_input_explains_itself(text: str, hint: str) -> None:
 def test_tokens_record_quoting() -> None:
     tokens = tokenize("a 'b c' k:v k2:\"v 2\" #")
     assert [(t.key, t.text, t.quoted) for t in tokens] == [
-        (None, "a", False), (None, "b c", True), ("k", "v", False), ("k2", "v 2", True),
-    ]  # fmt: skip
+        (None, "a", False),
+        (None, "b c", True),
+        ("k", "v", False),
+        ("k2", "v 2", True),
+    ]
 
 
 # ---- rendering (pure) ----------------------------------------------------------------
@@ -184,21 +194,46 @@ def _render(event: Event, *, as_json: bool = False) -> str:
 
 
 REASONS = [{"label": "Outdated", "value": "outdated"}, {"label": "Wrong", "value": "wrong"}]
-BUTTONS = [{"type": 1, "components": [
-    {"type": 2, "style": 3, "label": "Accept", "custom_id": "nexus:solution:accept:1"},
-    {"type": 2, "style": 2, "label": "This helped me", "custom_id": "nexus:solution:helped:1"},
-    {"type": 2, "style": 5, "label": "Docs", "url": "https://example.org"},
-]}, {"type": 1, "components": [
-    {"type": 3, "custom_id": "why", "placeholder": "Pick a reason", "options": REASONS},
-]}]  # fmt: skip
+BUTTONS = [
+    {
+        "type": 1,
+        "components": [
+            {"type": 2, "style": 3, "label": "Accept", "custom_id": "nexus:solution:accept:1"},
+            {
+                "type": 2,
+                "style": 2,
+                "label": "This helped me",
+                "custom_id": "nexus:solution:helped:1",
+            },
+            {"type": 2, "style": 5, "label": "Docs", "url": "https://example.org"},
+        ],
+    },
+    {
+        "type": 1,
+        "components": [
+            {"type": 3, "custom_id": "why", "placeholder": "Pick a reason", "options": REASONS},
+        ],
+    },
+]
 
 
 def test_rich_reply_shows_embed_buttons_selects_and_ephemeral() -> None:
-    event = Event("reply", "alice", "general", ephemeral=True, content="Saved [b]bold[/b]",
-                  embeds=[{"title": "Challenge #1", "description": "CORS fails",
-                           "fields": [{"name": "Status", "value": "open"}],
-                           "footer": {"text": "Challenge #1 · /challenge view"}}],
-                  components=BUTTONS)  # fmt: skip
+    event = Event(
+        "reply",
+        "alice",
+        "general",
+        ephemeral=True,
+        content="Saved [b]bold[/b]",
+        embeds=[
+            {
+                "title": "Challenge #1",
+                "description": "CORS fails",
+                "fields": [{"name": "Status", "value": "open"}],
+                "footer": {"text": "Challenge #1 · /challenge view"},
+            }
+        ],
+        components=BUTTONS,
+    )
     text = _render(event)
     assert "Nexus → alice" in text and "(only you can see this)" in text
     assert "Saved [b]bold[/b]" in text  # member text is never taken as rich markup
@@ -210,9 +245,24 @@ def test_rich_reply_shows_embed_buttons_selects_and_ephemeral() -> None:
 
 
 def test_rich_modal_autocomplete_error_and_channel_message() -> None:
-    modal = Event("modal", "alice", modal={"title": "Share a challenge", "custom_id": "m",
-                  "fields": [{"custom_id": "title", "label": "Title", "style": "short",
-                              "required": True, "max_length": 150, "value": None}]})  # fmt: skip
+    modal = Event(
+        "modal",
+        "alice",
+        modal={
+            "title": "Share a challenge",
+            "custom_id": "m",
+            "fields": [
+                {
+                    "custom_id": "title",
+                    "label": "Title",
+                    "style": "short",
+                    "required": True,
+                    "max_length": 150,
+                    "value": None,
+                }
+            ],
+        },
+    )
     text = _render(modal)
     assert "Modal: Share a challenge" in text and "title" in text and 'modal title="..."' in text
     choices = _render(Event("autocomplete", "alice", choices=[{"name": "Caching", "value": 7}]))
@@ -225,8 +275,17 @@ def test_rich_modal_autocomplete_error_and_channel_message() -> None:
 
 
 def test_json_line_has_the_documented_keys() -> None:
-    event = Event("reply", "alice", "general", ephemeral=True, content="hi",
-                  components=BUTTONS, message_id=42, line=3, input="/x")  # fmt: skip
+    event = Event(
+        "reply",
+        "alice",
+        "general",
+        ephemeral=True,
+        content="hi",
+        components=BUTTONS,
+        message_id=42,
+        line=3,
+        input="/x",
+    )
     [line] = _render(event, as_json=True).splitlines()
     data = json.loads(line)
     assert {"actor", "kind", "ephemeral", "content", "embeds", "components", "channel"} <= set(data)

@@ -18,12 +18,16 @@ async def _solution_rows(nexus: Nexus) -> list[Solution]:
 async def test_add_solution_with_autocomplete(nexus: Nexus) -> None:
     cid = challenge_id(await share(nexus, nexus.alice, "Gunicorn 502 behind nginx", "502"))
     choices = await nexus.sim.autocomplete(
-        nexus.bob, "solution add", {"challenge": "gunicorn"}, focused="challenge",
+        nexus.bob,
+        "solution add",
+        {"challenge": "gunicorn"},
+        focused="challenge",
         channel=nexus.general,
     )
     assert choices[0]["value"] == cid
-    form = await nexus.sim.command(nexus.bob, "solution add", {"challenge": cid},
-                                   channel=nexus.general)
+    form = await nexus.sim.command(
+        nexus.bob, "solution add", {"challenge": cid}, channel=nexus.general
+    )
     assert form.modal is not None and form.modal.fields[0].max_length == 1800
     reply = await nexus.sim.submit_modal(nexus.bob, form, {"body": "Bind to 0.0.0.0 <@1>"})
     assert not reply.ephemeral and reply.message is not None and not reply.message.pings
@@ -31,18 +35,21 @@ async def test_add_solution_with_autocomplete(nexus: Nexus) -> None:
     assert {b.label for b in reply.buttons} >= {"Accept #1", "This helped me · #1"}
     blank = await add_solution(nexus, nexus.bob, cid, "    ")
     assert blank.ephemeral and "can't be empty" in blank.content
-    theirs = await nexus.sim.command(nexus.other_member, "solution add", {"challenge": cid},
-                                     channel=nexus.other.general)
+    theirs = await nexus.sim.command(
+        nexus.other_member, "solution add", {"challenge": cid}, channel=nexus.other.general
+    )
     assert theirs.ephemeral and theirs.modal is None and "can't find" in theirs.content
     assert len(await _solution_rows(nexus)) == 1
 
 
 async def test_save_as_solution_picks_the_most_similar_open_challenge(nexus: Nexus) -> None:
     await share(nexus, nexus.alice, "Flexbox centering", "div not centered")
-    target = challenge_id(await share(nexus, nexus.carol, "JWT refresh token expired",
-                                      "users get logged out"))
-    msg = await nexus.sim.say(nexus.bob, nexus.general,
-                              "Rotate the refresh token and retry when the JWT expired")
+    target = challenge_id(
+        await share(nexus, nexus.carol, "JWT refresh token expired", "users get logged out")
+    )
+    msg = await nexus.sim.say(
+        nexus.bob, nexus.general, "Rotate the refresh token and retry when the JWT expired"
+    )
     pick = await nexus.sim.context_menu(nexus.dave, "Save as solution", message=msg)
     assert pick.ephemeral and len(pick.selects) == 1
     options = pick.selects[0].options
@@ -123,13 +130,17 @@ async def test_long_entries_stay_within_discord_limits(nexus: Nexus) -> None:
     for i in range(9):
         member = (nexus.carol, nexus.dave, nexus.erin)[i % 3]
         await add_solution(nexus, member, cid, f"{i} " + "y" * 1795)
-    page = await nexus.sim.command(nexus.mallory, "challenge view", {"id": cid},
-                                   channel=nexus.general)
+    page = await nexus.sim.command(
+        nexus.mallory, "challenge view", {"id": cid}, channel=nexus.general
+    )
     embed = page.embeds[0]
     assert len(embed["title"]) <= 256 and len(embed["description"]) <= 4096
     assert len(embed["fields"]) <= 25 and all(len(f["value"]) <= 1024 for f in embed["fields"])
     choices = await nexus.sim.autocomplete(
-        nexus.bob, "solution add", {"challenge": "very"}, focused="challenge",
+        nexus.bob,
+        "solution add",
+        {"challenge": "very"},
+        focused="challenge",
         channel=nexus.general,
     )
     assert choices and all(1 <= len(c["name"]) <= 100 for c in choices)

@@ -19,11 +19,15 @@ async def _rows(nexus: Nexus) -> list[Takeaway]:
 
 async def test_share_and_upvote_toggle(nexus: Nexus) -> None:
     choices = await nexus.sim.autocomplete(
-        nexus.alice, "takeaway share", {"kind": "practice", "text": "x", "concept1": "git"},
-        focused="concept1", channel=nexus.general,
+        nexus.alice,
+        "takeaway share",
+        {"kind": "practice", "text": "x", "concept1": "git"},
+        focused="concept1",
+        channel=nexus.general,
     )
-    reply = await share_takeaway(nexus, nexus.alice, "Small PRs get reviewed @everyone",
-                                 concept1=choices[0]["value"])
+    reply = await share_takeaway(
+        nexus, nexus.alice, "Small PRs get reviewed @everyone", concept1=choices[0]["value"]
+    )
     assert not reply.ephemeral and reply.message is not None and not reply.message.pings
     assert reply.embeds[0]["title"] == "Best practice #1"
     assert "Small PRs get reviewed @everyone" in reply.text
@@ -61,14 +65,16 @@ async def test_list_sorts_and_paginates(nexus: Nexus) -> None:
         await share_takeaway(nexus, nexus.alice, f"Tip number {i}")
     view = await nexus.sim.command(nexus.bob, "takeaway view", {"id": 3}, channel=nexus.general)
     await nexus.sim.click(nexus.bob, view, button(view, VOTE))
-    top = await nexus.sim.command(nexus.carol, "takeaway list", {"sort": "top"},
-                                  channel=nexus.general)
+    top = await nexus.sim.command(
+        nexus.carol, "takeaway list", {"sort": "top"}, channel=nexus.general
+    )
     fields = top.embeds[0]["fields"]
     assert len(fields) == 5 and fields[0]["value"] == "Tip number 2"
     nxt = await nexus.sim.click(nexus.carol, top, index=2)
     assert len(nxt.embeds[0]["fields"]) == 1
-    new = await nexus.sim.command(nexus.carol, "takeaway list", {"sort": "new"},
-                                  channel=nexus.general)
+    new = await nexus.sim.command(
+        nexus.carol, "takeaway list", {"sort": "new"}, channel=nexus.general
+    )
     assert new.embeds[0]["fields"][0]["value"] == "Tip number 5"
 
 
@@ -77,6 +83,7 @@ async def test_upvote_survives_restart_and_other_server(nexus: Nexus) -> None:
     await nexus.restart()
     up = await nexus.sim.click(nexus.dave, reply, button(reply, VOTE))
     assert "▲ 1" in up.text
-    outsider = await nexus.sim.command(nexus.other_member, "takeaway view", {"id": 1},
-                                       channel=nexus.other.general)
+    outsider = await nexus.sim.command(
+        nexus.other_member, "takeaway view", {"id": 1}, channel=nexus.other.general
+    )
     assert outsider.ephemeral and "can't find" in outsider.content

@@ -14,23 +14,79 @@ from tests.reliability.support import assert_no_crash, assert_no_pings, row_coun
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 FRAGMENTS = [
-    "@everyone", "@here", "<@{user}>", "<@!{user}>", "<@&{role}>", "<#{channel}>",
-    "```py\nprint('hi')\n```", "```", "`x`", "**bold**", "__u__", "~~s~~", "||spoiler||",
-    "> quote\n", "# Heading\n", "[link](https://example.com)", "<https://x.y>",
-    "'; DROP TABLE challenges; --", "\" OR 1=1 --", "NEAR(a b)", "\"unterminated", "AND",
-    "OR NOT", "-x", "*", "title:x", "^", "%_%", "\\", "(", ")", "{", "}",
-    "\u202e", "\u2066", "\u2069", "\u200b", "\u200f", "\ufeff", "\x00", "\x1b[31m", "\x7f",
-    "\r\n", "\n", "\t", "   ", "caching", "k8s", "CORS", "Docker", "react", "é", "🙂", "𝔘",
-    "ﷺ", "Z̤͔ͧ̑̓", "0", "-1", "99999999999999999999", "nexus:flag:challenge:1",
+    "@everyone",
+    "@here",
+    "<@{user}>",
+    "<@!{user}>",
+    "<@&{role}>",
+    "<#{channel}>",
+    "```py\nprint('hi')\n```",
+    "```",
+    "`x`",
+    "**bold**",
+    "__u__",
+    "~~s~~",
+    "||spoiler||",
+    "> quote\n",
+    "# Heading\n",
+    "[link](https://example.com)",
+    "<https://x.y>",
+    "'; DROP TABLE challenges; --",
+    '" OR 1=1 --',
+    "NEAR(a b)",
+    '"unterminated',
+    "AND",
+    "OR NOT",
+    "-x",
+    "*",
+    "title:x",
+    "^",
+    "%_%",
+    "\\",
+    "(",
+    ")",
+    "{",
+    "}",
+    "\u202e",
+    "\u2066",
+    "\u2069",
+    "\u200b",
+    "\u200f",
+    "\ufeff",
+    "\x00",
+    "\x1b[31m",
+    "\x7f",
+    "\r\n",
+    "\n",
+    "\t",
+    "   ",
+    "caching",
+    "k8s",
+    "CORS",
+    "Docker",
+    "react",
+    "é",
+    "🙂",
+    "𝔘",
+    "ﷺ",
+    "Z̤͔ͧ̑̓",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "nexus:flag:challenge:1",
 ]
 
 _chars = st.characters(blacklist_categories=("Cs",))
 
 
 def _fill(fragment: str, ids: dict[str, int]) -> str:
-    return fragment.format(**ids) if "{" in fragment and "}" in fragment and (
-        "{user}" in fragment or "{role}" in fragment or "{channel}" in fragment
-    ) else fragment
+    return (
+        fragment.format(**ids)
+        if "{" in fragment
+        and "}" in fragment
+        and ("{user}" in fragment or "{role}" in fragment or "{channel}" in fragment)
+        else fragment
+    )
 
 
 @st.composite
@@ -40,13 +96,23 @@ def hostile_text(draw: st.DrawFn, min_len: int, max_len: int, ids: dict[str, int
     shape = draw(st.sampled_from(["mixed", "mixed", "at_limit", "blank", "random"]))
     if shape == "blank":
         n = draw(st.integers(max(min_len, 1), max(min(max_len, 40), 1)))
-        text = "".join(draw(st.lists(st.sampled_from([" ", "\n", "\t", "\u200b", "\x00"]),
-                                     min_size=n, max_size=n)))
+        text = "".join(
+            draw(
+                st.lists(
+                    st.sampled_from([" ", "\n", "\t", "\u200b", "\x00"]), min_size=n, max_size=n
+                )
+            )
+        )
     elif shape == "random":
         text = draw(st.text(_chars, min_size=0, max_size=min(max_len, 300)))
     else:
-        parts = draw(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(_chars, max_size=12)),
-                              min_size=1, max_size=12))
+        parts = draw(
+            st.lists(
+                st.one_of(st.sampled_from(FRAGMENTS), st.text(_chars, max_size=12)),
+                min_size=1,
+                max_size=12,
+            )
+        )
         text = "".join(_fill(p, ids) for p in parts)
         if shape == "at_limit":
             seed = text or "x"
@@ -83,7 +149,7 @@ class Checker:
         assert not nexus.sim.violations, (what, [v.reason for v in nexus.sim.violations])
         log = nexus.error_log  # type: ignore[attr-defined]
         assert not log.records, (what, log.messages())
-        assert_no_pings(nexus.sim.bot_messages[self._messages:])
+        assert_no_pings(nexus.sim.bot_messages[self._messages :])
         return await row_counts(nexus.db)
 
 

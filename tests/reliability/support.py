@@ -51,8 +51,11 @@ async def snapshot(db: Database, *, skip: frozenset[str] = VOLATILE) -> dict[str
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    return {k: (before.get(k), after.get(k)) for k in set(before) | set(after)
-            if before.get(k) != after.get(k)}
+    return {
+        k: (before.get(k), after.get(k))
+        for k in set(before) | set(after)
+        if before.get(k) != after.get(k)
+    }
 
 
 def all_text(reply: Reply) -> str:
@@ -99,8 +102,9 @@ async def press(nexus: Nexus, member: Member, message: Any, custom_id: str) -> R
     return await sim.finish(record)
 
 
-async def dm_command(nexus: Nexus, member: Member, name: str,
-                     options: dict[str, Any] | None = None) -> Reply:
+async def dm_command(
+    nexus: Nexus, member: Member, name: str, options: dict[str, Any] | None = None
+) -> Reply:
     """A guild-only command sent from a DM anyway (Discord hides it; a forged client won't)."""
     sim = nexus.sim
     in_guild = Invocation(sim.world, member, nexus.general, dm=False)

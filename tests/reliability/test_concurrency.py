@@ -17,8 +17,7 @@ CROWD = 50
 
 
 def _crowd(nexus: Nexus) -> list:  # type: ignore[type-arg]
-    return [nexus.guild.add_member(f"crowd{i}", global_name=f"Crowd {i}")
-            for i in range(CROWD)]
+    return [nexus.guild.add_member(f"crowd{i}", global_name=f"Crowd {i}") for i in range(CROWD)]
 
 
 async def _scalar(nexus: Nexus, stmt: object) -> int:
@@ -39,8 +38,11 @@ async def test_fifty_members_upvote_and_withdraw_at_once(nexus: Nexus) -> None:
             assert r.response_type == 7, r.content
         async with nexus.db.reader() as s:
             row = await s.get(Takeaway, tid)
-            rows = await s.scalar(select(func.count()).select_from(TakeawayVote)
-                                  .where(TakeawayVote.takeaway_id == tid))
+            rows = await s.scalar(
+                select(func.count())
+                .select_from(TakeawayVote)
+                .where(TakeawayVote.takeaway_id == tid)
+            )
         assert row is not None and row.votes == expected and rows == expected
 
 
@@ -49,35 +51,55 @@ async def test_fifty_members_helped_accept_and_edit_at_once(nexus: Nexus) -> Non
     crowd = _crowd(nexus)
     made = await share(nexus, nexus.alice, "Race conditions", "Counts drift under load")
     cid = int(made.embeds[0]["title"].split(" ", 1)[0].lstrip("#"))
-    pages = [await add_solution(nexus, who, cid, f"Use a transaction ({who.id})")
-             for who in (nexus.bob, nexus.carol)]
+    pages = [
+        await add_solution(nexus, who, cid, f"Use a transaction ({who.id})")
+        for who in (nexus.bob, nexus.carol)
+    ]
     sids = [int(p.content.split("#", 1)[1].split(" ", 1)[0]) for p in pages]
     page = pages[-1]
     helped = f"nexus:solution:helped:{sids[0]}"
     clicks = [nexus.sim.click(m, page, helped) for m in crowd]
     # Meanwhile the author and two moderators accept different solutions, and a moderator
     # edits the challenge several times.
-    clicks += [nexus.sim.click(nexus.alice, page, f"nexus:solution:accept:{sids[0]}"),
-               nexus.sim.click(nexus.mod, page, f"nexus:solution:accept:{sids[1]}"),
-               nexus.sim.click(nexus.admin, page, f"nexus:solution:accept:{sids[0]}")]
-    forms = await asyncio.gather(*(
-        nexus.sim.command(who, "curate edit", {"kind": "challenge", "id": cid},
-                          channel=nexus.general) for who in (nexus.mod, nexus.admin) * 3))
-    edits = [nexus.sim.submit_modal(form_owner, form, {"title": f"Race conditions v{i}"})
-             for i, (form_owner, form) in enumerate(
-                 zip((nexus.mod, nexus.admin) * 3, forms, strict=True))]
+    clicks += [
+        nexus.sim.click(nexus.alice, page, f"nexus:solution:accept:{sids[0]}"),
+        nexus.sim.click(nexus.mod, page, f"nexus:solution:accept:{sids[1]}"),
+        nexus.sim.click(nexus.admin, page, f"nexus:solution:accept:{sids[0]}"),
+    ]
+    forms = await asyncio.gather(
+        *(
+            nexus.sim.command(
+                who, "curate edit", {"kind": "challenge", "id": cid}, channel=nexus.general
+            )
+            for who in (nexus.mod, nexus.admin) * 3
+        )
+    )
+    edits = [
+        nexus.sim.submit_modal(form_owner, form, {"title": f"Race conditions v{i}"})
+        for i, (form_owner, form) in enumerate(
+            zip((nexus.mod, nexus.admin) * 3, forms, strict=True)
+        )
+    ]
     replies = await asyncio.gather(*clicks, *edits)
     for r in replies:
         text = all_text(r)
         assert ERROR_REPLY not in text and "locked" not in text.lower(), text
-    assert await _scalar(nexus, select(func.count()).select_from(SolutionHelped)
-                         .where(SolutionHelped.solution_id == sids[0])) == CROWD
+    assert (
+        await _scalar(
+            nexus,
+            select(func.count())
+            .select_from(SolutionHelped)
+            .where(SolutionHelped.solution_id == sids[0]),
+        )
+        == CROWD
+    )
     async with nexus.db.reader() as s:
         sols = (await s.scalars(select(Solution).where(Solution.challenge_id == cid))).all()
     assert sum(1 for s_ in sols if s_.accepted) == 1
     counted = {s_.id: s_.helped_count for s_ in sols}
     assert counted[sids[0]] == CROWD and counted[sids[1]] == 0
     edit_ok = sum(1 for r in replies[-6:] if "Edited" in all_text(r))
-    audits = await _scalar(nexus, select(func.count()).select_from(AuditLog)
-                           .where(AuditLog.action == "edit"))
+    audits = await _scalar(
+        nexus, select(func.count()).select_from(AuditLog).where(AuditLog.action == "edit")
+    )
     assert edit_ok >= 1 and audits == edit_ok

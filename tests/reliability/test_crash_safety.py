@@ -1,6 +1,6 @@
 """Crash safety: the bot is a separate process, SIGKILLed at random moments under a write load.
 
-The simulator runs in this process; the bot (tests/reliability/botproc.py) runs against it
+The simulator runs in this process; the bot (bot/bot_process.py) runs against it
 and a file database. Members keep sharing takeaways, upvoting, sharing challenges through the
 form and joining pairing; a moderator triggers /digest now and /pair round around the kills.
 After the last restart: every write whose confirmation a member saw is there exactly once,
@@ -47,13 +47,25 @@ class BotProcess:
         before = self.sim.gateway.identifies
         with self.log.open("ab") as err:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "tests.reliability.botproc", "--rest", self.sim.rest_url,
-                "--gateway", self.sim.gateway_url, "--database", self.url,
-                cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=err,
+                sys.executable,
+                "-m",
+                "bot.bot_process",
+                "--rest",
+                self.sim.rest_url,
+                "--gateway",
+                self.sim.gateway_url,
+                "--database",
+                self.url,
+                "--token",
+                TOKEN,
+                cwd=ROOT,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=err,
             )
         self.starts += 1
         await self.sim.gateway.wait_until(
-            lambda: self.sim.gateway.identifies > before and self.sim.gateway.is_ready(), 60)
+            lambda: self.sim.gateway.identifies > before and self.sim.gateway.is_ready(), 60
+        )
         await asyncio.sleep(0.1)  # READY/GUILD_CREATE handled, on_ready hooks scheduled
 
     async def kill(self) -> None:
@@ -90,8 +102,15 @@ async def _attempt(coro: Any) -> Any:
         return None
 
 
-async def _worker(sim: Simulator, me: Member, n: int, seen: Seen, stop: asyncio.Event,
-                  rng: random.Random, channel: Any) -> None:
+async def _worker(
+    sim: Simulator,
+    me: Member,
+    n: int,
+    seen: Seen,
+    stop: asyncio.Event,
+    rng: random.Random,
+    channel: Any,
+) -> None:
     i = 0
     voted: set[int] = set()
     while not stop.is_set():
@@ -100,8 +119,11 @@ async def _worker(sim: Simulator, me: Member, n: int, seen: Seen, stop: asyncio.
         action = rng.choice(["takeaway", "takeaway", "vote", "vote", "challenge", "join"])
         if action == "takeaway":
             text = f"crash takeaway {n}-{i}"
-            r = await _attempt(sim.command(me, "takeaway share",
-                                           {"kind": "practice", "text": text}, channel=channel))
+            r = await _attempt(
+                sim.command(
+                    me, "takeaway share", {"kind": "practice", "text": text}, channel=channel
+                )
+            )
             if r is not None and r.embeds and r.message is not None:
                 seen.takeaways.append(text)
                 tid = int(r.embeds[0]["title"].rsplit("#", 1)[1])
@@ -122,15 +144,23 @@ async def _worker(sim: Simulator, me: Member, n: int, seen: Seen, stop: asyncio.
             form = await _attempt(sim.command(me, "challenge share", {}, channel=channel))
             if form is None or form.modal is None:
                 continue
-            r = await _attempt(sim.submit_modal(me, form, {"title": title,
-                                                           "problem": "It broke"}))
+            r = await _attempt(sim.submit_modal(me, form, {"title": title, "problem": "It broke"}))
             if r is not None and r.embeds:
                 seen.challenges.append(title)
                 seen.confirmed += 1
         elif me.id not in seen.joined:
-            r = await _attempt(sim.command(me, "pair join", {
-                "track": rng.choice(["frontend", "backend"]), "timezone": "UTC",
-                "availability": "weekdays 0-23"}, channel=channel))
+            r = await _attempt(
+                sim.command(
+                    me,
+                    "pair join",
+                    {
+                        "track": rng.choice(["frontend", "backend"]),
+                        "timezone": "UTC",
+                        "availability": "weekdays 0-23",
+                    },
+                    channel=channel,
+                )
+            )
             if r is not None and r.embeds:
                 seen.joined.add(me.id)
                 seen.confirmed += 1
@@ -153,8 +183,11 @@ async def test_sigkill_under_load_loses_no_confirmed_write(db: Database, tmp_pat
     sim = Simulator(TOKEN, world=world, interaction_window=None, reply_timeout=4.0)
     await sim.start()
     await guilds.update_settings(
-        db, g.id, moderator_role_id=parts["mod_role"].id,  # type: ignore[attr-defined]
-        pairing_channel_id=parts["pairing"].id, digest_channel_id=parts["digest"].id,  # type: ignore[attr-defined]
+        db,
+        g.id,
+        moderator_role_id=parts["mod_role"].id,  # type: ignore[attr-defined]
+        pairing_channel_id=parts["pairing"].id,
+        digest_channel_id=parts["digest"].id,  # type: ignore[attr-defined]
     )
     url = db.engine.url.render_as_string(hide_password=False)
     bot = BotProcess(sim, url, tmp_path / "bot.log")
@@ -164,8 +197,10 @@ async def test_sigkill_under_load_loses_no_confirmed_write(db: Database, tmp_pat
     tasks: list[asyncio.Task[None]] = []
     try:
         await bot.start()
-        tasks = [asyncio.create_task(_worker(sim, m, n, seen, stop, random.Random(SEED + n),
-                                             general)) for n, m in enumerate(members)]
+        tasks = [
+            asyncio.create_task(_worker(sim, m, n, seen, stop, random.Random(SEED + n), general))
+            for n, m in enumerate(members)
+        ]
         tasks.append(asyncio.create_task(_moderator(sim, parts["mod"], stop, general)))  # type: ignore[arg-type]
         for _ in range(KILLS):
             await asyncio.sleep(rng.uniform(0.3, 1.5))
@@ -197,17 +232,20 @@ async def _check(db: Database, seen: Seen, sim: Simulator, parts: dict[str, Any]
     async with db.reader() as s:
         bodies = Counter((await s.scalars(select(Takeaway.body))).all())
         titles = Counter((await s.scalars(select(Challenge.title))).all())
-        votes = set((await s.execute(select(TakeawayVote.takeaway_id,
-                                            TakeawayVote.user_id))).all())
+        votes = set((await s.execute(select(TakeawayVote.takeaway_id, TakeawayVote.user_id))).all())
         profiles = set((await s.scalars(select(PairProfile.user_id))).all())
         counted = dict((await s.execute(select(Takeaway.id, Takeaway.votes))).all())
-        per_takeaway = dict((await s.execute(
-            select(TakeawayVote.takeaway_id, func.count()).group_by(TakeawayVote.takeaway_id)
-        )).all())
-        digests = Counter((await s.execute(select(DigestPost.guild_id,
-                                                  DigestPost.period))).all())
-        rounds = Counter((await s.execute(select(PairRound.guild_id,
-                                                 PairRound.period_key))).all())
+        per_takeaway = dict(
+            (
+                await s.execute(
+                    select(TakeawayVote.takeaway_id, func.count()).group_by(
+                        TakeawayVote.takeaway_id
+                    )
+                )
+            ).all()
+        )
+        digests = Counter((await s.execute(select(DigestPost.guild_id, DigestPost.period))).all())
+        rounds = Counter((await s.execute(select(PairRound.guild_id, PairRound.period_key))).all())
     missing_t = [t for t in seen.takeaways if bodies[t] != 1]
     assert not missing_t, missing_t
     missing_c = [t for t in seen.challenges if titles[t] != 1]

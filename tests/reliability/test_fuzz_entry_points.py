@@ -47,8 +47,7 @@ FUZZED: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("takeaway share", "concept2"): (ALICE, {"kind": "lesson", "text": "Read the logs"}),
     ("takeaway share", "concept3"): (ALICE, {"kind": "lesson", "text": "Read the logs"}),
     ("pair join", "timezone"): (ALICE, {k: v for k, v in PAIR.items() if k != "timezone"}),
-    ("pair join", "availability"): (ALICE, {k: v for k, v in PAIR.items()
-                                            if k != "availability"}),
+    ("pair join", "availability"): (ALICE, {k: v for k, v in PAIR.items() if k != "availability"}),
     ("pair join", "stack"): (ALICE, PAIR),
     ("pair join", "goals"): (ALICE, PAIR),
     ("pair profile", "timezone"): (ALICE, {}),
@@ -59,17 +58,23 @@ FUZZED: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("setup", "timezone"): (ADMIN, {}),
     # Unknown ids: the reason is validated, then the entry is not found; nothing is written.
     ("curate hide", "reason"): (MOD, {"kind": "challenge", "id": 999_999}),
-    ("curate merge", "reason"): (MOD, {"kind": "challenge", "source": 999_998,
-                                       "target": 999_999}),
+    ("curate merge", "reason"): (MOD, {"kind": "challenge", "source": 999_998, "target": 999_999}),
 }
 # Options whose blank value must be refused before anything is stored.
-STORED_REQUIRED = {("takeaway share", "text"), ("pair join", "availability"),
-                   ("pair join", "timezone")}
+STORED_REQUIRED = {
+    ("takeaway share", "text"),
+    ("pair join", "availability"),
+    ("pair join", "timezone"),
+}
 
 
 def _string_options(nexus: Nexus) -> dict[tuple[str, str], dict[str, Any]]:
-    return {(leaf.path, o["name"]): o for leaf in slash_leaves(nexus) for o in leaf.options
-            if o.get("type") == 3 and not o.get("choices")}
+    return {
+        (leaf.path, o["name"]): o
+        for leaf in slash_leaves(nexus)
+        for o in leaf.options
+        if o.get("type") == 3 and not o.get("choices")
+    }
 
 
 async def test_every_string_option_is_fuzzed_and_bounded(nexus: Nexus) -> None:
@@ -86,8 +91,9 @@ async def test_past_the_limit_is_refused_by_the_declared_limits(nexus: Nexus) ->
         who, base = FUZZED[(path, name)]
         too_long = "y" * (int(opt["max_length"]) + 1)
         with pytest.raises(InvalidInput):
-            await nexus.sim.command(getattr(nexus, who), path, {**base, name: too_long},
-                                    channel=nexus.general)
+            await nexus.sim.command(
+                getattr(nexus, who), path, {**base, name: too_long}, channel=nexus.general
+            )
 
 
 @given(data=st.data())
@@ -97,13 +103,16 @@ async def test_fuzz_slash_command_options(nexus: Nexus, data: st.DataObject) -> 
     key = data.draw(st.sampled_from(sorted(FUZZED)), label="option")
     path, name = key
     opt = options[key]
-    value = data.draw(hostile_text(int(opt.get("min_length") or 1), int(opt["max_length"]),
-                                   ids_of(nexus)), label="value")
+    value = data.draw(
+        hostile_text(int(opt.get("min_length") or 1), int(opt["max_length"]), ids_of(nexus)),
+        label="value",
+    )
     who, base = FUZZED[key]
     check = Checker(nexus)
     before = await check.before()
-    reply = await nexus.sim.command(getattr(nexus, who), path, {**base, name: value},
-                                    channel=nexus.general)
+    reply = await nexus.sim.command(
+        getattr(nexus, who), path, {**base, name: value}, channel=nexus.general
+    )
     if reply.deferred:
         await reply.wait_followups(1)
     after = await check.after(reply, f"/{path} {name}={value!r}")
@@ -114,8 +123,16 @@ async def test_fuzz_slash_command_options(nexus: Nexus, data: st.DataObject) -> 
         assert after == before, (path, value, reply.content)
 
 
-MODALS = ["challenge share", "concept suggest", "concept suggest (moderator)", "solution add",
-          "curate edit challenge", "curate edit takeaway", "curate reject", "pair profile"]
+MODALS = [
+    "challenge share",
+    "concept suggest",
+    "concept suggest (moderator)",
+    "solution add",
+    "curate edit challenge",
+    "curate edit takeaway",
+    "curate reject",
+    "pair profile",
+]
 
 
 async def _open_modal(nexus: Nexus, which: str, state: dict[str, int]) -> Any:
@@ -127,19 +144,22 @@ async def _open_modal(nexus: Nexus, which: str, state: dict[str, int]) -> Any:
     if which == "concept suggest (moderator)":
         return await sim.command(nexus.mod, "concept suggest", {"name": "caching"}, channel=g)
     if which == "solution add":
-        return await sim.command(nexus.carol, "solution add", {"challenge": state["challenge"]},
-                                 channel=g)
+        return await sim.command(
+            nexus.carol, "solution add", {"challenge": state["challenge"]}, channel=g
+        )
     if which == "curate edit challenge":
-        return await sim.command(nexus.mod, "curate edit",
-                                 {"kind": "challenge", "id": state["challenge"]}, channel=g)
+        return await sim.command(
+            nexus.mod, "curate edit", {"kind": "challenge", "id": state["challenge"]}, channel=g
+        )
     if which == "curate edit takeaway":
-        return await sim.command(nexus.mod, "curate edit",
-                                 {"kind": "takeaway", "id": state["takeaway"]}, channel=g)
+        return await sim.command(
+            nexus.mod, "curate edit", {"kind": "takeaway", "id": state["takeaway"]}, channel=g
+        )
     if which == "curate reject":
-        pending = await f.takeaway(nexus.db, nexus.guild.id, status="pending",
-                                   author=nexus.dave.id)
-        return await press(nexus, nexus.mod, state["message"],
-                           f"nexus:curate:reject:takeaway:{pending}")
+        pending = await f.takeaway(nexus.db, nexus.guild.id, status="pending", author=nexus.dave.id)
+        return await press(
+            nexus, nexus.mod, state["message"], f"nexus:curate:reject:takeaway:{pending}"
+        )
     assert which == "pair profile"
     shown = await sim.command(nexus.erin, "pair profile", {}, channel=g)
     return await sim.click(nexus.erin, shown, index=1)
@@ -151,8 +171,9 @@ async def _modal_state(nexus: Nexus) -> dict[str, int]:
     tk = await share_takeaway(nexus, nexus.bob, "Pin your dependencies")
     assert tk.message is not None
     tid = int(tk.embeds[0]["title"].rsplit("#", 1)[1])
-    joined = await nexus.sim.command(nexus.erin, "pair join",
-                                     {**PAIR, "track": "fullstack"}, channel=nexus.general)
+    joined = await nexus.sim.command(
+        nexus.erin, "pair join", {**PAIR, "track": "fullstack"}, channel=nexus.general
+    )
     assert joined.embeds, joined
     return {"challenge": cid, "takeaway": tid, "message": tk.message.id}
 
@@ -171,11 +192,11 @@ async def test_fuzz_modal_fields(nexus: Nexus, data: st.DataObject) -> None:
     check = Checker(nexus)
     before = await check.before()
     submitter = {"solution add": nexus.carol, "pair profile": nexus.erin}.get(
-        which, nexus.mod if which.startswith("curate") or "moderator" in which else nexus.alice)
+        which, nexus.mod if which.startswith("curate") or "moderator" in which else nexus.alice
+    )
     reply = await nexus.sim.submit_modal(submitter, form, values)
     after = await check.after(reply, f"{which} {values!r}")
-    required_blank = any(is_blank(v) for k, v in values.items()
-                         if form.modal.field(k).required)
+    required_blank = any(is_blank(v) for k, v in values.items() if form.modal.field(k).required)
     if required_blank:
         assert reply.ephemeral, (which, values, reply.content)
     if explained_refusal(reply) and required_blank:
@@ -197,16 +218,19 @@ async def test_fuzz_context_menus(nexus: Nexus, data: st.DataObject) -> None:
     before = await check.before()
     reply = await nexus.sim.context_menu(nexus.carol, menu, message=said)
     if menu == "Save as solution" and reply.selects and reply.selects[0].options:
-        reply = await nexus.sim.select(nexus.carol, reply, reply.selects[0].custom_id,
-                                       [reply.selects[0].options[0]["value"]])
+        reply = await nexus.sim.select(
+            nexus.carol, reply, reply.selects[0].custom_id, [reply.selects[0].options[0]["value"]]
+        )
     after = await check.after(reply, f"{menu} on {content!r}")
     if is_blank(content):
         assert reply.ephemeral and after == before, (menu, content, reply.content)
 
 
 AUTOCOMPLETE_BASE: dict[str, dict[str, Any]] = {
-    "curate edit": {"kind": "challenge"}, "curate feature": {"kind": "takeaway"},
-    "curate hide": {"kind": "concept"}, "curate restore": {"kind": "solution"},
+    "curate edit": {"kind": "challenge"},
+    "curate feature": {"kind": "takeaway"},
+    "curate hide": {"kind": "concept"},
+    "curate restore": {"kind": "solution"},
     "curate merge": {"kind": "concept"},
 }
 
@@ -216,8 +240,14 @@ AUTOCOMPLETE_BASE: dict[str, dict[str, Any]] = {
 async def test_fuzz_autocomplete(nexus: Nexus, data: st.DataObject) -> None:
     """Every autocomplete option: at most 25 choices, names/values 1..100 (the simulator
     validates the callback), for any partial input."""
-    focusable = sorted({(leaf.path, o["name"]) for leaf in slash_leaves(nexus)
-                        for o in leaf.options if o.get("autocomplete")})
+    focusable = sorted(
+        {
+            (leaf.path, o["name"])
+            for leaf in slash_leaves(nexus)
+            for o in leaf.options
+            if o.get("autocomplete")
+        }
+    )
     assert focusable
     path, name = data.draw(st.sampled_from(focusable), label="option")
     current = data.draw(hostile_text(0, 100, ids_of(nexus)), label="current")
@@ -225,8 +255,12 @@ async def test_fuzz_autocomplete(nexus: Nexus, data: st.DataObject) -> None:
     check = Checker(nexus)
     await check.before()
     choices = await nexus.sim.autocomplete(
-        who, path, {**AUTOCOMPLETE_BASE.get(path, {}), name: current}, focused=name,
-        channel=nexus.general)
+        who,
+        path,
+        {**AUTOCOMPLETE_BASE.get(path, {}), name: current},
+        focused=name,
+        channel=nexus.general,
+    )
     await check.after(None, f"/{path} {name} autocomplete {current!r}")
     assert len(choices) <= 25
     for c in choices:

@@ -50,25 +50,36 @@ async def _populate(nexus: Nexus) -> dict[str, Any]:
         ("b", nexus.other_member, oscar, nexus.other.general),
     ):
         mark = " Zebra7" if tag == "b" else ""
-        ch = await share(nexus, member, f"CORS caching Docker{mark}", f"Docker build{mark}",
-                         channel=channel)
+        ch = await share(
+            nexus, member, f"CORS caching Docker{mark}", f"Docker build{mark}", channel=channel
+        )
         ids[f"{tag}_challenge"] = _id(ch)
-        sol = await _solution(nexus, admin, ids[f"{tag}_challenge"], f"Docker fix{mark}",
-                              channel)
+        sol = await _solution(nexus, admin, ids[f"{tag}_challenge"], f"Docker fix{mark}", channel)
         ids[f"{tag}_solution"] = sol
-        tk = await sim.command(member, "takeaway share",
-                               {"kind": "practice", "text": f"CORS caching tip{mark}"},
-                               channel=channel)
+        tk = await sim.command(
+            member,
+            "takeaway share",
+            {"kind": "practice", "text": f"CORS caching tip{mark}"},
+            channel=channel,
+        )
         ids[f"{tag}_takeaway"] = _id(tk)
-        form = await sim.command(admin, "concept suggest", {"category": "technology"},
-                                 channel=channel)
+        form = await sim.command(
+            admin, "concept suggest", {"category": "technology"}, channel=channel
+        )
         assert form.modal is not None
-        done = await sim.submit_modal(admin, form, {
-            "name": f"Caching Layer{mark}", "summary": f"A cache{mark} in front of Docker.",
-            "body": f"Caching{mark} explained with CORS and Docker.\n```py\nx = 1\n```"})
+        done = await sim.submit_modal(
+            admin,
+            form,
+            {
+                "name": f"Caching Layer{mark}",
+                "summary": f"A cache{mark} in front of Docker.",
+                "body": f"Caching{mark} explained with CORS and Docker.\n```py\nx = 1\n```",
+            },
+        )
         assert done.ephemeral
-        joined = await sim.command(member, "pair join", {**PAIR, "stack": f"Docker{mark}"},
-                                   channel=channel)
+        joined = await sim.command(
+            member, "pair join", {**PAIR, "stack": f"Docker{mark}"}, channel=channel
+        )
         assert joined.embeds, joined.content
     ids["b_concept"] = await _concept_id(nexus, nexus.other.id, "Caching Layer Zebra7")
     return ids
@@ -89,22 +100,41 @@ async def _concept_id(nexus: Nexus, guild_id: int, name: str) -> int:
     from bot.db.models import Concept
 
     async with nexus.db.reader() as s:
-        cid = await s.scalar(select(Concept.id).where(Concept.guild_id == guild_id,
-                                                      Concept.name == name))
+        cid = await s.scalar(
+            select(Concept.id).where(Concept.guild_id == guild_id, Concept.name == name)
+        )
     assert cid is not None, name
     return int(cid)
 
 
 QUERIES = ["CORS", "caching", "Docker", "Zebra", "zeb", "cach", "Caching Layer", "c", ""]
-READS = ["concept lookup", "concept search", "concept list", "challenge search",
-         "challenge list", "challenge list mine", "takeaway list", "takeaway list new",
-         "challenge view", "takeaway view", "digest preview", "pair profile", "pair stats",
-         "curate queue", "curate log", "autocomplete concept", "autocomplete challenge",
-         "autocomplete solution add", "autocomplete curate", "export"]
+READS = [
+    "concept lookup",
+    "concept search",
+    "concept list",
+    "challenge search",
+    "challenge list",
+    "challenge list mine",
+    "takeaway list",
+    "takeaway list new",
+    "challenge view",
+    "takeaway view",
+    "digest preview",
+    "pair profile",
+    "pair stats",
+    "curate queue",
+    "curate log",
+    "autocomplete concept",
+    "autocomplete challenge",
+    "autocomplete solution add",
+    "autocomplete curate",
+    "export",
+]
 
 
-async def _read(nexus: Nexus, path: str, q: str, who: Member, ids: dict[str, Any],
-                tmp: Path) -> str:
+async def _read(
+    nexus: Nexus, path: str, q: str, who: Member, ids: dict[str, Any], tmp: Path
+) -> str:
     sim, g = nexus.sim, nexus.general
     word = q or "c"
     simple: dict[str, tuple[str, dict[str, Any]]] = {
@@ -143,8 +173,9 @@ async def _read(nexus: Nexus, path: str, q: str, who: Member, ids: dict[str, Any
             "autocomplete curate": ("curate hide", {"kind": "challenge"}, "id"),
         }[path]
         name, base, focus = which
-        choices = await sim.autocomplete(nexus.mod, name, {**base, focus: q}, focused=focus,
-                                         channel=g)
+        choices = await sim.autocomplete(
+            nexus.mod, name, {**base, focus: q}, focused=focus, channel=g
+        )
         return "\n".join(f"{c['name']} {c['value']}" for c in choices)
     assert path == "export"
     files = await export_guild(nexus.db, nexus.guild.id, tmp)
@@ -153,8 +184,9 @@ async def _read(nexus: Nexus, path: str, q: str, who: Member, ids: dict[str, Any
 
 @given(data=st.data())
 @fuzz_settings(quick=25, soak=250)
-async def test_no_read_path_shows_the_other_server(nexus: Nexus, data: st.DataObject,
-                                                   tmp_path: Path) -> None:
+async def test_no_read_path_shows_the_other_server(
+    nexus: Nexus, data: st.DataObject, tmp_path: Path
+) -> None:
     ids = getattr(nexus, "_iso", None)
     if ids is None:
         ids = await _populate(nexus)
@@ -183,11 +215,19 @@ async def test_ids_from_another_server_behave_like_unknown_ids(nexus: Nexus) -> 
         (nexus.alice, "solution add", {"challenge": ids["b_challenge"]}, "challenge"),
         (nexus.mod, "curate edit", {"kind": "challenge", "id": ids["b_challenge"]}, "id"),
         (nexus.mod, "curate feature", {"kind": "takeaway", "id": ids["b_takeaway"]}, "id"),
-        (nexus.mod, "curate hide", {"kind": "solution", "id": ids["b_solution"],
-                                    "reason": "spam"}, "id"),
+        (
+            nexus.mod,
+            "curate hide",
+            {"kind": "solution", "id": ids["b_solution"], "reason": "spam"},
+            "id",
+        ),
         (nexus.mod, "curate restore", {"kind": "concept", "id": ids["b_concept"]}, "id"),
-        (nexus.mod, "curate merge", {"kind": "challenge", "source": ids["b_challenge"],
-                                     "target": ids["a_challenge"]}, "source"),
+        (
+            nexus.mod,
+            "curate merge",
+            {"kind": "challenge", "source": ids["b_challenge"], "target": ids["a_challenge"]},
+            "source",
+        ),
     ]
     for who, name, options, key in commands:
         foreign = await sim.command(who, name, options, channel=g)
@@ -215,11 +255,21 @@ async def test_ids_from_another_server_behave_like_unknown_ids(nexus: Nexus) -> 
         assert foreign.ephemeral and foreign.modal is None, (template, got)
         assert got == want, (template, got, want)
     after = await snapshot(nexus.db)
-    after["takeaways"] = [r for r in after["takeaways"] if r not in before["takeaways"]
-                          and "A message to click on" not in str(r)] + before["takeaways"]
+    after["takeaways"] = [
+        r
+        for r in after["takeaways"]
+        if r not in before["takeaways"] and "A message to click on" not in str(r)
+    ] + before["takeaways"]
     assert sorted(map(repr, after["takeaways"])) == sorted(map(repr, before["takeaways"]))
-    for table in ("challenges", "solutions", "concepts", "flags", "audit_log",
-                  "solution_helped", "takeaway_votes"):
+    for table in (
+        "challenges",
+        "solutions",
+        "concepts",
+        "flags",
+        "audit_log",
+        "solution_helped",
+        "takeaway_votes",
+    ):
         assert after[table] == before[table], table
 
 

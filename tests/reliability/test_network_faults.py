@@ -26,8 +26,12 @@ async def _bodies(nexus: Nexus) -> Counter[str]:
 
 async def _share(nexus: Nexus, member: object, text: str) -> bool:
     try:
-        r = await nexus.sim.command(member, "takeaway share",  # type: ignore[arg-type]
-                                    {"kind": "practice", "text": text}, channel=nexus.general)
+        r = await nexus.sim.command(
+            member,
+            "takeaway share",  # type: ignore[arg-type]
+            {"kind": "practice", "text": text},
+            channel=nexus.general,
+        )
     except Exception:  # an interaction lost with a dropped connection: not confirmed
         return False
     return bool(r.embeds)
@@ -60,10 +64,16 @@ async def test_gateway_faults_during_load(nexus: Nexus) -> None:
             await fault
             await worker
             await gw.wait_until(gw.is_ready, 15)
-        faults = [(n, f) for n, f in (
-            ("op7", gw.send_reconnect()), ("op9-resumable", gw.invalidate_session(True)),
-            ("op9-fresh", gw.invalidate_session(False)), ("close-4000", gw.close_connections()),
-            ("close-1006", gw.close_connections(1011)))]
+        faults = [
+            (n, f)
+            for n, f in (
+                ("op7", gw.send_reconnect()),
+                ("op9-resumable", gw.invalidate_session(True)),
+                ("op9-fresh", gw.invalidate_session(False)),
+                ("close-4000", gw.close_connections()),
+                ("close-1006", gw.close_connections(1011)),
+            )
+        ]
     for _name, fault in faults:
         fault.close()  # the unused last batch of coroutines
     # Lost heartbeat ACKs: a short interval, then the client must notice and reconnect.
@@ -106,13 +116,17 @@ async def test_rest_faults_on_replies(nexus: Nexus) -> None:
     for status in (403, 404):
         sim.faults.add("POST", callback, status, times=1)
         try:
-            await sim.command(nexus.dave, "concept lookup", {"name": "caching"},
-                              channel=nexus.general, timeout=1.5)
+            await sim.command(
+                nexus.dave,
+                "concept lookup",
+                {"name": "caching"},
+                channel=nexus.general,
+                timeout=1.5,
+            )
         except Exception:
             pass
     sim.faults.clear()
-    ok = await sim.command(nexus.dave, "concept lookup", {"name": "caching"},
-                           channel=nexus.general)
+    ok = await sim.command(nexus.dave, "concept lookup", {"name": "caching"}, channel=nexus.general)
     assert ok.embeds, ok.content
     nexus.error_log.records.clear()  # type: ignore[attr-defined]  # 403/404 replies are logged
 
@@ -128,21 +142,27 @@ async def test_scheduled_digest_with_faults_is_posted_once_and_a_dead_channel_do
     fire = await _schedule_in(nexus, 2)
     other_digest = nexus.other.create_text_channel("digest")
     for g, channel in ((nexus.guild.id, nexus.digest), (nexus.other.id, other_digest)):
-        await nexus.client.apply_settings(g, {
-            "digest_channel_id": channel.id, "digest_quiet_note": True,
-            "digest_weekday": fire.weekday(), "digest_hour": fire.hour,
-        })
+        await nexus.client.apply_settings(
+            g,
+            {
+                "digest_channel_id": channel.id,
+                "digest_quiet_note": True,
+                "digest_weekday": fire.weekday(),
+                "digest_hour": fire.hour,
+            },
+        )
     nexus.clock.set(fire)
     # Server A's digest channel is gone; server B's post meets a 429 then a 5xx after
     # the message was created (the retry must not post it twice).
     nexus.guild.delete_channel(nexus.digest)
-    sim.faults.add("POST", rf"/channels/{other_digest.id}/messages$", 429, times=1,
-                   retry_after=0.2)
-    sim.faults.add("POST", rf"/channels/{other_digest.id}/messages$", 502, times=1,
-                   after_effect=True)
+    sim.faults.add("POST", rf"/channels/{other_digest.id}/messages$", 429, times=1, retry_after=0.2)
+    sim.faults.add(
+        "POST", rf"/channels/{other_digest.id}/messages$", 502, times=1, after_effect=True
+    )
     jobs = _digest_cog(nexus).jobs
     results = await asyncio.wait_for(
-        asyncio.gather(jobs.fire(nexus.guild.id), jobs.fire(nexus.other.id)), 20)
+        asyncio.gather(jobs.fire(nexus.guild.id), jobs.fire(nexus.other.id)), 20
+    )
     assert results[1] is not None and results[1].outcome == "posted", results
     posted = sim.messages_in(other_digest)
     assert len(posted) == len(results[1].message_ids) >= 1

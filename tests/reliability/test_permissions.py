@@ -26,11 +26,25 @@ from tests.reliability.support import (
 from tests.unit import curation_factory as f
 
 MEMBER_COMMANDS = {
-    "nexus about", "notifications",
-    "concept lookup", "concept search", "concept list", "concept suggest",
-    "challenge share", "challenge view", "challenge search", "challenge list",
-    "solution add", "takeaway share", "takeaway list", "takeaway view",
-    "pair join", "pair profile", "pair pause", "pair resume", "pair leave",
+    "nexus about",
+    "notifications",
+    "concept lookup",
+    "concept search",
+    "concept list",
+    "concept suggest",
+    "challenge share",
+    "challenge view",
+    "challenge search",
+    "challenge list",
+    "solution add",
+    "takeaway share",
+    "takeaway list",
+    "takeaway view",
+    "pair join",
+    "pair profile",
+    "pair pause",
+    "pair resume",
+    "pair leave",
     "digest preview",
 }
 PRIVILEGED_EXTRA = {"setup": ADMIN_REFUSAL}  # admin-only (Manage Server); others: moderators
@@ -41,14 +55,22 @@ def _mod_calls(ids: dict[str, int], nexus: Nexus) -> dict[str, list[dict[str, An
     her). Every variant that could change something is listed."""
     c, t, s = ids["challenge"], ids["takeaway"], ids["solution"]
     return {
-        "setup": [{}, {"timezone": "Asia/Tokyo", "moderator_role": nexus.mod_role.id},
-                  {"digest_enabled": False, "pairing_enabled": True,
-                   "review_takeaways": "review", "private_channel": nexus.general.id}],
+        "setup": [
+            {},
+            {"timezone": "Asia/Tokyo", "moderator_role": nexus.mod_role.id},
+            {
+                "digest_enabled": False,
+                "pairing_enabled": True,
+                "review_takeaways": "review",
+                "private_channel": nexus.general.id,
+            },
+        ],
         "curate queue": [{}],
         "curate edit": [{"kind": "challenge", "id": c}],
         "curate feature": [{"kind": "takeaway", "id": t}],
-        "curate merge": [{"kind": "challenge", "source": ids["pending"], "target": c,
-                          "reason": "dup"}],
+        "curate merge": [
+            {"kind": "challenge", "source": ids["pending"], "target": c, "reason": "dup"}
+        ],
         "curate hide": [{"kind": "solution", "id": s, "reason": "spam"}],
         "curate restore": [{"kind": "challenge", "id": ids["hidden"]}],
         "curate log": [{}, {"page": 2}],
@@ -69,9 +91,12 @@ async def _world(nexus: Nexus) -> dict[str, int]:
     tk = await share_takeaway(nexus, nexus.bob, "Name things well")
     tid = int(tk.embeds[0]["title"].rsplit("#", 1)[1])
     for who, track in ((nexus.alice, "frontend"), (nexus.bob, "backend")):
-        joined = await nexus.sim.command(who, "pair join", {
-            "track": track, "timezone": "Europe/Berlin", "availability": "weekdays 18-21"},
-            channel=nexus.general)
+        joined = await nexus.sim.command(
+            who,
+            "pair join",
+            {"track": track, "timezone": "Europe/Berlin", "availability": "weekdays 18-21"},
+            channel=nexus.general,
+        )
         assert joined.embeds, joined.content
     ran = await nexus.sim.command(nexus.mod, "pair round", {}, channel=nexus.general)
     await answer_text(ran)
@@ -79,11 +104,13 @@ async def _world(nexus: Nexus) -> dict[str, int]:
         pair_id = await s.scalar(select(Pair.id).where(Pair.guild_id == g))
     assert pair_id is not None
     return {
-        "challenge": cid, "solution": sid, "takeaway": tid, "pair": int(pair_id),
+        "challenge": cid,
+        "solution": sid,
+        "takeaway": tid,
+        "pair": int(pair_id),
         "pending": await f.challenge(nexus.db, g, status="pending", author=nexus.dave.id),
         "hidden": await f.challenge(nexus.db, g, status="hidden", author=nexus.erin.id),
-        "pending_takeaway": await f.takeaway(nexus.db, g, status="pending",
-                                             author=nexus.dave.id),
+        "pending_takeaway": await f.takeaway(nexus.db, g, status="pending", author=nexus.dave.id),
         "message": tk.message.id if tk.message else 0,
     }
 
@@ -95,7 +122,8 @@ async def test_every_privileged_command_refuses_a_member_without_rights(nexus: N
     unclassified = [p for p in leaves if p not in MEMBER_COMMANDS and p not in calls]
     assert not unclassified, (
         f"new commands {unclassified}: add them to MEMBER_COMMANDS (anyone may run them) or "
-        "to _mod_calls (moderators/admins only) in tests/reliability/test_permissions.py")
+        "to _mod_calls (moderators/admins only) in tests/reliability/test_permissions.py"
+    )
     before = await snapshot(nexus.db)
     for path in leaves:
         if path in MEMBER_COMMANDS:
@@ -108,9 +136,13 @@ async def test_every_privileged_command_refuses_a_member_without_rights(nexus: N
             assert text == want, (path, options, text)
     for path in ("curate edit", "curate hide", "curate merge"):
         focus = "source" if path == "curate merge" else "id"
-        choices = await nexus.sim.autocomplete(nexus.mallory, path,
-                                               {"kind": "challenge", focus: ""}, focused=focus,
-                                               channel=nexus.general)
+        choices = await nexus.sim.autocomplete(
+            nexus.mallory,
+            path,
+            {"kind": "challenge", focus: ""},
+            focused=focus,
+            channel=nexus.general,
+        )
         assert choices == [], path
     assert not diff(before, await snapshot(nexus.db))
 
@@ -124,8 +156,10 @@ async def test_moderator_buttons_modals_and_pair_follow_ups_refuse_others(nexus:
         f"nexus:curate:reject:challenge:{ids['pending']}",
         f"nexus:curate:edit:challenge:{ids['challenge']}",
         f"nexus:curate:approve:takeaway:{ids['pending_takeaway']}",
-        "nexus:curate:page:next:1", "nexus:curate:page:prev:0",
-        "nexus:curate:log:next:1::", "nexus:curate:log:prev:0:challenge:edit",
+        "nexus:curate:page:next:1",
+        "nexus:curate:page:prev:0",
+        "nexus:curate:log:next:1::",
+        "nexus:curate:log:prev:0:challenge:edit",
     ]
     for custom_id in mod_buttons:
         reply = await press(nexus, nexus.mallory, anchor, custom_id)
@@ -135,20 +169,26 @@ async def test_moderator_buttons_modals_and_pair_follow_ups_refuse_others(nexus:
     for who in (nexus.mallory, nexus.carol):  # carol wrote the solution, not the challenge
         reply = await press(nexus, who, anchor, f"nexus:solution:accept:{ids['solution']}")
         assert reply.ephemeral and "accepted" not in all_text(reply).lower().split(":")[0], (
-            all_text(reply))
+            all_text(reply)
+        )
     # Pair follow-ups: only the two members of the pair.
     for action in ("met", "notyet", "skip", "learn"):
         reply = await press(nexus, nexus.mallory, anchor, f"nexus:pair:{action}:{ids['pair']}")
         assert reply.ephemeral and reply.modal is None, (action, reply.content)
     # Forms a moderator opened, submitted by mallory.
-    reject = await press(nexus, nexus.mod, anchor,
-                         f"nexus:curate:reject:challenge:{ids['pending']}")
-    edit = await nexus.sim.command(nexus.mod, "curate edit",
-                                   {"kind": "challenge", "id": ids["challenge"]},
-                                   channel=nexus.general)
+    reject = await press(
+        nexus, nexus.mod, anchor, f"nexus:curate:reject:challenge:{ids['pending']}"
+    )
+    edit = await nexus.sim.command(
+        nexus.mod,
+        "curate edit",
+        {"kind": "challenge", "id": ids["challenge"]},
+        channel=nexus.general,
+    )
     assert reject.modal is not None and edit.modal is not None
-    sneaky = await nexus.sim.submit_modal(nexus.mallory, reject, {reject.modal.fields[0]
-                                                                  .custom_id: "spam"})
+    sneaky = await nexus.sim.submit_modal(
+        nexus.mallory, reject, {reject.modal.fields[0].custom_id: "spam"}
+    )
     assert sneaky.ephemeral and sneaky.content == MOD_REFUSAL
     sneaky = await nexus.sim.submit_modal(nexus.mallory, edit, {"title": "Owned by mallory"})
     assert sneaky.ephemeral and sneaky.content == MOD_REFUSAL

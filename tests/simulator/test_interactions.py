@@ -221,8 +221,15 @@ async def test_fire_at_a_fixed_rate_records_timings(env: Env) -> None:
 
 async def test_fire_autocompletes_and_clicks_by_members_in_turn(env: Env) -> None:
     typed = [{"name": "cach"}, {"name": "cor"}]
-    timings = await env.sim.fire(env.alice, "concept", count=4, rate=200, variants=typed,
-                                 focused="name", members=[env.alice, env.bob])  # fmt: skip
+    timings = await env.sim.fire(
+        env.alice,
+        "concept",
+        count=4,
+        rate=200,
+        variants=typed,
+        focused="name",
+        members=[env.alice, env.bob],
+    )
     assert [t["error"] for t in timings] == [None] * 4
     records = list(env.sim.registry.by_id.values())[-4:]
     assert [r.user_id for r in records] == [env.alice.id, env.bob.id] * 2

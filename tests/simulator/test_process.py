@@ -97,19 +97,26 @@ async def test_remote_faults_and_timings(remote: tuple[SimulatorClient, dict, Pl
 
     await sim.clear("requests")
     names = [{"name": "alpha"}, {"name": "beta"}, {"name": "gamma"}]
-    mixed = await sim.fire(
-        member, "concept", channel=channel, count=6, rate=200, variants=names
-    )
+    mixed = await sim.fire(member, "concept", channel=channel, count=6, rate=200, variants=names)
     assert [t["error"] for t in mixed] == [None] * 6
     said = sorted(
-        r["json"]["data"]["content"] for r in await sim.requests()
+        r["json"]["data"]["content"]
+        for r in await sim.requests()
         if r["path"].endswith("/callback")
     )
     assert said == sorted(f"concept: {n['name']}" for n in names * 2)
 
     others = [m["id"] for m in guild["members"][-3:]]
-    typed = await sim.fire(member, "concept", channel=channel, count=3, rate=200,
-                           variants=[{"name": "ca"}], focused="name", members=others)  # fmt: skip
+    typed = await sim.fire(
+        member,
+        "concept",
+        channel=channel,
+        count=3,
+        rate=200,
+        variants=[{"name": "ca"}],
+        focused="name",
+        members=others,
+    )
     assert [t["error"] for t in typed] == [None] * 3
     pinged = await sim.command(member, "ping", channel=channel)
     clicks = await sim.fire_clicks(others, pinged, "again", count=3, rate=200)

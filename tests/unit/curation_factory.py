@@ -35,42 +35,107 @@ async def add(db: Database, row: Any, *, age_hours: float = 0.0) -> int:
         return int(getattr(row, "id", 0) or 0)
 
 
-async def challenge(db: Database, guild: int = G1, *, status: str = "published",
-                    title: str = "CORS error on fetch", age_hours: float = 0.0,
-                    author: int = ALICE) -> int:
-    return await add(db, Challenge(
-        guild_id=guild, title=title, problem="The browser blocks my request",
-        tried="Adding headers", author_id=author, author_name=f"user{author}",
-        status=status, source_channel_id=5, jump_url="https://discord.com/channels/1/5/6",
-    ), age_hours=age_hours)
+async def challenge(
+    db: Database,
+    guild: int = G1,
+    *,
+    status: str = "published",
+    title: str = "CORS error on fetch",
+    age_hours: float = 0.0,
+    author: int = ALICE,
+) -> int:
+    return await add(
+        db,
+        Challenge(
+            guild_id=guild,
+            title=title,
+            problem="The browser blocks my request",
+            tried="Adding headers",
+            author_id=author,
+            author_name=f"user{author}",
+            status=status,
+            source_channel_id=5,
+            jump_url="https://discord.com/channels/1/5/6",
+        ),
+        age_hours=age_hours,
+    )
 
 
-async def solution(db: Database, challenge_id: int, guild: int = G1, *,
-                   status: str = "published", body: str = "Set Access-Control-Allow-Origin",
-                   author: int = BOB, age_hours: float = 0.0, accepted: bool = False) -> int:
-    return await add(db, Solution(
-        guild_id=guild, challenge_id=challenge_id, body=body, author_id=author,
-        author_name=f"user{author}", status=status, accepted=accepted,
-    ), age_hours=age_hours)
+async def solution(
+    db: Database,
+    challenge_id: int,
+    guild: int = G1,
+    *,
+    status: str = "published",
+    body: str = "Set Access-Control-Allow-Origin",
+    author: int = BOB,
+    age_hours: float = 0.0,
+    accepted: bool = False,
+) -> int:
+    return await add(
+        db,
+        Solution(
+            guild_id=guild,
+            challenge_id=challenge_id,
+            body=body,
+            author_id=author,
+            author_name=f"user{author}",
+            status=status,
+            accepted=accepted,
+        ),
+        age_hours=age_hours,
+    )
 
 
-async def takeaway(db: Database, guild: int = G1, *, status: str = "published",
-                   body: str = "Always read the network tab", age_hours: float = 0.0,
-                   author: int = CAROL) -> int:
-    return await add(db, Takeaway(
-        guild_id=guild, body=body, author_id=author, author_name=f"user{author}",
-        status=status,
-    ), age_hours=age_hours)
+async def takeaway(
+    db: Database,
+    guild: int = G1,
+    *,
+    status: str = "published",
+    body: str = "Always read the network tab",
+    age_hours: float = 0.0,
+    author: int = CAROL,
+) -> int:
+    return await add(
+        db,
+        Takeaway(
+            guild_id=guild,
+            body=body,
+            author_id=author,
+            author_name=f"user{author}",
+            status=status,
+        ),
+        age_hours=age_hours,
+    )
 
 
-async def concept(db: Database, guild: int = G1, *, slug: str = "my-concept",
-                  status: str = "published", age_hours: float = 0.0,
-                  name: str = "My concept", author: int = DAVE) -> int:
-    return await add(db, Concept(
-        guild_id=guild, slug=slug, name=name, category="backend", tracks="backend",
-        summary=f"{name} summary", body=f"{name} body", search_text=name,
-        status=status, author_id=author, author_name=f"user{author}",
-    ), age_hours=age_hours)
+async def concept(
+    db: Database,
+    guild: int = G1,
+    *,
+    slug: str = "my-concept",
+    status: str = "published",
+    age_hours: float = 0.0,
+    name: str = "My concept",
+    author: int = DAVE,
+) -> int:
+    return await add(
+        db,
+        Concept(
+            guild_id=guild,
+            slug=slug,
+            name=name,
+            category="backend",
+            tracks="backend",
+            summary=f"{name} summary",
+            body=f"{name} body",
+            search_text=name,
+            status=status,
+            author_id=author,
+            author_name=f"user{author}",
+        ),
+        age_hours=age_hours,
+    )
 
 
 async def base_concept_id(db: Database) -> int:
@@ -79,19 +144,32 @@ async def base_concept_id(db: Database) -> int:
             select(Concept.id).where(Concept.guild_id == BASE_GUILD_ID).order_by(Concept.id)
         )
     if cid is None:  # seeds not loaded (yet): make one base concept
-        return await concept(db, BASE_GUILD_ID, slug="base-concept", name="Base concept",
-                             author=0)
+        return await concept(db, BASE_GUILD_ID, slug="base-concept", name="Base concept", author=0)
     return int(cid)
 
 
-async def concept_edit(db: Database, concept_id: int, guild: int = G1, *,
-                       proposed: dict[str, Any] | None = None, age_hours: float = 0.0,
-                       author: int = ALICE) -> int:
-    return await add(db, ConceptEdit(
-        guild_id=guild, concept_id=concept_id,
-        proposed=proposed or {"summary": "A better summary"}, note="clearer",
-        status="pending", author_id=author, author_name=f"user{author}",
-    ), age_hours=age_hours)
+async def concept_edit(
+    db: Database,
+    concept_id: int,
+    guild: int = G1,
+    *,
+    proposed: dict[str, Any] | None = None,
+    age_hours: float = 0.0,
+    author: int = ALICE,
+) -> int:
+    return await add(
+        db,
+        ConceptEdit(
+            guild_id=guild,
+            concept_id=concept_id,
+            proposed=proposed or {"summary": "A better summary"},
+            note="clearer",
+            status="pending",
+            author_id=author,
+            author_name=f"user{author}",
+        ),
+        age_hours=age_hours,
+    )
 
 
 async def audit_rows(db: Database) -> list[Any]:
@@ -106,9 +184,19 @@ async def get(db: Database, model: Any, entry_id: int) -> Any:
         return await s.get(model, entry_id)
 
 
-async def flag(db: Database, kind: str, entry_id: int, user: int, reason: str = "wrong",
-               guild: int = G1, age_hours: float = 0.0) -> None:
+async def flag(
+    db: Database,
+    kind: str,
+    entry_id: int,
+    user: int,
+    reason: str = "wrong",
+    guild: int = G1,
+    age_hours: float = 0.0,
+) -> None:
     from bot.db.models import Flag
 
-    await add(db, Flag(guild_id=guild, entry_kind=kind, entry_id=entry_id, user_id=user,
-                       reason=reason), age_hours=age_hours)
+    await add(
+        db,
+        Flag(guild_id=guild, entry_kind=kind, entry_id=entry_id, user_id=user, reason=reason),
+        age_hours=age_hours,
+    )

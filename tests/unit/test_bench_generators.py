@@ -52,3 +52,10 @@ async def test_two_databases_generated_at_once(tmp_path: Path, monkeypatch: Any)
         with closing(sqlite3.connect(path)) as conn:
             for table, (count, _) in tables_for(spec).items():
                 assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (count,)
+
+
+def test_the_floor_bot_and_nexus_use_the_simulator_token() -> None:
+    from bench.floor_bot import TOKEN as FLOOR_TOKEN
+    from bot.bot_process import TOKEN as NEXUS_TOKEN
+
+    assert FLOOR_TOKEN == NEXUS_TOKEN

@@ -56,8 +56,13 @@ async def test_unknown_or_other_server_concept_is_refused(db: Database) -> None:
 
 @pytest.mark.parametrize(
     ("title", "problem"),
-    [("", "x"), ("   ", "x"), ("ok", " \n\t "), ("x" * (TITLE_MAX + 1), "x"),
-     ("ok", "y" * (PROBLEM_MAX + 1))],
+    [
+        ("", "x"),
+        ("   ", "x"),
+        ("ok", " \n\t "),
+        ("x" * (TITLE_MAX + 1), "x"),
+        ("ok", "y" * (PROBLEM_MAX + 1)),
+    ],
 )
 async def test_bad_input_writes_nothing(db: Database, title: str, problem: str) -> None:
     with pytest.raises(Invalid):
@@ -75,15 +80,24 @@ async def test_mentions_are_stored_as_written(db: Database) -> None:
 async def test_capture_keeps_author_channel_and_link_and_is_idempotent(db: Database) -> None:
     content = "## CORS error on fetch!\nThe browser blocks my request to the API."
     rec = await svc.capture_challenge(
-        db, G, content=content, author_id=BOB, author_name="Bob", channel_id=55,
-        message_id=77, now=at(1),
+        db,
+        G,
+        content=content,
+        author_id=BOB,
+        author_name="Bob",
+        channel_id=55,
+        message_id=77,
+        now=at(1),
     )
     c = rec.challenge
     assert rec.created
     assert c.title == "CORS error on fetch!"
     assert c.problem == content
     assert (c.author_id, c.author_name, c.source_channel_id, c.source_message_id) == (
-        BOB, "Bob", 55, 77,
+        BOB,
+        "Bob",
+        55,
+        77,
     )
     assert c.jump_url == f"https://discord.com/channels/{G}/55/77"
     again = await svc.capture_challenge(
@@ -109,8 +123,14 @@ async def test_capture_title_is_clipped_and_empty_message_refused(db: Database) 
 async def test_policy_private_channel_capture_is_pending(db: Database) -> None:
     await review(db, private_channel_ids=[99])
     rec = await svc.capture_challenge(
-        db, G, content="secret stuff", author_id=BOB, author_name="Bob", channel_id=99,
-        message_id=1, by_moderator=True,
+        db,
+        G,
+        content="secret stuff",
+        author_id=BOB,
+        author_name="Bob",
+        channel_id=99,
+        message_id=1,
+        by_moderator=True,
     )
     assert rec.challenge.status == "pending"
     await review(db, review_challenges=True)
@@ -188,7 +208,8 @@ async def test_autocomplete_by_id_words_and_recent(db: Database) -> None:
     a = await challenge(db, "Flexbox centering is broken", minutes=1)
     b = await challenge(db, "JWT refresh tokens", minutes=2)
     assert [c.id for c in await svc.challenge_suggestions(db, G, "", viewer_id=BOB)] == [
-        b.id, a.id,
+        b.id,
+        a.id,
     ]
     assert [c.id for c in await svc.challenge_suggestions(db, G, f"#{a.id}", viewer_id=BOB)][
         0

@@ -7,8 +7,8 @@ from sqlalchemy import update
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services.concepts import lookup as concepts
-from bot.services.concepts.autocomplete import cold_complete, warm_indexes
+from bot.services.concepts import service as concepts
+from bot.services.concepts.complete import cold_complete, warm_indexes
 from bot.services.concepts.index import index_for
 from tests.unit.test_concepts_lookup import A, B, add_concept, base_id
 

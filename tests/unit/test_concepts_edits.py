@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept, ConceptEdit
 from bot.errors import Conflict, Invalid, NotFound
-from bot.services.concepts import lookup as concepts
+from bot.services.concepts import service as concepts
 from bot.services.concepts.edits import parse_draft, pending_edits, propose_edit, suggest_concept
 from bot.services.guilds import settings as guilds
 from bot.services.moderation import actions as curation_actions
@@ -20,23 +20,35 @@ A, B = 1001, 2002
 
 def draft(name: str = "Event Sourcing", **kw: str):  # type: ignore[no-untyped-def]
     return parse_draft(
-        name, kw.get("summary", "Store every change as an event."),
+        name,
+        kw.get("summary", "Store every change as an event."),
         kw.get("body", "Rebuild state by replaying events.\n```py\nreplay(events)\n```"),
-        kw.get("aliases", "ES, event store"), kw.get("links", "Fowler | https://martinfowler.com/eaaDev/EventSourcing.html"),
+        kw.get("aliases", "ES, event store"),
+        kw.get("links", "Fowler | https://martinfowler.com/eaaDev/EventSourcing.html"),
     )
 
 
 def test_parse_draft_validates_everything() -> None:
-    d = parse_draft(" Event   Sourcing ", "s", "b", "ES, es, , Event Sourcing, log",
-                    "https://a.example/x\nTitle | http://b.example")
+    d = parse_draft(
+        " Event   Sourcing ",
+        "s",
+        "b",
+        "ES, es, , Event Sourcing, log",
+        "https://a.example/x\nTitle | http://b.example",
+    )
     assert d.name == "Event Sourcing"
     assert d.aliases == ("ES", "log")
     assert [link.title for link in d.links] == ["a.example", "Title"]
     bad = [
-        ("", "s", "b", "", ""), ("   ", "s", "b", "", ""), ("x", "s", "b", "", ""),
-        ("Name", "", "b", "", ""), ("Name", "s" * 201, "b", "", ""),
-        ("Name", "s", "b" * 1801, "", ""), ("Name", "s", "  ", "", ""),
-        ("Name", "s", "b", "", "not a link"), ("Name", "s", "b", "", "javascript:alert(1)"),
+        ("", "s", "b", "", ""),
+        ("   ", "s", "b", "", ""),
+        ("x", "s", "b", "", ""),
+        ("Name", "", "b", "", ""),
+        ("Name", "s" * 201, "b", "", ""),
+        ("Name", "s", "b" * 1801, "", ""),
+        ("Name", "s", "  ", "", ""),
+        ("Name", "s", "b", "", "not a link"),
+        ("Name", "s", "b", "", "javascript:alert(1)"),
         ("Name", "s", "b", ",".join(f"a{i}" for i in range(11)), ""),
         ("Name", "s", "b", "a" * 51, ""),
         ("Name", "s", "b", "", "\n".join(f"https://x.example/{i}" for i in range(6))),
@@ -85,8 +97,9 @@ async def test_policy_and_moderators_publish_directly(db: Database) -> None:
 async def test_name_collisions_are_conflicts(db: Database) -> None:
     for name, aliases in (("Caching", ""), ("caching", ""), ("K8S", ""), ("Fresh", "redis")):
         with pytest.raises(Conflict, match="already exists"):
-            await suggest_concept(db, A, 5, "alice", draft(name, aliases=aliases),
-                                  by_moderator=True)
+            await suggest_concept(
+                db, A, 5, "alice", draft(name, aliases=aliases), by_moderator=True
+            )
     await suggest_concept(db, A, 9, "mod", draft("Mine Only"), by_moderator=True)
     with pytest.raises(Conflict):
         await suggest_concept(db, A, 9, "mod", draft("mine only"), by_moderator=True)
@@ -124,10 +137,12 @@ async def test_member_edit_becomes_pending_edit(db: Database) -> None:
 
 async def test_moderator_edit_of_base_creates_override_once(db: Database) -> None:
     redis = await base_id(db, "redis")
-    first = await propose_edit(db, A, redis, 9, "mod", draft("Redis", summary="One."),
-                               by_moderator=True)
-    second = await propose_edit(db, A, redis, 9, "mod", draft("Redis", summary="Two."),
-                                by_moderator=True)
+    first = await propose_edit(
+        db, A, redis, 9, "mod", draft("Redis", summary="One."), by_moderator=True
+    )
+    second = await propose_edit(
+        db, A, redis, 9, "mod", draft("Redis", summary="Two."), by_moderator=True
+    )
     assert first.concept_id == second.concept_id != redis
     async with db.reader() as s:
         rows = (await s.scalars(select(Concept).where(Concept.slug == "redis"))).all()
@@ -135,20 +150,22 @@ async def test_moderator_edit_of_base_creates_override_once(db: Database) -> Non
     assert [r.summary for r in rows if r.guild_id == A] == ["Two."]
     assert [r.guild_id for r in rows].count(A) == 1
     with pytest.raises(Invalid, match="same"):
-        await propose_edit(db, A, redis, 9, "mod", draft("Redis", summary="Two."),
-                           by_moderator=True)
+        await propose_edit(
+            db, A, redis, 9, "mod", draft("Redis", summary="Two."), by_moderator=True
+        )
     with pytest.raises(Conflict):
-        await propose_edit(db, A, redis, 9, "mod", draft("Docker", summary="x"),
-                           by_moderator=True)
+        await propose_edit(db, A, redis, 9, "mod", draft("Docker", summary="x"), by_moderator=True)
 
 
 async def test_edit_of_server_concept_in_place_and_scoping(db: Database) -> None:
     own = await add_concept(db, A, "Our Thing")
-    done = await propose_edit(db, A, own, 9, "mod", draft("Our Thing", summary="New."),
-                              by_moderator=True)
+    done = await propose_edit(
+        db, A, own, 9, "mod", draft("Our Thing", summary="New."), by_moderator=True
+    )
     assert done.concept_id == own
     with pytest.raises(NotFound):
-        await propose_edit(db, B, own, 9, "mod", draft("Our Thing", summary="Hack."),
-                           by_moderator=True)
+        await propose_edit(
+            db, B, own, 9, "mod", draft("Our Thing", summary="Hack."), by_moderator=True
+        )
     with pytest.raises(NotFound):
         await propose_edit(db, B, own, 5, "eve", draft("Our Thing", summary="Hack."))

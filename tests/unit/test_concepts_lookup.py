@@ -13,8 +13,8 @@ from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept, ConceptLookup, MissedLookup
 from bot.db.types import utcnow
 from bot.errors import Invalid, NotFound
-from bot.services.concepts import lookup as concepts
 from bot.services.concepts import lookup_log
+from bot.services.concepts import service as concepts
 from bot.services.concepts.index import index_for
 
 A, B = 1001, 2002
@@ -22,9 +22,15 @@ A, B = 1001, 2002
 
 async def add_concept(db: Database, guild_id: int, name: str, **kw: Any) -> int:
     values: dict[str, Any] = {
-        "slug": name.lower().replace(" ", "-"), "aliases": [], "category": "technology",
-        "tracks": "both", "related": [], "summary": f"About {name}.",
-        "body": f"{name} body text.", "links": [], "status": "published",
+        "slug": name.lower().replace(" ", "-"),
+        "aliases": [],
+        "category": "technology",
+        "tracks": "both",
+        "related": [],
+        "summary": f"About {name}.",
+        "body": f"{name} body text.",
+        "links": [],
+        "status": "published",
     }
     values.update(kw)
     async with db.sessions.begin() as s:
@@ -179,8 +185,9 @@ async def test_lookup_rejects_empty_and_clips_long_input(db: Database) -> None:
 
 async def test_override_replaces_base_for_that_server_only(db: Database) -> None:
     base = await base_id(db, "docker")
-    mine = await add_concept(db, A, "Docker", slug="docker", overrides_id=base,
-                             summary="A's Docker.")
+    mine = await add_concept(
+        db, A, "Docker", slug="docker", overrides_id=base, summary="A's Docker."
+    )
     a = await concepts.lookup(db, A, 1, str(base))  # the base id resolves to A's override
     assert a.concept is not None and a.concept.id == mine
     assert (await concepts.lookup(db, A, 1, "docker")).concept.summary == "A's Docker."  # type: ignore[union-attr]

@@ -22,10 +22,26 @@ NOW = datetime(2026, 1, 2, tzinfo=UTC)
 
 def detail(**kw: object) -> ConceptDetail:
     values: dict[str, object] = dict(
-        id=7, guild_id=0, slug="x", name="X", aliases=("ex",), category="tool", tracks="both",
-        summary="Short.", body="Body.", links=(), related=(), related_names=(),
-        status="published", overrides_id=None, author_id=None, author_name=None,
-        verified_by_name=None, verified_at=None, created_at=NOW, updated_at=NOW,
+        id=7,
+        guild_id=0,
+        slug="x",
+        name="X",
+        aliases=("ex",),
+        category="tool",
+        tracks="both",
+        summary="Short.",
+        body="Body.",
+        links=(),
+        related=(),
+        related_names=(),
+        status="published",
+        overrides_id=None,
+        author_id=None,
+        author_name=None,
+        verified_by_name=None,
+        verified_at=None,
+        created_at=NOW,
+        updated_at=NOW,
     )
     values.update(kw)
     return ConceptDetail(**values)  # type: ignore[arg-type]
@@ -34,10 +50,14 @@ def detail(**kw: object) -> ConceptDetail:
 def test_huge_entry_fits_and_keeps_fences_balanced() -> None:
     body = ("text " * 300 + "\n```python\n" + "x = 1\n" * 2000 + "```\n") * 3
     d = detail(
-        name="N" * 300, summary="S" * 200, body=body, aliases=tuple("a" * 50 for _ in range(10)),
+        name="N" * 300,
+        summary="S" * 200,
+        body=body,
+        aliases=tuple("a" * 50 for _ in range(10)),
         links=tuple(ConceptLink("T" * 200, f"https://e.example/{i}") for i in range(12)),
         related=tuple(RelatedRef(i, "R" * 100) for i in range(1, 15)),
-        verified_by_name="V" * 100, verified_at=NOW,
+        verified_by_name="V" * 100,
+        verified_at=NOW,
     )
     embed = render.concept_embed(d)
     assert len(embed.title or "") <= 256
@@ -62,8 +82,9 @@ def test_footer_variants() -> None:
 
 
 def test_did_you_mean_and_pages() -> None:
-    outcome = LookupOutcome("`weird` @everyone " * 30, None,
-                            (Suggestion(1, "Kubernetes"), Suggestion(2, "Docker")))
+    outcome = LookupOutcome(
+        "`weird` @everyone " * 30, None, (Suggestion(1, "Kubernetes"), Suggestion(2, "Docker"))
+    )
     text = render.did_you_mean(outcome)
     assert len(text) <= 2000 and "**Kubernetes**" in text
     view = suggestions_view(outcome)

@@ -7,16 +7,41 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bot.db import Database
-from bot.services.concepts import lookup as concepts
 from bot.services.concepts import search as concept_search
+from bot.services.concepts import service as concepts
 from bot.services.concepts.index import index_for
 from tests.dbutil import backend_name
 from tests.unit.test_concepts_lookup import add_concept, base_id
 
 A, B = 1001, 2002
-HOSTILE = ['"', "AND", "OR", "NOT", "NEAR(", "NEAR(a b", "-x", "*", "(", ")", "^", ":",
-           "name:redis", "\U0001f600", "\U0001f600 cache", '"cache', "a OR", "' OR 1=1 --",
-           "%", "_", "\\", "\x00cache", "x" * 6000, "cache " * 1000, "", "   "]
+HOSTILE = [
+    '"',
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR(",
+    "NEAR(a b",
+    "-x",
+    "*",
+    "(",
+    ")",
+    "^",
+    ":",
+    "name:redis",
+    "\U0001f600",
+    "\U0001f600 cache",
+    '"cache',
+    "a OR",
+    "' OR 1=1 --",
+    "%",
+    "_",
+    "\\",
+    "\x00cache",
+    "x" * 6000,
+    "cache " * 1000,
+    "",
+    "   ",
+]
 
 
 def backends(db: Database) -> list[str | None]:
@@ -36,8 +61,9 @@ async def test_hostile_queries_never_raise(db: Database) -> None:
             assert page.total >= 0
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(q=st.text(max_size=300))
 async def test_any_text_never_raises(db: Database, q: str) -> None:
     for backend in backends(db):
@@ -67,8 +93,9 @@ async def test_name_matches_rank_first(db: Database) -> None:
 async def test_search_is_scoped_and_respects_overrides(db: Database) -> None:
     await add_concept(db, B, "Plumbus Protocol", body="plumbus grumbo")
     docker = await base_id(db, "docker")
-    mine = await add_concept(db, A, "Docker", slug="docker", overrides_id=docker,
-                             body="flurbo containers")
+    mine = await add_concept(
+        db, A, "Docker", slug="docker", overrides_id=docker, body="flurbo containers"
+    )
     await add_concept(db, A, "Pending Plumbus", status="pending", body="plumbus")
     for backend in backends(db):
         assert (await concept_search.search_concepts(db, A, "plumbus", backend=backend)).total == 0
@@ -78,8 +105,7 @@ async def test_search_is_scoped_and_respects_overrides(db: Database) -> None:
         ids = {c.id for c in a.items}
         assert mine in ids and docker not in ids, backend
         assert (await concept_search.search_concepts(db, A, "flurbo", backend=backend)).total == 1
-        other = await concept_search.search_concepts(db, B, "docker", per_page=25,
-                                                     backend=backend)
+        other = await concept_search.search_concepts(db, B, "docker", per_page=25, backend=backend)
         assert docker in {c.id for c in other.items} and mine not in {c.id for c in other.items}
 
 
@@ -92,15 +118,18 @@ async def test_pagination(db: Database) -> None:
         page = await concept_search.search_concepts(db, A, "wombat", per_page=5, backend=backend)
         assert page.total == 12 and page.pages == 3 and page.has_next
         for p in range(3):
-            current = await concept_search.search_concepts(db, A, "wombat", page=p, per_page=5,
-                                                           backend=backend)
+            current = await concept_search.search_concepts(
+                db, A, "wombat", page=p, per_page=5, backend=backend
+            )
             seen += [c.id for c in current.items]
         assert len(seen) == len(set(seen)) == 12
-        last = await concept_search.search_concepts(db, A, "wombat", page=2, per_page=5,
-                                                    backend=backend)
+        last = await concept_search.search_concepts(
+            db, A, "wombat", page=2, per_page=5, backend=backend
+        )
         assert not last.has_next
-        past = await concept_search.search_concepts(db, A, "wombat", page=7, per_page=5,
-                                                    backend=backend)
+        past = await concept_search.search_concepts(
+            db, A, "wombat", page=7, per_page=5, backend=backend
+        )
         assert past.items == () and past.total == 12, backend  # still says how many
 
 

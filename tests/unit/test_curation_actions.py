@@ -28,8 +28,12 @@ async def test_approve_every_pending_kind(db: Database) -> None:
     sid = await f.solution(db, cid, status="pending")
     tid = await f.takeaway(db, status="pending")
     kid = await f.concept(db, status="pending")
-    for kind, entry_id, model in (("challenge", cid, Challenge), ("solution", sid, Solution),
-                                  ("takeaway", tid, Takeaway), ("concept", kid, Concept)):
+    for kind, entry_id, model in (
+        ("challenge", cid, Challenge),
+        ("solution", sid, Solution),
+        ("takeaway", tid, Takeaway),
+        ("concept", kid, Concept),
+    ):
         result = await actions.approve(db, f.G1, ACTOR, kind, entry_id)
         assert result.action == "approve" and result.status == "published"
         assert (await f.get(db, model, entry_id)).status == "published"
@@ -37,8 +41,11 @@ async def test_approve_every_pending_kind(db: Database) -> None:
             await actions.approve(db, f.G1, ACTOR, kind, entry_id)
     audits = await f.audit_rows(db)
     assert [(a.action, a.entry_kind) for a in audits] == [
-        ("approve", "challenge"), ("approve", "solution"), ("approve", "takeaway"),
-        ("approve", "concept")]
+        ("approve", "challenge"),
+        ("approve", "solution"),
+        ("approve", "takeaway"),
+        ("approve", "concept"),
+    ]
     assert all(a.before == {"status": "pending", "open_flags": 0} for a in audits)
     assert all(a.after == {"status": "published", "open_flags": 0} for a in audits)
     concept = await f.get(db, Concept, kid)
@@ -53,8 +60,10 @@ async def test_approve_flagged_published_keeps_and_resolves(db: Database) -> Non
     result = await actions.approve(db, f.G1, ACTOR, "challenge", cid)
     assert result.action == "keep" and result.flags_resolved == 2
     async with db.reader() as s:
-        assert await s.scalar(select(func.count()).select_from(Flag)
-                              .where(Flag.resolved.is_(False))) == 0
+        assert (
+            await s.scalar(select(func.count()).select_from(Flag).where(Flag.resolved.is_(False)))
+            == 0
+        )
     [audit] = await f.audit_rows(db)
     assert audit.before == {"status": "published", "open_flags": 2}
     assert audit.after == {"status": "published", "open_flags": 0}
@@ -79,8 +88,12 @@ async def test_approve_concept_edit_on_base_creates_override(db: Database) -> No
     again = await actions.approve(db, f.G1, ACTOR, "concept_edit", eid2)
     assert again.entry_id == override.id
     async with db.reader() as s:
-        assert await s.scalar(select(func.count()).select_from(Concept)
-                              .where(Concept.overrides_id == base)) == 1
+        assert (
+            await s.scalar(
+                select(func.count()).select_from(Concept).where(Concept.overrides_id == base)
+            )
+            == 1
+        )
     audits = await f.audit_rows(db)
     assert len(audits) == 2 and audits[0].before == {"summary": before_base.summary}
     assert audits[0].after == {"summary": "Sharper summary", "concept_id": override.id}
@@ -103,7 +116,11 @@ async def test_reject_pending_notifies_author_and_respects_prefs(db: Database) -
     assert result.reason == "Too vague"
     [audit] = await f.audit_rows(db)
     assert (audit.action, audit.reason, audit.before, audit.after) == (
-        "reject", "Too vague", {"status": "pending"}, {"status": "rejected"})
+        "reject",
+        "Too vague",
+        {"status": "pending"},
+        {"status": "rejected"},
+    )
     with pytest.raises(Conflict):
         await actions.reject(db, f.G1, ACTOR, "takeaway", tid, "again")
     await set_dm_notifications(db, f.G1, f.ALICE, False)
@@ -142,9 +159,14 @@ async def test_edit_each_kind_records_changed_fields(db: Database) -> None:
     cid = await f.challenge(db)
     sid = await f.solution(db, cid)
     tid = await f.takeaway(db)
-    await actions.edit(db, f.G1, ACTOR, "challenge", cid,
-                       {"title": "CORS preflight fails", "problem": "The browser blocks my request",
-                        "tried": ""})
+    await actions.edit(
+        db,
+        f.G1,
+        ACTOR,
+        "challenge",
+        cid,
+        {"title": "CORS preflight fails", "problem": "The browser blocks my request", "tried": ""},
+    )
     await actions.edit(db, f.G1, ACTOR, "solution", sid, {"body": "Use a proxy"})
     await actions.edit(db, f.G1, ACTOR, "takeaway", tid, {"body": "Read the console"})
     ch = await f.get(db, Challenge, cid)
@@ -166,9 +188,14 @@ async def test_edit_each_kind_records_changed_fields(db: Database) -> None:
 async def test_edit_base_concept_writes_override_only(db: Database) -> None:
     base = await f.base_concept_id(db)
     original = await f.get(db, Concept, base)
-    result = await actions.edit(db, f.G1, ACTOR, "concept", base,
-                                {"name": original.name, "summary": "Server view",
-                                 "body": original.body})
+    result = await actions.edit(
+        db,
+        f.G1,
+        ACTOR,
+        "concept",
+        base,
+        {"name": original.name, "summary": "Server view", "body": original.body},
+    )
     assert result.entry_id != base
     assert (await f.get(db, Concept, base)).summary == original.summary
     override = await f.get(db, Concept, result.entry_id)
@@ -188,7 +215,7 @@ async def test_edit_pending_concept_edit_changes_proposal(db: Database) -> None:
 
 async def test_every_action_writes_exactly_one_audit_row(db: Database) -> None:
     from bot.services.moderation import visibility as vis
-    from bot.services.moderation.merge import merge
+    from bot.services.moderation.merging import merge
 
     pending = await f.challenge(db, status="pending")
     other = await f.challenge(db, status="pending")

@@ -38,8 +38,12 @@ async def test_flag_other_server_entry_is_unknown(db: Database) -> None:
     sid = await f.solution(db, cid, guild=f.G2)
     tid = await f.takeaway(db, guild=f.G2)
     kid = await f.concept(db, guild=f.G2)
-    for kind, entry_id in (("challenge", cid), ("solution", sid), ("takeaway", tid),
-                           ("concept", kid)):
+    for kind, entry_id in (
+        ("challenge", cid),
+        ("solution", sid),
+        ("takeaway", tid),
+        ("concept", kid),
+    ):
         with pytest.raises(NotFound):
             await check_flaggable(db, f.G1, kind, entry_id, f.BOB)
         with pytest.raises(NotFound):
@@ -84,4 +88,8 @@ def test_flag_button_custom_id_round_trip() -> None:
     select = FlagReasonSelect("concept", 7)
     assert re.fullmatch(REASON_TEMPLATE, select.item.custom_id or "")
     assert {o.value for o in select.item.options} == {
-        "outdated", "wrong", "duplicate", "inappropriate"}
+        "outdated",
+        "wrong",
+        "duplicate",
+        "inappropriate",
+    }

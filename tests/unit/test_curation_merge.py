@@ -17,7 +17,7 @@ from bot.db.models import (
     TakeawayVote,
 )
 from bot.errors import Conflict, Invalid, NotFound
-from bot.services.moderation.merge import merge
+from bot.services.moderation.merging import merge
 from tests.unit import curation_factory as f
 from tests.unit.curation_factory import ACTOR
 
@@ -46,15 +46,17 @@ async def test_merge_challenges_moves_everything(db: Database) -> None:
     async with db.sessions.begin() as s:
         (await s.get(Challenge, src)).accepted_solution_id = s1  # type: ignore[union-attr]
         (await s.get(Challenge, src)).solved = True  # type: ignore[union-attr]
-        s.add_all([
-            ChallengeConcept(challenge_id=src, concept_id=k1),
-            ChallengeConcept(challenge_id=src, concept_id=k2),
-            ChallengeConcept(challenge_id=dst, concept_id=k1),  # both tagged: must not collide
-            SolutionHelped(solution_id=s1, user_id=f.ALICE),
-            SolutionHelped(solution_id=s1, user_id=f.CAROL),
-            SolutionHelped(solution_id=s2, user_id=f.ALICE),
-            SolutionHelped(solution_id=d1, user_id=f.ALICE),
-        ])
+        s.add_all(
+            [
+                ChallengeConcept(challenge_id=src, concept_id=k1),
+                ChallengeConcept(challenge_id=src, concept_id=k2),
+                ChallengeConcept(challenge_id=dst, concept_id=k1),  # both tagged: must not collide
+                SolutionHelped(solution_id=s1, user_id=f.ALICE),
+                SolutionHelped(solution_id=s1, user_id=f.CAROL),
+                SolutionHelped(solution_id=s2, user_id=f.ALICE),
+                SolutionHelped(solution_id=d1, user_id=f.ALICE),
+            ]
+        )
         for sid, n in ((s1, 2), (s2, 1), (d1, 1)):
             (await s.get(Solution, sid)).helped_count = n  # type: ignore[union-attr]
     helped_before = await _rows(db, SolutionHelped)
@@ -62,16 +64,24 @@ async def test_merge_challenges_moves_everything(db: Database) -> None:
 
     result = await merge(db, f.G1, ACTOR, "challenge", src, dst, "same question")
 
-    assert result.moved == {"solutions": 2, "helped_marks": 3, "tags": 1,
-                            "duplicate_tags_dropped": 1, "flags_resolved": 1}
-    survivor_solutions = await _count(db, select(func.count(Solution.id))
-                                      .where(Solution.challenge_id == dst))
+    assert result.moved == {
+        "solutions": 2,
+        "helped_marks": 3,
+        "tags": 1,
+        "duplicate_tags_dropped": 1,
+        "flags_resolved": 1,
+    }
+    survivor_solutions = await _count(
+        db, select(func.count(Solution.id)).where(Solution.challenge_id == dst)
+    )
     assert survivor_solutions == 3
-    assert await _count(db, select(func.count(Solution.id))
-                        .where(Solution.challenge_id == src)) == 0
+    assert (
+        await _count(db, select(func.count(Solution.id)).where(Solution.challenge_id == src)) == 0
+    )
     assert await _rows(db, SolutionHelped) == helped_before  # every mark kept, none doubled
-    helped_total = await _count(db, select(func.sum(Solution.helped_count))
-                                .where(Solution.challenge_id == dst))
+    helped_total = await _count(
+        db, select(func.sum(Solution.helped_count)).where(Solution.challenge_id == dst)
+    )
     assert helped_total == 4 == len(helped_before)
     assert await _rows(db, ChallengeConcept) == sorted([(dst, k1), (dst, k2)])
     survivor = await f.get(db, Challenge, dst)
@@ -80,7 +90,11 @@ async def test_merge_challenges_moves_everything(db: Database) -> None:
     assert (dup.status, dup.merged_into_id, dup.accepted_solution_id) == ("hidden", dst, None)
     [audit] = await f.audit_rows(db)
     assert (audit.action, audit.entry_kind, audit.entry_id, audit.reason) == (
-        "merge", "challenge", src, "same question")
+        "merge",
+        "challenge",
+        src,
+        "same question",
+    )
     assert audit.before["source"]["status"] == "published"
     assert audit.after["source"] == {"status": "hidden", "merged_into_id": dst}
     with pytest.raises(Conflict):  # merging twice changes nothing twice
@@ -98,8 +112,15 @@ async def test_merge_keeps_survivors_accepted_solution(db: Database) -> None:
     await merge(db, f.G1, ACTOR, "challenge", src, dst)
     assert (await f.get(db, Challenge, dst)).accepted_solution_id == d1
     assert not (await f.get(db, Solution, s1)).accepted
-    assert await _count(db, select(func.count(Solution.id)).where(
-        Solution.challenge_id == dst, Solution.accepted.is_(True))) == 1
+    assert (
+        await _count(
+            db,
+            select(func.count(Solution.id)).where(
+                Solution.challenge_id == dst, Solution.accepted.is_(True)
+            ),
+        )
+        == 1
+    )
 
 
 async def test_merge_concepts_moves_tags_and_lookups(db: Database) -> None:
@@ -111,30 +132,41 @@ async def test_merge_concepts_moves_tags_and_lookups(db: Database) -> None:
     tk2 = await f.takeaway(db)
     g2_tk = await f.takeaway(db, guild=f.G2)
     async with db.sessions.begin() as s:
-        s.add_all([
-            ChallengeConcept(challenge_id=ch1, concept_id=src),
-            ChallengeConcept(challenge_id=ch1, concept_id=dst),  # would collide
-            ChallengeConcept(challenge_id=ch2, concept_id=src),
-            TakeawayConcept(takeaway_id=tk1, concept_id=src),
-            TakeawayConcept(takeaway_id=tk2, concept_id=src),
-            TakeawayConcept(takeaway_id=tk2, concept_id=dst),  # would collide
-            TakeawayVote(takeaway_id=tk1, user_id=f.ALICE),
-            TakeawayVote(takeaway_id=tk2, user_id=f.ALICE),
-            TakeawayVote(takeaway_id=tk2, user_id=f.BOB),
-            ConceptLookup(guild_id=f.G1, concept_id=src, user_id=f.ALICE),
-            ConceptLookup(guild_id=f.G1, concept_id=src, user_id=f.ALICE),
-            ConceptLookup(guild_id=f.G1, concept_id=dst, user_id=f.BOB),
-        ])
+        s.add_all(
+            [
+                ChallengeConcept(challenge_id=ch1, concept_id=src),
+                ChallengeConcept(challenge_id=ch1, concept_id=dst),  # would collide
+                ChallengeConcept(challenge_id=ch2, concept_id=src),
+                TakeawayConcept(takeaway_id=tk1, concept_id=src),
+                TakeawayConcept(takeaway_id=tk2, concept_id=src),
+                TakeawayConcept(takeaway_id=tk2, concept_id=dst),  # would collide
+                TakeawayVote(takeaway_id=tk1, user_id=f.ALICE),
+                TakeawayVote(takeaway_id=tk2, user_id=f.ALICE),
+                TakeawayVote(takeaway_id=tk2, user_id=f.BOB),
+                ConceptLookup(guild_id=f.G1, concept_id=src, user_id=f.ALICE),
+                ConceptLookup(guild_id=f.G1, concept_id=src, user_id=f.ALICE),
+                ConceptLookup(guild_id=f.G1, concept_id=dst, user_id=f.BOB),
+            ]
+        )
     votes_before = await _rows(db, TakeawayVote)
     del g2_tk
     result = await merge(db, f.G1, ACTOR, "concept", src, dst)
-    assert result.moved == {"challenge_tags": 1, "takeaway_tags": 1, "duplicate_tags_dropped": 2,
-                            "lookups": 2, "flags_resolved": 0}
+    assert result.moved == {
+        "challenge_tags": 1,
+        "takeaway_tags": 1,
+        "duplicate_tags_dropped": 2,
+        "lookups": 2,
+        "flags_resolved": 0,
+    }
     assert await _rows(db, ChallengeConcept) == sorted([(ch1, dst), (ch2, dst)])
     assert await _rows(db, TakeawayConcept) == sorted([(tk1, dst), (tk2, dst)])
     assert await _rows(db, TakeawayVote) == votes_before
-    assert await _count(db, select(func.count(ConceptLookup.id))
-                        .where(ConceptLookup.concept_id == dst)) == 3
+    assert (
+        await _count(
+            db, select(func.count(ConceptLookup.id)).where(ConceptLookup.concept_id == dst)
+        )
+        == 3
+    )
     dup = await f.get(db, Concept, src)
     assert (dup.status, dup.merged_into_id) == ("hidden", dst)
     assert len(await f.audit_rows(db)) == 1
@@ -146,16 +178,24 @@ async def test_merge_base_concept_hides_override_only(db: Database) -> None:
     ch = await f.challenge(db)
     other = await f.challenge(db, guild=f.G2)
     async with db.sessions.begin() as s:
-        s.add_all([ChallengeConcept(challenge_id=ch, concept_id=base),
-                   ChallengeConcept(challenge_id=other, concept_id=base),
-                   ConceptLookup(guild_id=f.G2, concept_id=base, user_id=f.BOB)])
+        s.add_all(
+            [
+                ChallengeConcept(challenge_id=ch, concept_id=base),
+                ChallengeConcept(challenge_id=other, concept_id=base),
+                ConceptLookup(guild_id=f.G2, concept_id=base, user_id=f.BOB),
+            ]
+        )
     await merge(db, f.G1, ACTOR, "concept", base, dst)
     assert (await f.get(db, Concept, base)).status == "published"
     assert (await f.get(db, Concept, base)).merged_into_id is None
     # Server B's tags and lookups are not touched.
     assert await _rows(db, ChallengeConcept) == sorted([(ch, dst), (other, base)])
-    assert await _count(db, select(func.count(ConceptLookup.id))
-                        .where(ConceptLookup.concept_id == base)) == 1
+    assert (
+        await _count(
+            db, select(func.count(ConceptLookup.id)).where(ConceptLookup.concept_id == base)
+        )
+        == 1
+    )
     async with db.reader() as s:
         override = await s.scalar(select(Concept).where(Concept.overrides_id == base))
     assert override is not None and (override.status, override.merged_into_id) == ("hidden", dst)

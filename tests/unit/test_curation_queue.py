@@ -27,8 +27,12 @@ async def test_queue_lists_every_pending_kind(db: Database) -> None:
     await f.challenge(db, status="published")  # not queued: published, no flags
     await f.challenge(db, status="hidden")
     assert await queue_order(db, f.G1) == [
-        ("challenge", cid), ("solution", sid), ("takeaway", tid), ("concept", kid),
-        ("concept_edit", eid)]
+        ("challenge", cid),
+        ("solution", sid),
+        ("takeaway", tid),
+        ("concept", kid),
+        ("concept_edit", eid),
+    ]
     page = await get_queue_page(db, f.G1, 4)
     assert page.total == 5 and page.item is not None and page.item.kind == "concept_edit"
     assert page.item.proposal and page.item.proposal[0][0] == "summary"
@@ -52,10 +56,10 @@ async def test_flags_weigh_entries_forward(db: Database) -> None:
     await f.flag(db, "takeaway", flagged_pending, f.ALICE)
     assert await queue_order(db, f.G1) == [
         ("takeaway", flagged_pending),  # 3.5 weights
-        ("takeaway", old_pending),       # 3.2 weights
-        ("challenge", flagged),          # 3 weights (500 h old, but flagged only now)
-        ("takeaway", one_flag),          # ~1 weight
-        ("takeaway", newer_pending),     # 0.5 weight
+        ("takeaway", old_pending),  # 3.2 weights
+        ("challenge", flagged),  # 3 weights (500 h old, but flagged only now)
+        ("takeaway", one_flag),  # ~1 weight
+        ("takeaway", newer_pending),  # 0.5 weight
     ]
     item = await get_entry(db, f.G1, "challenge", flagged)
     assert item.open_flags == 3 and item.flag_reasons == (("wrong", 3),)
@@ -86,7 +90,8 @@ async def test_audit_log_newest_first_with_filters(db: Database) -> None:
     only = await list_audit(db, f.G1, 0, kind="takeaway")
     assert [e.action for e in only.entries] == ["hide", "feature"]
     assert [e.action for e in (await list_audit(db, f.G1, 0, action="approve")).entries] == [
-        "approve"]
+        "approve"
+    ]
     assert (await list_audit(db, f.G2, 0)).total == 0
 
 

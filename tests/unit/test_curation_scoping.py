@@ -9,7 +9,7 @@ from bot.db.models import Challenge, Concept, ConceptEdit, Solution, Takeaway
 from bot.errors import NotFound
 from bot.services.moderation import actions
 from bot.services.moderation import visibility as vis
-from bot.services.moderation.merge import merge
+from bot.services.moderation.merging import merge
 from bot.services.moderation.queue import get_entry, queue_order, search_entries
 from tests.unit import curation_factory as f
 from tests.unit.curation_factory import ACTOR
@@ -23,16 +23,27 @@ async def test_other_servers_ids_are_unknown_everywhere(db: Database) -> None:
     b_edit = await f.concept_edit(db, b_con, guild=f.G2)
     a_ch = await f.challenge(db)
     a_con = await f.concept(db, slug="a-concept")
-    entries = [("challenge", b_ch, Challenge), ("solution", b_sol, Solution),
-               ("takeaway", b_tk, Takeaway), ("concept", b_con, Concept)]
+    entries = [
+        ("challenge", b_ch, Challenge),
+        ("solution", b_sol, Solution),
+        ("takeaway", b_tk, Takeaway),
+        ("concept", b_con, Concept),
+    ]
     calls = []
     for kind, entry_id, _ in entries:
         calls += [
             actions.approve(db, f.G1, ACTOR, kind, entry_id),
             actions.reject(db, f.G1, ACTOR, kind, entry_id, "no"),
-            actions.edit(db, f.G1, ACTOR, kind, entry_id,
-                         {"body": "x"} if kind in ("solution", "takeaway") else
-                         ({"title": "x"} if kind == "challenge" else {"name": "x"})),
+            actions.edit(
+                db,
+                f.G1,
+                ACTOR,
+                kind,
+                entry_id,
+                {"body": "x"}
+                if kind in ("solution", "takeaway")
+                else ({"title": "x"} if kind == "challenge" else {"name": "x"}),
+            ),
             vis.toggle_feature(db, f.G1, ACTOR, kind, entry_id),
             vis.hide(db, f.G1, ACTOR, kind, entry_id, "no"),
             vis.restore(db, f.G1, ACTOR, kind, entry_id),

@@ -24,7 +24,8 @@ async def test_feature_toggles_and_feeds_digest(db: Database) -> None:
     audits = await f.audit_rows(db)
     assert [(a.action, a.before, a.after) for a in audits] == [
         ("feature", {"featured": False}, {"featured": True}),
-        ("unfeature", {"featured": True}, {"featured": False})]
+        ("unfeature", {"featured": True}, {"featured": False}),
+    ]
     pending = await f.challenge(db, status="pending")
     with pytest.raises(Invalid):
         await vis.toggle_feature(db, f.G1, ACTOR, "challenge", pending)
@@ -55,7 +56,8 @@ async def test_hide_and_restore(db: Database) -> None:
     audits = await f.audit_rows(db)
     assert [(a.action, a.reason, a.before, a.after) for a in audits] == [
         ("hide", "spam", {"status": "published"}, {"status": "hidden"}),
-        ("restore", None, {"status": "hidden"}, {"status": "published"})]
+        ("restore", None, {"status": "hidden"}, {"status": "published"}),
+    ]
 
 
 async def test_hide_and_restore_base_concept_never_touches_base(db: Database) -> None:

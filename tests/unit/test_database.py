@@ -9,6 +9,7 @@ from sqlalchemy import event, text
 
 from bot.db import Database
 from bot.db.models import BotState
+from bot.wiring import open_database
 from tests.dbutil import backend_name
 
 sqlite_only = pytest.mark.skipif(backend_name() != "sqlite", reason="SQLite pragmas")
@@ -36,11 +37,11 @@ async def test_concurrent_read_then_write_never_locks(db: Database) -> None:
             row.value = str(int(row.value) + 1)
 
     # Separate engines = separate connections, as separate processes would have.
-    others = [Database.create(db.engine.url.render_as_string(hide_password=False))
-              for _ in range(3)]
+    others = [open_database(db.engine.url.render_as_string(hide_password=False)) for _ in range(3)]
     try:
-        await asyncio.gather(*(bump() for _ in range(20)),
-                             *(_bump_with(o) for o in others for _ in range(7)))
+        await asyncio.gather(
+            *(bump() for _ in range(20)), *(_bump_with(o) for o in others for _ in range(7))
+        )
     finally:
         for o in others:
             await o.dispose()
@@ -116,7 +117,7 @@ async def test_writers_queue_instead_of_polling_and_never_nest(db: Database) -> 
 async def test_dispose_lets_background_work_finish_and_interrupts_timers(tmp_path: object) -> None:
     from pathlib import Path
 
-    database = Database.create(f"sqlite+aiosqlite:///{Path(str(tmp_path)) / 'd.db'}")
+    database = open_database(f"sqlite+aiosqlite:///{Path(str(tmp_path)) / 'd.db'}")
     finished: list[str] = []
 
     async def work() -> None:

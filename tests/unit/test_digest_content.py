@@ -56,17 +56,39 @@ async def _week(db: Database) -> dict[str, int]:
     )
     await add(db, ChallengeConcept(challenge_id=c_open_tagged.id, concept_id=k_new.id))
     (s_acc,) = await add(db, solution(G, c_solved.id, MID, "Add an index", accepted_at=MID))
-    await add(db, helped(s_acc.id, 20, MID), helped(s_acc.id, 21, MID),
-              vote(t_top.id, 30, MID), vote(t_top.id, 31, MID))
-    await add(db, *(lookup(G, k_new.id, MID) for _ in range(3)), lookup(G, k_other.id, MID),
-              lookup(OTHER, k_new.id, MID), lookup(G, k_new.id, BEFORE))
-    await add(db, missed(G, "GraphQL", MID), missed(G, "graphql", MID), missed(G, "gRPC", MID),
-              missed(OTHER, "zzz", MID))
+    await add(
+        db,
+        helped(s_acc.id, 20, MID),
+        helped(s_acc.id, 21, MID),
+        vote(t_top.id, 30, MID),
+        vote(t_top.id, 31, MID),
+    )
+    await add(
+        db,
+        *(lookup(G, k_new.id, MID) for _ in range(3)),
+        lookup(G, k_other.id, MID),
+        lookup(OTHER, k_new.id, MID),
+        lookup(G, k_new.id, BEFORE),
+    )
+    await add(
+        db,
+        missed(G, "GraphQL", MID),
+        missed(G, "graphql", MID),
+        missed(G, "gRPC", MID),
+        missed(OTHER, "zzz", MID),
+    )
     await pairs(db, G, MID, ["met", "met", "not_yet", None])
     await pairs(db, OTHER, MID, ["met"])
-    return {"t_top": t_top.id, "t_low": t_low.id, "t_feat": t_feat.id,
-            "c_open_fe": c_open_fe.id, "c_open_tagged": c_open_tagged.id,
-            "c_hidden": c_hidden.id, "k_new": k_new.id, "t_pair": t_pair.id}
+    return {
+        "t_top": t_top.id,
+        "t_low": t_low.id,
+        "t_feat": t_feat.id,
+        "c_open_fe": c_open_fe.id,
+        "c_open_tagged": c_open_tagged.id,
+        "c_hidden": c_hidden.id,
+        "k_new": k_new.id,
+        "t_pair": t_pair.id,
+    }
 
 
 async def test_sections_contain_the_week(empty_db: Database) -> None:
@@ -79,7 +101,8 @@ async def test_sections_contain_the_week(empty_db: Database) -> None:
     assert "Pending secret" not in top and "Last week's" not in top
     assert "Other server's" not in top and "Featured @everyone lesson" not in top
     assert [(s.title, s.solution, s.solver) for s in d.solved] == [
-        ("Why is my query slow", "Add an index", "carol")]
+        ("Why is my query slow", "Add an index", "carol")
+    ]
     groups = {g.track: [c.title for c in g.challenges] for g in d.open_by_track}
     assert groups == {"frontend": ["Flexbox centring"], "backend": ["Deadlock in workers"]}
     assert d.open_total == 2
@@ -98,8 +121,9 @@ async def test_other_server_and_empty_week(empty_db: Database) -> None:
     await _week(empty_db)
     quiet = await build_digest(empty_db, 999, START, END, "2024-05-20")
     assert quiet.is_empty
-    later = await build_digest(empty_db, G, END + timedelta(days=30), END + timedelta(days=37),
-                               "2024-06-26")
+    later = await build_digest(
+        empty_db, G, END + timedelta(days=30), END + timedelta(days=37), "2024-06-26"
+    )
     assert later.is_empty
 
 

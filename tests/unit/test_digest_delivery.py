@@ -12,6 +12,7 @@ from bot.errors import Conflict
 from bot.services.digest import service as digest
 from bot.services.digest import state as digest_state
 from bot.services.guilds import settings as guilds
+from bot.wiring import open_database
 from tests.unit.test_digest_support import FakePublisher, add, backdate, takeaway
 
 G, H = 601, 602
@@ -22,8 +23,9 @@ KEY = "2024-05-20"
 
 
 async def _setup(db: Database, guild_id: int = G, channel: int = CH_G, **extra: object) -> None:
-    await guilds.update_settings(db, guild_id, digest_channel_id=channel, digest_weekday=0,
-                                 digest_hour=17, **extra)
+    await guilds.update_settings(
+        db, guild_id, digest_channel_id=channel, digest_weekday=0, digest_hour=17, **extra
+    )
     await backdate(db, guild_id, FIRE - timedelta(days=30))
     await add(db, takeaway(guild_id, FIRE - timedelta(days=2), "Learned a thing", votes=3))
 
@@ -100,15 +102,14 @@ async def test_catch_up_outside_grace_is_skipped(db: Database) -> None:
     results = await digest.catch_up(db, pub, now=FIRE + GRACE + timedelta(hours=1), grace=GRACE)
     assert results == [] and pub.sent == []
     assert await digest_state.get_post(db, G, KEY) is None
-    skipped = await digest.run_due(db, pub, G, now=FIRE + GRACE + timedelta(hours=1),
-                                   grace=GRACE)
+    skipped = await digest.run_due(db, pub, G, now=FIRE + GRACE + timedelta(hours=1), grace=GRACE)
     assert skipped.outcome == "skipped"
 
 
 async def test_two_processes_race_one_digest(db: Database) -> None:
     await _setup(db)
     url = db.engine.url.render_as_string(hide_password=False)
-    others = [Database.create(url) for _ in range(3)]
+    others = [open_database(url) for _ in range(3)]
     pub = FakePublisher()  # one Discord shared by every "process"
     try:
         results = await asyncio.gather(
@@ -162,8 +163,9 @@ async def test_failure_streak_resets_on_success(db: Database) -> None:
 
 async def test_quiet_week_note_or_nothing(db: Database) -> None:
     await guilds.update_settings(db, G, digest_channel_id=CH_G, digest_hour=17)
-    await guilds.update_settings(db, H, digest_channel_id=CH_H, digest_hour=17,
-                                 digest_quiet_note=False)
+    await guilds.update_settings(
+        db, H, digest_channel_id=CH_H, digest_hour=17, digest_quiet_note=False
+    )
     pub = FakePublisher()
     assert (await digest.run_due(db, pub, G, now=FIRE, grace=GRACE)).outcome == "posted"
     assert (await digest.run_due(db, pub, H, now=FIRE, grace=GRACE)).outcome == "quiet"

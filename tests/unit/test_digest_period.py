@@ -87,8 +87,13 @@ def test_fall_back_repeated_hour_maps_to_one_period() -> None:
 )
 def test_sydney_transitions(day: date, hour: int) -> None:
     syd = ZoneInfo("Australia/Sydney")
-    fires = _fires("Australia/Sydney", 6, hour, datetime.combine(
-        day - timedelta(days=1), datetime.min.time(), tzinfo=UTC), 3)
+    fires = _fires(
+        "Australia/Sydney",
+        6,
+        hour,
+        datetime.combine(day - timedelta(days=1), datetime.min.time(), tzinfo=UTC),
+        3,
+    )
     keys = [latest_due(f, 6, hour, syd).key for f in fires]
     # A repeated hour may fire twice, but every fire of a week maps to that week's key.
     distinct = sorted(set(keys))

@@ -25,16 +25,25 @@ LONG = "@everyone " + "x" * 5000
 def _big() -> Digest:
     item = DigestItem("takeaway", 1, LONG, "n" * 150, 9, "https://discord.com/channels/1/2/3")
     return Digest(
-        1, "2024-05-20", END - timedelta(days=7), END,
-        featured=(item,) * 5, top_takeaways=(item,) * 5,
+        1,
+        "2024-05-20",
+        END - timedelta(days=7),
+        END,
+        featured=(item,) * 5,
+        top_takeaways=(item,) * 5,
         solved=(SolvedChallenge(1, LONG, "a", None, LONG, "b", None),) * 5,
-        open_by_track=tuple(TrackGroup(t, (OpenChallenge(1, LONG, "a", None),) * 3)
-                            for t in ("frontend", "backend", "fullstack", None)),
-        open_total=40, looked_up=(Counted(LONG[:100], 9),) * 5,
-        missed=(Counted("`drop`" * 20, 3),) * 5, new_concepts=(item,) * 5,
-        new_concepts_total=9, pairing=PairingSummary(4, 3, (item,) * 2),
+        open_by_track=tuple(
+            TrackGroup(t, (OpenChallenge(1, LONG, "a", None),) * 3)
+            for t in ("frontend", "backend", "fullstack", None)
+        ),
+        open_total=40,
+        looked_up=(Counted(LONG[:100], 9),) * 5,
+        missed=(Counted("`drop`" * 20, 3),) * 5,
+        new_concepts=(item,) * 5,
+        new_concepts_total=9,
+        pairing=PairingSummary(4, 3, (item,) * 2),
         helpers=(Helper("@everyone " + "h" * 90, 2, 3, 4),) * 5,
-    )  # fmt: skip
+    )
 
 
 def test_big_week_is_split_within_limits() -> None:

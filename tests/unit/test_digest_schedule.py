@@ -31,17 +31,21 @@ def _next(sched: NexusScheduler, guild_id: int, after: datetime) -> datetime:
 
 
 async def test_jobs_derived_from_db_in_each_time_zone(db: Database) -> None:
-    await guilds.update_settings(db, 1, digest_channel_id=11, timezone="UTC",
-                                 digest_weekday=0, digest_hour=17)
-    await guilds.update_settings(db, 2, digest_channel_id=12, timezone="America/New_York",
-                                 digest_weekday=6, digest_hour=2)
-    await guilds.update_settings(db, 3, digest_channel_id=13, timezone="Asia/Kolkata",
-                                 digest_weekday=4, digest_hour=9)
+    await guilds.update_settings(
+        db, 1, digest_channel_id=11, timezone="UTC", digest_weekday=0, digest_hour=17
+    )
+    await guilds.update_settings(
+        db, 2, digest_channel_id=12, timezone="America/New_York", digest_weekday=6, digest_hour=2
+    )
+    await guilds.update_settings(
+        db, 3, digest_channel_id=13, timezone="Asia/Kolkata", digest_weekday=4, digest_hour=9
+    )
     await guilds.update_settings(db, 4, digest_channel_id=14, digest_enabled=False)
     await guilds.update_settings(db, 5)  # no channel: nothing to schedule
     sched = NexusScheduler()
-    jobs = DigestScheduler(sched.aps, db, FakePublisher(), Clock(datetime(2024, 3, 1, tzinfo=UTC)),
-                           GRACE)
+    jobs = DigestScheduler(
+        sched.aps, db, FakePublisher(), Clock(datetime(2024, 3, 1, tzinfo=UTC)), GRACE
+    )
     sched.on_start("digest", jobs.start)
     await sched.start()
     try:
@@ -53,7 +57,8 @@ async def test_jobs_derived_from_db_in_each_time_zone(db: Database) -> None:
         assert _next(sched, 1, after) == datetime(2024, 3, 4, 17, tzinfo=UTC)
         # Sunday 10 March 2024, 02:00 New York does not exist: runs at 03:00 EDT.
         assert _next(sched, 2, datetime(2024, 3, 9, tzinfo=UTC)) == datetime(
-            2024, 3, 10, 7, tzinfo=UTC)
+            2024, 3, 10, 7, tzinfo=UTC
+        )
         assert _next(sched, 3, after) == datetime(2024, 3, 1, 3, 30, tzinfo=UTC)
         # /setup changes the hour and time zone: the job moves at once, same id.
         cfg = await guilds.update_settings(db, 1, digest_hour=8, timezone="Australia/Sydney")

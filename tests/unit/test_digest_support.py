@@ -92,8 +92,9 @@ class FakePublisher:
 async def backdate(db: Database, guild_id: int, when: datetime) -> None:
     """Pretend the server was set up at `when` (catch-up ignores servers set up later)."""
     async with db.sessions.begin() as s:
-        await s.execute(update(GuildSettings).where(GuildSettings.guild_id == guild_id)
-                        .values(created_at=when))
+        await s.execute(
+            update(GuildSettings).where(GuildSettings.guild_id == guild_id).values(created_at=when)
+        )
 
 
 async def add(db: Database, *rows: Any) -> list[Any]:
@@ -103,37 +104,102 @@ async def add(db: Database, *rows: Any) -> list[Any]:
     return list(rows)
 
 
-def takeaway(guild_id: int, at: datetime, body: str = "A lesson", *, votes: int = 0,
-             author: str = "alice", author_id: int = 11, status: str = "published",
-             source: str = "command", featured: bool = False) -> Takeaway:
-    return Takeaway(guild_id=guild_id, body=body, author_id=author_id, author_name=author,
-                    votes=votes, status=status, source=source, featured=featured,
-                    created_at=at, updated_at=at)
+def takeaway(
+    guild_id: int,
+    at: datetime,
+    body: str = "A lesson",
+    *,
+    votes: int = 0,
+    author: str = "alice",
+    author_id: int = 11,
+    status: str = "published",
+    source: str = "command",
+    featured: bool = False,
+) -> Takeaway:
+    return Takeaway(
+        guild_id=guild_id,
+        body=body,
+        author_id=author_id,
+        author_name=author,
+        votes=votes,
+        status=status,
+        source=source,
+        featured=featured,
+        created_at=at,
+        updated_at=at,
+    )
 
 
-def challenge(guild_id: int, at: datetime, title: str = "A problem", *, track: str | None = None,
-              author: str = "bob", status: str = "published", solved: bool = False,
-              solved_at: datetime | None = None, featured: bool = False) -> Challenge:
-    return Challenge(guild_id=guild_id, title=title, author_id=12, author_name=author,
-                     track=track, status=status, solved=solved, solved_at=solved_at,
-                     featured=featured, created_at=at, updated_at=at)
+def challenge(
+    guild_id: int,
+    at: datetime,
+    title: str = "A problem",
+    *,
+    track: str | None = None,
+    author: str = "bob",
+    status: str = "published",
+    solved: bool = False,
+    solved_at: datetime | None = None,
+    featured: bool = False,
+) -> Challenge:
+    return Challenge(
+        guild_id=guild_id,
+        title=title,
+        author_id=12,
+        author_name=author,
+        track=track,
+        status=status,
+        solved=solved,
+        solved_at=solved_at,
+        featured=featured,
+        created_at=at,
+        updated_at=at,
+    )
 
 
-def solution(guild_id: int, challenge_id: int, at: datetime, body: str = "Do this", *,
-             author: str = "carol", author_id: int = 13, accepted_at: datetime | None = None,
-             status: str = "published") -> Solution:
-    return Solution(guild_id=guild_id, challenge_id=challenge_id, body=body,
-                    author_id=author_id, author_name=author, status=status,
-                    accepted=accepted_at is not None, accepted_at=accepted_at,
-                    created_at=at, updated_at=at)
+def solution(
+    guild_id: int,
+    challenge_id: int,
+    at: datetime,
+    body: str = "Do this",
+    *,
+    author: str = "carol",
+    author_id: int = 13,
+    accepted_at: datetime | None = None,
+    status: str = "published",
+) -> Solution:
+    return Solution(
+        guild_id=guild_id,
+        challenge_id=challenge_id,
+        body=body,
+        author_id=author_id,
+        author_name=author,
+        status=status,
+        accepted=accepted_at is not None,
+        accepted_at=accepted_at,
+        created_at=at,
+        updated_at=at,
+    )
 
 
-def concept(guild_id: int, at: datetime, name: str, *, status: str = "published",
-            tracks: str = "backend") -> Concept:
+def concept(
+    guild_id: int, at: datetime, name: str, *, status: str = "published", tracks: str = "backend"
+) -> Concept:
     slug = name.lower().replace(" ", "-")
-    return Concept(guild_id=guild_id, slug=slug, name=name, category="general", tracks=tracks,
-                   summary=f"About {name}", status=status, created_at=at, updated_at=at,
-                   aliases=[], related=[], links=[])
+    return Concept(
+        guild_id=guild_id,
+        slug=slug,
+        name=name,
+        category="general",
+        tracks=tracks,
+        summary=f"About {name}",
+        status=status,
+        created_at=at,
+        updated_at=at,
+        aliases=[],
+        related=[],
+        links=[],
+    )
 
 
 def lookup(guild_id: int, concept_id: int, at: datetime) -> ConceptLookup:
@@ -153,7 +219,16 @@ def vote(takeaway_id: int, user_id: int, at: datetime) -> TakeawayVote:
 
 
 async def pairs(db: Database, guild_id: int, at: datetime, outcomes: list[str | None]) -> None:
-    (rnd,) = await add(db, PairRound(guild_id=guild_id, period_key=f"r{next(_ids)}",
-                                     started_at=at, midpoint_at=at, ends_at=at))
-    await add(db, *(Pair(guild_id=guild_id, round_id=rnd.id, outcome=o, created_at=at)
-                    for o in outcomes))
+    (rnd,) = await add(
+        db,
+        PairRound(
+            guild_id=guild_id,
+            period_key=f"r{next(_ids)}",
+            started_at=at,
+            midpoint_at=at,
+            ends_at=at,
+        ),
+    )
+    await add(
+        db, *(Pair(guild_id=guild_id, round_id=rnd.id, outcome=o, created_at=at) for o in outcomes)
+    )

@@ -36,8 +36,13 @@ async def _activity(db: Database) -> dict[str, int]:
     await add_concept(db, "Zz Hidden Concept", status="hidden")
     await add_concept(db, "Zz Their Concept", guild_id=OTHER)
     pub = await challenge(
-        db, "# Heading [x](http://evil) <script> | *bold*", "It @everyone breaks\n- not a list",
-        author=AUTHOR, name="Ada *Lovelace*", concepts=(str(django),), minutes=1,
+        db,
+        "# Heading [x](http://evil) <script> | *bold*",
+        "It @everyone breaks\n- not a list",
+        author=AUTHOR,
+        name="Ada *Lovelace*",
+        concepts=(str(django),),
+        minutes=1,
     )
     open_ = await challenge(db, "Open question about grids", author=AUTHOR, name="Ada", minutes=2)
     hidden = await challenge(db, "HIDDEN-CHALLENGE", author=AUTHOR, minutes=3)
@@ -45,43 +50,60 @@ async def _activity(db: Database) -> dict[str, int]:
     async with db.sessions.begin() as s:
         await s.execute(update(Challenge).where(Challenge.id == hidden.id).values(status="hidden"))
     s1 = await solutions.add_solution(
-        db, G, pub.id, author_id=HELPER, author_name="Grace", body="First answer", now=at(5))
+        db, G, pub.id, author_id=HELPER, author_name="Grace", body="First answer", now=at(5)
+    )
     s2 = await solutions.add_solution(
-        db, G, pub.id, author_id=HELPER + 1, author_name="Linus", body="Accepted answer",
-        now=at(6))
+        db, G, pub.id, author_id=HELPER + 1, author_name="Linus", body="Accepted answer", now=at(6)
+    )
     await solutions.accept_solution(
-        db, G, s2.solution.id, actor_id=AUTHOR, actor_is_moderator=False, now=at(7))
+        db, G, s2.solution.id, actor_id=AUTHOR, actor_is_moderator=False, now=at(7)
+    )
     await solutions.mark_helped(db, G, s1.solution.id, user_id=AUTHOR)
     t1 = await takeaways.share_takeaway(
-        db, G, author_id=AUTHOR, author_name="Ada", kind="practice", body="Pin versions")
+        db, G, author_id=AUTHOR, author_name="Ada", kind="practice", body="Pin versions"
+    )
     t2 = await takeaways.share_takeaway(
-        db, G, author_id=HELPER, author_name="Grace", kind="practice", body="Read the logs")
+        db, G, author_id=HELPER, author_name="Grace", kind="practice", body="Read the logs"
+    )
     await takeaways.share_takeaway(
-        db, G, author_id=HELPER, author_name="Grace", kind="lesson", body="Ask early <@1>")
+        db, G, author_id=HELPER, author_name="Grace", kind="lesson", body="Ask early <@1>"
+    )
     await takeaways.toggle_vote(db, G, t2.id, user_id=AUTHOR)
     await review(db, review_solutions=True, review_takeaways=True)
     await solutions.add_solution(
-        db, G, pub.id, author_id=HELPER, author_name="Grace", body="PENDING-SOLUTION")
+        db, G, pub.id, author_id=HELPER, author_name="Grace", body="PENDING-SOLUTION"
+    )
     await takeaways.share_takeaway(
-        db, G, author_id=HELPER, author_name="Grace", kind="lesson", body="PENDING-TAKEAWAY")
+        db, G, author_id=HELPER, author_name="Grace", kind="lesson", body="PENDING-TAKEAWAY"
+    )
     async with db.sessions.begin() as s:
         await s.execute(update(Takeaway).where(Takeaway.id == t1.id).values(votes=0))
-        s.add_all([
-            PairProfile(guild_id=G, user_id=AUTHOR, display_name="Ada", track="frontend"),
-            PairProfile(guild_id=G, user_id=HELPER, display_name="Grace", track="backend"),
-            PairProfile(guild_id=G, user_id=HELPER + 1, display_name="L", track="backend"),
-        ])
-        rnd = PairRound(guild_id=G, period_key="k", started_at=at(0), midpoint_at=at(60),
-                        ends_at=at(0) + timedelta(days=7), midway_sent=True)
+        s.add_all(
+            [
+                PairProfile(guild_id=G, user_id=AUTHOR, display_name="Ada", track="frontend"),
+                PairProfile(guild_id=G, user_id=HELPER, display_name="Grace", track="backend"),
+                PairProfile(guild_id=G, user_id=HELPER + 1, display_name="L", track="backend"),
+            ]
+        )
+        rnd = PairRound(
+            guild_id=G,
+            period_key="k",
+            started_at=at(0),
+            midpoint_at=at(60),
+            ends_at=at(0) + timedelta(days=7),
+            midway_sent=True,
+        )
         s.add(rnd)
         await s.flush()
         pair = Pair(guild_id=G, round_id=rnd.id, outcome="met")
         s.add(pair)
         await s.flush()
-        s.add_all([
-            PairMember(pair_id=pair.id, user_id=AUTHOR, guild_id=G, side="frontend"),
-            PairMember(pair_id=pair.id, user_id=HELPER, guild_id=G, side="backend"),
-        ])
+        s.add_all(
+            [
+                PairMember(pair_id=pair.id, user_id=AUTHOR, guild_id=G, side="frontend"),
+                PairMember(pair_id=pair.id, user_id=HELPER, guild_id=G, side="backend"),
+            ]
+        )
     return {"pub": pub.id, "open": open_.id}
 
 
@@ -90,7 +112,11 @@ async def test_export_writes_the_hub(db: Database, tmp_path: Path) -> None:
     out = tmp_path / "hub"
     files = await export_guild(db, G, out)
     assert [f.name for f in files] == [
-        "index.md", "concepts.md", "challenges.md", "takeaways.md", "collaboration.md",
+        "index.md",
+        "concepts.md",
+        "challenges.md",
+        "takeaways.md",
+        "collaboration.md",
     ]
     text = {f.name: f.read_text(encoding="utf-8") for f in files}
     everything = "\n".join(text.values())
@@ -107,8 +133,14 @@ async def test_export_writes_the_hub(db: Database, tmp_path: Path) -> None:
     assert ch.index("Accepted solution by Linus") < ch.index("Solution by Grace")
     assert "Solution by Grace · 1 member found it helpful" in ch
     assert ch.index("## Solved") < ch.index("## Open") < ch.index("Open question about grids")
-    for secret in ("HIDDEN-CHALLENGE", "OTHER-SERVER-CHALLENGE", "PENDING-SOLUTION",
-                   "PENDING-TAKEAWAY", "Zz Hidden Concept", "Zz Their Concept"):
+    for secret in (
+        "HIDDEN-CHALLENGE",
+        "OTHER-SERVER-CHALLENGE",
+        "PENDING-SOLUTION",
+        "PENDING-TAKEAWAY",
+        "Zz Hidden Concept",
+        "Zz Their Concept",
+    ):
         assert secret not in everything
     for raw_id in (str(AUTHOR), str(HELPER), str(HELPER + 1)):
         assert raw_id not in everything
@@ -138,13 +170,18 @@ def test_cli_export(tmp_path: Path) -> None:
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'nexus.db'}"
 
     def nexus(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True,
-                              text=True, env=env, cwd=tmp_path, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
 
     assert nexus("db", "upgrade").returncode == 0
     result = nexus("export", "--guild", "5", "--out", str(tmp_path / "hub"))
     assert result.returncode == 0, result.stderr
     names = [Path(line).name for line in result.stdout.split()]
-    assert names == ["index.md", "concepts.md", "challenges.md", "takeaways.md",
-                     "collaboration.md"]
+    assert names == ["index.md", "concepts.md", "challenges.md", "takeaways.md", "collaboration.md"]
     assert (tmp_path / "hub" / "index.md").read_text().startswith("# Knowledge hub")

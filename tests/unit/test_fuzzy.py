@@ -21,8 +21,9 @@ words = st.text(alphabet="abcdefghij k", min_size=0, max_size=24)
 def test_same_matches_as_scoring_every_string(
     strings: list[str], q: str, cutoff: float, limit: int
 ) -> None:
-    every = process.extract(q, strings, scorer=fuzz.ratio, processor=None, limit=None,
-                            score_cutoff=cutoff)  # fmt: skip
+    every = process.extract(
+        q, strings, scorer=fuzz.ratio, processor=None, limit=None, score_cutoff=cutoff
+    )
     expected = [k for _, _, k in sorted(every, key=lambda m: (-m[1], m[2]))][:limit]
     assert RatioMatcher(strings).matches(q, cutoff, limit) == expected
 

@@ -20,6 +20,7 @@ from bot.ui.render import (
     make_embed,
     split_lines,
 )
+from bot.wiring import open_database
 
 
 async def test_defaults_created_on_first_read(db: Database) -> None:
@@ -94,8 +95,7 @@ def test_batching_and_splitting() -> None:
 async def test_concurrent_first_reads_create_one_row(db: Database) -> None:
     import asyncio
 
-    others = [Database.create(db.engine.url.render_as_string(hide_password=False))
-              for _ in range(4)]
+    others = [open_database(db.engine.url.render_as_string(hide_password=False)) for _ in range(4)]
     try:
         configs = await asyncio.gather(*(guilds.get_settings(o, 555) for o in others * 3))
     finally:

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from bot.db import Database
 from bot.db.models import ConceptLookup, MissedLookup
-from bot.services.concepts import lookup as concepts
 from bot.services.concepts import lookup_log
+from bot.services.concepts import service as concepts
 
 A = 1001
 
@@ -20,8 +20,7 @@ async def _count(db: Database, model: type[ConceptLookup] | type[MissedLookup]) 
         return int(await s.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def test_rows_are_written_by_the_timer(db: Database, monkeypatch: pytest.MonkeyPatch
-                                             ) -> None:  # fmt: skip
+async def test_rows_are_written_by_the_timer(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lookup_log, "FLUSH_SECONDS", 0.05)
     await concepts.lookup(db, A, 1, "redis")
     await concepts.lookup(db, A, 1, "no such concept at all")

@@ -15,6 +15,7 @@ from bot.db import Database
 from bot.db.base import Base
 from bot.db.migrate import downgrade, upgrade
 from bot.db.search_ddl import is_search_object
+from bot.wiring import open_database
 
 
 def _include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
@@ -27,8 +28,7 @@ async def _diff(db: Database) -> list[Any]:
         def _compare(sync_conn: Any) -> list[Any]:
             ctx = MigrationContext.configure(
                 sync_conn,
-                opts={"compare_type": True, "include_object": _include,
-                      "render_as_batch": True},
+                opts={"compare_type": True, "include_object": _include, "render_as_batch": True},
             )
             return list(compare_metadata(ctx, Base.metadata))
 
@@ -61,7 +61,7 @@ async def test_two_migrations_at_once_on_two_event_loops(tmp_path: Path) -> None
     on_thread = asyncio.to_thread(lambda: asyncio.run(upgrade(urls[0])))
     await asyncio.wait_for(asyncio.gather(on_thread, upgrade(urls[1])), 60)
     for url in urls:
-        db = Database.create(url)
+        db = open_database(url)
         try:
             assert await _diff(db) == []
         finally:

@@ -52,7 +52,7 @@ def matchings(people: list[Candidate]) -> Iterator[list[tuple[Candidate, Candida
     yield from matchings(rest)  # first stays unpaired
     for i, other in enumerate(rest):
         if valid(first, other):
-            for m in matchings(rest[:i] + rest[i + 1:]):
+            for m in matchings(rest[:i] + rest[i + 1 :]):
                 yield [(first, other), *m]
 
 
@@ -82,7 +82,7 @@ def test_matcher_is_optimal_against_brute_force(
     people: list[tuple[str, list[int], list[str]]], history_bits: list[bool]
 ) -> None:
     cands = [cand(i + 1, t, h, w) for i, (t, h, w) in enumerate(people)]
-    pairs_all = [(a.user_id, b.user_id) for i, a in enumerate(cands) for b in cands[i + 1:]]
+    pairs_all = [(a.user_id, b.user_id) for i, a in enumerate(cands) for b in cands[i + 1 :]]
     history = [p for p, bit in zip(pairs_all, history_bits, strict=False) if bit]
     hist_set = {frozenset(p) for p in history}
     result = match(cands, history)
@@ -108,8 +108,10 @@ def test_no_repeat_while_an_unrepeated_assignment_exists() -> None:
     # Alice and Bob fit perfectly but met before; Carol and Dave are a weaker fit.
     hours = list(range(10))
     cands = [
-        cand(1, FRONTEND, hours, ["react"]), cand(2, BACKEND, hours, ["react"]),
-        cand(3, FRONTEND, [0]), cand(4, BACKEND, [1]),
+        cand(1, FRONTEND, hours, ["react"]),
+        cand(2, BACKEND, hours, ["react"]),
+        cand(3, FRONTEND, [0]),
+        cand(4, BACKEND, [1]),
     ]
     result = match(cands, [(1, 2)])
     pairs = {frozenset(g.user_ids) for g in result.groups}
@@ -121,8 +123,13 @@ def test_no_repeat_while_an_unrepeated_assignment_exists() -> None:
 
 
 def test_odd_count_makes_a_trio() -> None:
-    cands = [cand(1, FRONTEND, [1, 2]), cand(2, BACKEND, [1, 2]), cand(3, FRONTEND, [2, 3]),
-             cand(4, BACKEND, [5]), cand(5, FRONTEND, [5, 6])]
+    cands = [
+        cand(1, FRONTEND, [1, 2]),
+        cand(2, BACKEND, [1, 2]),
+        cand(3, FRONTEND, [2, 3]),
+        cand(4, BACKEND, [5]),
+        cand(5, FRONTEND, [5, 6]),
+    ]
     result = match(cands)
     assert not result.unmatched
     sizes = sorted(len(g.members) for g in result.groups)
@@ -149,8 +156,12 @@ def test_single_side_and_single_learner() -> None:
 
 
 def test_fullstack_fill_either_side() -> None:
-    cands = [cand(1, FRONTEND, [1]), cand(2, FRONTEND, [2]), cand(3, FULLSTACK, [1, 2]),
-             cand(4, FULLSTACK, [2])]
+    cands = [
+        cand(1, FRONTEND, [1]),
+        cand(2, FRONTEND, [2]),
+        cand(3, FULLSTACK, [1, 2]),
+        cand(4, FULLSTACK, [2]),
+    ]
     result = match(cands)
     assert len(result.groups) == 2 and not result.unmatched
     for g in result.groups:
@@ -173,5 +184,8 @@ def test_large_population_everyone_accounted_for() -> None:
 
 def test_interest_tokens() -> None:
     assert interest_tokens("React, Node.js and C++", "I want to learn caching") == {
-        "react", "node.js", "c++", "caching"
+        "react",
+        "node.js",
+        "c++",
+        "caching",
     }

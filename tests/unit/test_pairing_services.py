@@ -35,10 +35,27 @@ OTHER = 2002
 NOW = datetime(2025, 6, 4, 12, tzinfo=UTC)  # a Wednesday; weekly rounds start Mondays
 
 
-async def add(db: Database, uid: int, track: str, *, guild: int = G, zone: str = "UTC",
-              avail: str = "weekdays 18-21", stack: str = "python django") -> None:
-    await join(db, guild, uid, display_name=f"user{uid}", track=track, timezone=zone,
-               availability=avail, stack=stack, goals="build an api")
+async def add(
+    db: Database,
+    uid: int,
+    track: str,
+    *,
+    guild: int = G,
+    zone: str = "UTC",
+    avail: str = "weekdays 18-21",
+    stack: str = "python django",
+) -> None:
+    await join(
+        db,
+        guild,
+        uid,
+        display_name=f"user{uid}",
+        track=track,
+        timezone=zone,
+        availability=avail,
+        stack=stack,
+        goals="build an api",
+    )
 
 
 async def pair_count(db: Database) -> int:
@@ -50,8 +67,16 @@ async def pair_count(db: Database) -> int:
 
 
 async def test_join_view_edit_pause_resume_leave(db: Database) -> None:
-    p = await join(db, G, 1, display_name="Alice", track="Full-stack",
-                   timezone="Europe/Berlin", availability="mon,wed 19-22", stack="react")
+    p = await join(
+        db,
+        G,
+        1,
+        display_name="Alice",
+        track="Full-stack",
+        timezone="Europe/Berlin",
+        availability="mon,wed 19-22",
+        stack="react",
+    )
     assert p.track == "fullstack" and p.availability_text == "Mon 19-22, Wed 19-22"
     with pytest.raises(Conflict):
         await add(db, 1, "backend")
@@ -98,8 +123,15 @@ async def test_profiles_are_per_server(db: Database) -> None:
 
 
 async def test_round_pairs_and_excludes_paused_and_left(db: Database) -> None:
-    for uid, track in ((1, "frontend"), (2, "backend"), (3, "frontend"), (4, "backend"),
-                       (5, "frontend"), (6, "backend"), (7, "frontend")):
+    for uid, track in (
+        (1, "frontend"),
+        (2, "backend"),
+        (3, "frontend"),
+        (4, "backend"),
+        (5, "frontend"),
+        (6, "backend"),
+        (7, "frontend"),
+    ):
         await add(db, uid, track)
     await pause(db, G, 5, "3", NOW)
     await leave(db, G, 6)
@@ -122,7 +154,8 @@ async def test_round_once_per_period_even_when_racing(db: Database) -> None:
     # (Settings rows are created on first use; that race is the settings service's own.)
     await guilds.get_settings(db, G)
     results = await asyncio.gather(
-        start_round(db, G, NOW, scheduled=True), start_round(db, G, NOW, scheduled=True),
+        start_round(db, G, NOW, scheduled=True),
+        start_round(db, G, NOW, scheduled=True),
         return_exceptions=True,
     )
     created = [r for r in results if r is not None and not isinstance(r, BaseException)]
@@ -172,8 +205,9 @@ async def test_unmatched_recorded_and_notified(db: Database) -> None:
 
 async def test_pair_space_shows_overlap_in_both_zones_and_project(db: Database) -> None:
     await add(db, 1, "frontend", zone="Europe/Berlin", avail="tue 18-20", stack="react css")
-    await add(db, 2, "backend", zone="America/New_York", avail="tue 12-14",
-              stack="redis caching api")
+    await add(
+        db, 2, "backend", zone="America/New_York", avail="tue 12-14", stack="redis caching api"
+    )
     started = await start_round(db, G, datetime(2025, 2, 3, 12, tzinfo=UTC))
     assert started is not None
     [space] = await pending_spaces(db, G, started.round.id)
@@ -206,9 +240,7 @@ async def test_followups_once_and_answers_idempotent(db: Database) -> None:
     assert await claim_followup(db, G, rid, "midway", NOW) == []  # not due yet
     later = NOW + timedelta(days=3)
     targets = await claim_followup(db, G, rid, "midway", later)
-    assert [(t.pair_id, t.thread_id, sorted(t.member_ids)) for t in targets] == [
-        (pid, 777, [1, 2])
-    ]
+    assert [(t.pair_id, t.thread_id, sorted(t.member_ids)) for t in targets] == [(pid, 777, [1, 2])]
     assert await claim_followup(db, G, rid, "midway", later) == []
     first = await record_answer(db, G, pid, 1, "met", later)
     again = await record_answer(db, G, pid, 1, "met", later)

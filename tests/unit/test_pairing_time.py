@@ -32,8 +32,7 @@ def overlap(a: str, za: str, b: str, zb: str, week: datetime) -> int:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("weekdays 18-21, sat 10-14",
-         [[d, 18, 21] for d in range(5)] + [[5, 10, 14]]),
+        ("weekdays 18-21, sat 10-14", [[d, 18, 21] for d in range(5)] + [[5, 10, 14]]),
         ("mon,wed 19-22", [[0, 19, 22], [2, 19, 22]]),
         ("Mon, Wed 19-22", [[0, 19, 22], [2, 19, 22]]),
         ("tue 9am-11am; thu 2pm-4pm", [[1, 9, 11], [3, 14, 16]]),
@@ -192,31 +191,46 @@ def test_pause_rejects_bad_input(text: str, fragment: str) -> None:
 
 def test_weekly_period_in_server_zone() -> None:
     # Monday 10:00 Europe/Berlin, weekly.
-    p = period_at(datetime(2025, 6, 4, 12, tzinfo=UTC), zone="Europe/Berlin", weekday=0,
-                  hour=10, cadence_days=7)
+    p = period_at(
+        datetime(2025, 6, 4, 12, tzinfo=UTC),
+        zone="Europe/Berlin",
+        weekday=0,
+        hour=10,
+        cadence_days=7,
+    )
     assert p.start == datetime(2025, 6, 2, 8, tzinfo=UTC)
     assert p.end == datetime(2025, 6, 9, 8, tzinfo=UTC)
     assert p.key == "7d:2025-06-02"
     # Just before the slot still belongs to the previous period.
-    q = period_at(datetime(2025, 6, 9, 7, 59, tzinfo=UTC), zone="Europe/Berlin", weekday=0,
-                  hour=10, cadence_days=7)
+    q = period_at(
+        datetime(2025, 6, 9, 7, 59, tzinfo=UTC),
+        zone="Europe/Berlin",
+        weekday=0,
+        hour=10,
+        cadence_days=7,
+    )
     assert q.key == p.key
-    r = period_at(datetime(2025, 6, 9, 8, tzinfo=UTC), zone="Europe/Berlin", weekday=0,
-                  hour=10, cadence_days=7)
+    r = period_at(
+        datetime(2025, 6, 9, 8, tzinfo=UTC),
+        zone="Europe/Berlin",
+        weekday=0,
+        hour=10,
+        cadence_days=7,
+    )
     assert r.key == "7d:2025-06-09"
 
 
 def test_period_across_dst_keeps_local_hour() -> None:
-    p = period_at(datetime(2025, 3, 26, tzinfo=UTC), zone="Europe/Berlin", weekday=0,
-                  hour=10, cadence_days=7)
+    p = period_at(
+        datetime(2025, 3, 26, tzinfo=UTC), zone="Europe/Berlin", weekday=0, hour=10, cadence_days=7
+    )
     assert p.start == datetime(2025, 3, 24, 9, tzinfo=UTC)  # CET
     assert p.end == datetime(2025, 3, 31, 8, tzinfo=UTC)  # CEST
     assert p.end - p.start == timedelta(days=7, hours=-1)
 
 
 def test_fortnightly_period() -> None:
-    a = period_at(datetime(2025, 6, 4, tzinfo=UTC), zone="UTC", weekday=0, hour=10,
-                  cadence_days=14)
+    a = period_at(datetime(2025, 6, 4, tzinfo=UTC), zone="UTC", weekday=0, hour=10, cadence_days=14)
     assert a.end - a.start == timedelta(days=14)
     assert a.start <= datetime(2025, 6, 4, tzinfo=UTC) < a.end
     assert a.start.weekday() == 0

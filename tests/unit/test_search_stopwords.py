@@ -9,7 +9,11 @@ from bot.services.concepts.search import search_concepts
 
 async def test_challenge_search_and_autocomplete_with_stop_words_only(db: Database) -> None:
     await challenges.share_challenge(
-        db, 1, author_id=7, author_name="Ada", title="How to do it very well",
+        db,
+        1,
+        author_id=7,
+        author_name="Ada",
+        title="How to do it very well",
         problem="It is what it is",
     )
     found = await challenges.search_challenges(db, 1, "how to", viewer_id=8)

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept
-from bot.services.concepts import lookup as concepts
 from bot.services.concepts import seed
+from bot.services.concepts import service as concepts
 from bot.services.concepts.edits import parse_draft, propose_edit
 from bot.services.concepts.seed import (
     SeedError,
@@ -59,8 +59,10 @@ def test_data_dir_from_environment(monkeypatch: pytest.MonkeyPatch, data_copy: P
         ("---\nname: [unclosed\n---\nbody", "invalid YAML"),
         ("---\nname: X\ncategory: nope\ntracks: both\nsummary: s\n---\nbody", "category"),
         ("---\nname: X\ncategory: tool\ntracks: mobile\nsummary: s\n---\nbody", "tracks"),
-        ("---\nname: X\ncategory: tool\ntracks: both\nsummary: " + "s" * 201 + "\n---\nb",
-         "summary"),
+        (
+            "---\nname: X\ncategory: tool\ntracks: both\nsummary: " + "s" * 201 + "\n---\nb",
+            "summary",
+        ),
         ("---\ncategory: tool\ntracks: both\nsummary: s\n---\nbody", "name"),
         ("---\nname: X\ncategory: tool\ntracks: both\nsummary: s\n---\n```py\nx", "fence"),
     ],

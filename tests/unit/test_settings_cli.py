@@ -20,7 +20,11 @@ def _nexus(*args: str, env: dict[str, str] | None = None, cwd: Path | None = Non
     base.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        capture_output=True, text=True, env=base, cwd=cwd, timeout=60,
+        capture_output=True,
+        text=True,
+        env=base,
+        cwd=cwd,
+        timeout=60,
     )
 
 
@@ -106,8 +110,20 @@ def test_db_upgrade_twice_on_a_new_file(tmp_path: Path) -> None:
     assert "Running upgrade" in first.stderr and "Running upgrade" not in second.stderr
 
 
-@pytest.mark.parametrize("args", [[], ["run"], ["db"], ["db", "upgrade"], ["sync"], ["export"],
-                                  ["invite-url"], ["playground"], ["seed"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["run"],
+        ["db"],
+        ["db", "upgrade"],
+        ["sync"],
+        ["export"],
+        ["invite-url"],
+        ["playground"],
+        ["seed"],
+    ],
+)
 def test_help_everywhere(args: list[str]) -> None:
     result = _nexus(*args, "--help")
     assert result.returncode == 0 and "usage: nexus" in result.stdout

@@ -17,8 +17,9 @@ from bot.services.entries.types import SOLUTION_MAX
 from tests.unit.entries_support import ALICE, BOB, CAROL, MOD, OTHER, G, at, challenge, review
 
 
-async def _solution(db: Database, cid: int, author: int = BOB, body: str = "Do this.",
-                    minutes: int = 5) -> int:
+async def _solution(
+    db: Database, cid: int, author: int = BOB, body: str = "Do this.", minutes: int = 5
+) -> int:
     rec = await svc.add_solution(
         db, G, cid, author_id=author, author_name=f"user{author}", body=body, now=at(minutes)
     )
@@ -40,8 +41,14 @@ async def test_add_validates_and_scopes(db: Database) -> None:
 
 async def test_capture_keeps_author_and_link_once(db: Database) -> None:
     c = await challenge(db, "q")
-    kwargs = dict(captured_by=CAROL, content="Use `--reload` <@1>", author_id=BOB,
-                  author_name="Bob", channel_id=7, message_id=8)
+    kwargs = dict(
+        captured_by=CAROL,
+        content="Use `--reload` <@1>",
+        author_id=BOB,
+        author_name="Bob",
+        channel_id=7,
+        message_id=8,
+    )
     first = await svc.capture_solution(db, G, c.id, **kwargs)  # type: ignore[arg-type]
     again = await svc.capture_solution(db, G, c.id, **kwargs)  # type: ignore[arg-type]
     assert first.created and not again.created and first.solution.id == again.solution.id
@@ -60,9 +67,7 @@ async def test_accept_permissions_switching_and_idempotency(db: Database) -> Non
         await svc.accept_solution(db, G, s1, actor_id=CAROL, actor_is_moderator=False)
     with pytest.raises(NotFound):
         await svc.accept_solution(db, OTHER, s1, actor_id=ALICE, actor_is_moderator=True)
-    r1 = await svc.accept_solution(
-        db, G, s1, actor_id=ALICE, actor_is_moderator=False, now=at(10)
-    )
+    r1 = await svc.accept_solution(db, G, s1, actor_id=ALICE, actor_is_moderator=False, now=at(10))
     assert r1.changed and r1.page.challenge.solved
     assert r1.page.challenge.solved_at == at(10)
     assert [s.id for s in r1.page.solutions] == [s1, s2] and r1.page.solutions[0].accepted

@@ -11,11 +11,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.db import Database
 from bot.db.sqlite_driver import OneTripConnection, run_on_thread
+from bot.wiring import open_database
 
 
 @pytest.fixture
 async def scratch(tmp_path: Path) -> Database:
-    db = Database.create(f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}")
+    db = open_database(f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}")
     async with db.sessions.begin() as s:
         await s.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"))
     return db
@@ -58,9 +59,7 @@ async def test_errors_are_the_usual_sqlalchemy_errors(scratch: Database) -> None
         await scratch.dispose()
 
 
-async def test_one_thread_hand_off_per_statement(
-    scratch: Database, hand_offs: list[str]
-) -> None:
+async def test_one_thread_hand_off_per_statement(scratch: Database, hand_offs: list[str]) -> None:
     try:
         async with scratch.reader() as s:
             await s.execute(text("SELECT 1"))  # opens the transaction

@@ -36,8 +36,11 @@ async def test_rows_are_typed_as_a_session_reads_them(sqlite_only: Database) -> 
     db = sqlite_only
     info = await challenge(db, "Typed rows")
     async with db.sessions.begin() as s:  # a bool, a datetime, a NULL, big integers
-        await s.execute(update(Challenge).where(Challenge.id == info.id)
-                        .values(solved=True, solved_at=at(5), jump_url=None))  # fmt: skip
+        await s.execute(
+            update(Challenge)
+            .where(Challenge.id == info.id)
+            .values(solved=True, solved_at=at(5), jump_url=None)
+        )
     stmt = select(*Challenge.__table__.c).where(Challenge.id == bindparam("id"))
     async with db.reader() as s:
         expected = (await s.execute(stmt, {"id": info.id})).one()
@@ -53,8 +56,9 @@ async def test_parameters_are_bound_as_a_session_binds_them(sqlite_only: Databas
     # A constant the statement carries (a status) and an aware datetime given per call,
     # in another zone: only if it is converted to UTC as stored does "before" hold.
     before = bindparam("before", type_=Challenge.created_at.type)
-    stmt = select(Challenge.id).where(Challenge.status == Status.PUBLISHED.value,
-                                      Challenge.created_at < before)  # fmt: skip
+    stmt = select(Challenge.id).where(
+        Challenge.status == Status.PUBLISHED.value, Challenge.created_at < before
+    )
     thread, plus2 = ThreadStatement(stmt), timezone(timedelta(hours=2))
     later = await _on_thread(db, functools.partial(thread.all, before=at(1).astimezone(plus2)))
     same = await _on_thread(db, functools.partial(thread.all, before=at(0).astimezone(plus2)))
@@ -74,10 +78,17 @@ async def test_loading_challenges_sees_what_the_session_has_not_flushed(
     cid = await add_concept(db, "Zz Flushing")
     info = await challenge(db, "Pending writes")
     async with db.sessions.begin() as s:
-        s.add(Solution(guild_id=G, challenge_id=info.id, body="Flush first.", author_id=BOB,
-                       author_name="Bob", status=Status.PUBLISHED.value))  # fmt: skip
+        s.add(
+            Solution(
+                guild_id=G,
+                challenge_id=info.id,
+                body="Flush first.",
+                author_id=BOB,
+                author_name="Bob",
+                status=Status.PUBLISHED.value,
+            )
+        )
         s.add(ChallengeConcept(challenge_id=info.id, concept_id=cid))
         loaded = (await load_challenges(s, [info.id]))[info.id]
     assert loaded.solution_count == 1 and [c.id for c in loaded.concepts] == [cid]
     assert loaded.author_id == ALICE and loaded.created_at == info.created_at
-

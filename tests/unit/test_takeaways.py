@@ -15,10 +15,22 @@ from bot.services.takeaways import service as svc
 from tests.unit.entries_support import ALICE, BOB, CAROL, OTHER, G, add_concept, at, review
 
 
-async def _share(db: Database, body: str = "Write tests first.", *, author: int = ALICE,
-                 kind: str = "practice", minutes: int = 0, guild_id: int = G) -> int:
+async def _share(
+    db: Database,
+    body: str = "Write tests first.",
+    *,
+    author: int = ALICE,
+    kind: str = "practice",
+    minutes: int = 0,
+    guild_id: int = G,
+) -> int:
     t = await svc.share_takeaway(
-        db, guild_id, author_id=author, author_name="Alice", kind=kind, body=body,
+        db,
+        guild_id,
+        author_id=author,
+        author_name="Alice",
+        kind=kind,
+        body=body,
         now=at(minutes),
     )
     return t.id
@@ -27,8 +39,13 @@ async def _share(db: Database, body: str = "Write tests first.", *, author: int 
 async def test_share_validates_and_tags(db: Database) -> None:
     cid = await add_concept(db, "Zz Testing")
     t = await svc.share_takeaway(
-        db, G, author_id=ALICE, author_name="Alice", kind="best practice",
-        body="  Small PRs @everyone  ", concepts=[str(cid)],
+        db,
+        G,
+        author_id=ALICE,
+        author_name="Alice",
+        kind="best practice",
+        body="  Small PRs @everyone  ",
+        concepts=[str(cid)],
     )
     assert (t.kind, t.body, t.status) == ("practice", "Small PRs @everyone", "published")
     assert t.votes == 0
@@ -127,7 +144,10 @@ async def test_votes_waiting_together_are_one_transaction_with_their_own_answers
     assert [r.voted for r in ok] == [True, True, False, True]  # type: ignore[union-attr]
     # Everyone sees the count as committed.
     assert [(r.takeaway.id, r.votes) for r in ok] == [  # type: ignore[union-attr]
-        (tid, 1), (tid, 1), (tid, 1), (other, 1)
+        (tid, 1),
+        (tid, 1),
+        (tid, 1),
+        (other, 1),
     ]
     async with db.reader() as s:
         rows = set((await s.execute(select(TakeawayVote.takeaway_id, TakeawayVote.user_id))).all())
@@ -143,8 +163,9 @@ async def test_a_vote_arriving_during_a_batch_joins_the_next(db: Database) -> No
     queue = vote_queue(db)
     first = asyncio.ensure_future(svc.toggle_vote(db, G, tid, user_id=BOB))
     await asyncio.sleep(0)  # the batch with BOB's vote is being written
-    later = [asyncio.ensure_future(svc.toggle_vote(db, G, tid, user_id=u))
-             for u in range(8000, 8010)]  # fmt: skip
+    later = [
+        asyncio.ensure_future(svc.toggle_vote(db, G, tid, user_id=u)) for u in range(8000, 8010)
+    ]
     before = queue.batches
     await asyncio.gather(first, *later)
     assert queue.batches - before <= 2
@@ -155,8 +176,7 @@ async def test_votes_cut_off_by_shutdown_are_answered_and_the_queue_recovers(
     db: Database,
 ) -> None:
     tid = await _share(db)
-    waiting = [asyncio.ensure_future(svc.toggle_vote(db, G, tid, user_id=u))
-               for u in (BOB, CAROL)]  # fmt: skip
+    waiting = [asyncio.ensure_future(svc.toggle_vote(db, G, tid, user_id=u)) for u in (BOB, CAROL)]
     await asyncio.sleep(0)  # queued; the writer is spawned but has not run
     await db.settle(grace=0)  # shutdown cancels background work at once
     for task in waiting:
@@ -171,8 +191,7 @@ async def test_a_batch_already_sent_at_shutdown_is_finished_and_answered(db: Dat
 
     tid = await _share(db)
     queue = vote_queue(db)
-    waiting = [asyncio.ensure_future(svc.toggle_vote(db, G, tid, user_id=u))
-               for u in (BOB, CAROL)]  # fmt: skip
+    waiting = [asyncio.ensure_future(svc.toggle_vote(db, G, tid, user_id=u)) for u in (BOB, CAROL)]
     for _ in range(50):  # until the writer has sent the batch (on SQLite: with its COMMIT)
         if queue.in_flight:
             break

@@ -51,9 +51,7 @@ class Concept(Base):
     status: Mapped[str] = mapped_column(String(16), default="published")
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
     # A server's override of a base entry points at the base row it replaces.
-    overrides_id: Mapped[int | None] = mapped_column(
-        ForeignKey("concepts.id", ondelete="SET NULL")
-    )
+    overrides_id: Mapped[int | None] = mapped_column(ForeignKey("concepts.id", ondelete="SET NULL"))
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("concepts.id", ondelete="SET NULL")
     )

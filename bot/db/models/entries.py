@@ -101,7 +101,7 @@ class Solution(Base):
 
 
 class SolutionHelped(Base):
-    """"This helped me": one per member per solution."""
+    """ "This helped me": one per member per solution."""
 
     __tablename__ = "solution_helped"
 

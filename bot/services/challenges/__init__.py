@@ -1,1 +1,39 @@
 """Challenges and their solutions: capture, search, accept, 'this helped me'."""
+
+from bot.services.challenges.load import load_challenges, solution_order
+from bot.services.challenges.search_cache import ALL_SERVERS, SearchCache
+from bot.services.challenges.service import (
+    capture_challenge,
+    challenge_suggestions,
+    check_concepts,
+    get_challenge_page,
+    list_challenges,
+    search_challenges,
+    share_challenge,
+)
+from bot.services.challenges.solutions import (
+    accept_solution,
+    add_solution,
+    capture_solution,
+    mark_helped,
+    prepare_capture,
+)
+
+__all__ = [
+    "accept_solution",
+    "add_solution",
+    "capture_challenge",
+    "capture_solution",
+    "challenge_suggestions",
+    "check_concepts",
+    "get_challenge_page",
+    "list_challenges",
+    "load_challenges",
+    "mark_helped",
+    "prepare_capture",
+    "search_challenges",
+    "share_challenge",
+    "solution_order",
+    "ALL_SERVERS",
+    "SearchCache",
+]

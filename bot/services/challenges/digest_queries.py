@@ -15,7 +15,7 @@ from bot.db import Database
 from bot.db.models import Challenge, Solution, SolutionHelped
 from bot.db.types import Status
 from bot.services.challenges.load import load_challenges
-from bot.services.entries.types import ChallengeInfo, HelpfulMember
+from bot.services.entries import ChallengeInfo, HelpfulMember
 
 PUBLISHED = Status.PUBLISHED.value
 

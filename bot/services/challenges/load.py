@@ -14,10 +14,16 @@ from bot.db.models import Challenge, ChallengeConcept, Solution
 from bot.db.sqlite_driver import run_on_thread
 from bot.db.sqlite_statements import ThreadStatement
 from bot.db.types import Status
-from bot.services.concepts.tags import concept_tags, concept_tags_on_thread
-from bot.services.entries.info import challenge_info, solution_info
-from bot.services.entries.types import ChallengeInfo, ChallengePage, ConceptTag, SolutionInfo
-from bot.services.entries.visibility import visible_to
+from bot.services.concepts import concept_tags, concept_tags_on_thread
+from bot.services.entries import (
+    ChallengeInfo,
+    ChallengePage,
+    ConceptTag,
+    SolutionInfo,
+    challenge_info,
+    solution_info,
+    visible_to,
+)
 
 # Plain rows (no ORM identities to build) with the published-solution count in the same
 # statement: most of loading a page of results was per-statement overhead. Built once
@@ -37,12 +43,14 @@ def _by_id() -> ThreadStatement:
     return ThreadStatement(_ROW.where(Challenge.id == bindparam("id")), "ChallengeRow")
 
 
-def _load_on_thread(conn: sqlite3.Connection, ids: tuple[int, ...], with_concepts: bool
-                    ) -> _Loaded:  # fmt: skip
+def _load_on_thread(conn: sqlite3.Connection, ids: tuple[int, ...], with_concepts: bool) -> _Loaded:
     rows = [row for i in ids for row in _by_id().all(conn, id=i)]
     link = ChallengeConcept
-    tags = concept_tags_on_thread(conn, link.challenge_id, link.concept_id, ids) if (
-        with_concepts) else {}  # fmt: skip
+    tags = (
+        concept_tags_on_thread(conn, link.challenge_id, link.concept_id, ids)
+        if (with_concepts)
+        else {}
+    )
     return rows, tags
 
 

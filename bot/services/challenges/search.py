@@ -8,15 +8,12 @@ GIN index. Without FTS5 (exotic SQLite builds) a LIKE scan is the fallback.
 
 from __future__ import annotations
 
-import weakref
-from typing import Any
-
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.db.models import Challenge
-from bot.services.challenges.search_fts import WINDOW, fts_ids
+from bot.services.challenges.search_fts import WINDOW, FtsMemo, fts_ids
 from bot.services.challenges.search_query import (
     MAX_TOKENS,
     Mode,
@@ -29,19 +26,14 @@ from bot.services.challenges.search_query import (
 
 __all__ = ["Mode", "Scope", "fts_expression", "phrase", "ranked_challenge_ids", "tokenize"]
 
-_fts_cache: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
 
-
-async def has_fts(session: AsyncSession) -> bool:
-    engine = session.get_bind()
-    cached = _fts_cache.get(engine)
-    if cached is None:
+async def has_fts(session: AsyncSession, memo: FtsMemo) -> bool:
+    if memo.present is None:
         found = await session.scalar(
             text("SELECT count(*) FROM sqlite_master WHERE name = 'challenges_fts'")
         )
-        cached = bool(found)
-        _fts_cache[engine] = cached
-    return cached
+        memo.present = bool(found)
+    return memo.present
 
 
 async def ranked_challenge_ids(
@@ -54,14 +46,18 @@ async def ranked_challenge_ids(
     limit: int = 10,
     offset: int = 0,
     max_tokens: int = MAX_TOKENS,
+    memo: FtsMemo | None = None,
 ) -> list[int]:
-    """Ids of the server's challenges matching `query` and in `scope`, best first."""
+    """Ids of the server's challenges matching `query` and in `scope`, best first.
+
+    `memo`: the database's FtsMemo (its SearchCache's); None remembers nothing."""
     tokens = tokenize(query, max_tokens)
     if not tokens or limit <= 0:
         return []
     dialect = session.get_bind().dialect.name
-    if dialect == "sqlite" and await has_fts(session):
-        return await fts_ids(session, guild_id, tokens, mode, scope, limit, offset)
+    memo = memo if memo is not None else FtsMemo()
+    if dialect == "sqlite" and await has_fts(session, memo):
+        return await fts_ids(session, guild_id, tokens, mode, scope, limit, offset, memo)
     filters = [Challenge.guild_id == guild_id, *scope.clauses()]
     if dialect == "postgresql":
         if await _pg_query_is_empty(session, tokens, mode):

@@ -30,18 +30,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
-from bot.db.models import Challenge, ChallengeConcept, Concept, Solution
+from bot.db.models import Challenge
 from bot.db.models.concepts import BASE_GUILD_ID
 from bot.db.types import Status
-from bot.db.write_events import notify_on_commit
-from bot.services.entries.types import ChallengeInfo
-from bot.services.search.lru import Lru
+from bot.services.challenges.search_fts import FtsMemo
+from bot.services.entries import ChallengeInfo
+from bot.services.search import Lru
 
 TTL_SECONDS = 60.0
 MAX_ENTRIES = 4096
 MAX_SHOWN = 5000  # challenges kept for display (a few MB)
-_ATTR = "_nexus_challenge_search_cache"
-_ALL = -1  # "every server" (a bulk statement)
+ALL_SERVERS = -1  # "every server" (a bulk statement)
+_ALL = ALL_SERVERS
 
 Stamp = tuple[int, ...]
 # Listed rather than "!= published", and without DISTINCT (deduplicated in Python): the
@@ -51,8 +51,9 @@ _UNPUBLISHED = tuple(s.value for s in Status if s is not Status.PUBLISHED)
 
 
 class SearchCache:
-    def __init__(self, *, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic
-                 ) -> None:  # fmt: skip
+    def __init__(
+        self, *, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl = ttl
         self.clock = clock
         self._all = 0
@@ -65,6 +66,7 @@ class SearchCache:
         self.hits = 0
         self.misses = 0
         self.keep_answers = True  # False: rank and load every search (benchmarks of it)
+        self.fts = FtsMemo()  # SQLite FTS5: present?, recent word counts, crowded servers
 
     def stamp(self, guild_id: int) -> Stamp:
         return (self._all, self._guilds.get(guild_id, 0))
@@ -112,8 +114,9 @@ class SearchCache:
                     self._shown.put(i, (current, now, info))
         return found
 
-    async def viewer_key(self, session: AsyncSession, guild_id: int, viewer_id: int | None
-                         ) -> int | None:  # fmt: skip
+    async def viewer_key(
+        self, session: AsyncSession, guild_id: int, viewer_id: int | None
+    ) -> int | None:
         """The viewer, if their own unpublished challenges can change what they see."""
         if viewer_id is None:
             return None
@@ -148,11 +151,5 @@ class SearchCache:
 
 
 def search_cache(db: Database) -> SearchCache:
-    """The SearchCache of this database's engine (created on first use)."""
-    return db.attached(_ATTR, SearchCache)
-
-
-# Committed ORM writes bump their server; bulk statements bump every server.
-notify_on_commit(Challenge, _ATTR, "changed", missing=_ALL, bulk=_ALL)
-for _model in (Solution, ChallengeConcept, Concept):
-    notify_on_commit(_model, _ATTR, "content_changed", missing=_ALL, bulk=_ALL)
+    """This database's SearchCache (wired, with its invalidation, by `bot.wiring`)."""
+    return db.part(SearchCache)

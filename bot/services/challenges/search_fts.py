@@ -24,8 +24,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import time
-import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, bindparam, literal_column, select, text
@@ -42,15 +41,21 @@ RANK_BUDGET = 6_000
 # bm25 weights: title, tried, problem, guild_id (the guild token never scores).
 BM25 = "bm25(challenges_fts, 8.0, 2.0, 3.0, 0.0)"
 
-# Per engine, short-lived: token -> (expires, capped document count), and the servers
-# whose newest matches were recently crowded out by other servers' rows.
 COUNT_TTL = 30.0
 COUNT_CACHE_MAX = 4096
 CROWDED_TTL = 60.0
-_count_cache: weakref.WeakKeyDictionary[Any, dict[str, tuple[float, int]]] = (
-    weakref.WeakKeyDictionary()
-)
-_crowded: weakref.WeakKeyDictionary[Any, dict[int, float]] = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class FtsMemo:
+    """What FTS search remembers about one database (held by its challenge SearchCache):
+    whether the FTS5 table exists, recent capped document counts per word (token ->
+    (expires, count)), and the servers whose newest matches were recently crowded out by
+    other servers' rows (guild_id -> until)."""
+
+    present: bool | None = None
+    counts: dict[str, tuple[float, int]] = field(default_factory=dict)
+    crowded: dict[int, float] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=32)
@@ -131,18 +136,27 @@ async def fts_ids(
     scope: Scope,
     limit: int,
     offset: int,
+    memo: FtsMemo,
 ) -> list[int]:
     conn = await session.connection()
-    engine, now = conn.sync_engine, time.monotonic()
-    cache = _count_cache.setdefault(engine, {})
-    crowded = _crowded.setdefault(engine, {})
+    now = time.monotonic()
+    cache, crowded = memo.counts, memo.crowded
     known = tuple((t, hit[1]) for t in tokens if (hit := cache.get(t)) and hit[0] > now)
     sql, constants = _filter_sql(scope.shape)
     ask = _Ask(
-        tuple(tokens), known, mode, guild_id, crowded.get(guild_id, 0.0) > now, sql,
-        tuple({**constants, **scope.params()}.items()), limit, offset, WINDOW, COUNT_CAP,
+        tuple(tokens),
+        known,
+        mode,
+        guild_id,
+        crowded.get(guild_id, 0.0) > now,
+        sql,
+        tuple({**constants, **scope.params()}.items()),
+        limit,
+        offset,
+        WINDOW,
+        COUNT_CAP,
         RANK_BUDGET,
-    )  # fmt: skip
+    )
     found = await run_on_thread(conn, functools.partial(_search, ask=ask))
     # Counts only steer which words rank and which act as stop words, so a positive count
     # is reused for COUNT_TTL seconds. A zero is never cached: a challenge shared a moment
@@ -216,12 +230,17 @@ def _selective(present: list[tuple[str, int]], cap: int, budget: int) -> list[st
     return chosen
 
 
-def _page(conn: sqlite3.Connection, match: str, rank: str, ask: _Ask
-          ) -> tuple[list[int], int, int]:  # fmt: skip
+def _page(conn: sqlite3.Connection, match: str, rank: str, ask: _Ask) -> tuple[list[int], int, int]:
     """The page of ids for `match` (ranked with `rank` if any), the window's size and how
     many of it are in scope."""
-    params = {**dict(ask.params), "match": match, "window": ask.window,
-              "guild": ask.guild_id, "limit": ask.limit, "offset": ask.offset}  # fmt: skip
+    params = {
+        **dict(ask.params),
+        "match": match,
+        "window": ask.window,
+        "guild": ask.guild_id,
+        "limit": ask.limit,
+        "offset": ask.offset,
+    }
     if rank:
         params["rank"] = rank
     rows = conn.execute(_window_sql(ask.filter_sql, bool(rank)), params).fetchall()

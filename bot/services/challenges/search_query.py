@@ -16,7 +16,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement
 
 from bot.db.models import Challenge
-from bot.services.entries.visibility import active_for, visible_to
+from bot.services.entries import active_for, visible_to
 
 Mode = Literal["all", "any"]
 Rule = Literal["published", "visible", "active"]

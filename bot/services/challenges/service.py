@@ -19,10 +19,8 @@ from bot.errors import Conflict, Invalid
 from bot.services.challenges.load import load_challenges, load_page
 from bot.services.challenges.search import Scope, ranked_challenge_ids, tokenize
 from bot.services.challenges.search_cache import search_cache
-from bot.services.concepts.tags import resolve_concepts, track_for
-from bot.services.entries.links import source_url
-from bot.services.entries.text import capture_text, clean_name, clean_text, now_or
-from bot.services.entries.types import (
+from bot.services.concepts import resolve_concepts, track_for
+from bot.services.entries import (
     PROBLEM_MAX,
     TITLE_MAX,
     TRIED_MAX,
@@ -32,8 +30,16 @@ from bot.services.entries.types import (
     ConceptTag,
     Paged,
     RecordedChallenge,
+    can_see,
+    capture_text,
+    clean_name,
+    clean_text,
+    get_visible,
+    initial_status,
+    now_or,
+    source_url,
+    visible_to,
 )
-from bot.services.entries.visibility import can_see, get_visible, initial_status, visible_to
 
 SIMILAR_LIMIT = 3
 NOT_FOUND = "I can't find that challenge in this server. Pick one from the suggestions."
@@ -102,7 +108,7 @@ async def capture_challenge(
     by_moderator: bool = False,
     now: datetime | None = None,
 ) -> RecordedChallenge:
-    """"Save as challenge" on a chat message: keeps its author, channel and link.
+    """ "Save as challenge" on a chat message: keeps its author, channel and link.
 
     Saving the same message again returns the existing challenge (created=False); if
     that one is not visible to `captured_by`, Conflict."""
@@ -226,7 +232,14 @@ async def similar_challenges(
     scope = Scope("published", exclude_id=exclude_id)
     async with db.reader() as s:
         ids = await ranked_challenge_ids(
-            s, guild_id, text, scope=scope, mode="any", limit=limit, max_tokens=12
+            s,
+            guild_id,
+            text,
+            scope=scope,
+            mode="any",
+            limit=limit,
+            max_tokens=12,
+            memo=search_cache(db).fts,
         )
         loaded = await load_challenges(s, ids)
     return tuple(loaded[i] for i in ids)
@@ -265,6 +278,7 @@ async def search_challenges(
                 scope=Scope("visible", viewer),
                 mode="all",
                 limit=per_page + 1,
+                memo=search_cache(db).fts,
                 offset=page * per_page,
             )
 
@@ -332,7 +346,13 @@ async def challenge_suggestions(
             ids = [exact] if exact is not None else []
         if text and len(ids) < limit:
             found = await ranked_challenge_ids(
-                s, guild_id, text, scope=scope, mode="all", limit=limit
+                s,
+                guild_id,
+                text,
+                scope=scope,
+                mode="all",
+                limit=limit,
+                memo=search_cache(db).fts,
             )
             ids += [i for i in found if i not in ids]
         if not text:
@@ -355,7 +375,14 @@ async def solution_targets(
     where = scope.clauses()
     async with db.reader() as s:
         ids = await ranked_challenge_ids(
-            s, guild_id, text, scope=scope, mode="any", limit=limit, max_tokens=12
+            s,
+            guild_id,
+            text,
+            scope=scope,
+            mode="any",
+            limit=limit,
+            max_tokens=12,
+            memo=search_cache(db).fts,
         )
         if len(ids) < limit:
             recent = (

@@ -14,17 +14,22 @@ from bot.errors import Invalid, NotAllowed, NotFound
 from bot.services.challenges.load import load_page
 from bot.services.challenges.service import NOT_FOUND as CHALLENGE_NOT_FOUND
 from bot.services.challenges.service import solution_targets
-from bot.services.entries.info import solution_info
-from bot.services.entries.links import source_url
-from bot.services.entries.text import capture_text, clean_name, clean_text, now_or
-from bot.services.entries.types import (
+from bot.services.entries import (
     SOLUTION_MAX,
     AcceptResult,
     ChallengeInfo,
     HelpedResult,
     RecordedSolution,
+    active_for,
+    capture_text,
+    clean_name,
+    clean_text,
+    initial_status,
+    lock_others_published,
+    now_or,
+    solution_info,
+    source_url,
 )
-from bot.services.entries.visibility import active_for, initial_status, lock_others_published
 
 SOLUTION_NOT_FOUND = "I can't find that solution in this server (it may have been removed)."
 ACCEPT_REFUSAL = "Only the member who shared the challenge, or a moderator, can accept a solution."
@@ -74,7 +79,7 @@ async def capture_solution(
     by_moderator: bool = False,
     now: datetime | None = None,
 ) -> RecordedSolution:
-    """"Save as solution": the message keeps its author; the chosen challenge is re-checked."""
+    """ "Save as solution": the message keeps its author; the chosen challenge is re-checked."""
     text = capture_text(content, _CAPTURE_INSTEAD)
 
     async def record() -> RecordedSolution:
@@ -103,7 +108,7 @@ async def capture_solution(
 async def prepare_capture(
     db: Database, guild_id: int, content: str, *, viewer_id: int
 ) -> list[ChallengeInfo]:
-    """"Save as solution", step 1: check the message has text; the open challenges it
+    """ "Save as solution", step 1: check the message has text; the open challenges it
     may solve, most similar first (at most 25)."""
     text = capture_text(content, _CAPTURE_INSTEAD)
     targets = await solution_targets(db, guild_id, text, viewer_id=viewer_id, limit=25)
@@ -130,8 +135,11 @@ async def _record(
     now: datetime | None,
 ) -> RecordedSolution:
     status = await initial_status(
-        db, guild_id, EntryKind.SOLUTION,
-        source_channel_id=source_channel_id, by_moderator=by_moderator,
+        db,
+        guild_id,
+        EntryKind.SOLUTION,
+        source_channel_id=source_channel_id,
+        by_moderator=by_moderator,
     )
     when = now_or(now)
     async with db.sessions.begin() as s:
@@ -174,7 +182,9 @@ async def _record(
             await s.flush()
         page = await load_page(s, guild_id, challenge.id, None)
         return RecordedSolution(
-            solution=solution_info(existing), challenge=page.challenge, created=created,
+            solution=solution_info(existing),
+            challenge=page.challenge,
+            created=created,
             page=page,
         )
 
@@ -210,8 +220,11 @@ async def accept_solution(
             raise NotFound(SOLUTION_NOT_FOUND)
         sol = await s.scalar(
             select(Solution)
-            .where(Solution.id == solution_id, Solution.guild_id == guild_id,
-                   Solution.challenge_id == challenge.id)
+            .where(
+                Solution.id == solution_id,
+                Solution.guild_id == guild_id,
+                Solution.challenge_id == challenge.id,
+            )
             .with_for_update()
         )
         if sol is None:
@@ -257,11 +270,15 @@ async def mark_helped(
     viewer_id: int | None = None,
     now: datetime | None = None,
 ) -> HelpedResult:
-    """"This helped me": once per member per solution; a second press changes nothing."""
+    """ "This helped me": once per member per solution; a second press changes nothing."""
     async with db.sessions.begin() as s:
         # Lock the solution row: the count below is then exact under concurrency.
         sol = await lock_others_published(
-            s, Solution, solution_id, guild_id, user_id,
+            s,
+            Solution,
+            solution_id,
+            guild_id,
+            user_id,
             not_found=SOLUTION_NOT_FOUND,
             own="That's your own solution: \u201cThis helped me\u201d is for others.",
         )
@@ -270,9 +287,7 @@ async def mark_helped(
         if counted:
             s.add(SolutionHelped(solution_id=sol.id, user_id=user_id, created_at=now_or(now)))
             await s.flush()
-            total = await s.scalar(
-                select(func.count()).where(SolutionHelped.solution_id == sol.id)
-            )
+            total = await s.scalar(select(func.count()).where(SolutionHelped.solution_id == sol.id))
             sol.helped_count = int(total or 0)
             await s.flush()
         page = await load_page(s, guild_id, sol.challenge_id, viewer_id)

@@ -20,11 +20,11 @@ from bot.db import Database
 from bot.db.models import AuditLog, Concept, ConceptEdit
 from bot.db.types import EntryKind, Status, utcnow
 from bot.errors import Conflict, Invalid, NotFound
+from bot.services import guilds
 from bot.services.concepts.index import GuildIndex, index_for
-from bot.services.concepts.lookup import CATEGORIES, TRACKS, guild_concept, resolve_visible
+from bot.services.concepts.service import CATEGORIES, TRACKS, guild_concept, resolve_visible
 from bot.services.concepts.types import ConceptDraft, ConceptLink, PendingEdit, SuggestResult
-from bot.services.guilds import settings as guilds
-from bot.services.guilds.policy import initial_status
+from bot.services.guilds import initial_status
 
 NAME_MIN, NAME_MAX = 2, 80
 SUMMARY_MAX = 200
@@ -92,8 +92,13 @@ def parse_draft(
     if tracks is not None and tracks not in TRACKS:
         raise Invalid(f"Track must be one of: {', '.join(TRACKS)}.")
     return ConceptDraft(
-        clean_name, clean_summary, clean_body, tuple(alias_list), tuple(link_list),
-        category, tracks,
+        clean_name,
+        clean_summary,
+        clean_body,
+        tuple(alias_list),
+        tuple(link_list),
+        category,
+        tracks,
     )
 
 
@@ -138,18 +143,38 @@ def _name_clash(index: GuildIndex, names: list[str], own_ids: set[int]) -> None:
 
 
 async def _audit(
-    s: AsyncSession, guild_id: int, actor_id: int, actor_name: str, action: str,
-    kind: str, entry_id: int, after: dict[str, Any],
+    s: AsyncSession,
+    guild_id: int,
+    actor_id: int,
+    actor_name: str,
+    action: str,
+    kind: str,
+    entry_id: int,
+    after: dict[str, Any],
 ) -> None:
-    s.add(AuditLog(
-        guild_id=guild_id, actor_id=actor_id, actor_name=actor_name[:100], action=action,
-        entry_kind=kind, entry_id=entry_id, before=None, after=after,
-    ))
+    s.add(
+        AuditLog(
+            guild_id=guild_id,
+            actor_id=actor_id,
+            actor_name=actor_name[:100],
+            action=action,
+            entry_kind=kind,
+            entry_id=entry_id,
+            before=None,
+            after=after,
+        )
+    )
 
 
 async def suggest_concept(
-    db: Database, guild_id: int, author_id: int, author_name: str, draft: ConceptDraft,
-    *, by_moderator: bool = False, source_channel_id: int | None = None,
+    db: Database,
+    guild_id: int,
+    author_id: int,
+    author_name: str,
+    draft: ConceptDraft,
+    *,
+    by_moderator: bool = False,
+    source_channel_id: int | None = None,
 ) -> SuggestResult:
     """Create a server concept: pending or published per the server's policy."""
     config = await guilds.get_settings(db, guild_id)
@@ -161,10 +186,14 @@ async def suggest_concept(
     _name_clash(index, [draft.name, slug, *draft.aliases], set())
     try:
         async with db.sessions.begin() as s:
-            taken = (await s.scalars(select(Concept).where(
-                Concept.guild_id == guild_id,
-                or_(Concept.slug == slug, func.lower(Concept.name) == draft.name.lower()),
-            ))).all()
+            taken = (
+                await s.scalars(
+                    select(Concept).where(
+                        Concept.guild_id == guild_id,
+                        or_(Concept.slug == slug, func.lower(Concept.name) == draft.name.lower()),
+                    )
+                )
+            ).all()
             for row in taken:
                 if row.status == Status.PENDING:
                     raise Conflict(
@@ -175,11 +204,15 @@ async def suggest_concept(
             if any(r.slug == slug for r in taken):  # an old rejected suggestion keeps its slug
                 slug = f"{slug[:90]}-{len(taken) + 1}"
             now = utcnow()
-            fields = {"category": DEFAULT_CATEGORY, "tracks": DEFAULT_TRACKS,
-                      **draft_fields(draft)}
+            fields = {"category": DEFAULT_CATEGORY, "tracks": DEFAULT_TRACKS, **draft_fields(draft)}
             row = Concept(
-                guild_id=guild_id, slug=slug, related=[], status=status.value,
-                author_id=author_id, author_name=author_name[:100], **fields,
+                guild_id=guild_id,
+                slug=slug,
+                related=[],
+                status=status.value,
+                author_id=author_id,
+                author_name=author_name[:100],
+                **fields,
             )
             if by_moderator:
                 row.verified_by_id, row.verified_by_name = author_id, author_name[:100]
@@ -187,8 +220,16 @@ async def suggest_concept(
             s.add(row)
             await s.flush()
             if by_moderator:
-                await _audit(s, guild_id, author_id, author_name, "create", "concept", row.id,
-                             {"name": row.name, "status": row.status})
+                await _audit(
+                    s,
+                    guild_id,
+                    author_id,
+                    author_name,
+                    "create",
+                    "concept",
+                    row.id,
+                    {"name": row.name, "status": row.status},
+                )
             return SuggestResult("created", row.status, row.id, row.name)
     except IntegrityError:
         raise Conflict(f"**{draft.name}** was just added by someone else.") from None
@@ -199,8 +240,12 @@ def _changes(row: Concept, proposed: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _apply(
-    s: AsyncSession, guild_id: int, concept: Concept, changes: dict[str, Any],
-    actor_id: int, actor_name: str,
+    s: AsyncSession,
+    guild_id: int,
+    concept: Concept,
+    changes: dict[str, Any],
+    actor_id: int,
+    actor_name: str,
 ) -> Concept:
     target = await guild_concept(s, guild_id, concept)
     for key, value in changes.items():
@@ -213,8 +258,14 @@ async def _apply(
 
 
 async def propose_edit(
-    db: Database, guild_id: int, concept_id: int, author_id: int, author_name: str,
-    draft: ConceptDraft, *, by_moderator: bool = False,
+    db: Database,
+    guild_id: int,
+    concept_id: int,
+    author_id: int,
+    author_name: str,
+    draft: ConceptDraft,
+    *,
+    by_moderator: bool = False,
 ) -> SuggestResult:
     """A member's edit → pending ConceptEdit; a moderator's edit → applied at once."""
     index = await index_for(db).get(db, guild_id)
@@ -228,16 +279,35 @@ async def propose_edit(
         _name_clash(index, [draft.name, *draft.aliases], {concept.id})
         if by_moderator:
             target = await _apply(s, guild_id, concept, changes, author_id, author_name)
-            await _audit(s, guild_id, author_id, author_name, "edit", "concept", target.id,
-                         {k: changes[k] for k in changes if k != "body"})
+            await _audit(
+                s,
+                guild_id,
+                author_id,
+                author_name,
+                "edit",
+                "concept",
+                target.id,
+                {k: changes[k] for k in changes if k != "body"},
+            )
             return SuggestResult("applied", target.status, target.id, target.name)
-        mine = await s.scalar(select(ConceptEdit).where(
-            ConceptEdit.guild_id == guild_id, ConceptEdit.concept_id == concept.id,
-            ConceptEdit.author_id == author_id, ConceptEdit.status == Status.PENDING,
-        ).limit(1))
+        mine = await s.scalar(
+            select(ConceptEdit)
+            .where(
+                ConceptEdit.guild_id == guild_id,
+                ConceptEdit.concept_id == concept.id,
+                ConceptEdit.author_id == author_id,
+                ConceptEdit.status == Status.PENDING,
+            )
+            .limit(1)
+        )
         if mine is None:
-            mine = ConceptEdit(guild_id=guild_id, concept_id=concept.id, author_id=author_id,
-                               author_name=author_name[:100], status=Status.PENDING.value)
+            mine = ConceptEdit(
+                guild_id=guild_id,
+                concept_id=concept.id,
+                author_id=author_id,
+                author_name=author_name[:100],
+                status=Status.PENDING.value,
+            )
             s.add(mine)
         mine.proposed = changes  # a second proposal by the same member replaces the first
         await s.flush()
@@ -247,15 +317,25 @@ async def propose_edit(
 async def pending_edits(db: Database, guild_id: int, limit: int = 25) -> list[PendingEdit]:
     """This server's pending concept edits, oldest first."""
     async with db.reader() as s:
-        rows = (await s.execute(
-            select(ConceptEdit, Concept.name)
-            .join(Concept, Concept.id == ConceptEdit.concept_id)
-            .where(ConceptEdit.guild_id == guild_id, ConceptEdit.status == Status.PENDING)
-            .order_by(ConceptEdit.created_at, ConceptEdit.id)
-            .limit(limit)
-        )).all()
+        rows = (
+            await s.execute(
+                select(ConceptEdit, Concept.name)
+                .join(Concept, Concept.id == ConceptEdit.concept_id)
+                .where(ConceptEdit.guild_id == guild_id, ConceptEdit.status == Status.PENDING)
+                .order_by(ConceptEdit.created_at, ConceptEdit.id)
+                .limit(limit)
+            )
+        ).all()
         return [
-            PendingEdit(e.id, e.guild_id, e.concept_id, name, dict(e.proposed or {}),
-                        e.author_id, e.author_name, e.created_at)
+            PendingEdit(
+                e.id,
+                e.guild_id,
+                e.concept_id,
+                name,
+                dict(e.proposed or {}),
+                e.author_id,
+                e.author_name,
+                e.created_at,
+            )
             for e, name in rows
         ]

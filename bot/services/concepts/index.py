@@ -37,15 +37,13 @@ from sqlalchemy import Text, cast, func, select
 from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept
 from bot.db.types import Status
-from bot.db.write_events import notify_on_commit
 from bot.services.concepts.types import (
     AutocompleteChoice,
     ConceptDetail,
     ConceptPage,
     visible_clause,
 )
-from bot.services.search.fuzzy import RatioMatcher
-from bot.services.search.lru import CacheSlice, Lru
+from bot.services.search import CacheSlice, Lru, RatioMatcher
 
 log = logging.getLogger("nexus.concepts")
 
@@ -67,7 +65,6 @@ WARM_CONCURRENCY = 2
 DETAILS_MAX = 20_000  # (token, concept id) -> ConceptDetail (lookups, related buttons)
 SEARCHES_MAX = 5_000  # (token, search key) -> ConceptPage (/concept search)
 _TOKENS = itertools.count(1)
-_ATTR = "_nexus_concept_index"
 
 
 def normalise(text: str) -> str:
@@ -140,10 +137,17 @@ class GuildIndex:
         if scorer is fuzz.ratio:  # only the lengths that can reach the cutoff are scored
             hits = self._ratio.matches(q, cutoff, limit)
         else:
-            hits = [k for _, _, k in process.extract(
-                q, self._fuzzy_strings, scorer=scorer, processor=None,
-                limit=limit, score_cutoff=cutoff,
-            )]  # fmt: skip
+            hits = [
+                k
+                for _, _, k in process.extract(
+                    q,
+                    self._fuzzy_strings,
+                    scorer=scorer,
+                    processor=None,
+                    limit=limit,
+                    score_cutoff=cutoff,
+                )
+            ]
         owners: list[int] = []
         for k in hits:
             owner = self._fuzzy_owner[k]
@@ -305,7 +309,10 @@ class ConceptIndex:
         # Core rows of plain columns (no ORM entities); aliases come back as JSON text and
         # are decoded in one json.loads below instead of one per row.
         query = select(
-            Concept.id, Concept.guild_id, Concept.slug, Concept.name,
+            Concept.id,
+            Concept.guild_id,
+            Concept.slug,
+            Concept.name,
             cast(Concept.aliases, Text),
         ).where(visible_clause(guild_id))
         async with db.reader() as session:
@@ -313,9 +320,7 @@ class ConceptIndex:
             rows = (await conn.execute(query)).all()
         # Decoding and sorting take tens of ms at 10,000 concepts: off the event loop, so
         # keystrokes answered meanwhile (cold_complete) are not held up behind it.
-        built = await asyncio.to_thread(
-            _make_index, list(rows), now, self._details, self._searches
-        )
+        built = await asyncio.to_thread(_make_index, list(rows), now, self._details, self._searches)
         self.builds += 1
         self._sizes[guild_id] = len(built)
         if stamp == self._stamp(guild_id):  # no write happened while we were loading
@@ -375,28 +380,26 @@ def _decode_aliases(texts: list[str | None]) -> list[tuple[str, ...]]:
 
 def _count_query(guild_id: int) -> Any:
     # Index-only count on (guild_id, status); shadowed base rows are counted (upper bound).
-    return select(func.count()).select_from(Concept).where(
-        Concept.guild_id.in_((BASE_GUILD_ID, guild_id)),
-        Concept.status == Status.PUBLISHED.value,
+    return (
+        select(func.count())
+        .select_from(Concept)
+        .where(
+            Concept.guild_id.in_((BASE_GUILD_ID, guild_id)),
+            Concept.status == Status.PUBLISHED.value,
+        )
     )
 
 
 def _log_failure(guild_id: int, task: asyncio.Future[GuildIndex]) -> None:
     if not task.cancelled() and task.exception() is not None:
-        log.warning("concept index build for server %s failed", guild_id,
-                    exc_info=task.exception())
+        log.warning("concept index build for server %s failed", guild_id, exc_info=task.exception())
 
 
 def index_for(db: Database) -> ConceptIndex:
-    """The ConceptIndex of this database's engine (created on first use)."""
-    return db.attached(_ATTR, ConceptIndex)
+    """This database's ConceptIndex (wired, with its invalidation, by `bot.wiring`)."""
+    return db.part(ConceptIndex)
 
 
 def invalidate_concepts(db: Database, guild_id: int) -> None:
     """Drop the cached index of `guild_id` (BASE_GUILD_ID: every server's)."""
     index_for(db).invalidate(guild_id)
-
-
-# Committed ORM writes of concepts drop their server's index (base rows: every index);
-# so does a bulk UPDATE/DELETE on concepts (every index).
-notify_on_commit(Concept, _ATTR, "invalidate", missing=BASE_GUILD_ID, bulk=BASE_GUILD_ID)

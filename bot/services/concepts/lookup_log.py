@@ -30,7 +30,6 @@ log = logging.getLogger("nexus.concepts")
 
 FLUSH_SECONDS = 1.0
 FLUSH_ROWS = 200
-_ATTR = "_nexus_lookup_log"
 # Core executemany on the tables, built once: the ORM bulk insert spent about 1 ms more of
 # the event loop per 200 rows, once a second under load (no cache watches these tables).
 _ADD_HITS = cast(Table, ConceptLookup.__table__).insert()
@@ -38,7 +37,9 @@ _ADD_MISSES = cast(Table, MissedLookup.__table__).insert()
 
 
 @dataclass
-class _Buffer:
+class LookupBuffer:
+    """Lookups counted since the last flush (one per database, wired by `bot.wiring`)."""
+
     hits: list[dict[str, Any]] = field(default_factory=list)
     misses: list[dict[str, Any]] = field(default_factory=list)
     task: asyncio.Task[None] | None = None
@@ -49,17 +50,16 @@ class _Buffer:
         return len(self.hits) + len(self.misses)
 
 
-def _buffer(db: Database) -> _Buffer:
-    return db.attached(_ATTR, _Buffer)
+def _buffer(db: Database) -> LookupBuffer:
+    return db.part(LookupBuffer)
 
 
 def record_hit(db: Database, guild_id: int, concept_id: int, user_id: int) -> None:
     """Count a successful lookup (written within FLUSH_SECONDS)."""
     buf = _buffer(db)
     buf.hits.append(
-        {"guild_id": guild_id, "concept_id": concept_id, "user_id": user_id,
-         "created_at": utcnow()}
-    )  # fmt: skip
+        {"guild_id": guild_id, "concept_id": concept_id, "user_id": user_id, "created_at": utcnow()}
+    )
     _schedule(db, buf)
 
 
@@ -72,7 +72,7 @@ def record_miss(db: Database, guild_id: int, query: str, user_id: int) -> None:
     _schedule(db, buf)
 
 
-def _schedule(db: Database, buf: _Buffer) -> None:
+def _schedule(db: Database, buf: LookupBuffer) -> None:
     if len(buf) >= FLUSH_ROWS:
         buf.full.set()
     if buf.task is None or buf.task.done():
@@ -80,7 +80,7 @@ def _schedule(db: Database, buf: _Buffer) -> None:
         buf.task = db.spawn(_later(db, buf), name="nexus-lookup-log", interruptible=True)
 
 
-async def _later(db: Database, buf: _Buffer) -> None:
+async def _later(db: Database, buf: LookupBuffer) -> None:
     try:
         await asyncio.wait_for(buf.full.wait(), FLUSH_SECONDS)
     except TimeoutError:

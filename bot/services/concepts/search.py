@@ -38,7 +38,7 @@ from sqlalchemy.exc import OperationalError
 from bot.db import Database
 from bot.db.models import Concept
 from bot.services.concepts.index import index_for
-from bot.services.concepts.lookup import PER_PAGE_MAX, clean_query
+from bot.services.concepts.service import PER_PAGE_MAX, clean_query
 from bot.services.concepts.types import ConceptPage, to_brief, visible_clause
 
 log = logging.getLogger("nexus.concepts")
@@ -84,8 +84,16 @@ async def fts_available(db: Database) -> bool:
 
 # What a result line shows (to_brief), and the number of matches with every row: one
 # statement per page instead of a count and an ORM read of whole rows (bodies included).
-_BRIEF = (Concept.id, Concept.guild_id, Concept.slug, Concept.name, Concept.summary,
-          Concept.category, Concept.tracks, Concept.status)  # fmt: skip
+_BRIEF = (
+    Concept.id,
+    Concept.guild_id,
+    Concept.slug,
+    Concept.name,
+    Concept.summary,
+    Concept.category,
+    Concept.tracks,
+    Concept.status,
+)
 
 
 @dataclass(frozen=True)
@@ -109,8 +117,9 @@ def _page_statement(
     found = inner.where(*where).subquery()
 
     def by(rel: Any) -> list[Any]:
-        return [rel.c[f"k{i}"].desc() if desc else rel.c[f"k{i}"]
-                for i, (_, desc) in enumerate(order)]  # fmt: skip
+        return [
+            rel.c[f"k{i}"].desc() if desc else rel.c[f"k{i}"] for i, (_, desc) in enumerate(order)
+        ]
 
     page = (
         select(found, func.count().over().label("total"))
@@ -176,8 +185,11 @@ async def _search_like(
     haystack = func.lower(Concept.search_text)
     conds = [haystack.like(_like(t), escape="\\") for t in tokens]
     in_name = or_(*[func.lower(Concept.name).like(_like(t), escape="\\") for t in tokens])
-    order = [(case((in_name, 0), else_=1), False), (func.lower(Concept.name), False),
-             (Concept.id, False)]  # fmt: skip
+    order = [
+        (case((in_name, 0), else_=1), False),
+        (func.lower(Concept.name), False),
+        (Concept.id, False),
+    ]
     result = ConceptPage((), page, per_page, 0)
     for combine in (and_, or_) if len(tokens) > 1 else (and_,):
         stmt = _page_statement([combine(*conds), visible_clause(guild_id)], order)
@@ -198,9 +210,7 @@ async def _search_pg(
     for q in dict.fromkeys([text, " or ".join(tokens)]):
         tsq = func.websearch_to_tsquery(_REGCONFIG, q)
         vector = _pg_vector(Concept.search_text)
-        weighted = func.setweight(_pg_vector(Concept.name), literal_column("'A'")).op("||")(
-            vector
-        )
+        weighted = func.setweight(_pg_vector(Concept.name), literal_column("'A'")).op("||")(vector)
         rank = func.ts_rank(weighted, tsq)
         stmt = _page_statement(
             [vector.op("@@")(tsq), visible_clause(guild_id)],
@@ -249,7 +259,12 @@ async def search_concepts(
 
 
 async def _search(
-    db: Database, guild_id: int, query: str, tokens: list[str], backend: str, page: int,
+    db: Database,
+    guild_id: int,
+    query: str,
+    tokens: list[str],
+    backend: str,
+    page: int,
     per_page: int,
 ) -> ConceptPage:
     if backend == "pg":

@@ -189,9 +189,7 @@ async def seed_if_needed(db: Database, directory: Path | None = None) -> int:
     async with db.sessions.begin() as session:
         rows = {
             r.slug: r
-            for r in await session.scalars(
-                select(Concept).where(Concept.guild_id == BASE_GUILD_ID)
-            )
+            for r in await session.scalars(select(Concept).where(Concept.guild_id == BASE_GUILD_ID))
         }
         for seed in seeds:
             row = rows.pop(seed.slug, None)
@@ -210,4 +208,3 @@ async def seed_if_needed(db: Database, directory: Path | None = None) -> int:
     if written:
         invalidate_concepts(db, BASE_GUILD_ID)
     return written
-

@@ -15,13 +15,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from bot.db.models import Concept
 from bot.db.sqlite_statements import ThreadStatement
 from bot.errors import Invalid
-from bot.services.concepts.lookup import resolve_visible
+from bot.services.concepts.service import resolve_visible
 from bot.services.concepts.types import visible_clause
-from bot.services.entries.text import _CONTROL, NAME_MAX
-from bot.services.entries.types import (
-    MAX_CONCEPTS,
-    ConceptTag,
-)
+from bot.services.entries import _CONTROL, MAX_CONCEPTS, NAME_MAX, ConceptTag
 
 
 def _tag(row: Concept) -> ConceptTag:

@@ -28,7 +28,7 @@ from bot.db.models import (
     Takeaway,
     TakeawayVote,
 )
-from bot.services.concepts import lookup_log
+from bot.services import concepts
 from bot.services.digest.activity import ActivityQueries
 from bot.services.digest.model import (
     Digest,
@@ -38,7 +38,7 @@ from bot.services.digest.model import (
     SolvedChallenge,
     TrackGroup,
 )
-from bot.services.digest.queries import PUBLISHED
+from bot.services.digest.queries import PUBLISHED, DigestStatements
 
 FEATURED_MAX = 5
 TOP_TAKEAWAYS_MAX = 5
@@ -57,9 +57,9 @@ async def build_digest(
     timezone: str = "UTC",
 ) -> Digest:
     """Everything published in [start, end) for one server, ranked for learning."""
-    await lookup_log.flush(db)  # lookup statistics are buffered for up to a second
+    await concepts.flush_lookup_log(db)  # lookup statistics are buffered for up to a second
     async with db.reader() as s:
-        g = _Gather(s, guild_id, start, end)
+        g = _Gather(s, guild_id, start, end, db.part(DigestStatements))
         # One probe first: a quiet or sparse server costs one or a few queries, not twenty.
         p = await g.probe()
         featured = await g.featured() if p["featured"] else ()
@@ -75,11 +75,23 @@ async def build_digest(
     pairing = PairingSummary(int(p["pairs"] or 0), int(p["met"] or 0), notes)
     open_total, new_total = int(p["open"] or 0), int(p["new"] or 0)
     return Digest(
-        guild_id=guild_id, period_key=period_key, start=start, end=end, timezone=timezone,
-        featured=featured, top_takeaways=top, solved=solved, open_by_track=open_groups,
-        open_total=open_total, looked_up=looked_up, missed=missed, new_concepts=new_concepts,
-        new_concepts_total=new_total, pairing=pairing, helpers=helpers,
-    )  # fmt: skip
+        guild_id=guild_id,
+        period_key=period_key,
+        start=start,
+        end=end,
+        timezone=timezone,
+        featured=featured,
+        top_takeaways=top,
+        solved=solved,
+        open_by_track=open_groups,
+        open_total=open_total,
+        looked_up=looked_up,
+        missed=missed,
+        new_concepts=new_concepts,
+        new_concepts_total=new_total,
+        pairing=pairing,
+        helpers=helpers,
+    )
 
 
 def _track_of_concept(tracks: str | None) -> str | None:

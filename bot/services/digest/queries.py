@@ -23,7 +23,6 @@ LOOKBACK = timedelta(weeks=12)
 OPEN_LOOKBACK = timedelta(weeks=4)
 PUBLISHED = Status.PUBLISHED.value
 
-_STATEMENTS: dict[str, Any] = {}
 _GID = bindparam("gid", type_=BigInteger())
 _START = bindparam("start", type_=UTCDateTime())
 _END = bindparam("end", type_=UTCDateTime())
@@ -31,11 +30,27 @@ _SINCE = bindparam("since", type_=UTCDateTime())
 _OPEN_SINCE = bindparam("open_since", type_=UTCDateTime())
 
 
+class DigestStatements:
+    """The digest's statements, each built on first use and kept: one per database, wired
+    by `bot.wiring` (building ~20 statements per digest cost more than running them)."""
+
+    def __init__(self) -> None:
+        self.built: dict[str, Any] = {}
+
+
 class Query:
     guild_id, start, end, since, open_since = _GID, _START, _END, _SINCE, _OPEN_SINCE
 
-    def __init__(self, s: AsyncSession, guild_id: int, start: datetime, end: datetime) -> None:
+    def __init__(
+        self,
+        s: AsyncSession,
+        guild_id: int,
+        start: datetime,
+        end: datetime,
+        statements: DigestStatements,
+    ) -> None:
         self.s = s
+        self.statements = statements.built
         self.params: dict[str, Any] = {
             "gid": guild_id,
             "start": start,
@@ -45,9 +60,9 @@ class Query:
         }
 
     async def _execute(self, key: str, build: Callable[[], Any], **extra: Any) -> Any:
-        stmt = _STATEMENTS.get(key)
+        stmt = self.statements.get(key)
         if stmt is None:
-            stmt = _STATEMENTS[key] = build()
+            stmt = self.statements[key] = build()
         # Core execution on the session's connection: the statements select columns, not
         # entities, so the ORM's per-execution compile state (a fifth of a small server's
         # digest) buys nothing here.

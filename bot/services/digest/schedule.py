@@ -23,7 +23,7 @@ from bot.db import Database
 from bot.services.digest import service as digest
 from bot.services.digest import state as digest_state
 from bot.services.digest.period import cron_fields, latest_due
-from bot.services.guilds.settings import GuildConfig, all_settings
+from bot.services.guilds import GuildConfig, all_settings
 
 log = logging.getLogger("nexus.digest")
 
@@ -72,10 +72,16 @@ class DigestScheduler:
             self._remove(job_id(cfg.guild_id))
             return
         self.aps.add_job(
-            self.fire, trigger_for(cfg), args=[cfg.guild_id], id=job_id(cfg.guild_id),
-            name=f"weekly digest {cfg.guild_id}", replace_existing=True, coalesce=True,
-            max_instances=1, misfire_grace_time=max(1, int(self.grace.total_seconds())),
-        )  # fmt: skip
+            self.fire,
+            trigger_for(cfg),
+            args=[cfg.guild_id],
+            id=job_id(cfg.guild_id),
+            name=f"weekly digest {cfg.guild_id}",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=max(1, int(self.grace.total_seconds())),
+        )
 
     def _remove(self, jid: str) -> None:
         try:
@@ -88,8 +94,7 @@ class DigestScheduler:
         configs = await all_settings(self.db)
         for cfg in configs:
             self.sync_guild(cfg)
-        log.info("digest: %d server job(s) scheduled",
-                 sum(1 for c in configs if wants_digest(c)))
+        log.info("digest: %d server job(s) scheduled", sum(1 for c in configs if wants_digest(c)))
         self._spawn(self.catch_up())
 
     def _spawn(self, coro: Any) -> None:
@@ -104,8 +109,9 @@ class DigestScheduler:
 
     async def catch_up(self) -> list[digest.DeliveryResult]:
         try:
-            results = await digest.catch_up(self.db, self.publisher, now=self.clock(),
-                                            grace=self.grace)
+            results = await digest.catch_up(
+                self.db, self.publisher, now=self.clock(), grace=self.grace
+            )
         except Exception:
             log.exception("digest catch-up failed")
             return []
@@ -119,8 +125,9 @@ class DigestScheduler:
         """The scheduled job: post the period that just came due (once)."""
         try:
             async with asyncio.timeout(JOB_TIMEOUT_S):
-                result = await digest.run_due(self.db, self.publisher, guild_id,
-                                              now=self.clock(), grace=self.grace)
+                result = await digest.run_due(
+                    self.db, self.publisher, guild_id, now=self.clock(), grace=self.grace
+                )
         except Exception:
             log.exception("digest job failed for guild %s", guild_id)
             self._retry_later(guild_id, RETRY_TRANSIENT)
@@ -131,8 +138,9 @@ class DigestScheduler:
     async def retry(self, guild_id: int, period: str) -> digest.DeliveryResult | None:
         try:
             async with asyncio.timeout(JOB_TIMEOUT_S):
-                result = await digest.resume(self.db, self.publisher, guild_id, period,
-                                             now=self.clock(), grace=self.grace)
+                result = await digest.resume(
+                    self.db, self.publisher, guild_id, period, now=self.clock(), grace=self.grace
+                )
         except Exception:
             log.exception("digest retry failed for guild %s", guild_id)
             return None
@@ -151,9 +159,14 @@ class DigestScheduler:
         if period is None:
             return  # nothing claimed yet: the next start's catch-up covers it
         when = datetime.now(self.aps.timezone) + delay
-        self.aps.add_job(self.retry, DateTrigger(run_date=when), args=[guild_id, period],
-                         id=retry_job_id(guild_id), replace_existing=True,
-                         misfire_grace_time=None)
+        self.aps.add_job(
+            self.retry,
+            DateTrigger(run_date=when),
+            args=[guild_id, period],
+            id=retry_job_id(guild_id),
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
 
     # -- settings --------------------------------------------------------------------
 

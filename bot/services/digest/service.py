@@ -20,7 +20,7 @@ from bot.services.digest import state
 from bot.services.digest.content import build_digest
 from bot.services.digest.model import Digest
 from bot.services.digest.period import Period, current_period, latest_due, period_from_key
-from bot.services.guilds.settings import GuildConfig, all_settings, get_settings
+from bot.services.guilds import GuildConfig, all_settings, get_settings
 
 log = logging.getLogger("nexus.digest")
 
@@ -76,18 +76,28 @@ class DeliveryResult:
 
 def _failure_text(cfg: GuildConfig, err: PublishError, disabled: bool) -> str:
     where = f"<#{cfg.digest_channel_id}>" if cfg.digest_channel_id else "the digest channel"
-    what = ("that channel no longer exists" if err.kind == "gone"
-            else "I'm missing permission to post there (View Channel, Send Messages, "
-                 "Embed Links)")
-    tail = (" I've switched the weekly digest off; turn it back on with /digest settings."
-            if disabled else
-            f" I'll retry; after {state.DISABLE_AFTER} failed attempts in a row the digest "
-            "is switched off until someone fixes it with /digest settings or /setup.")
+    what = (
+        "that channel no longer exists"
+        if err.kind == "gone"
+        else "I'm missing permission to post there (View Channel, Send Messages, Embed Links)"
+    )
+    tail = (
+        " I've switched the weekly digest off; turn it back on with /digest settings."
+        if disabled
+        else f" I'll retry; after {state.DISABLE_AFTER} failed attempts in a row the digest "
+        "is switched off until someone fixes it with /digest settings or /setup."
+    )
     return f"Nexus couldn't post the weekly digest in {where}: {what}.{tail}"
 
 
-async def _deliver(db: Database, publisher: Publisher, cfg: GuildConfig, claim: state.Claim,
-                   digest: Digest, now: datetime) -> DeliveryResult:
+async def _deliver(
+    db: Database,
+    publisher: Publisher,
+    cfg: GuildConfig,
+    claim: state.Claim,
+    digest: Digest,
+    now: datetime,
+) -> DeliveryResult:
     channel_id = cfg.digest_channel_id
     assert channel_id is not None
     parts = publisher.render(digest, quiet_note=cfg.digest_quiet_note)
@@ -111,22 +121,35 @@ async def _deliver(db: Database, publisher: Publisher, cfg: GuildConfig, claim: 
     return DeliveryResult(base.guild_id, base.period, "posted", tuple(ids), channel_id)
 
 
-async def _failed(db: Database, publisher: Publisher, cfg: GuildConfig, claim: state.Claim,
-                  err: PublishError) -> DeliveryResult:
+async def _failed(
+    db: Database, publisher: Publisher, cfg: GuildConfig, claim: state.Claim, err: PublishError
+) -> DeliveryResult:
     if not err.permanent:
         if claim.attempts >= MAX_TRANSIENT_ATTEMPTS:
             await state.give_up(db, claim, f"gave up: {err.detail}")
-            return DeliveryResult(cfg.guild_id, claim.period, "skipped",
-                                  detail=f"gave up: {err.detail}")
+            return DeliveryResult(
+                cfg.guild_id, claim.period, "skipped", detail=f"gave up: {err.detail}"
+            )
         await state.mark_failed(db, claim, err.detail, counts=False)
-        log.warning("digest for guild %s (%s) hit a transient error: %s",
-                    cfg.guild_id, claim.period, err.detail)
+        log.warning(
+            "digest for guild %s (%s) hit a transient error: %s",
+            cfg.guild_id,
+            claim.period,
+            err.detail,
+        )
         return DeliveryResult(cfg.guild_id, claim.period, "retry", detail=err.detail)
-    reason = ("digest channel is gone" if err.kind == "gone"
-              else "missing permission in the digest channel")
-    outcome = await state.mark_failed(db, claim, err.detail, counts=True,
-                                      disable_reason=f"{reason} ({state.DISABLE_AFTER} "
-                                                     "failed attempts)")
+    reason = (
+        "digest channel is gone"
+        if err.kind == "gone"
+        else "missing permission in the digest channel"
+    )
+    outcome = await state.mark_failed(
+        db,
+        claim,
+        err.detail,
+        counts=True,
+        disable_reason=f"{reason} ({state.DISABLE_AFTER} failed attempts)",
+    )
     if outcome.notify or outcome.disabled:
         text = _failure_text(cfg, err, outcome.disabled)
         told = False
@@ -145,9 +168,16 @@ def _window(cfg: GuildConfig, period: Period, now: datetime) -> tuple[datetime, 
     return period.start, min(period.end, now)
 
 
-async def run_period(db: Database, publisher: Publisher, guild_id: int, period_key: str, *,
-                     now: datetime, trigger: str = state.SCHEDULE,
-                     grace: timedelta | None = None) -> DeliveryResult:
+async def run_period(
+    db: Database,
+    publisher: Publisher,
+    guild_id: int,
+    period_key: str,
+    *,
+    now: datetime,
+    trigger: str = state.SCHEDULE,
+    grace: timedelta | None = None,
+) -> DeliveryResult:
     """Claim and post one period's digest; nothing happens if the period is taken."""
     cfg = await get_settings(db, guild_id)
     period = period_from_key(period_key, cfg.digest_hour, cfg.zone)
@@ -163,8 +193,15 @@ async def run_period(db: Database, publisher: Publisher, guild_id: int, period_k
     return await _deliver(db, publisher, cfg, claim, digest, now)
 
 
-async def resume(db: Database, publisher: Publisher, guild_id: int, period_key: str, *,
-                 now: datetime, grace: timedelta) -> DeliveryResult:
+async def resume(
+    db: Database,
+    publisher: Publisher,
+    guild_id: int,
+    period_key: str,
+    *,
+    now: datetime,
+    grace: timedelta,
+) -> DeliveryResult:
     """Retry an unfinished or failed period (same nonces), if still within grace."""
     cfg = await get_settings(db, guild_id)
     period = period_from_key(period_key, cfg.digest_hour, cfg.zone)
@@ -181,8 +218,9 @@ async def resume(db: Database, publisher: Publisher, guild_id: int, period_key: 
     return await _deliver(db, publisher, cfg, claim, digest, now)
 
 
-async def run_due(db: Database, publisher: Publisher, guild_id: int, *, now: datetime,
-                  grace: timedelta) -> DeliveryResult:
+async def run_due(
+    db: Database, publisher: Publisher, guild_id: int, *, now: datetime, grace: timedelta
+) -> DeliveryResult:
     """What a scheduled job does: post the period that has just come due."""
     cfg = await get_settings(db, guild_id)
     period = latest_due(now, cfg.digest_weekday, cfg.digest_hour, cfg.zone)
@@ -196,8 +234,9 @@ async def preview(db: Database, guild_id: int, now: datetime) -> Digest:
     return await build_digest(db, guild_id, period.start, now, period.key, cfg.timezone)
 
 
-async def post_now(db: Database, publisher: Publisher, guild_id: int, *,
-                   now: datetime) -> DeliveryResult:
+async def post_now(
+    db: Database, publisher: Publisher, guild_id: int, *, now: datetime
+) -> DeliveryResult:
     """/digest now: post this week's digest immediately; it counts as this week's."""
     cfg = await get_settings(db, guild_id)
     if cfg.digest_channel_id is None:
@@ -226,29 +265,43 @@ def _already_text(post: state.PostState | None) -> str:
     return f"This week's digest was already posted{when}; the next one comes next week."
 
 
-async def catch_up(db: Database, publisher: Publisher, *, now: datetime, grace: timedelta,
-                   concurrency: int = CATCH_UP_CONCURRENCY) -> list[DeliveryResult]:
+async def catch_up(
+    db: Database,
+    publisher: Publisher,
+    *,
+    now: datetime,
+    grace: timedelta,
+    concurrency: int = CATCH_UP_CONCURRENCY,
+) -> list[DeliveryResult]:
     """On start: finish interrupted digests and post ones missed while the bot was down.
 
     Only the latest due period of each server is considered, and only within `grace`;
     older misses are skipped. Servers run concurrently but bounded, each independently.
     """
-    configs = {c.guild_id: c for c in await all_settings(db)
-               if c.digest_enabled and c.digest_channel_id is not None}
-    due = {gid: latest_due(now, c.digest_weekday, c.digest_hour, c.zone)
-           for gid, c in configs.items()}
+    configs = {
+        c.guild_id: c
+        for c in await all_settings(db)
+        if c.digest_enabled and c.digest_channel_id is not None
+    }
+    due = {
+        gid: latest_due(now, c.digest_weekday, c.digest_hour, c.zone) for gid, c in configs.items()
+    }
     since = await state.settings_since(db)
     # Within grace, and the server was already set up when that digest was due.
-    due = {gid: p for gid, p in due.items()
-           if now - p.end <= grace and since.get(gid, p.end) < p.end}
+    due = {
+        gid: p for gid, p in due.items() if now - p.end <= grace and since.get(gid, p.end) < p.end
+    }
     jobs: list[tuple[int, str, bool]] = []  # (guild, period, resume?)
     later: list[DeliveryResult] = []
     for post in await state.unfinished(db):
         if post.guild_id not in configs:
             continue
         if now - post.created_at < STALE_CLAIM:
-            later.append(DeliveryResult(post.guild_id, post.period, "retry",
-                                        detail="claimed moments ago by another run"))
+            later.append(
+                DeliveryResult(
+                    post.guild_id, post.period, "retry", detail="claimed moments ago by another run"
+                )
+            )
         else:
             jobs.append((post.guild_id, post.period, True))
     if due:
@@ -261,8 +314,11 @@ async def catch_up(db: Database, publisher: Publisher, *, now: datetime, grace: 
             previous = (period.start.astimezone(configs[gid].zone)).date().isoformat()
             mine = [r for r in rows.get(gid, []) if r.period == period.key]
             # A digest posted in between (e.g. the weekday changed) already covered the week.
-            between = [r for r in rows.get(gid, []) if previous < r.period < period.key
-                       and r.status == state.POSTED]
+            between = [
+                r
+                for r in rows.get(gid, [])
+                if previous < r.period < period.key and r.status == state.POSTED
+            ]
             if mine:
                 if mine[0].status == state.FAILED and mine[0].attempts < MAX_ATTEMPTS:
                     jobs.append((gid, period.key, True))
@@ -275,12 +331,12 @@ async def catch_up(db: Database, publisher: Publisher, *, now: datetime, grace: 
             try:
                 if is_resume:
                     return await resume(db, publisher, gid, key, now=now, grace=grace)
-                return await run_period(db, publisher, gid, key, now=now,
-                                        trigger=state.CATCH_UP, grace=grace)
+                return await run_period(
+                    db, publisher, gid, key, now=now, trigger=state.CATCH_UP, grace=grace
+                )
             except Exception as exc:  # one server's failure never stops the others
                 log.exception("digest catch-up failed for guild %s", gid)
                 return DeliveryResult(gid, key, "retry", detail=type(exc).__name__)
 
-    unique = list({(gid, key): (gid, key, again) for gid, key, again in reversed(jobs)}
-                  .values())
+    unique = list({(gid, key): (gid, key, again) for gid, key, again in reversed(jobs)}.values())
     return later + list(await asyncio.gather(*(one(*j) for j in unique)))

@@ -61,19 +61,35 @@ class PostState:
 
 
 def _state(row: DigestPost) -> PostState:
-    return PostState(row.guild_id, row.period, row.status, row.trigger, row.attempts,
-                     tuple(int(m) for m in row.message_ids or ()), row.error, row.posted_at,
-                     row.created_at)
+    return PostState(
+        row.guild_id,
+        row.period,
+        row.status,
+        row.trigger,
+        row.attempts,
+        tuple(int(m) for m in row.message_ids or ()),
+        row.error,
+        row.posted_at,
+        row.created_at,
+    )
 
 
-async def claim(db: Database, guild_id: int, period: str, trigger: str,
-                now: datetime) -> Claim | None:
+async def claim(
+    db: Database, guild_id: int, period: str, trigger: str, now: datetime
+) -> Claim | None:
     """Insert the period's row; None if any row for (guild, period) already exists."""
     try:
         async with db.sessions.begin() as s:
-            row = DigestPost(guild_id=guild_id, period=period, status=CLAIMED, trigger=trigger,
-                             nonce=nonce_for(guild_id, period, 0), message_ids=[], attempts=1,
-                             created_at=now)
+            row = DigestPost(
+                guild_id=guild_id,
+                period=period,
+                status=CLAIMED,
+                trigger=trigger,
+                nonce=nonce_for(guild_id, period, 0),
+                message_ids=[],
+                attempts=1,
+                created_at=now,
+            )
             s.add(row)
             await s.flush()
             return Claim(guild_id, period, trigger, 1, (), row.id)
@@ -81,44 +97,64 @@ async def claim(db: Database, guild_id: int, period: str, trigger: str,
         return None
 
 
-async def reclaim(db: Database, guild_id: int, period: str, *,
-                  statuses: tuple[str, ...] = (CLAIMED, FAILED)) -> Claim | None:
+async def reclaim(
+    db: Database, guild_id: int, period: str, *, statuses: tuple[str, ...] = (CLAIMED, FAILED)
+) -> Claim | None:
     """Take over an unfinished row (crash mid-post, or an earlier failure) exactly once."""
     async with db.sessions.begin() as s:
-        row = await s.scalar(select(DigestPost).where(
-            DigestPost.guild_id == guild_id, DigestPost.period == period))
+        row = await s.scalar(
+            select(DigestPost).where(DigestPost.guild_id == guild_id, DigestPost.period == period)
+        )
         if row is None or row.status not in statuses:
             return None
         seen = row.attempts
         result = await s.execute(
             update(DigestPost)
-            .where(DigestPost.id == row.id, DigestPost.attempts == seen,
-                   DigestPost.status.in_(statuses))
+            .where(
+                DigestPost.id == row.id,
+                DigestPost.attempts == seen,
+                DigestPost.status.in_(statuses),
+            )
             .values(attempts=seen + 1, status=CLAIMED)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             return None
-        return Claim(guild_id, period, row.trigger, seen + 1,
-                     tuple(int(m) for m in row.message_ids or ()), row.id)
+        return Claim(
+            guild_id,
+            period,
+            row.trigger,
+            seen + 1,
+            tuple(int(m) for m in row.message_ids or ()),
+            row.id,
+        )
 
 
 async def record_part(db: Database, claim: Claim, message_ids: list[int]) -> None:
     """Remember what has been posted so far, so a retry never sends those parts again."""
     async with db.sessions.begin() as s:
-        await s.execute(update(DigestPost).where(DigestPost.id == claim.post_id)
-                        .values(message_ids=list(message_ids)))
+        await s.execute(
+            update(DigestPost)
+            .where(DigestPost.id == claim.post_id)
+            .values(message_ids=list(message_ids))
+        )
 
 
-async def mark_posted(db: Database, claim: Claim, message_ids: list[int], now: datetime,
-                      note: str | None = None) -> None:
+async def mark_posted(
+    db: Database, claim: Claim, message_ids: list[int], now: datetime, note: str | None = None
+) -> None:
     """Posted: also resets the server's consecutive-failure counter."""
     async with db.sessions.begin() as s:
-        await s.execute(update(DigestPost).where(DigestPost.id == claim.post_id).values(
-            status=POSTED, message_ids=list(message_ids), posted_at=now, error=note))
-        await s.execute(update(GuildSettings).where(
-            GuildSettings.guild_id == claim.guild_id, GuildSettings.digest_failures != 0
-        ).values(digest_failures=0))
+        await s.execute(
+            update(DigestPost)
+            .where(DigestPost.id == claim.post_id)
+            .values(status=POSTED, message_ids=list(message_ids), posted_at=now, error=note)
+        )
+        await s.execute(
+            update(GuildSettings)
+            .where(GuildSettings.guild_id == claim.guild_id, GuildSettings.digest_failures != 0)
+            .values(digest_failures=0)
+        )
 
 
 @dataclass(frozen=True)
@@ -128,12 +164,16 @@ class FailureOutcome:
     disabled: bool  # this failure switched the digest off
 
 
-async def mark_failed(db: Database, claim: Claim, error: str, *, counts: bool,
-                      disable_reason: str | None = None) -> FailureOutcome:
+async def mark_failed(
+    db: Database, claim: Claim, error: str, *, counts: bool, disable_reason: str | None = None
+) -> FailureOutcome:
     """Record a failed attempt; `counts` (403/404) advances the server's failure streak."""
     async with db.sessions.begin() as s:
-        await s.execute(update(DigestPost).where(DigestPost.id == claim.post_id).values(
-            status=FAILED if counts else CLAIMED, error=error[:300]))
+        await s.execute(
+            update(DigestPost)
+            .where(DigestPost.id == claim.post_id)
+            .values(status=FAILED if counts else CLAIMED, error=error[:300])
+        )
         if not counts:
             return FailureOutcome(0, False, False)
         cfg = await s.get(GuildSettings, claim.guild_id, with_for_update=True)
@@ -150,22 +190,27 @@ async def mark_failed(db: Database, claim: Claim, error: str, *, counts: bool,
 async def give_up(db: Database, claim: Claim, error: str) -> None:
     """Stop retrying this period (out of grace or attempts); keeps the row as 'failed'."""
     async with db.sessions.begin() as s:
-        await s.execute(update(DigestPost).where(DigestPost.id == claim.post_id)
-                        .values(status=FAILED, error=error[:300]))
+        await s.execute(
+            update(DigestPost)
+            .where(DigestPost.id == claim.post_id)
+            .values(status=FAILED, error=error[:300])
+        )
 
 
 async def get_post(db: Database, guild_id: int, period: str) -> PostState | None:
     async with db.reader() as s:
-        row = await s.scalar(select(DigestPost).where(
-            DigestPost.guild_id == guild_id, DigestPost.period == period))
+        row = await s.scalar(
+            select(DigestPost).where(DigestPost.guild_id == guild_id, DigestPost.period == period)
+        )
         return None if row is None else _state(row)
 
 
 async def posts_between(db: Database, low: str, high: str) -> list[PostState]:
     """Rows whose period key is in [low, high] (ISO dates sort as strings), all servers."""
     async with db.reader() as s:
-        rows = await s.scalars(select(DigestPost).where(
-            DigestPost.period >= low, DigestPost.period <= high))
+        rows = await s.scalars(
+            select(DigestPost).where(DigestPost.period >= low, DigestPost.period <= high)
+        )
         return [_state(r) for r in rows]
 
 

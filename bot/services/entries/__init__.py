@@ -1,4 +1,89 @@
 """What members contribute (challenges, solutions, takeaways).
 
-Shared types, text rules, visibility and links.
-"""
+Shared types, text rules, visibility and links."""
+
+from bot.services.entries.info import challenge_info, solution_info, takeaway_info
+from bot.services.entries.links import source_url
+from bot.services.entries.text import (
+    _CONTROL,
+    NAME_MAX,
+    capture_text,
+    clean_name,
+    clean_text,
+    now_or,
+)
+from bot.services.entries.types import (
+    MAX_CONCEPTS,
+    PROBLEM_MAX,
+    SOLUTION_MAX,
+    TAKEAWAY_MAX,
+    TITLE_MAX,
+    TRIED_MAX,
+    AcceptResult,
+    ChallengeFilter,
+    ChallengeInfo,
+    ChallengePage,
+    ConceptTag,
+    HelpedResult,
+    HelpfulMember,
+    Paged,
+    RecordedChallenge,
+    RecordedSolution,
+    SolutionInfo,
+    TakeawayInfo,
+    TakeawayKind,
+    TakeawaySort,
+    VoteResult,
+)
+from bot.services.entries.visibility import (
+    STATUS_LABELS,
+    active_for,
+    can_see,
+    get_visible,
+    initial_status,
+    lock_others_published,
+    others_published,
+    visible_to,
+)
+
+__all__ = [
+    "AcceptResult",
+    "ChallengeFilter",
+    "ChallengeInfo",
+    "ChallengePage",
+    "ConceptTag",
+    "HelpedResult",
+    "HelpfulMember",
+    "MAX_CONCEPTS",
+    "NAME_MAX",
+    "PROBLEM_MAX",
+    "Paged",
+    "RecordedChallenge",
+    "RecordedSolution",
+    "SOLUTION_MAX",
+    "STATUS_LABELS",
+    "SolutionInfo",
+    "TAKEAWAY_MAX",
+    "TITLE_MAX",
+    "TRIED_MAX",
+    "TakeawayInfo",
+    "TakeawayKind",
+    "TakeawaySort",
+    "VoteResult",
+    "_CONTROL",
+    "active_for",
+    "can_see",
+    "capture_text",
+    "challenge_info",
+    "clean_name",
+    "clean_text",
+    "get_visible",
+    "initial_status",
+    "lock_others_published",
+    "now_or",
+    "others_published",
+    "solution_info",
+    "source_url",
+    "takeaway_info",
+    "visible_to",
+]

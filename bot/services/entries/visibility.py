@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -10,18 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import Database
 from bot.db.types import EntryKind, Status
 from bot.errors import Invalid, NotFound
-from bot.services.guilds import policy
-from bot.services.guilds import settings as guilds
+from bot.services import guilds
 
 _Row = TypeVar("_Row")
 
 
-STATUS_LABELS = {
-    Status.PENDING.value: "pending review",
-    Status.PUBLISHED.value: "published",
-    Status.HIDDEN.value: "hidden",
-    Status.REJECTED.value: "rejected",
-}
+STATUS_LABELS = MappingProxyType(
+    {
+        Status.PENDING.value: "pending review",
+        Status.PUBLISHED.value: "published",
+        Status.HIDDEN.value: "hidden",
+        Status.REJECTED.value: "rejected",
+    }
+)
 
 
 def visible_to(model: Any, viewer_id: int | None) -> ColumnElement[bool]:
@@ -55,7 +57,7 @@ async def initial_status(
 ) -> Status:
     """The status a new entry starts with, from this server's review settings."""
     cfg = await guilds.get_settings(db, guild_id)
-    return policy.initial_status(
+    return guilds.initial_status(
         cfg, kind, source_channel_id=source_channel_id, by_moderator=by_moderator
     )
 

@@ -1,1 +1,7 @@
 """Export a server's knowledge base as a Markdown hub (`nexus export`)."""
+
+from bot.services.export.service import export_guild
+
+__all__ = [
+    "export_guild",
+]

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services.concepts.types import ConceptDetail
-from bot.services.entries.types import ChallengeInfo, SolutionInfo, TakeawayInfo, TakeawayKind
-from bot.services.pairing.stats import PairingStats
+from bot.services.concepts import ConceptDetail
+from bot.services.entries import ChallengeInfo, SolutionInfo, TakeawayInfo, TakeawayKind
+from bot.services.pairing import PairingStats
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&$])")
 _LINE_START = re.compile(r"^([#+=:-])")
@@ -68,19 +68,22 @@ class ChallengeEntry:
     solutions: tuple[SolutionInfo, ...]  # published, accepted first, then by helped
 
 
-def index_md(concepts: int, challenges: int, solved: int, takeaways: int,
-             stats: PairingStats) -> str:
-    return page([
-        "# Knowledge hub",
-        "",
-        "What this server's learners have curated with Nexus: published entries only.",
-        "",
-        f"- [Key technologies and concepts](concepts.md): {plural(concepts, 'concept')}",
-        f"- [Challenges and solutions](challenges.md): {plural(challenges, 'challenge')}, "
-        f"{solved} solved",
-        f"- [Best practices and takeaways](takeaways.md): {plural(takeaways, 'takeaway')}",
-        f"- [Collaboration](collaboration.md): {plural(stats.pairs_made, 'pair')} made",
-    ])
+def index_md(
+    concepts: int, challenges: int, solved: int, takeaways: int, stats: PairingStats
+) -> str:
+    return page(
+        [
+            "# Knowledge hub",
+            "",
+            "What this server's learners have curated with Nexus: published entries only.",
+            "",
+            f"- [Key technologies and concepts](concepts.md): {plural(concepts, 'concept')}",
+            f"- [Challenges and solutions](challenges.md): {plural(challenges, 'challenge')}, "
+            f"{solved} solved",
+            f"- [Best practices and takeaways](takeaways.md): {plural(takeaways, 'takeaway')}",
+            f"- [Collaboration](collaboration.md): {plural(stats.pairs_made, 'pair')} made",
+        ]
+    )
 
 
 def _category_title(category: str) -> str:
@@ -88,8 +91,12 @@ def _category_title(category: str) -> str:
 
 
 def concepts_md(concepts: Sequence[ConceptDetail]) -> str:
-    lines = ["# Key technologies and concepts", "",
-             f"{plural(len(concepts), 'concept')} visible in this server, by category.", ""]
+    lines = [
+        "# Key technologies and concepts",
+        "",
+        f"{plural(len(concepts), 'concept')} visible in this server, by category.",
+        "",
+    ]
     by_cat: dict[str, list[ConceptDetail]] = {}
     for c in concepts:
         by_cat.setdefault(c.category or "", []).append(c)
@@ -138,9 +145,13 @@ def _challenge_block(entry: ChallengeEntry) -> list[str]:
 def challenges_md(entries: Sequence[ChallengeEntry]) -> str:
     solved = [e for e in entries if e.challenge.solved]
     open_ = [e for e in entries if not e.challenge.solved]
-    lines = ["# Challenges and solutions", "",
-             f"{plural(len(entries), 'challenge')}: {len(solved)} solved, {len(open_)} open. "
-             "Accepted solutions come first, then the most helpful.", ""]
+    lines = [
+        "# Challenges and solutions",
+        "",
+        f"{plural(len(entries), 'challenge')}: {len(solved)} solved, {len(open_)} open. "
+        "Accepted solutions come first, then the most helpful.",
+        "",
+    ]
     for title, group in (("Solved", solved), ("Open", open_)):
         lines += [f"## {title}", ""]
         if not group:
@@ -151,17 +162,26 @@ def challenges_md(entries: Sequence[ChallengeEntry]) -> str:
 
 
 def takeaways_md(takeaways: Sequence[TakeawayInfo]) -> str:
-    lines = ["# Best practices and takeaways", "",
-             f"{plural(len(takeaways), 'takeaway')}, most upvoted first.", ""]
-    for kind, title in ((TakeawayKind.PRACTICE, "Best practices"), (TakeawayKind.LESSON,
-                                                                     "Lessons learned")):
+    lines = [
+        "# Best practices and takeaways",
+        "",
+        f"{plural(len(takeaways), 'takeaway')}, most upvoted first.",
+        "",
+    ]
+    for kind, title in (
+        (TakeawayKind.PRACTICE, "Best practices"),
+        (TakeawayKind.LESSON, "Lessons learned"),
+    ):
         group = [t for t in takeaways if t.kind == kind.value]
         lines += [f"## {title}", ""]
         if not group:
             lines += ["*None yet.*", ""]
         for t in group:
-            meta = [f"**{plural(t.votes, 'upvote')}**", f"by {esc(t.author_name)}",
-                    day(t.created_at)]
+            meta = [
+                f"**{plural(t.votes, 'upvote')}**",
+                f"by {esc(t.author_name)}",
+                day(t.created_at),
+            ]
             if t.source == "pairing":
                 meta.append("from a pairing")
             if t.concepts:
@@ -172,20 +192,29 @@ def takeaways_md(takeaways: Sequence[TakeawayInfo]) -> str:
 
 def collaboration_md(stats: PairingStats) -> str:
     total = sum(stats.participants.values())
-    lines = ["# Collaboration", "",
-             "Frontend x backend pairing in this server.", "",
-             "## Participants per track", "",
-             "| Track | Participants |", "| --- | ---: |"]
+    lines = [
+        "# Collaboration",
+        "",
+        "Frontend x backend pairing in this server.",
+        "",
+        "## Participants per track",
+        "",
+        "| Track | Participants |",
+        "| --- | ---: |",
+    ]
     for track in sorted(stats.participants):
         lines.append(f"| {esc(track.capitalize())} | {stats.participants[track]} |")
     lines += [f"| **Total** | **{total}** |", ""]
     rate = "no follow-ups yet"
     if stats.met_rate is not None:
         rate = f"{stats.met_rate:.0%} ({stats.met} of {plural(stats.asked, 'pair')} asked)"
-    lines += ["## Pairs", "",
-              f"- Rounds: {stats.rounds}",
-              f"- Pairs made: {stats.pairs_made}" + (f" (trios: {stats.trios})"
-                                                      if stats.trios else ""),
-              f"- Met rate: {rate}",
-              f"- Learners who sat a round out: {stats.unmatched}", ""]
+    lines += [
+        "## Pairs",
+        "",
+        f"- Rounds: {stats.rounds}",
+        f"- Pairs made: {stats.pairs_made}" + (f" (trios: {stats.trios})" if stats.trios else ""),
+        f"- Met rate: {rate}",
+        f"- Learners who sat a round out: {stats.unmatched}",
+        "",
+    ]
     return page(lines)

@@ -17,10 +17,15 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.db.models import Challenge, Solution, Takeaway, TakeawayConcept
 from bot.db.types import Status
-from bot.services.challenges.load import load_challenges, solution_order
-from bot.services.concepts.lookup import all_visible
-from bot.services.entries.info import solution_info, takeaway_info
-from bot.services.entries.types import ConceptTag, SolutionInfo, TakeawayInfo
+from bot.services.challenges import load_challenges, solution_order
+from bot.services.concepts import all_visible
+from bot.services.entries import (
+    ConceptTag,
+    SolutionInfo,
+    TakeawayInfo,
+    solution_info,
+    takeaway_info,
+)
 from bot.services.export.markdown import (
     ChallengeEntry,
     challenges_md,
@@ -29,14 +34,15 @@ from bot.services.export.markdown import (
     index_md,
     takeaways_md,
 )
-from bot.services.pairing.stats import pairing_stats
+from bot.services.pairing import pairing_stats
 
 PUBLISHED = Status.PUBLISHED.value
 FILES = ("index.md", "concepts.md", "challenges.md", "takeaways.md", "collaboration.md")
 
 
-async def _challenge_entries(db: Database, guild_id: int,
-                             visible_concepts: set[int]) -> list[ChallengeEntry]:
+async def _challenge_entries(
+    db: Database, guild_id: int, visible_concepts: set[int]
+) -> list[ChallengeEntry]:
     async with db.reader() as s:
         ids = list(
             (

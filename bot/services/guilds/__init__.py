@@ -1,1 +1,23 @@
 """Per-server settings (/setup) and the publishing policy they imply."""
+
+from bot.services.guilds.policy import initial_status
+from bot.services.guilds.settings import (
+    WEEKDAYS,
+    GuildConfig,
+    all_settings,
+    get_settings,
+    timezone_choices,
+    update_settings,
+    validate_timezone,
+)
+
+__all__ = [
+    "GuildConfig",
+    "WEEKDAYS",
+    "all_settings",
+    "get_settings",
+    "initial_status",
+    "timezone_choices",
+    "update_settings",
+    "validate_timezone",
+]

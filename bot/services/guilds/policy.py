@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from bot.db.types import EntryKind, Status
 from bot.services.guilds.settings import GuildConfig
 
-_REVIEW_FLAG = {
-    EntryKind.CONCEPT: "review_concepts",
-    EntryKind.CONCEPT_EDIT: "review_concepts",
-    EntryKind.CHALLENGE: "review_challenges",
-    EntryKind.SOLUTION: "review_solutions",
-    EntryKind.TAKEAWAY: "review_takeaways",
-}
+_REVIEW_FLAG = MappingProxyType(
+    {
+        EntryKind.CONCEPT: "review_concepts",
+        EntryKind.CONCEPT_EDIT: "review_concepts",
+        EntryKind.CHALLENGE: "review_challenges",
+        EntryKind.SOLUTION: "review_solutions",
+        EntryKind.TAKEAWAY: "review_takeaways",
+    }
+)
 
 
 def initial_status(

@@ -47,7 +47,7 @@ class GuildConfig:
         return ZoneInfo(self.timezone)
 
 
-_FIELD_NAMES = {f.name for f in fields(GuildConfig)}
+_FIELD_NAMES = frozenset({f.name for f in fields(GuildConfig)})
 EDITABLE = _FIELD_NAMES - {"guild_id", "digest_failures"}
 
 
@@ -159,11 +159,23 @@ def timezone_choices(query: str, limit: int = 25) -> list[str]:
         _ALL_ZONES = tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
     q = query.strip().lower().replace(" ", "_")
     if not q:
-        popular = ("UTC", "Europe/London", "Europe/Berlin", "Africa/Lagos", "Africa/Nairobi",
-                   "America/New_York", "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo")
+        popular = (
+            "UTC",
+            "Europe/London",
+            "Europe/Berlin",
+            "Africa/Lagos",
+            "Africa/Nairobi",
+            "America/New_York",
+            "America/Los_Angeles",
+            "Asia/Kolkata",
+            "Asia/Tokyo",
+        )
         return list(popular)[:limit]
     starts = [z for z in _ALL_ZONES if z.lower().startswith(q)]
-    parts = [z for z in _ALL_ZONES if z not in starts and any(
-        p.startswith(q) for p in z.lower().split("/"))]
+    parts = [
+        z
+        for z in _ALL_ZONES
+        if z not in starts and any(p.startswith(q) for p in z.lower().split("/"))
+    ]
     contains = [z for z in _ALL_ZONES if z not in starts and z not in parts and q in z.lower()]
     return (starts + parts + contains)[:limit]

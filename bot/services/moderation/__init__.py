@@ -1,1 +1,48 @@
 """Moderator curation: the review queue, approve/reject/edit/feature/merge, flags, the audit log."""
+
+from bot.services.moderation.actions import REASON_MAX, ActionResult, Actor, approve, edit, reject
+from bot.services.moderation.audit import ACTIONS, AuditEntry, AuditPage, list_audit
+from bot.services.moderation.entries import EDITABLE_FIELDS, OPTIONAL_FIELDS, kind_label
+from bot.services.moderation.flags import FLAG_REASONS, check_flaggable, flag_entry
+from bot.services.moderation.merging import MergeResult, merge
+from bot.services.moderation.notify import set_dm_notifications
+from bot.services.moderation.queue import (
+    FLAG_WEIGHT,
+    QueueItem,
+    QueuePage,
+    get_entry,
+    get_queue_page,
+    search_entries,
+)
+from bot.services.moderation.visibility import hide, restore, toggle_feature
+
+__all__ = [
+    "ACTIONS",
+    "ActionResult",
+    "Actor",
+    "AuditEntry",
+    "AuditPage",
+    "EDITABLE_FIELDS",
+    "FLAG_REASONS",
+    "FLAG_WEIGHT",
+    "MergeResult",
+    "OPTIONAL_FIELDS",
+    "QueueItem",
+    "QueuePage",
+    "REASON_MAX",
+    "approve",
+    "check_flaggable",
+    "edit",
+    "flag_entry",
+    "get_entry",
+    "get_queue_page",
+    "hide",
+    "kind_label",
+    "list_audit",
+    "merge",
+    "reject",
+    "restore",
+    "search_entries",
+    "set_dm_notifications",
+    "toggle_feature",
+]

@@ -7,8 +7,10 @@ AuditLog row. Services don't check who may act: the cog checks moderators at run
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,8 +20,7 @@ from bot.db import Database
 from bot.db.models import Concept, ConceptEdit, Flag
 from bot.db.types import EntryKind, Status, utcnow
 from bot.errors import Conflict, Invalid, NotFound
-from bot.services.concepts.edits import BODY_MAX, NAME_MAX, SUMMARY_MAX
-from bot.services.concepts.lookup import guild_concept
+from bot.services.concepts import BODY_MAX, NAME_MAX, SUMMARY_MAX, guild_concept
 from bot.services.moderation.entries import (
     EDITABLE_FIELDS,
     OPTIONAL_FIELDS,
@@ -37,10 +38,18 @@ from bot.services.moderation.notify import dm_allowed
 REASON_MAX = 300
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Keys a member's proposed concept edit may change, with their length limits (None: list).
-PROPOSABLE: dict[str, int | None] = {
-    "name": NAME_MAX, "summary": SUMMARY_MAX, "body": BODY_MAX, "category": 32, "tracks": 16,
-    "aliases": None, "links": None, "related": None,
-}
+PROPOSABLE: Mapping[str, int | None] = MappingProxyType(
+    {
+        "name": NAME_MAX,
+        "summary": SUMMARY_MAX,
+        "body": BODY_MAX,
+        "category": 32,
+        "tracks": 16,
+        "aliases": None,
+        "links": None,
+        "related": None,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,9 @@ def clean_reason(reason: str | None, *, required: bool = True) -> str | None:
 async def open_flag_count(s: AsyncSession, guild_id: int, kind: str, entry_id: int) -> int:
     count = await s.scalar(
         select(func.count(Flag.id)).where(
-            Flag.guild_id == guild_id, Flag.entry_kind == kind, Flag.entry_id == entry_id,
+            Flag.guild_id == guild_id,
+            Flag.entry_kind == kind,
+            Flag.entry_id == entry_id,
             Flag.resolved.is_(False),
         )
     )
@@ -88,8 +99,13 @@ def _verify(concept: Concept, actor: Actor, now: datetime) -> None:
 
 
 async def approve(
-    db: Database, guild_id: int, actor: Actor, kind: str, entry_id: int,
-    *, now: datetime | None = None,
+    db: Database,
+    guild_id: int,
+    actor: Actor,
+    kind: str,
+    entry_id: int,
+    *,
+    now: datetime | None = None,
 ) -> ActionResult:
     """Publish a pending entry, apply a pending concept edit, or keep a flagged entry."""
     now = now or utcnow()
@@ -114,8 +130,17 @@ async def approve(
         after = {"status": row.status, "open_flags": 0}
         audit = await record_audit(s, guild_id, actor, action, kind, entry_id, before, after)
         return ActionResult(
-            action, kind, entry_id, entry_id, entry_title(kind, row), row.status, audit.id,
-            before, after, flags_resolved=resolved, featured=bool(row.featured),
+            action,
+            kind,
+            entry_id,
+            entry_id,
+            entry_title(kind, row),
+            row.status,
+            audit.id,
+            before,
+            after,
+            flags_resolved=resolved,
+            featured=bool(row.featured),
         )
 
 
@@ -148,9 +173,7 @@ async def _apply_concept_edit(
         raise NotFound("The concept this edit was proposed for no longer exists.")
     concept = await load_scoped(s, guild_id, EntryKind.CONCEPT, concept.id)
     if concept.merged_into_id is not None:
-        raise Conflict(
-            f"That concept was merged into #{concept.merged_into_id}; reject this edit."
-        )
+        raise Conflict(f"That concept was merged into #{concept.merged_into_id}; reject this edit.")
     target = await guild_concept(s, guild_id, concept)
     changes = _clean_proposed(dict(edit.proposed or {}))
     before = snapshot(target, list(changes))
@@ -163,13 +186,26 @@ async def _apply_concept_edit(
         s, guild_id, actor, "approve", EntryKind.CONCEPT_EDIT, edit.id, before, after
     )
     return ActionResult(
-        "approve", EntryKind.CONCEPT_EDIT, target.id, edit.id, str(target.name), edit.status,
-        audit.id, before, after, featured=bool(target.featured),
+        "approve",
+        EntryKind.CONCEPT_EDIT,
+        target.id,
+        edit.id,
+        str(target.name),
+        edit.status,
+        audit.id,
+        before,
+        after,
+        featured=bool(target.featured),
     )
 
 
 async def reject(
-    db: Database, guild_id: int, actor: Actor, kind: str, entry_id: int, reason: str,
+    db: Database,
+    guild_id: int,
+    actor: Actor,
+    kind: str,
+    entry_id: int,
+    reason: str,
 ) -> ActionResult:
     """Reject a pending entry or edit; a flagged published entry is hidden. Author gets a DM."""
     text = clean_reason(reason)
@@ -205,8 +241,18 @@ async def reject(
         if author_id and author_id != actor.id and await dm_allowed(s, guild_id, author_id):
             notify = author_id
         return ActionResult(
-            "reject", kind, target.id, entry_id, title, new_status, audit.id, before, after,
-            reason=text, flags_resolved=resolved, notify_user_id=notify,
+            "reject",
+            kind,
+            target.id,
+            entry_id,
+            title,
+            new_status,
+            audit.id,
+            before,
+            after,
+            reason=text,
+            flags_resolved=resolved,
+            notify_user_id=notify,
         )
 
 
@@ -233,8 +279,14 @@ def clean_fields(kind: str, values: dict[str, str]) -> dict[str, str]:
 
 
 async def edit(
-    db: Database, guild_id: int, actor: Actor, kind: str, entry_id: int,
-    values: dict[str, str], *, now: datetime | None = None,
+    db: Database,
+    guild_id: int,
+    actor: Actor,
+    kind: str,
+    entry_id: int,
+    values: dict[str, str],
+    *,
+    now: datetime | None = None,
 ) -> ActionResult:
     """Change an entry's text fields (a base concept: this server's override row)."""
     now = now or utcnow()
@@ -252,7 +304,7 @@ async def edit(
         for key, value in changed.items():
             setattr(target, key, value)
         if kind == EntryKind.CONCEPT:
-                    _verify(target, actor, now)
+            _verify(target, actor, now)
         elif kind == EntryKind.CHALLENGE:
             target.search_text = challenge_search_text(target)
         after = snapshot(target, list(changed))
@@ -260,13 +312,24 @@ async def edit(
             after["override_id"] = target.id
         audit = await record_audit(s, guild_id, actor, "edit", kind, entry_id, before, after)
         return ActionResult(
-            "edit", kind, target.id, entry_id, entry_title(kind, target), target.status,
-            audit.id, before, after, featured=bool(target.featured),
+            "edit",
+            kind,
+            target.id,
+            entry_id,
+            entry_title(kind, target),
+            target.status,
+            audit.id,
+            before,
+            after,
+            featured=bool(target.featured),
         )
 
 
 async def _edit_proposal(
-    s: AsyncSession, guild_id: int, actor: Actor, edit_row: ConceptEdit,
+    s: AsyncSession,
+    guild_id: int,
+    actor: Actor,
+    edit_row: ConceptEdit,
     changes: dict[str, str],
 ) -> ActionResult:
     if edit_row.status != Status.PENDING:
@@ -283,6 +346,13 @@ async def _edit_proposal(
         s, guild_id, actor, "edit", EntryKind.CONCEPT_EDIT, edit_row.id, before, after
     )
     return ActionResult(
-        "edit", EntryKind.CONCEPT_EDIT, edit_row.id, edit_row.id,
-        entry_title(EntryKind.CONCEPT_EDIT, edit_row), edit_row.status, audit.id, before, after,
+        "edit",
+        EntryKind.CONCEPT_EDIT,
+        edit_row.id,
+        edit_row.id,
+        entry_title(EntryKind.CONCEPT_EDIT, edit_row),
+        edit_row.status,
+        audit.id,
+        before,
+        after,
     )

@@ -12,7 +12,15 @@ from bot.db import Database
 from bot.db.models import AuditLog
 
 ACTIONS = (
-    "approve", "keep", "reject", "edit", "feature", "unfeature", "hide", "restore", "merge",
+    "approve",
+    "keep",
+    "reject",
+    "edit",
+    "feature",
+    "unfeature",
+    "hide",
+    "restore",
+    "merge",
 )
 PAGE_SIZE = 8
 
@@ -45,14 +53,27 @@ class AuditPage:
 
 def _entry(row: AuditLog) -> AuditEntry:
     return AuditEntry(
-        row.id, row.actor_id, row.actor_name, row.action, row.entry_kind, row.entry_id,
-        row.before, row.after, row.reason, row.created_at,
+        row.id,
+        row.actor_id,
+        row.actor_name,
+        row.action,
+        row.entry_kind,
+        row.entry_id,
+        row.before,
+        row.after,
+        row.reason,
+        row.created_at,
     )
 
 
 async def list_audit(
-    db: Database, guild_id: int, page: int = 0, *, kind: str | None = None,
-    action: str | None = None, page_size: int = PAGE_SIZE,
+    db: Database,
+    guild_id: int,
+    page: int = 0,
+    *,
+    kind: str | None = None,
+    action: str | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> AuditPage:
     """This server's audit log, newest first, optionally filtered by entry kind and action."""
     where = [AuditLog.guild_id == guild_id]
@@ -63,11 +84,15 @@ async def list_audit(
     page = max(page, 0)
     async with db.reader() as s:
         total = int(await s.scalar(select(func.count(AuditLog.id)).where(*where)) or 0)
-        rows = (await s.scalars(
-            select(AuditLog).where(*where)
-            .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
-            .offset(page * page_size).limit(page_size)
-        )).all()
+        rows = (
+            await s.scalars(
+                select(AuditLog)
+                .where(*where)
+                .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+                .offset(page * page_size)
+                .limit(page_size)
+            )
+        ).all()
         return AuditPage(tuple(_entry(r) for r in rows), page, total, page_size)
 
 

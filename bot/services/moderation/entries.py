@@ -7,8 +7,10 @@ writes G's override row (guild_id G, overrides_id = base id), created on first n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import update
@@ -26,15 +28,17 @@ from bot.db.models import (
 )
 from bot.db.types import EntryKind
 from bot.errors import NotFound
-from bot.services.concepts.edits import BODY_MAX, NAME_MAX, SUMMARY_MAX
+from bot.services.concepts import BODY_MAX, NAME_MAX, SUMMARY_MAX
 
-MODELS: dict[str, type[Any]] = {
-    EntryKind.CONCEPT: Concept,
-    EntryKind.CHALLENGE: Challenge,
-    EntryKind.SOLUTION: Solution,
-    EntryKind.TAKEAWAY: Takeaway,
-    EntryKind.CONCEPT_EDIT: ConceptEdit,
-}
+MODELS: Mapping[str, type[Any]] = MappingProxyType(
+    {
+        EntryKind.CONCEPT: Concept,
+        EntryKind.CHALLENGE: Challenge,
+        EntryKind.SOLUTION: Solution,
+        EntryKind.TAKEAWAY: Takeaway,
+        EntryKind.CONCEPT_EDIT: ConceptEdit,
+    }
+)
 
 FLAGGABLE_KINDS: tuple[str, ...] = (
     EntryKind.CONCEPT,
@@ -46,19 +50,23 @@ QUEUE_KINDS: tuple[str, ...] = (*FLAGGABLE_KINDS, EntryKind.CONCEPT_EDIT)
 
 # Fields a moderator can edit per kind, with their maximum lengths (modal-enforced too).
 # Concepts use the Concepts feature's own limits so an edit never breaks its renderers.
-_CONCEPT_LIMITS = {"name": NAME_MAX, "summary": SUMMARY_MAX, "body": BODY_MAX}
-EDITABLE_FIELDS: dict[str, dict[str, int]] = {
-    EntryKind.CONCEPT: _CONCEPT_LIMITS,
-    EntryKind.CONCEPT_EDIT: _CONCEPT_LIMITS,
-    EntryKind.CHALLENGE: {"title": 200, "problem": 4000, "tried": 4000},
-    EntryKind.SOLUTION: {"body": 4000},
-    EntryKind.TAKEAWAY: {"body": 4000},
-}
-OPTIONAL_FIELDS: dict[str, frozenset[str]] = {
-    EntryKind.CONCEPT: frozenset({"body"}),
-    EntryKind.CONCEPT_EDIT: frozenset({"body"}),
-    EntryKind.CHALLENGE: frozenset({"tried"}),
-}
+_CONCEPT_LIMITS = MappingProxyType({"name": NAME_MAX, "summary": SUMMARY_MAX, "body": BODY_MAX})
+EDITABLE_FIELDS: Mapping[str, Mapping[str, int]] = MappingProxyType(
+    {
+        EntryKind.CONCEPT: _CONCEPT_LIMITS,
+        EntryKind.CONCEPT_EDIT: _CONCEPT_LIMITS,
+        EntryKind.CHALLENGE: MappingProxyType({"title": 200, "problem": 4000, "tried": 4000}),
+        EntryKind.SOLUTION: MappingProxyType({"body": 4000}),
+        EntryKind.TAKEAWAY: MappingProxyType({"body": 4000}),
+    }
+)
+OPTIONAL_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        EntryKind.CONCEPT: frozenset({"body"}),
+        EntryKind.CONCEPT_EDIT: frozenset({"body"}),
+        EntryKind.CHALLENGE: frozenset({"tried"}),
+    }
+)
 
 # Columns copied when a server overrides a base concept.
 

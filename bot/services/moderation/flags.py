@@ -5,7 +5,9 @@ A base concept (guild 0) can be flagged from any server; the flag belongs to tha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,12 +20,14 @@ from bot.errors import Conflict, Invalid, NotFound
 from bot.services.moderation.entries import FLAGGABLE_KINDS, MODELS, visible_guilds
 
 # value -> label shown in the reason select
-FLAG_REASONS: dict[str, str] = {
-    "outdated": "Outdated",
-    "wrong": "Wrong or misleading",
-    "duplicate": "Duplicate",
-    "inappropriate": "Inappropriate",
-}
+FLAG_REASONS: Mapping[str, str] = MappingProxyType(
+    {
+        "outdated": "Outdated",
+        "wrong": "Wrong or misleading",
+        "duplicate": "Duplicate",
+        "inappropriate": "Inappropriate",
+    }
+)
 
 ALREADY_FLAGGED = "You already flagged this entry: a moderator will look at it."
 UNKNOWN_ENTRY = "I can't find that entry in this server (it may have been removed)."
@@ -70,8 +74,6 @@ async def flag_entry(
         # A concurrent double press raced past the check; the unique row decides.
         raise Conflict(ALREADY_FLAGGED) from None
     return FlagResult(kind=kind, entry_id=entry_id, reason=reason, open_flags=int(count or 0))
-
-
 
 
 async def check_flaggable(

@@ -102,7 +102,8 @@ async def _candidates(s: AsyncSession, guild_id: int) -> list[_Candidate]:
         m = MODELS[kind]
         rows = await s.execute(
             select(m.id).where(
-                m.id.in_(ids), m.guild_id.in_(visible_guilds(kind, guild_id)),
+                m.id.in_(ids),
+                m.guild_id.in_(visible_guilds(kind, guild_id)),
                 m.status == Status.PUBLISHED,
             )
         )
@@ -146,8 +147,12 @@ async def _item(s: AsyncSession, guild_id: int, kind: str, entry_id: int) -> Que
     row = await load_scoped(s, guild_id, kind, entry_id)
     flag_rows = await s.execute(
         select(Flag.reason, func.count(Flag.id))
-        .where(Flag.guild_id == guild_id, Flag.entry_kind == kind, Flag.entry_id == entry_id,
-               Flag.resolved.is_(False))
+        .where(
+            Flag.guild_id == guild_id,
+            Flag.entry_kind == kind,
+            Flag.entry_id == entry_id,
+            Flag.resolved.is_(False),
+        )
         .group_by(Flag.reason)
     )
     reasons = sorted(((str(r), int(n)) for r, n in flag_rows), key=lambda p: (-p[1], p[0]))
@@ -161,7 +166,8 @@ async def _item(s: AsyncSession, guild_id: int, kind: str, entry_id: int) -> Que
         proposed = dict(edit.proposed or {})
         proposal = tuple(
             (k, str(getattr(concept, k, "") or ""), str(v))
-            for k, v in proposed.items() if concept is not None and hasattr(concept, k)
+            for k, v in proposed.items()
+            if concept is not None and hasattr(concept, k)
         )
         title = f"Edit to {concept.name if concept else 'a removed concept'}"
         body = edit.note or ""
@@ -175,17 +181,25 @@ async def _item(s: AsyncSession, guild_id: int, kind: str, entry_id: int) -> Que
         body = _body(kind, row)
         fields = tuple((k, str(getattr(fields_src, k) or "")) for k in EDITABLE_FIELDS[kind])
     return QueueItem(
-        kind=kind, entry_id=entry_id, title=title, body=body,
-        author_id=getattr(row, "author_id", None), author_name=getattr(row, "author_name", None),
-        status=row.status, created_at=row.created_at,
-        open_flags=sum(n for _, n in reasons), flag_reasons=tuple(reasons),
+        kind=kind,
+        entry_id=entry_id,
+        title=title,
+        body=body,
+        author_id=getattr(row, "author_id", None),
+        author_name=getattr(row, "author_name", None),
+        status=row.status,
+        created_at=row.created_at,
+        open_flags=sum(n for _, n in reasons),
+        flag_reasons=tuple(reasons),
         jump_url=getattr(row, "jump_url", None),
         source_channel_id=getattr(row, "source_channel_id", None),
         is_base=kind == EntryKind.CONCEPT and row.guild_id != guild_id,
         featured=bool(getattr(row, "featured", False)),
         verified_by_name=getattr(row, "verified_by_name", None),
         verified_at=getattr(row, "verified_at", None),
-        fields=fields, proposal=proposal, concept_id=concept_id,
+        fields=fields,
+        proposal=proposal,
+        concept_id=concept_id,
     )
 
 

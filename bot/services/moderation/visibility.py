@@ -10,7 +10,7 @@ from bot.db import Database
 from bot.db.models import Challenge, Concept, Solution, Takeaway
 from bot.db.types import EntryKind, Status
 from bot.errors import Conflict, Invalid
-from bot.services.concepts.lookup import existing_override, guild_concept
+from bot.services.concepts import existing_override, guild_concept
 from bot.services.moderation.actions import ActionResult, clean_reason
 from bot.services.moderation.entries import (
     FLAGGABLE_KINDS,
@@ -43,8 +43,16 @@ async def toggle_feature(
         action = "feature" if target.featured else "unfeature"
         audit = await record_audit(s, guild_id, actor, action, kind, entry_id, before, after)
         return ActionResult(
-            action, kind, target.id, entry_id, entry_title(kind, target), target.status,
-            audit.id, before, after, featured=bool(target.featured),
+            action,
+            kind,
+            target.id,
+            entry_id,
+            entry_title(kind, target),
+            target.status,
+            audit.id,
+            before,
+            after,
+            featured=bool(target.featured),
         )
 
 
@@ -65,8 +73,17 @@ async def hide(
         after = {"status": Status.HIDDEN.value}
         audit = await record_audit(s, guild_id, actor, "hide", kind, entry_id, before, after, text)
         return ActionResult(
-            "hide", kind, target.id, entry_id, entry_title(kind, target), target.status,
-            audit.id, before, after, reason=text, flags_resolved=resolved,
+            "hide",
+            kind,
+            target.id,
+            entry_id,
+            entry_title(kind, target),
+            target.status,
+            audit.id,
+            before,
+            after,
+            reason=text,
+            flags_resolved=resolved,
             featured=bool(target.featured),
         )
 
@@ -92,8 +109,16 @@ async def restore(
         after = {"status": Status.PUBLISHED.value}
         audit = await record_audit(s, guild_id, actor, "restore", kind, entry_id, before, after)
         return ActionResult(
-            "restore", kind, target.id, entry_id, entry_title(kind, target), target.status,
-            audit.id, before, after, featured=bool(target.featured),
+            "restore",
+            kind,
+            target.id,
+            entry_id,
+            entry_title(kind, target),
+            target.status,
+            audit.id,
+            before,
+            after,
+            featured=bool(target.featured),
         )
 
 
@@ -105,14 +130,16 @@ async def featured_ids(db: Database, guild_id: int) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     async with db.reader() as s:
         for kind, model in (
-            (EntryKind.CONCEPT, Concept), (EntryKind.CHALLENGE, Challenge),
-            (EntryKind.SOLUTION, Solution), (EntryKind.TAKEAWAY, Takeaway),
+            (EntryKind.CONCEPT, Concept),
+            (EntryKind.CHALLENGE, Challenge),
+            (EntryKind.SOLUTION, Solution),
+            (EntryKind.TAKEAWAY, Takeaway),
         ):
             m: Any = model
             ids = await s.scalars(
-                select(m.id).where(
-                    m.guild_id == guild_id, m.featured.is_(True), m.status == Status.PUBLISHED
-                ).order_by(m.id)
+                select(m.id)
+                .where(m.guild_id == guild_id, m.featured.is_(True), m.status == Status.PUBLISHED)
+                .order_by(m.id)
             )
             out[str(kind)] = [int(i) for i in ids]
     return out

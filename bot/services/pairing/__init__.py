@@ -10,19 +10,23 @@ Modules:
 * followups         -- follow-up claims, answers, learning notes, closing rounds
 * stats             -- /pair stats and outcomes for the digest / export
 
-Other features (digest, export) should only need `pairing_outcomes` and `pairing_stats`.
-"""
+Other features (digest, export) should only need `pairing_outcomes` and `pairing_stats`."""
 
 from bot.services.pairing.followups import (
     IGNORE_LIMIT,
+    LEARNING_MAX,
     check_member,
     claim_followup,
+    close_at,
     close_round,
     record_answer,
     save_learning,
 )
 from bot.services.pairing.matcher import Candidate, MatchResult, match
 from bot.services.pairing.profiles import (
+    GOALS_MAX,
+    STACK_MAX,
+    TRACK_NAMES,
     Profile,
     get_profile,
     join,
@@ -31,13 +35,23 @@ from bot.services.pairing.profiles import (
     resume,
     update_profile,
 )
-from bot.services.pairing.rounds import RoundPlan, RoundStart, preview_round, start_round
+from bot.services.pairing.rounds import (
+    RoundInfo,
+    RoundPlan,
+    RoundStart,
+    current_period,
+    preview_round,
+    start_round,
+)
 from bot.services.pairing.spaces import (
     PairSpace,
     finish_announcement,
+    mark_unmatched_notified,
+    open_rounds,
     pending_spaces,
     pending_unmatched,
     set_pair_thread,
+    unannounced_rounds,
 )
 from bot.services.pairing.stats import (
     LearningNote,
@@ -48,24 +62,33 @@ from bot.services.pairing.stats import (
 )
 
 __all__ = [
-    "IGNORE_LIMIT",
     "Candidate",
+    "GOALS_MAX",
+    "IGNORE_LIMIT",
+    "LEARNING_MAX",
     "LearningNote",
     "MatchResult",
-    "PairingOutcomes",
     "PairSpace",
+    "PairingOutcomes",
     "PairingStats",
     "Profile",
+    "RoundInfo",
     "RoundPlan",
     "RoundStart",
+    "STACK_MAX",
+    "TRACK_NAMES",
     "check_member",
     "claim_followup",
+    "close_at",
     "close_round",
+    "current_period",
     "finish_announcement",
     "get_profile",
     "join",
     "leave",
+    "mark_unmatched_notified",
     "match",
+    "open_rounds",
     "pairing_outcomes",
     "pairing_stats",
     "pause",
@@ -77,5 +100,6 @@ __all__ = [
     "save_learning",
     "set_pair_thread",
     "start_round",
+    "unannounced_rounds",
     "update_profile",
 ]

@@ -18,9 +18,11 @@ Pure functions only: no database, no discord.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -31,26 +33,32 @@ HOURS_PER_WEEK = 168
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 AVAILABILITY_MAX = 200
 
-_DAY_WORDS: dict[str, tuple[int, ...]] = {}
-for _i, _names in enumerate(
-    (
-        ("mon", "monday", "mondays", "mo"),
-        ("tue", "tues", "tuesday", "tuesdays", "tu"),
-        ("wed", "weds", "wednesday", "wednesdays", "we"),
-        ("thu", "thur", "thurs", "thursday", "thursdays", "th"),
-        ("fri", "friday", "fridays", "fr"),
-        ("sat", "saturday", "saturdays", "sa"),
-        ("sun", "sunday", "sundays", "su"),
-    )
-):
-    for _n in _names:
-        _DAY_WORDS[_n] = (_i,)
-for _n in ("weekdays", "weekday", "workdays"):
-    _DAY_WORDS[_n] = (0, 1, 2, 3, 4)
-for _n in ("weekends", "weekend"):
-    _DAY_WORDS[_n] = (5, 6)
-for _n in ("daily", "everyday", "every day", "all week"):
-    _DAY_WORDS[_n] = (0, 1, 2, 3, 4, 5, 6)
+
+def _day_words() -> dict[str, tuple[int, ...]]:
+    words: dict[str, tuple[int, ...]] = {}
+    for _i, _names in enumerate(
+        (
+            ("mon", "monday", "mondays", "mo"),
+            ("tue", "tues", "tuesday", "tuesdays", "tu"),
+            ("wed", "weds", "wednesday", "wednesdays", "we"),
+            ("thu", "thur", "thurs", "thursday", "thursdays", "th"),
+            ("fri", "friday", "fridays", "fr"),
+            ("sat", "saturday", "saturdays", "sa"),
+            ("sun", "sunday", "sundays", "su"),
+        )
+    ):
+        for _n in _names:
+            words[_n] = (_i,)
+    for _n in ("weekdays", "weekday", "workdays"):
+        words[_n] = (0, 1, 2, 3, 4)
+    for _n in ("weekends", "weekend"):
+        words[_n] = (5, 6)
+    for _n in ("daily", "everyday", "every day", "all week"):
+        words[_n] = (0, 1, 2, 3, 4, 5, 6)
+    return words
+
+
+_DAY_WORDS: Mapping[str, tuple[int, ...]] = MappingProxyType(_day_words())
 
 _HELP = (
     "Write days followed by hour ranges in your local time, e.g. "
@@ -277,9 +285,7 @@ def windows(mask: np.ndarray, week_start: datetime, limit: int = 5) -> list[Wind
             runs.append((run, h))
             run = None
     best = sorted(runs, key=lambda r: (-(r[1] - r[0]), r[0]))[:limit]
-    return [
-        Window(start + timedelta(hours=a), start + timedelta(hours=b)) for a, b in sorted(best)
-    ]
+    return [Window(start + timedelta(hours=a), start + timedelta(hours=b)) for a, b in sorted(best)]
 
 
 # -- pause --------------------------------------------------------------------------------
@@ -339,9 +345,7 @@ def _slot(day: date, hour: int, tz: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
-def period_at(
-    moment: datetime, *, zone: str, weekday: int, hour: int, cadence_days: int
-) -> Period:
+def period_at(moment: datetime, *, zone: str, weekday: int, hour: int, cadence_days: int) -> Period:
     """The schedule period containing `moment`: [latest slot <= moment, next slot)."""
     tz = ZoneInfo(zone)
     cadence = max(1, cadence_days)
@@ -364,6 +368,4 @@ def period_at(
 def next_slot(
     moment: datetime, *, zone: str, weekday: int, hour: int, cadence_days: int
 ) -> datetime:
-    return period_at(
-        moment, zone=zone, weekday=weekday, hour=hour, cadence_days=cadence_days
-    ).end
+    return period_at(moment, zone=zone, weekday=weekday, hour=hour, cadence_days=cadence_days).end

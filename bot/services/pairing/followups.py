@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import MappingProxyType
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,14 +21,13 @@ from bot.db import Database
 from bot.db.models import Pair, PairMember, PairProfile, PairRound, Takeaway
 from bot.db.types import EntryKind
 from bot.errors import Invalid, NotAllowed, NotFound
-from bot.services.guilds.policy import initial_status
-from bot.services.guilds.settings import get_settings
+from bot.services.guilds import get_settings, initial_status
 
 IGNORE_LIMIT = 3
 CLOSE_GRACE = timedelta(days=2)
 LEARNING_MAX = 1000
 ACTIONS = ("met", "notyet", "skip", "learn")
-OUTCOME = {"met": "met", "notyet": "not_yet", "skip": "skip"}
+OUTCOME = MappingProxyType({"met": "met", "notyet": "not_yet", "skip": "skip"})
 NOT_MEMBER = "Only the members of this pair can answer here."
 
 
@@ -75,27 +75,38 @@ async def claim_followup(
     async with db.sessions.begin() as s:
         claimed = await s.execute(
             update(PairRound)
-            .where(PairRound.guild_id == guild_id, PairRound.id == round_id,
-                   flag.is_(False), due <= now, PairRound.announced.is_(True))
+            .where(
+                PairRound.guild_id == guild_id,
+                PairRound.id == round_id,
+                flag.is_(False),
+                due <= now,
+                PairRound.announced.is_(True),
+            )
             .values({flag.key: True})
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return []
-        rows = (await s.execute(
-            select(Pair.id, Pair.thread_id, PairMember.user_id)
-            .join(PairMember, PairMember.pair_id == Pair.id)
-            .where(Pair.guild_id == guild_id, Pair.round_id == round_id,
-                   Pair.thread_id.is_not(None))
-            .order_by(Pair.id)
-        )).all()
+        rows = (
+            await s.execute(
+                select(Pair.id, Pair.thread_id, PairMember.user_id)
+                .join(PairMember, PairMember.pair_id == Pair.id)
+                .where(
+                    Pair.guild_id == guild_id,
+                    Pair.round_id == round_id,
+                    Pair.thread_id.is_not(None),
+                )
+                .order_by(Pair.id)
+            )
+        ).all()
     targets: dict[int, tuple[int, list[int]]] = {}
     for pid, tid, uid in rows:
         targets.setdefault(int(pid), (int(tid or 0), []))[1].append(int(uid))
     return [FollowupTarget(p, t, tuple(m)) for p, (t, m) in targets.items()]
 
 
-async def _member(s: AsyncSession, guild_id: int, pair_id: int, user_id: int
-                  ) -> tuple[Pair, PairMember]:
+async def _member(
+    s: AsyncSession, guild_id: int, pair_id: int, user_id: int
+) -> tuple[Pair, PairMember]:
     pair = await s.get(Pair, pair_id)
     if pair is None or pair.guild_id != guild_id:
         raise NotFound("This pair no longer exists.")
@@ -114,7 +125,7 @@ async def check_member(db: Database, guild_id: int, pair_id: int, user_id: int) 
 async def record_answer(
     db: Database, guild_id: int, pair_id: int, user_id: int, action: str, now: datetime
 ) -> Answer:
-    """"We met" / "Not yet" / "Skip". Once a pair has met, it stays met."""
+    """ "We met" / "Not yet" / "Skip". Once a pair has met, it stays met."""
     if action not in OUTCOME:
         raise Invalid("Unknown answer.")
     new = OUTCOME[action]
@@ -152,8 +163,12 @@ async def save_learning(
         _, member = await _member(s, guild_id, pair_id, user_id)
         member.responded = True
         existing = await s.scalar(
-            select(Takeaway).where(Takeaway.guild_id == guild_id, Takeaway.pair_id == pair_id,
-                                   Takeaway.author_id == user_id, Takeaway.source == "pairing")
+            select(Takeaway).where(
+                Takeaway.guild_id == guild_id,
+                Takeaway.pair_id == pair_id,
+                Takeaway.author_id == user_id,
+                Takeaway.source == "pairing",
+            )
         )
         if existing is not None:
             if existing.body != text:
@@ -161,18 +176,25 @@ async def save_learning(
             await s.flush()
             return LearningSaved(existing.id, existing.status, False)
         row = Takeaway(
-            guild_id=guild_id, kind="lesson", body=text, author_id=user_id,
-            author_name=" ".join(author_name.split())[:100] or "member", source="pairing",
-            pair_id=pair_id, status=initial_status(cfg, EntryKind.TAKEAWAY).value,
-            created_at=now, updated_at=now,
+            guild_id=guild_id,
+            kind="lesson",
+            body=text,
+            author_id=user_id,
+            author_name=" ".join(author_name.split())[:100] or "member",
+            source="pairing",
+            pair_id=pair_id,
+            status=initial_status(cfg, EntryKind.TAKEAWAY).value,
+            created_at=now,
+            updated_at=now,
         )
         s.add(row)
         await s.flush()
         return LearningSaved(row.id, row.status, True)
 
 
-async def close_round(db: Database, guild_id: int, round_id: int, now: datetime
-                      ) -> ClosedRound | None:
+async def close_round(
+    db: Database, guild_id: int, round_id: int, now: datetime
+) -> ClosedRound | None:
     """Close a finished round once (counting who ignored it). None if not due/closed."""
     async with db.sessions.begin() as s:
         rnd = await s.get(PairRound, round_id)
@@ -181,26 +203,32 @@ async def close_round(db: Database, guild_id: int, round_id: int, now: datetime
         if close_at(rnd.started_at, rnd.ends_at) > now:
             return None
         claimed = await s.execute(
-            update(PairRound).where(PairRound.id == round_id, PairRound.status == "active")
+            update(PairRound)
+            .where(PairRound.id == round_id, PairRound.status == "active")
             .values(status="closed")
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return None
-        rows = (await s.execute(
-            select(PairMember.user_id, PairMember.responded)
-            .join(Pair, Pair.id == PairMember.pair_id)
-            .where(Pair.guild_id == guild_id, Pair.round_id == round_id)
-        )).all()
+        rows = (
+            await s.execute(
+                select(PairMember.user_id, PairMember.responded)
+                .join(Pair, Pair.id == PairMember.pair_id)
+                .where(Pair.guild_id == guild_id, Pair.round_id == round_id)
+            )
+        ).all()
         answered: dict[int, bool] = {}
         for uid, responded in rows:
             answered[int(uid)] = answered.get(int(uid), False) or bool(responded)
         paused: list[int] = []
         # Only a round whose members were actually asked counts towards "ignored".
         if answered and (rnd.midway_sent or rnd.end_sent):
-            profiles = (await s.scalars(
-                select(PairProfile).where(PairProfile.guild_id == guild_id,
-                                          PairProfile.user_id.in_(sorted(answered)))
-            )).all()
+            profiles = (
+                await s.scalars(
+                    select(PairProfile).where(
+                        PairProfile.guild_id == guild_id, PairProfile.user_id.in_(sorted(answered))
+                    )
+                )
+            ).all()
             for p in profiles:
                 if answered[p.user_id]:
                     p.ignored_rounds = 0

@@ -39,6 +39,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from math import comb
+from types import MappingProxyType
 
 import numpy as np
 from scipy import sparse
@@ -55,7 +56,7 @@ EXACT_SPLITS = 256
 EXACT_WORK = 2_000_000  # splits x assignment size tried exhaustively
 
 FRONTEND, BACKEND, FULLSTACK = "frontend", "backend", "fullstack"
-TRACK_LABEL = {FRONTEND: "frontend", BACKEND: "backend", FULLSTACK: "full-stack"}
+TRACK_LABEL = MappingProxyType({FRONTEND: "frontend", BACKEND: "backend", FULLSTACK: "full-stack"})
 
 _STOP = frozenset(
     "a an and the to of in on for with i im i'm want wanna learn learning build building "
@@ -189,8 +190,9 @@ def _assign(score: np.ndarray, repeat: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return rows, cols
 
 
-def _objective(score: np.ndarray, repeat: np.ndarray, rows: np.ndarray, cols: np.ndarray
-               ) -> tuple[int, int, float]:
+def _objective(
+    score: np.ndarray, repeat: np.ndarray, rows: np.ndarray, cols: np.ndarray
+) -> tuple[int, int, float]:
     return (len(rows), -int(repeat[rows, cols].sum()), float(score[rows, cols].sum()))
 
 
@@ -211,8 +213,9 @@ def _centre_hour(masks: np.ndarray) -> np.ndarray:
     return np.arctan2(y, x)
 
 
-def _blocks(left: np.ndarray, right: np.ndarray, centre: np.ndarray
-            ) -> list[tuple[np.ndarray, np.ndarray]]:
+def _blocks(
+    left: np.ndarray, right: np.ndarray, centre: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
     n_blocks = max(1, -(-max(len(left), len(right)) // BLOCK_SIZE))
     if n_blocks == 1:
         return [(left, right)]
@@ -286,9 +289,7 @@ def _side_of(track: str, in_left: bool) -> str:
     return track
 
 
-def match(
-    candidates: Sequence[Candidate], history: Iterable[tuple[int, int]] = ()
-) -> MatchResult:
+def match(candidates: Sequence[Candidate], history: Iterable[tuple[int, int]] = ()) -> MatchResult:
     """Pairs (and trios) for one round; every candidate is in a group or unmatched."""
     if not candidates:
         return MatchResult((), ())
@@ -385,8 +386,10 @@ def _reason(i: int, cands: Sequence[Candidate], any_pairs: bool) -> str:
 def synthetic_candidates(n: int, seed: int = 0) -> list[Candidate]:
     """`n` plausible learners: mixed tracks, evening availability in spread-out zones."""
     rng = np.random.default_rng(seed)
-    words = ("react vue django fastapi postgres redis css typescript api caching graphql "
-             "docker auth testing node python javascript sql kubernetes websockets").split()
+    words = (
+        "react vue django fastapi postgres redis css typescript api caching graphql "
+        "docker auth testing node python javascript sql kubernetes websockets"
+    ).split()
     tracks = rng.choice([FRONTEND, BACKEND, FULLSTACK], size=n, p=[0.42, 0.42, 0.16])
     out: list[Candidate] = []
     for i in range(n):

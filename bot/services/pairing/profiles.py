@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from bot.db import Database
 from bot.db.models import PairProfile
 from bot.db.types import Track
 from bot.errors import Conflict, Invalid, NotFound
-from bot.services.guilds.settings import validate_timezone
+from bot.services.guilds import validate_timezone
 from bot.services.pairing.availability import (
     describe_slots,
     parse_availability,
@@ -26,7 +27,9 @@ STACK_MAX = 200
 GOALS_MAX = 500
 NAME_MAX = 100
 ACTIVE, PAUSED, LEFT = "active", "paused", "left"
-TRACK_NAMES = {"frontend": "Frontend", "backend": "Backend", "fullstack": "Full-stack"}
+TRACK_NAMES = MappingProxyType(
+    {"frontend": "Frontend", "backend": "Backend", "fullstack": "Full-stack"}
+)
 
 NOT_JOINED = "You haven't joined pairing yet: use `/pair join` to create your profile."
 
@@ -50,9 +53,7 @@ class Profile:
         if self.status == ACTIVE:
             return True
         return (
-            self.status == PAUSED
-            and self.paused_until is not None
-            and self.paused_until <= moment
+            self.status == PAUSED and self.paused_until is not None and self.paused_until <= moment
         )
 
 
@@ -169,8 +170,7 @@ async def get_profile(db: Database, guild_id: int, user_id: int) -> Profile:
 
 async def update_profile(db: Database, guild_id: int, user_id: int, **changes: Any) -> Profile:
     """Edit fields (track, stack, timezone, availability, goals, display_name)."""
-    unknown = set(changes) - {"track", "stack", "timezone", "availability", "goals",
-                              "display_name"}
+    unknown = set(changes) - {"track", "stack", "timezone", "availability", "goals", "display_name"}
     if unknown:
         raise Invalid(f"Unknown profile field(s): {', '.join(sorted(unknown))}")
     clean = _clean(changes)
@@ -184,8 +184,7 @@ async def update_profile(db: Database, guild_id: int, user_id: int, **changes: A
         return to_profile(row)
 
 
-async def pause(db: Database, guild_id: int, user_id: int, until: str, now: datetime
-                ) -> Profile:
+async def pause(db: Database, guild_id: int, user_id: int, until: str, now: datetime) -> Profile:
     """Pause until a date (YYYY-MM-DD, local to the profile) or for N weeks (<= 6 months)."""
     async with db.sessions.begin() as s:
         row = await _get(s, guild_id, user_id)

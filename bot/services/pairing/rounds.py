@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from bot.db import Database
 from bot.db.models import Pair, PairMember, PairProfile, PairRound, PairUnmatched
 from bot.errors import Conflict, Invalid
-from bot.services.guilds.settings import GuildConfig, get_settings
+from bot.services.guilds import GuildConfig, get_settings
 from bot.services.pairing.availability import Period, period_at, utc_masks, week_start_for
 from bot.services.pairing.matcher import Candidate, MatchResult, interest_tokens, match
 from bot.services.pairing.profiles import ACTIVE, PAUSED, Profile, load_profiles
@@ -76,15 +76,25 @@ class RoundStart:
 
 def round_info(r: PairRound) -> RoundInfo:
     return RoundInfo(
-        id=r.id, guild_id=r.guild_id, period_key=r.period_key, started_at=r.started_at,
-        midpoint_at=r.midpoint_at, ends_at=r.ends_at, announced=r.announced,
-        midway_sent=r.midway_sent, end_sent=r.end_sent, status=r.status,
+        id=r.id,
+        guild_id=r.guild_id,
+        period_key=r.period_key,
+        started_at=r.started_at,
+        midpoint_at=r.midpoint_at,
+        ends_at=r.ends_at,
+        announced=r.announced,
+        midway_sent=r.midway_sent,
+        end_sent=r.end_sent,
+        status=r.status,
     )
 
 
 def current_period(cfg: GuildConfig, now: datetime) -> Period:
     return period_at(
-        now, zone=cfg.timezone, weekday=cfg.pairing_weekday, hour=cfg.pairing_hour,
+        now,
+        zone=cfg.timezone,
+        weekday=cfg.pairing_weekday,
+        hour=cfg.pairing_hour,
         cadence_days=cfg.pairing_cadence_days,
     )
 
@@ -101,9 +111,7 @@ async def _history(session: AsyncSession, guild_id: int) -> list[tuple[int, int]
 
 def eligible(profiles: dict[int, Profile], moment: datetime) -> list[Profile]:
     """Active learners, plus paused ones whose pause is over. Never those who left."""
-    return sorted(
-        (p for p in profiles.values() if p.is_active_at(moment)), key=lambda p: p.user_id
-    )
+    return sorted((p for p in profiles.values() if p.is_active_at(moment)), key=lambda p: p.user_id)
 
 
 def build_plan(
@@ -114,8 +122,9 @@ def build_plan(
     history: list[tuple[int, int]],
 ) -> RoundPlan:
     week = week_start_for(now)
-    masks = utc_masks([[list(s) for s in p.availability] for p in people],
-                      [p.timezone for p in people], week)
+    masks = utc_masks(
+        [[list(s) for s in p.availability] for p in people], [p.timezone for p in people], week
+    )
     cands = [
         Candidate(p.user_id, p.track, masks[i], interest_tokens(p.stack, p.goals))
         for i, p in enumerate(people)
@@ -197,9 +206,14 @@ async def start_round(
                 )
             plan = build_plan(guild_id, period, now, people, await _history(s, guild_id))
             rnd = PairRound(
-                guild_id=guild_id, period_key=period.key, status="active", started_at=now,
-                midpoint_at=now + (period.end - now) / 2, ends_at=period.end,
-                created_by_id=created_by, announced=False,
+                guild_id=guild_id,
+                period_key=period.key,
+                status="active",
+                started_at=now,
+                midpoint_at=now + (period.end - now) / 2,
+                ends_at=period.end,
+                created_by_id=created_by,
+                announced=False,
             )
             s.add(rnd)
             await s.flush()
@@ -222,8 +236,14 @@ async def start_round(
 
 async def _write_plan(s: AsyncSession, rnd: PairRound, plan: RoundPlan) -> None:
     pairs = [
-        Pair(guild_id=rnd.guild_id, round_id=rnd.id, project=g.project.key, score=g.score,
-             overlap_hours=g.overlap_hours, is_repeat=g.is_repeat)
+        Pair(
+            guild_id=rnd.guild_id,
+            round_id=rnd.id,
+            project=g.project.key,
+            score=g.score,
+            overlap_hours=g.overlap_hours,
+            is_repeat=g.is_repeat,
+        )
         for g in plan.groups
     ]
     s.add_all(pairs)
@@ -234,8 +254,9 @@ async def _write_plan(s: AsyncSession, rnd: PairRound, plan: RoundPlan) -> None:
             for m, side in zip(g.members, g.sides, strict=True)
         )
     s.add_all(
-        PairUnmatched(round_id=rnd.id, user_id=p.user_id, guild_id=rnd.guild_id,
-                      reason=reason[:300])
+        PairUnmatched(
+            round_id=rnd.id, user_id=p.user_id, guild_id=rnd.guild_id, reason=reason[:300]
+        )
         for p, reason in plan.unmatched
     )
     if not pairs:
@@ -246,7 +267,8 @@ async def _write_plan(s: AsyncSession, rnd: PairRound, plan: RoundPlan) -> None:
 async def _start_info(s: AsyncSession, rnd: PairRound, *, resumed: bool) -> RoundStart:
     pairs = len((await s.scalars(select(Pair.id).where(Pair.round_id == rnd.id))).all())
     unmatched = len(
-        (await s.scalars(select(PairUnmatched.user_id).where(
-            PairUnmatched.round_id == rnd.id))).all()
+        (
+            await s.scalars(select(PairUnmatched.user_id).where(PairUnmatched.round_id == rnd.id))
+        ).all()
     )
     return RoundStart(round_info(rnd), pairs, unmatched, resumed)

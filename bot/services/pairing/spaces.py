@@ -65,16 +65,24 @@ async def pending_spaces(db: Database, guild_id: int, round_id: int) -> list[Pai
         rnd = await s.get(PairRound, round_id)
         if rnd is None or rnd.guild_id != guild_id:
             return []
-        pairs = (await s.scalars(
-            select(Pair).where(Pair.guild_id == guild_id, Pair.round_id == round_id,
-                               Pair.thread_id.is_(None)).order_by(Pair.id)
-        )).all()
+        pairs = (
+            await s.scalars(
+                select(Pair)
+                .where(
+                    Pair.guild_id == guild_id, Pair.round_id == round_id, Pair.thread_id.is_(None)
+                )
+                .order_by(Pair.id)
+            )
+        ).all()
         if not pairs:
             return []
-        members = (await s.execute(
-            select(PairMember.pair_id, PairMember.user_id, PairMember.side)
-            .where(PairMember.pair_id.in_([p.id for p in pairs]))
-        )).all()
+        members = (
+            await s.execute(
+                select(PairMember.pair_id, PairMember.user_id, PairMember.side).where(
+                    PairMember.pair_id.in_([p.id for p in pairs])
+                )
+            )
+        ).all()
         profiles = await load_profiles(s, guild_id, sorted({m.user_id for m in members}))
         wanted = {c for p in pairs if (pr := project_by_key(p.project)) for c in pr.concepts}
         known = await _known_concepts(s, guild_id, wanted)
@@ -86,31 +94,45 @@ async def pending_spaces(db: Database, guild_id: int, round_id: int) -> list[Pai
     for p in pairs:
         mem = sorted(by_pair.get(p.id, []), key=lambda m: (m[1] != "frontend", m[0]))
         profs = [profiles[u] for u, _ in mem if u in profiles]
-        masks = utc_masks([[list(x) for x in pr.availability] for pr in profs],
-                          [pr.timezone for pr in profs], week)
+        masks = utc_masks(
+            [[list(x) for x in pr.availability] for pr in profs],
+            [pr.timezone for pr in profs],
+            week,
+        )
         common: np.ndarray = np.logical_and.reduce(masks, axis=0)
         project = project_by_key(p.project)
-        out.append(PairSpace(
-            pair_id=p.id, round_id=round_id,
-            members=tuple(
-                SpaceMember(u, profiles[u].display_name, profiles[u].track, side,
-                            profiles[u].timezone, profiles[u].stack)
-                for u, side in mem if u in profiles
-            ),
-            overlap_hours=int(common.sum()),
-            windows=tuple(windows(common, week, limit=4)),
-            project=project,
-            concepts=tuple(c for c in (project.concepts if project else ()) if c in known),
-            is_repeat=p.is_repeat,
-        ))
+        out.append(
+            PairSpace(
+                pair_id=p.id,
+                round_id=round_id,
+                members=tuple(
+                    SpaceMember(
+                        u,
+                        profiles[u].display_name,
+                        profiles[u].track,
+                        side,
+                        profiles[u].timezone,
+                        profiles[u].stack,
+                    )
+                    for u, side in mem
+                    if u in profiles
+                ),
+                overlap_hours=int(common.sum()),
+                windows=tuple(windows(common, week, limit=4)),
+                project=project,
+                concepts=tuple(c for c in (project.concepts if project else ()) if c in known),
+                is_repeat=p.is_repeat,
+            )
+        )
     return out
 
 
 async def set_pair_thread(db: Database, guild_id: int, pair_id: int, thread_id: int) -> None:
     async with db.sessions.begin() as s:
         await s.execute(
-            update(Pair).where(Pair.guild_id == guild_id, Pair.id == pair_id,
-                               Pair.thread_id.is_(None)).values(thread_id=thread_id)
+            update(Pair)
+            .where(Pair.guild_id == guild_id, Pair.id == pair_id, Pair.thread_id.is_(None))
+            .values(thread_id=thread_id)
         )
 
 
@@ -118,13 +140,15 @@ async def finish_announcement(db: Database, guild_id: int, round_id: int) -> boo
     """Mark the round announced when every pair has its thread. Returns True if so."""
     async with db.sessions.begin() as s:
         missing = await s.scalar(
-            select(Pair.id).where(Pair.guild_id == guild_id, Pair.round_id == round_id,
-                                  Pair.thread_id.is_(None)).limit(1)
+            select(Pair.id)
+            .where(Pair.guild_id == guild_id, Pair.round_id == round_id, Pair.thread_id.is_(None))
+            .limit(1)
         )
         if missing is not None:
             return False
         await s.execute(
-            update(PairRound).where(PairRound.guild_id == guild_id, PairRound.id == round_id)
+            update(PairRound)
+            .where(PairRound.guild_id == guild_id, PairRound.id == round_id)
             .values(announced=True)
         )
         return True
@@ -132,10 +156,13 @@ async def finish_announcement(db: Database, guild_id: int, round_id: int) -> boo
 
 async def unannounced_rounds(db: Database, guild_id: int) -> list[RoundInfo]:
     async with db.reader() as s:
-        rows = (await s.scalars(
-            select(PairRound).where(PairRound.guild_id == guild_id,
-                                    PairRound.announced.is_(False))
-        )).all()
+        rows = (
+            await s.scalars(
+                select(PairRound).where(
+                    PairRound.guild_id == guild_id, PairRound.announced.is_(False)
+                )
+            )
+        ).all()
         return [round_info(r) for r in rows]
 
 
@@ -160,11 +187,15 @@ class UnmatchedNote:
 
 async def pending_unmatched(db: Database, guild_id: int, round_id: int) -> list[UnmatchedNote]:
     async with db.reader() as s:
-        rows = (await s.execute(
-            select(PairUnmatched.user_id, PairUnmatched.reason).where(
-                PairUnmatched.guild_id == guild_id, PairUnmatched.round_id == round_id,
-                PairUnmatched.notified.is_(False))
-        )).all()
+        rows = (
+            await s.execute(
+                select(PairUnmatched.user_id, PairUnmatched.reason).where(
+                    PairUnmatched.guild_id == guild_id,
+                    PairUnmatched.round_id == round_id,
+                    PairUnmatched.notified.is_(False),
+                )
+            )
+        ).all()
         return [UnmatchedNote(int(u), r) for u, r in rows]
 
 
@@ -175,7 +206,11 @@ async def mark_unmatched_notified(
         return
     async with db.sessions.begin() as s:
         await s.execute(
-            update(PairUnmatched).where(
-                PairUnmatched.guild_id == guild_id, PairUnmatched.round_id == round_id,
-                PairUnmatched.user_id.in_(user_ids)).values(notified=True)
+            update(PairUnmatched)
+            .where(
+                PairUnmatched.guild_id == guild_id,
+                PairUnmatched.round_id == round_id,
+                PairUnmatched.user_id.in_(user_ids),
+            )
+            .values(notified=True)
         )

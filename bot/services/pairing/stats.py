@@ -82,11 +82,13 @@ _ASKED = or_(PairRound.midway_sent.is_(True), PairRound.end_sent.is_(True))
 
 async def pairing_stats(db: Database, guild_id: int) -> PairingStats:
     async with db.reader() as s:
-        by_status = (await s.execute(
-            select(PairProfile.track, PairProfile.status, func.count())
-            .where(PairProfile.guild_id == guild_id)
-            .group_by(PairProfile.track, PairProfile.status)
-        )).all()
+        by_status = (
+            await s.execute(
+                select(PairProfile.track, PairProfile.status, func.count())
+                .where(PairProfile.guild_id == guild_id)
+                .group_by(PairProfile.track, PairProfile.status)
+            )
+        ).all()
         participants = {"frontend": 0, "backend": 0, "fullstack": 0}
         paused = left = 0
         for track, status, n in by_status:
@@ -108,17 +110,30 @@ async def pairing_stats(db: Database, guild_id: int) -> PairingStats:
         asked_q = base.join(PairRound, PairRound.id == Pair.round_id).where(_ASKED)
         asked = await s.scalar(asked_q)
         met = await s.scalar(asked_q.where(Pair.outcome == "met"))
-        sizes = select(PairMember.pair_id).where(PairMember.guild_id == guild_id).group_by(
-            PairMember.pair_id).having(func.count() >= 3).subquery()
+        sizes = (
+            select(PairMember.pair_id)
+            .where(PairMember.guild_id == guild_id)
+            .group_by(PairMember.pair_id)
+            .having(func.count() >= 3)
+            .subquery()
+        )
         trios = await s.scalar(select(func.count()).select_from(sizes))
         unmatched = await s.scalar(
-            select(func.count()).select_from(PairUnmatched)
+            select(func.count())
+            .select_from(PairUnmatched)
             .where(PairUnmatched.guild_id == guild_id)
         )
     return PairingStats(
-        participants=participants, paused=paused, left=left, rounds=rounds or 0,
-        pairs_made=pairs_made or 0, trios=trios or 0, asked=asked or 0, met=met or 0,
-        repeats=repeats or 0, unmatched=unmatched or 0,
+        participants=participants,
+        paused=paused,
+        left=left,
+        rounds=rounds or 0,
+        pairs_made=pairs_made or 0,
+        trios=trios or 0,
+        asked=asked or 0,
+        met=met or 0,
+        repeats=repeats or 0,
+        unmatched=unmatched or 0,
         last_round_started=last,
     )
 
@@ -138,34 +153,51 @@ async def pairing_outcomes(
     takeaways WRITTEN in the window (published only unless include_pending_notes).
     """
     async with db.reader() as s:
-        in_window = (PairRound.guild_id == guild_id, PairRound.started_at >= start,
-                     PairRound.started_at < end)
+        in_window = (
+            PairRound.guild_id == guild_id,
+            PairRound.started_at >= start,
+            PairRound.started_at < end,
+        )
         rounds = await s.scalar(select(func.count()).select_from(PairRound).where(*in_window))
-        base = (select(func.count()).select_from(Pair)
-                .join(PairRound, PairRound.id == Pair.round_id)
-                .where(Pair.guild_id == guild_id, *in_window))
+        base = (
+            select(func.count())
+            .select_from(Pair)
+            .join(PairRound, PairRound.id == Pair.round_id)
+            .where(Pair.guild_id == guild_id, *in_window)
+        )
         pairs_made = await s.scalar(base)
         repeats = await s.scalar(base.where(Pair.is_repeat.is_(True)))
         asked = await s.scalar(base.where(_ASKED))
         met = await s.scalar(base.where(_ASKED, Pair.outcome == "met"))
         unmatched = await s.scalar(
-            select(func.count()).select_from(PairUnmatched)
+            select(func.count())
+            .select_from(PairUnmatched)
             .join(PairRound, PairRound.id == PairUnmatched.round_id)
             .where(PairUnmatched.guild_id == guild_id, *in_window)
         )
         q = select(Takeaway).where(
-            Takeaway.guild_id == guild_id, Takeaway.source == "pairing",
-            Takeaway.created_at >= start, Takeaway.created_at < end,
+            Takeaway.guild_id == guild_id,
+            Takeaway.source == "pairing",
+            Takeaway.created_at >= start,
+            Takeaway.created_at < end,
         )
         if not include_pending_notes:
             q = q.where(Takeaway.status == Status.PUBLISHED.value)
         rows = (await s.scalars(q.order_by(Takeaway.created_at).limit(notes_limit))).all()
         notes = tuple(
-            LearningNote(r.id, r.pair_id, r.author_id, r.author_name, r.body, r.status,
-                         r.created_at)
+            LearningNote(
+                r.id, r.pair_id, r.author_id, r.author_name, r.body, r.status, r.created_at
+            )
             for r in rows
         )
     return PairingOutcomes(
-        start=start, end=end, rounds=rounds or 0, pairs_made=pairs_made or 0, met=met or 0,
-        asked=asked or 0, repeats=repeats or 0, unmatched=unmatched or 0, notes=notes,
+        start=start,
+        end=end,
+        rounds=rounds or 0,
+        pairs_made=pairs_made or 0,
+        met=met or 0,
+        asked=asked or 0,
+        repeats=repeats or 0,
+        unmatched=unmatched or 0,
+        notes=notes,
     )

@@ -32,8 +32,12 @@ class RatioMatcher:
             a = bisect_left(self._lengths, int(len(q) * c / (2 - c)))
             b = bisect_right(self._lengths, int(len(q) * (2 - c) / c) + 1)
         found = process.extract(
-            q, self._strings[a:b], scorer=fuzz.ratio, processor=None, limit=None,
+            q,
+            self._strings[a:b],
+            scorer=fuzz.ratio,
+            processor=None,
+            limit=None,
             score_cutoff=cutoff,
-        )  # fmt: skip
+        )
         ranked = sorted((-score, self._index[a + j]) for _, score, j in found)
         return [k for _, k in ranked[:limit]]

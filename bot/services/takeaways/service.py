@@ -12,10 +12,8 @@ from bot.db import Database
 from bot.db.models import Takeaway, TakeawayConcept
 from bot.db.types import EntryKind, Status
 from bot.errors import Invalid
-from bot.services.concepts.tags import concept_tags, resolve_concepts
-from bot.services.entries.info import takeaway_info
-from bot.services.entries.text import clean_name, clean_text, now_or
-from bot.services.entries.types import (
+from bot.services.concepts import concept_tags, resolve_concepts
+from bot.services.entries import (
     TAKEAWAY_MAX,
     ConceptTag,
     Paged,
@@ -23,8 +21,14 @@ from bot.services.entries.types import (
     TakeawayKind,
     TakeawaySort,
     VoteResult,
+    clean_name,
+    clean_text,
+    get_visible,
+    initial_status,
+    now_or,
+    takeaway_info,
+    visible_to,
 )
-from bot.services.entries.visibility import get_visible, initial_status, visible_to
 from bot.services.takeaways.votes import NOT_FOUND, vote_queue
 
 
@@ -58,8 +62,11 @@ async def share_takeaway(
     if source not in ("command", "pairing"):
         raise Invalid("Unknown takeaway source.")
     status = await initial_status(
-        db, guild_id, EntryKind.TAKEAWAY,
-        source_channel_id=source_channel_id, by_moderator=by_moderator,
+        db,
+        guild_id,
+        EntryKind.TAKEAWAY,
+        source_channel_id=source_channel_id,
+        by_moderator=by_moderator,
     )
     when = now_or(now)
     async with db.sessions.begin() as s:

@@ -37,16 +37,13 @@ from bot.db.sqlite_driver import run_on_thread
 from bot.db.sqlite_statements import ThreadStatement
 from bot.db.types import utcnow
 from bot.errors import Invalid, NotFound
-from bot.services.concepts.tags import concept_tags, concept_tags_on_thread
-from bot.services.entries.info import takeaway_info
-from bot.services.entries.types import ConceptTag, VoteResult
-from bot.services.entries.visibility import others_published
+from bot.services.concepts import concept_tags, concept_tags_on_thread
+from bot.services.entries import ConceptTag, VoteResult, others_published, takeaway_info
 
 NOT_FOUND = "I can't find that takeaway in this server (it may have been removed)."
 OWN = "That's your own takeaway: upvotes are for the others to give."
 SHUTTING_DOWN = "The bot is shutting down; try again shortly."
 MAX_BATCH = 256
-_ATTR = "_nexus_takeaway_votes"
 
 Outcome = VoteResult | Exception
 
@@ -135,7 +132,7 @@ def _answer(vote: _Vote, outcome: Outcome) -> None:
 
 
 def vote_queue(db: Database) -> VoteQueue:
-    return db.attached(_ATTR, VoteQueue)
+    return db.part(VoteQueue)
 
 
 _TAKEAWAYS = cast(Table, Takeaway.__table__)
@@ -214,8 +211,9 @@ class Applied:
     tags: dict[int, list[ConceptTag]]
 
 
-async def write_batch(db: Database, ballots: list[Ballot], *, one_trip: bool = True
-                      ) -> list[Outcome]:  # fmt: skip
+async def write_batch(
+    db: Database, ballots: list[Ballot], *, one_trip: bool = True
+) -> list[Outcome]:
     """Apply `ballots` in order, in one transaction; one outcome each. `one_trip=False`
     forces the portable path on SQLite (tests compare the two)."""
     write = _write_on_thread if one_trip and db.is_sqlite else _write_core
@@ -225,16 +223,17 @@ async def write_batch(db: Database, ballots: list[Ballot], *, one_trip: bool = T
         for i, row in applied.rows.items()
     }
     return [
-        flag if isinstance(flag, Exception)
-        else VoteResult(voted=flag, votes=infos[b.takeaway_id].votes,
-                        takeaway=infos[b.takeaway_id])
+        flag
+        if isinstance(flag, Exception)
+        else VoteResult(voted=flag, votes=infos[b.takeaway_id].votes, takeaway=infos[b.takeaway_id])
         for b, flag in zip(ballots, applied.flags, strict=True)
-    ]  # fmt: skip
+    ]
 
 
 def _shown(ballots: Sequence[Ballot], flags: Sequence[bool | Exception]) -> list[int]:
-    return sorted({b.takeaway_id for b, f in zip(ballots, flags, strict=True)
-                   if not isinstance(f, Exception)})  # fmt: skip
+    return sorted(
+        {b.takeaway_id for b, f in zip(ballots, flags, strict=True) if not isinstance(f, Exception)}
+    )
 
 
 async def _write_core(db: Database, ballots: list[Ballot]) -> Applied:
@@ -277,22 +276,34 @@ def _sql() -> _Sql:
     t, v = _TAKEAWAYS.c, _VOTES.c
     return _Sql(
         row=ThreadStatement(select(*t).where(t.id == bindparam("id")), "TakeawayRow"),
-        has=ThreadStatement(select(v.user_id).where(v.takeaway_id == bindparam("t"),
-                                                    v.user_id == bindparam("u"))),
+        has=ThreadStatement(
+            select(v.user_id).where(v.takeaway_id == bindparam("t"), v.user_id == bindparam("u"))
+        ),
         withdraw=ThreadStatement(_WITHDRAW),
-        add=ThreadStatement(_VOTES.insert().values(
-            takeaway_id=bindparam("t"), user_id=bindparam("u"),
-            created_at=bindparam("at", type_=v.created_at.type))),
-        recount=ThreadStatement(_TAKEAWAYS.update().where(t.id == bindparam("id"))
-                                .values(votes=_COUNT).returning(t.id, t.votes)),
-    )  # fmt: skip
+        add=ThreadStatement(
+            _VOTES.insert().values(
+                takeaway_id=bindparam("t"),
+                user_id=bindparam("u"),
+                created_at=bindparam("at", type_=v.created_at.type),
+            )
+        ),
+        recount=ThreadStatement(
+            _TAKEAWAYS.update()
+            .where(t.id == bindparam("id"))
+            .values(votes=_COUNT)
+            .returning(t.id, t.votes)
+        ),
+    )
 
 
 def _apply(conn: sqlite3.Connection, ballots: tuple[Ballot, ...]) -> Applied:
     """On the connection's thread, inside the write transaction."""
     q = _sql()
-    rows = {i: found[0] for i in sorted({b.takeaway_id for b in ballots})
-            if (found := q.row.all(conn, id=i))}  # fmt: skip
+    rows = {
+        i: found[0]
+        for i in sorted({b.takeaway_id for b in ballots})
+        if (found := q.row.all(conn, id=i))
+    }
     pairs = sorted({(b.takeaway_id, b.user_id) for b in ballots if b.takeaway_id in rows})
     before = {p for p in pairs if q.has.all(conn, t=p[0], u=p[1])}
     d = decide(ballots, rows, before)
@@ -301,8 +312,9 @@ def _apply(conn: sqlite3.Connection, ballots: tuple[Ballot, ...]) -> Applied:
     if d.added:
         q.add.many(conn, [{"t": t, "u": u, "at": at} for t, u, at in d.added])
     # updated_at's onupdate, as the Core statement applies it
-    counts = {int(t): int(n) for i in d.changed
-              for t, n in q.recount.all(conn, id=i, updated_at=utcnow())}  # fmt: skip
+    counts = {
+        int(t): int(n) for i in d.changed for t, n in q.recount.all(conn, id=i, updated_at=utcnow())
+    }
     shown = _shown(ballots, d.flags)
     link = TakeawayConcept
     tags = concept_tags_on_thread(conn, link.takeaway_id, link.concept_id, shown)

@@ -28,8 +28,8 @@ from bot.db.models import (
 )
 from bot.db.types import EntryKind, Status
 from bot.errors import Conflict, Invalid
-from bot.services.concepts import lookup_log
-from bot.services.concepts.lookup import existing_override, guild_concept
+from bot.services import concepts
+from bot.services.concepts import existing_override, guild_concept
 from bot.services.moderation.entries import Actor, load_scoped, record_audit, resolve_flags
 
 MERGE_KINDS = (EntryKind.CHALLENGE, EntryKind.CONCEPT)
@@ -56,7 +56,12 @@ def _check_live(row: Any, role: str, kind: str) -> None:
 
 
 async def merge(
-    db: Database, guild_id: int, actor: Actor, kind: str, source_id: int, target_id: int,
+    db: Database,
+    guild_id: int,
+    actor: Actor,
+    kind: str,
+    source_id: int,
+    target_id: int,
     reason: str | None = None,
 ) -> MergeResult:
     if kind not in MERGE_KINDS:
@@ -64,7 +69,7 @@ async def merge(
     if source_id == target_id:
         raise Invalid("Pick two different entries: the duplicate and the one that stays.")
     if kind == EntryKind.CONCEPT:
-        await lookup_log.flush(db)  # pending lookups of the duplicate move with the rest
+        await concepts.flush_lookup_log(db)  # pending lookups of the duplicate move with the rest
     async with db.sessions.begin() as s:
         source = await load_scoped(s, guild_id, kind, source_id)
         target = await load_scoped(s, guild_id, kind, target_id)
@@ -74,26 +79,45 @@ async def merge(
 
 
 async def _merge_challenges(
-    s: AsyncSession, guild_id: int, actor: Actor, src: Challenge, dst: Challenge,
+    s: AsyncSession,
+    guild_id: int,
+    actor: Actor,
+    src: Challenge,
+    dst: Challenge,
     reason: str | None,
 ) -> MergeResult:
     _check_live(src, "duplicate", "challenge")
     _check_live(dst, "surviving", "challenge")
     before = {
-        "source": {"status": src.status, "merged_into_id": None,
-                   "accepted_solution_id": src.accepted_solution_id, "solved": src.solved},
-        "target": {"accepted_solution_id": dst.accepted_solution_id, "solved": dst.solved,
-                   "featured": dst.featured},
+        "source": {
+            "status": src.status,
+            "merged_into_id": None,
+            "accepted_solution_id": src.accepted_solution_id,
+            "solved": src.solved,
+        },
+        "target": {
+            "accepted_solution_id": dst.accepted_solution_id,
+            "solved": dst.solved,
+            "featured": dst.featured,
+        },
     }
-    solution_ids = list(await s.scalars(
-        select(Solution.id).where(Solution.challenge_id == src.id, Solution.guild_id == guild_id)
-    ))
+    solution_ids = list(
+        await s.scalars(
+            select(Solution.id).where(
+                Solution.challenge_id == src.id, Solution.guild_id == guild_id
+            )
+        )
+    )
     helped = 0
     if solution_ids:
-        helped = int(await s.scalar(
-            select(func.count()).select_from(SolutionHelped)
-            .where(SolutionHelped.solution_id.in_(solution_ids))
-        ) or 0)
+        helped = int(
+            await s.scalar(
+                select(func.count())
+                .select_from(SolutionHelped)
+                .where(SolutionHelped.solution_id.in_(solution_ids))
+            )
+            or 0
+        )
         await s.execute(
             update(Solution).where(Solution.id.in_(solution_ids)).values(challenge_id=dst.id)
         )
@@ -105,18 +129,23 @@ async def _merge_challenges(
             dst.solved_at = dst.solved_at or src.solved_at
         else:
             await s.execute(
-                update(Solution).where(Solution.id == src.accepted_solution_id)
+                update(Solution)
+                .where(Solution.id == src.accepted_solution_id)
                 .values(accepted=False, accepted_at=None)
             )
     elif src.solved and not dst.solved:
         dst.solved, dst.solved_at = True, src.solved_at
     # Tags: (challenge_id, concept_id) is the primary key: never insert a pair twice.
-    have = set(await s.scalars(
-        select(ChallengeConcept.concept_id).where(ChallengeConcept.challenge_id == dst.id)
-    ))
-    src_tags = list(await s.scalars(
-        select(ChallengeConcept.concept_id).where(ChallengeConcept.challenge_id == src.id)
-    ))
+    have = set(
+        await s.scalars(
+            select(ChallengeConcept.concept_id).where(ChallengeConcept.challenge_id == dst.id)
+        )
+    )
+    src_tags = list(
+        await s.scalars(
+            select(ChallengeConcept.concept_id).where(ChallengeConcept.challenge_id == src.id)
+        )
+    )
     new_tags = [c for c in src_tags if c not in have]
     await s.execute(delete(ChallengeConcept).where(ChallengeConcept.challenge_id == src.id))
     if new_tags:
@@ -127,12 +156,20 @@ async def _merge_challenges(
     src.status, src.merged_into_id = Status.HIDDEN, dst.id
     src.accepted_solution_id, src.featured = None, False
     flags = await resolve_flags(s, guild_id, EntryKind.CHALLENGE, [src.id])
-    moved = {"solutions": len(solution_ids), "helped_marks": helped, "tags": len(new_tags),
-             "duplicate_tags_dropped": len(src_tags) - len(new_tags), "flags_resolved": flags}
+    moved = {
+        "solutions": len(solution_ids),
+        "helped_marks": helped,
+        "tags": len(new_tags),
+        "duplicate_tags_dropped": len(src_tags) - len(new_tags),
+        "flags_resolved": flags,
+    }
     after = {
         "source": {"status": src.status, "merged_into_id": dst.id},
-        "target": {"accepted_solution_id": dst.accepted_solution_id, "solved": dst.solved,
-                   "featured": dst.featured},
+        "target": {
+            "accepted_solution_id": dst.accepted_solution_id,
+            "solved": dst.solved,
+            "featured": dst.featured,
+        },
         "moved": moved,
     }
     audit = await record_audit(
@@ -142,24 +179,39 @@ async def _merge_challenges(
 
 
 async def _retag(
-    s: AsyncSession, link: Any, owner: Any, owner_col: str, guild_id: int,
-    source_ids: list[int], survivor_id: int,
+    s: AsyncSession,
+    link: Any,
+    owner: Any,
+    owner_col: str,
+    guild_id: int,
+    source_ids: list[int],
+    survivor_id: int,
 ) -> tuple[int, int]:
     """Point this server's tags from the duplicate(s) to the survivor; returns (moved, dropped)."""
     owner_key = getattr(link, owner_col)
-    owners = list(await s.scalars(
-        select(owner_key).join(owner, owner.id == owner_key)
-        .where(link.concept_id.in_(source_ids), owner.guild_id == guild_id).distinct()
-    ))
+    owners = list(
+        await s.scalars(
+            select(owner_key)
+            .join(owner, owner.id == owner_key)
+            .where(link.concept_id.in_(source_ids), owner.guild_id == guild_id)
+            .distinct()
+        )
+    )
     if not owners:
         return 0, 0
-    tagged = set(await s.scalars(
-        select(owner_key).where(link.concept_id == survivor_id, owner_key.in_(owners))
-    ))
-    links = int(await s.scalar(
-        select(func.count()).select_from(link)
-        .where(link.concept_id.in_(source_ids), owner_key.in_(owners))
-    ) or 0)
+    tagged = set(
+        await s.scalars(
+            select(owner_key).where(link.concept_id == survivor_id, owner_key.in_(owners))
+        )
+    )
+    links = int(
+        await s.scalar(
+            select(func.count())
+            .select_from(link)
+            .where(link.concept_id.in_(source_ids), owner_key.in_(owners))
+        )
+        or 0
+    )
     await s.execute(delete(link).where(link.concept_id.in_(source_ids), owner_key.in_(owners)))
     fresh = [o for o in owners if o not in tagged]
     if fresh:
@@ -168,7 +220,11 @@ async def _retag(
 
 
 async def _merge_concepts(
-    s: AsyncSession, guild_id: int, actor: Actor, src: Concept, dst: Concept,
+    s: AsyncSession,
+    guild_id: int,
+    actor: Actor,
+    src: Concept,
+    dst: Concept,
     reason: str | None,
 ) -> MergeResult:
     # Work on what this server sees: its override of a base row when it has one.
@@ -197,12 +253,17 @@ async def _merge_concepts(
     dup.status, dup.merged_into_id, dup.featured = Status.HIDDEN, survivor.id, False
     flags = await resolve_flags(s, guild_id, EntryKind.CONCEPT, source_ids)
     moved = {
-        "challenge_tags": tags_c, "takeaway_tags": tags_t,
+        "challenge_tags": tags_c,
+        "takeaway_tags": tags_t,
         "duplicate_tags_dropped": dropped_c + dropped_t,
-        "lookups": int(getattr(lookups, "rowcount", 0) or 0), "flags_resolved": flags,
+        "lookups": int(getattr(lookups, "rowcount", 0) or 0),
+        "flags_resolved": flags,
     }
-    after = {"source": {"status": dup.status, "merged_into_id": survivor.id, "row_id": dup.id},
-             "target_id": survivor.id, "moved": moved}
+    after = {
+        "source": {"status": dup.status, "merged_into_id": survivor.id, "row_id": dup.id},
+        "target_id": survivor.id,
+        "moved": moved,
+    }
     audit = await record_audit(
         s, guild_id, actor, "merge", EntryKind.CONCEPT, src.id, before, after, reason
     )

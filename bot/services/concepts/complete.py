@@ -85,10 +85,15 @@ def _cold_statement(sqlite: bool, matching: bool) -> Select[Any]:
         by_alias = starts(aliases, bindparam("alias_like"))
     rank = case((by_name, 0), else_=1).label("rank")
     parts = [
-        select(Concept.id, Concept.name, aliases.label("aliases"), rank,
-               func.lower(Concept.name).label("key")).where(part, by_name | by_alias)
+        select(
+            Concept.id,
+            Concept.name,
+            aliases.label("aliases"),
+            rank,
+            func.lower(Concept.name).label("key"),
+        ).where(part, by_name | by_alias)
         for part in visible_parts(bindparam("guild"))
-    ]  # fmt: skip
+    ]
     both = union_all(*parts).subquery()
     query = select(both.c.id, both.c.name, both.c.aliases).limit(bindparam("limit"))
     return query.order_by(both.c.rank, both.c.key, both.c.id) if matching else query
@@ -146,8 +151,9 @@ async def warm_indexes(
                 await index.get(db, guild_id)
                 built += 1
             except Exception:
-                log.warning("warming the concept index of server %s failed", guild_id,
-                            exc_info=True)
+                log.warning(
+                    "warming the concept index of server %s failed", guild_id, exc_info=True
+                )
 
     await asyncio.gather(*(one(g) for g in dict.fromkeys(guild_ids)))
     return built

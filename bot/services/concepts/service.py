@@ -19,7 +19,7 @@ from bot.db.models import BASE_GUILD_ID, Concept, ConceptLookup, MissedLookup
 from bot.db.types import Status
 from bot.errors import Invalid, NotFound
 from bot.services.concepts import lookup_log
-from bot.services.concepts.autocomplete import autocomplete
+from bot.services.concepts.complete import autocomplete
 from bot.services.concepts.index import GuildIndex, index_for
 from bot.services.concepts.types import (
     SHADOWING_STATUSES,
@@ -67,9 +67,23 @@ def clean_query(text: str | None, limit: int = QUERY_MAX) -> str:
 
 # A server edits a base concept through its own override row, never the base itself.
 CONCEPT_COPY = (
-    "slug", "name", "aliases", "category", "tracks", "related", "summary", "body", "links",
-    "search_text", "status", "featured", "author_id", "author_name", "verified_by_id",
-    "verified_by_name", "verified_at",
+    "slug",
+    "name",
+    "aliases",
+    "category",
+    "tracks",
+    "related",
+    "summary",
+    "body",
+    "links",
+    "search_text",
+    "status",
+    "featured",
+    "author_id",
+    "author_name",
+    "verified_by_id",
+    "verified_by_name",
+    "verified_at",
 )
 
 
@@ -213,9 +227,7 @@ async def lookup(db: Database, guild_id: int, user_id: int, text: str) -> Lookup
     return LookupOutcome(query, None, suggestions)
 
 
-async def open_concept(
-    db: Database, guild_id: int, user_id: int, concept_id: int
-) -> ConceptDetail:
+async def open_concept(db: Database, guild_id: int, user_id: int, concept_id: int) -> ConceptDetail:
     """Open a concept by id (related-concept buttons); records a lookup. NotFound if hidden."""
     index = await index_for(db).get(db, guild_id)
     detail = await _visible_detail(db, index, guild_id, concept_id)
@@ -252,8 +264,7 @@ async def find_concept(db: Database, guild_id: int, text: str) -> ConceptDetail:
     detail = await _resolve(db, index, guild_id, clean_query(text))
     if detail is None:
         raise NotFound(
-            f"{UNKNOWN} To propose it as a new concept, run `/concept suggest` "
-            "without a name."
+            f"{UNKNOWN} To propose it as a new concept, run `/concept suggest` without a name."
         )
     return detail
 
