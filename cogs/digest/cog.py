@@ -11,7 +11,6 @@ from discord.ext import commands
 
 from bot.client import SETTINGS_CHANGED_EVENT
 from bot.services import digest, guilds
-from bot.services.digest import DigestScheduler
 from bot.services.guilds import GuildConfig
 from bot.ui.checks import require_moderator
 from cogs.digest.publisher import DiscordPublisher
@@ -29,14 +28,13 @@ class DigestCog(commands.Cog):
     def __init__(self, bot: NexusBot) -> None:
         self.bot = bot
         self.publisher = DiscordPublisher(bot)
-        self.jobs = DigestScheduler(
-            bot.scheduler.aps,
+        self.jobs = digest.register_jobs(
+            bot.scheduler,
             bot.db,
             self.publisher,
             bot.clock,
             timedelta(hours=bot.settings.digest_grace_hours),
         )
-        bot.scheduler.on_start("digest", self.jobs.start)
 
     group = app_commands.Group(
         name="digest", description="The weekly learning digest", guild_only=True

@@ -13,4 +13,3 @@ async def setup(bot: NexusBot) -> None:
     cog = PairingCog(bot)
     await bot.add_cog(cog)
     bot.add_dynamic_items(PairButton)
-    bot.scheduler.on_start("pairing", cog.runner.on_start)

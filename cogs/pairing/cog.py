@@ -203,8 +203,8 @@ class PairingCog(commands.Cog):
     # -- schedule -----------------------------------------------------------------------------
 
     async def cog_unload(self) -> None:
-        self.runner.stop()
+        self.runner.jobs.stop()
 
     @commands.Cog.listener(f"on_{SETTINGS_CHANGED_EVENT}")
     async def settings_changed(self, cfg: GuildConfig) -> None:
-        self.runner.schedule_guild(cfg)
+        self.runner.jobs.schedule_guild(cfg)

@@ -1,17 +1,14 @@
-"""Running rounds on Discord: pair threads, notes to the unmatched, follow-ups, schedule.
+"""Running rounds on Discord: pair threads, notes to the unmatched, follow-ups, closing.
 
-Scheduling is derived from the database (bot/scheduler.py): on start, every server's next
-round gets an in-memory date job `pairing:round:<guild>`, every open round its follow-up
-and closing jobs `pairing:{mid,end,close}:<round>`; `/setup` changes move the round job.
-Exactly-once comes from the database (unique period per round, claimed follow-up flags).
+When each of these runs is decided by the pairing feature's jobs
+(bot/services/pairing/jobs.py), which call this runner as their `PairingActions`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -26,7 +23,6 @@ if TYPE_CHECKING:
     from bot.client import NexusBot
 
 log = logging.getLogger("nexus.pairing")
-CATCHUP = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -40,9 +36,11 @@ class RoundReport:
 
 
 class PairingRunner:
+    """Runs rounds on Discord; `bot.services.pairing.jobs` decides when."""
+
     def __init__(self, bot: NexusBot) -> None:
         self.bot = bot
-        self._startup: asyncio.Task[None] | None = None
+        self.jobs = pairing.register_jobs(bot.scheduler, bot.db, bot.clock, self)
 
     # -- rounds -----------------------------------------------------------------------------
 
@@ -94,7 +92,7 @@ class PairingRunner:
             return None
         created, failed = await self.announce(guild_id, started.round.id, channel)
         await self.notify_unmatched(guild_id, started.round.id, channel, cfg)
-        self.schedule_round_jobs(started.round)
+        self.jobs.schedule_round_jobs(started.round)
         return RoundReport(
             started.round.id,
             started.pairs,
@@ -233,109 +231,12 @@ class PairingRunner:
                 log.info("could not tell %s their pairing profile was paused", uid)
         return closed.paused_user_ids
 
-    # -- schedule ----------------------------------------------------------------------------
+    # -- what the scheduled jobs call (bot.services.pairing.jobs) --------------------------------
 
-    def _run_date(self, due: datetime) -> datetime:
-        # Jobs run on real time; the bot's clock may be shifted (tests), so keep the delay.
-        delay = max(timedelta(0), due - self.bot.clock())
-        return datetime.now(UTC) + delay
-
-    def _add_job(self, job_id: str, due: datetime, func: object, *args: object) -> None:
-        if not self.bot.scheduler.running:
-            return
-        self.bot.scheduler.aps.add_job(
-            func, "date", run_date=self._run_date(due), args=args, id=job_id, replace_existing=True
-        )
-
-    def schedule_guild(self, cfg: GuildConfig) -> None:
-        job_id = f"pairing:round:{cfg.guild_id}"
-        if not cfg.pairing_enabled or not cfg.pairing_channel_id:
-            if self.bot.scheduler.running and self.bot.scheduler.aps.get_job(job_id):
-                self.bot.scheduler.aps.remove_job(job_id)
-            return
-        nxt = pairing.current_period(cfg, self.bot.clock()).end
-        self._add_job(job_id, nxt, self.scheduled_round, cfg.guild_id)
-
-    def schedule_round_jobs(self, r: pairing.RoundInfo) -> None:
-        if not r.midway_sent:
-            self._add_job(
-                f"pairing:mid:{r.id}", r.midpoint_at, self.job_followup, r.guild_id, r.id, "midway"
-            )
-        if not r.end_sent:
-            self._add_job(
-                f"pairing:end:{r.id}", r.ends_at, self.job_followup, r.guild_id, r.id, "end"
-            )
-        self._add_job(
-            f"pairing:close:{r.id}",
-            pairing.close_at(r.started_at, r.ends_at),
-            self.job_close,
-            r.guild_id,
-            r.id,
-        )
-
-    async def scheduled_round(self, guild_id: int, now: datetime | None = None) -> None:
+    async def wait_until_ready(self) -> None:
         await self.bot.wait_until_ready()
-        try:
-            report = await self.run_round(guild_id, scheduled=True, now=now)
-            if report is not None:
-                log.info(
-                    "pairing round %s in guild %s: %s pairs",
-                    report.round_id,
-                    guild_id,
-                    report.pairs,
-                )
-        except (Invalid, NotAllowed) as error:
-            log.warning("scheduled pairing round skipped in guild %s: %s", guild_id, error.message)
-        except Exception:
-            log.exception("scheduled pairing round failed in guild %s", guild_id)
-        finally:
-            self.schedule_guild(await guilds.get_settings(self.bot.db, guild_id))
 
-    async def job_followup(self, guild_id: int, round_id: int, kind: str) -> None:
-        await self.bot.wait_until_ready()
-        try:
-            await self.send_followups(guild_id, round_id, kind)
-        except Exception:
-            log.exception("pairing %s follow-up failed for round %s", kind, round_id)
-
-    async def job_close(self, guild_id: int, round_id: int) -> None:
-        await self.bot.wait_until_ready()
-        try:
-            await self.close(guild_id, round_id)
-        except Exception:
-            log.exception("closing pairing round %s failed", round_id)
-
-    async def on_start(self) -> None:
-        """Derive every job from the database; catch up once the gateway cache is ready."""
-        for cfg in await guilds.all_settings(self.bot.db):
-            self.schedule_guild(cfg)
-        for r in await pairing.open_rounds(self.bot.db):
-            self.schedule_round_jobs(r)
-        self._startup = self.bot.db.spawn(self._catch_up(), name="pairing-catch-up")
-
-    async def started(self) -> None:
-        """Wait until the start-up catch-up has finished (tests, tooling)."""
-        if self._startup is not None:
-            await asyncio.shield(self._startup)
-
-    def stop(self) -> None:
-        if self._startup is not None and not self._startup.done():
-            self._startup.cancel()
-
-    async def _catch_up(self) -> None:
-        """Finish interrupted announcements; start a round whose slot passed while down."""
-        await self.bot.wait_until_ready()
-        now = self.bot.clock()
-        for cfg in await guilds.all_settings(self.bot.db):
-            if not cfg.pairing_enabled or not cfg.pairing_channel_id:
-                continue
-            for r in await pairing.unannounced_rounds(self.bot.db, cfg.guild_id):
-                await self.scheduled_resume(cfg, r.id)
-            period = pairing.current_period(cfg, now)
-            if now - period.start <= CATCHUP:
-                await self.scheduled_round(cfg.guild_id, now)
-
-    async def scheduled_resume(self, cfg: GuildConfig, round_id: int) -> None:
+    async def resume(self, cfg: GuildConfig, round_id: int) -> None:
         try:
             channel = self.pairing_channel(cfg)
             await self.announce(cfg.guild_id, round_id, channel)

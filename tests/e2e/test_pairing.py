@@ -36,7 +36,7 @@ async def join(
 
 async def settle(nexus: Nexus) -> None:
     """Let the bot's start-up catch-up (which runs on the real clock) finish first."""
-    await runner(nexus).started()
+    await runner(nexus).jobs.started()
 
 
 def threads(nexus: Nexus) -> list[Channel]:

@@ -72,8 +72,12 @@ async def test_a_command_whose_options_changed_gets_a_clear_answer(nexus: Nexus)
     reply = await nexus.sim.command(nexus.alice, "concept lookup", channel=nexus.general)
     assert reply.ephemeral
     assert reply.content == STALE_COMMAND
+
     # The re-sync restores the command's real shape: the option is back.
-    await _wait_until(lambda: nexus.sim.commands_synced > synced)
-    concept = next(c for c in nexus.world.global_commands.values() if c["name"] == "concept")
-    lookup = next(o for o in concept["options"] if o["name"] == "lookup")
-    assert any(o["name"] == "name" for o in lookup["options"])
+    def restored() -> bool:
+        concept = next(c for c in nexus.world.global_commands.values() if c["name"] == "concept")
+        lookup = next(o for o in concept["options"] if o["name"] == "lookup")
+        return any(o["name"] == "name" for o in lookup["options"])
+
+    await _wait_until(restored)
+    assert nexus.sim.commands_synced > synced

@@ -20,6 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from bot.db import Database
+from bot.scheduler import NexusScheduler
 from bot.services.digest import service as digest
 from bot.services.digest import state as digest_state
 from bot.services.digest.period import cron_fields, latest_due
@@ -186,3 +187,16 @@ class DigestScheduler:
         if post is not None and post.status == digest_state.FAILED:
             self._remove(retry_job_id(cfg.guild_id))
             self._spawn(self.retry(cfg.guild_id, period.key))
+
+
+def register_jobs(
+    scheduler: NexusScheduler,
+    db: Database,
+    publisher: digest.Publisher,
+    clock: Callable[[], datetime],
+    grace: timedelta,
+) -> DigestScheduler:
+    """The digest's jobs, created when the scheduler starts (the one place they are registered)."""
+    jobs = DigestScheduler(scheduler.aps, db, publisher, clock, grace)
+    scheduler.on_start("digest", jobs.start)
+    return jobs

@@ -22,6 +22,7 @@ from bot.services.pairing.followups import (
     record_answer,
     save_learning,
 )
+from bot.services.pairing.jobs import PairingActions, PairingJobs, register_jobs
 from bot.services.pairing.matcher import Candidate, MatchResult, match
 from bot.services.pairing.profiles import (
     GOALS_MAX,
@@ -102,4 +103,7 @@ __all__ = [
     "start_round",
     "unannounced_rounds",
     "update_profile",
+    "PairingActions",
+    "PairingJobs",
+    "register_jobs",
 ]

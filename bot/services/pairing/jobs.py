@@ -1,0 +1,166 @@
+"""Pairing's scheduled jobs: rounds, their follow-ups and their closing.
+
+Derived from the database (bot/scheduler.py): on start, every server's next round gets
+an in-memory date job `pairing:round:<guild>`, every open round its follow-up and closing
+jobs `pairing:{mid,end,close}:<round>`; `/setup` changes move the round job. Exactly-once
+comes from the database (a unique period per round, claimed follow-up flags). What a job
+does on Discord (threads, messages, DMs) is the cog's `PairingActions`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from bot.db import Database
+from bot.errors import Invalid, NotAllowed
+from bot.scheduler import NexusScheduler
+from bot.services.guilds import GuildConfig, all_settings, get_settings
+from bot.services.pairing.followups import close_at
+from bot.services.pairing.rounds import RoundInfo, current_period
+from bot.services.pairing.spaces import open_rounds, unannounced_rounds
+
+log = logging.getLogger("nexus.pairing")
+CATCHUP = timedelta(hours=12)  # a round whose slot passed less than this ago still runs
+
+
+class PairingActions(Protocol):
+    """What the jobs do on Discord (implemented by the pairing cog)."""
+
+    async def wait_until_ready(self) -> None: ...
+
+    async def run_round(self, guild_id: int, *, scheduled: bool, now: datetime | None) -> Any:
+        """Start this period's round (None: it already ran)."""
+
+    async def resume(self, cfg: GuildConfig, round_id: int) -> None:
+        """Finish a round's announcement interrupted by a restart."""
+
+    async def send_followups(self, guild_id: int, round_id: int, kind: str) -> int: ...
+
+    async def close(self, guild_id: int, round_id: int) -> tuple[int, ...]: ...
+
+
+class PairingJobs:
+    def __init__(
+        self,
+        scheduler: NexusScheduler,
+        db: Database,
+        clock: Callable[[], datetime],
+        actions: PairingActions,
+    ) -> None:
+        self.scheduler = scheduler
+        self.db = db
+        self.clock = clock
+        self.actions = actions
+        self._startup: asyncio.Task[None] | None = None
+
+    def _run_date(self, due: datetime) -> datetime:
+        # Jobs run on real time; the bot's clock may be shifted (tests), so keep the delay.
+        delay = max(timedelta(0), due - self.clock())
+        return datetime.now(UTC) + delay
+
+    def _add_job(self, job_id: str, due: datetime, func: Any, *args: object) -> None:
+        if not self.scheduler.running:
+            return
+        self.scheduler.aps.add_job(
+            func, "date", run_date=self._run_date(due), args=args, id=job_id, replace_existing=True
+        )
+
+    def schedule_guild(self, cfg: GuildConfig) -> None:
+        """(Re)create or remove this server's next-round job to match its settings."""
+        job_id = f"pairing:round:{cfg.guild_id}"
+        if not cfg.pairing_enabled or not cfg.pairing_channel_id:
+            if self.scheduler.running and self.scheduler.aps.get_job(job_id):
+                self.scheduler.aps.remove_job(job_id)
+            return
+        nxt = current_period(cfg, self.clock()).end
+        self._add_job(job_id, nxt, self.scheduled_round, cfg.guild_id)
+
+    def schedule_round_jobs(self, r: RoundInfo) -> None:
+        if not r.midway_sent:
+            self._add_job(
+                f"pairing:mid:{r.id}", r.midpoint_at, self.job_followup, r.guild_id, r.id, "midway"
+            )
+        if not r.end_sent:
+            self._add_job(
+                f"pairing:end:{r.id}", r.ends_at, self.job_followup, r.guild_id, r.id, "end"
+            )
+        self._add_job(
+            f"pairing:close:{r.id}",
+            close_at(r.started_at, r.ends_at),
+            self.job_close,
+            r.guild_id,
+            r.id,
+        )
+
+    async def scheduled_round(self, guild_id: int, now: datetime | None = None) -> None:
+        await self.actions.wait_until_ready()
+        try:
+            report = await self.actions.run_round(guild_id, scheduled=True, now=now)
+            if report is not None:
+                log.info("pairing round %s in guild %s", report.round_id, guild_id)
+        except (Invalid, NotAllowed) as error:
+            log.warning("scheduled pairing round skipped in guild %s: %s", guild_id, error.message)
+        except Exception:
+            log.exception("scheduled pairing round failed in guild %s", guild_id)
+        finally:
+            self.schedule_guild(await get_settings(self.db, guild_id))
+
+    async def job_followup(self, guild_id: int, round_id: int, kind: str) -> None:
+        await self.actions.wait_until_ready()
+        try:
+            await self.actions.send_followups(guild_id, round_id, kind)
+        except Exception:
+            log.exception("pairing %s follow-up failed for round %s", kind, round_id)
+
+    async def job_close(self, guild_id: int, round_id: int) -> None:
+        await self.actions.wait_until_ready()
+        try:
+            await self.actions.close(guild_id, round_id)
+        except Exception:
+            log.exception("closing pairing round %s failed", round_id)
+
+    async def on_start(self) -> None:
+        """Derive every job from the database; catch up once the gateway cache is ready."""
+        for cfg in await all_settings(self.db):
+            self.schedule_guild(cfg)
+        for r in await open_rounds(self.db):
+            self.schedule_round_jobs(r)
+        self._startup = self.db.spawn(self._catch_up(), name="pairing-catch-up")
+
+    async def started(self) -> None:
+        """Wait until the start-up catch-up has finished (tests, tooling)."""
+        if self._startup is not None:
+            await asyncio.shield(self._startup)
+
+    def stop(self) -> None:
+        if self._startup is not None and not self._startup.done():
+            self._startup.cancel()
+
+    async def _catch_up(self) -> None:
+        """Finish interrupted announcements; start a round whose slot passed while down."""
+        await self.actions.wait_until_ready()
+        now = self.clock()
+        for cfg in await all_settings(self.db):
+            if not cfg.pairing_enabled or not cfg.pairing_channel_id:
+                continue
+            for r in await unannounced_rounds(self.db, cfg.guild_id):
+                await self.actions.resume(cfg, r.id)
+            period = current_period(cfg, now)
+            if now - period.start <= CATCHUP:
+                await self.scheduled_round(cfg.guild_id, now)
+
+
+def register_jobs(
+    scheduler: NexusScheduler,
+    db: Database,
+    clock: Callable[[], datetime],
+    actions: PairingActions,
+) -> PairingJobs:
+    """Pairing's jobs, created when the scheduler starts (the one place they are registered)."""
+    jobs = PairingJobs(scheduler, db, clock, actions)
+    scheduler.on_start("pairing", jobs.on_start)
+    return jobs
