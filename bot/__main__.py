@@ -74,6 +74,24 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--guild", type=int, required=True, help="server (guild) id")
     export.add_argument("--out", type=Path, default=Path("export"), help="output folder")
 
+    ev = sub.add_parser(
+        "eval-search",
+        help="measure how well lookups and searches find the right concept",
+        description=(
+            "Run the search evaluation set (data/eval/queries.yaml) against the seed "
+            "concepts and print top-1, top-3 and MRR per kind and track, then the misses. "
+            "Example: nexus eval-search --check"
+        ),
+    )
+    ev.add_argument("--queries", type=Path, help="evaluation set (default: data/eval/queries.yaml)")
+    ev.add_argument(
+        "--check", action="store_true", help="exit 1 if a figure fell >2 points below the record"
+    )
+    ev.add_argument(
+        "--record", action="store_true", help="write the figures to data/eval/results.json"
+    )
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+
     invite = sub.add_parser(
         "invite-url",
         help="print the OAuth2 URL to invite the bot",
@@ -179,6 +197,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise SettingsError("give --application-id or set APPLICATION_ID")
             print(invite_url(app_id))
             return 0
+        if args.command == "eval-search":
+            from bot.eval_search import DEFAULT_QUERIES, DEFAULT_RESULTS
+            from bot.eval_search import run as eval_search
+
+            return eval_search(
+                args.queries or DEFAULT_QUERIES,
+                DEFAULT_RESULTS,
+                check=args.check,
+                record=args.record,
+                as_json=args.json,
+            )
         if args.command == "playground":
             from bot.playground import run_playground
 

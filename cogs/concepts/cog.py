@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import concepts
+from bot.services import concepts, pairing
 from bot.services.concepts import warm_indexes
 from bot.ui.paginator import Page, Paginator
 from cogs.concepts import render
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 CATEGORY_CHOICES = tuple(
     [app_commands.Choice(name=c.capitalize(), value=c) for c in concepts.CATEGORIES]
+)
+ANGLE_CHOICES = tuple(
+    app_commands.Choice(name=t.capitalize(), value=t) for t in render.ANGLE_TRACKS
 )
 TRACK_CHOICES = tuple(
     [app_commands.Choice(name=render.TRACK_LABELS[t], value=t) for t in concepts.TRACKS]
@@ -64,15 +67,26 @@ class ConceptsCog(commands.Cog):
         return [app_commands.Choice(name=c.name, value=c.value) for c in found]
 
     @concept.command(name="lookup")
-    @app_commands.describe(name="A concept's name or alias, e.g. caching or k8s")
+    @app_commands.describe(
+        name="A concept's name or alias, e.g. caching or k8s",
+        track="Whose angle to show (default: your /pair profile's track)",
+    )
+    @app_commands.choices(track=list(ANGLE_CHOICES))
     async def lookup(
-        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, 100],
+        track: str | None = None,
     ) -> None:
         """Explain a concept: summary, example, related concepts and documentation."""
         assert interaction.guild_id is not None
         outcome = await concepts.lookup(
             self.bot.db, interaction.guild_id, interaction.user.id, name
         )
+        if track is None:
+            track = await pairing.member_track(
+                self.bot.db, interaction.guild_id, interaction.user.id
+            )
         if outcome.concept is None:
             view = suggestions_view(outcome) or discord.utils.MISSING
             await interaction.response.send_message(
@@ -80,7 +94,8 @@ class ConceptsCog(commands.Cog):
             )
             return
         await interaction.response.send_message(
-            embed=render.concept_embed(outcome.concept), view=concept_view(outcome.concept)
+            embed=render.concept_embed(outcome.concept, track),
+            view=concept_view(outcome.concept, track),
         )
 
     lookup.autocomplete("name")(_complete)

@@ -37,11 +37,34 @@ def footer_text(detail: ConceptDetail) -> str:
     return "This server's entry"
 
 
-def concept_embed(detail: ConceptDetail) -> discord.Embed:
-    """Title, summary, body (fences kept balanced), category/tracks, aliases, footer."""
+ANGLE_TRACKS = ("frontend", "backend")
+
+
+def shown_angles(detail: ConceptDetail, track: str | None) -> tuple[str, ...]:
+    """The angles a lookup shows: the asker's track's, or both when it is not known."""
+    written = tuple(t for t in ANGLE_TRACKS if detail.angle(t))
+    return (track,) if track in written else written
+
+
+def angle_title(track: str) -> str:
+    return f"The {track} angle"
+
+
+def angle_embed(detail: ConceptDetail, track: str) -> discord.Embed:
+    """One track's angle on a concept (the "other angle" button's answer)."""
+    embed = make_embed(f"{detail.name}: {angle_title(track).lower()}", detail.angle(track))
+    set_footer(embed, footer_text(detail))
+    return embed
+
+
+def concept_embed(detail: ConceptDetail, track: str | None = None) -> discord.Embed:
+    """Title, summary, body (fences kept balanced), the asker's track's angle (both when
+    the track is not known), category/tracks, aliases, footer."""
     summary = f"*{one_line(detail.summary, 300)}*"
     body = clip(detail.body, DESCRIPTION_MAX - len(summary) - 2)
     embed = make_embed(detail.name, f"{summary}\n\n{body}" if body else summary)
+    for side in shown_angles(detail, track):
+        add_field(embed, angle_title(side), detail.angle(side))
     add_field(embed, "Category", detail.category.capitalize(), inline=True)
     add_field(embed, "Tracks", TRACK_LABELS.get(detail.tracks, detail.tracks), inline=True)
     if detail.aliases:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.client import NexusBot
 
 OPEN_TEMPLATE = r"nexus:concept:open:(?P<id>[0-9]{1,10})"
+ANGLE_TEMPLATE = r"nexus:concept:angle:(?P<id>[0-9]{1,10}):(?P<track>frontend|backend)"
 RELATED_BUTTONS_MAX = 10
 
 
@@ -64,8 +65,47 @@ class OpenConceptButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
         )
 
 
-def concept_view(detail: ConceptDetail) -> discord.ui.View:
-    """Related concepts (rows 0-1), documentation links (row 2), flag (row 3)."""
+class AngleButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ANGLE_TEMPLATE):
+    """Shows the other track's angle on a concept, to the member who clicked."""
+
+    def __init__(self, concept_id: int, track: str, *, row: int | None = None) -> None:
+        self.concept_id, self.track = concept_id, track
+        super().__init__(
+            discord.ui.Button(
+                label=f"{track.capitalize()} angle",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"nexus:concept:angle:{concept_id}:{track}",
+            ),
+            row=row,
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> AngleButton:
+        return cls(int(match["id"]), match["track"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._show(interaction))
+
+    async def _show(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        detail = await concepts.open_concept(
+            _bot(interaction).db, interaction.guild_id, interaction.user.id, self.concept_id
+        )
+        if not detail.angle(self.track):
+            await interaction.response.send_message(
+                f"{detail.name} has no {self.track} angle written yet.", ephemeral=True
+            )
+            return
+        await interaction.response.send_message(
+            embed=render.angle_embed(detail, self.track), ephemeral=True
+        )
+
+
+def concept_view(detail: ConceptDetail, track: str | None = None) -> discord.ui.View:
+    """Related concepts (rows 0-1), documentation links (row 2), the other track's angle
+    and flag (row 3)."""
     view = discord.ui.View(timeout=None)
     for i, ref in enumerate(detail.related[:RELATED_BUTTONS_MAX]):
         view.add_item(OpenConceptButton(ref.id, ref.name, row=i // 5))
@@ -75,6 +115,10 @@ def concept_view(detail: ConceptDetail) -> discord.ui.View:
                 label=one_line(link.title, BUTTON_LABEL_MAX) or "Docs", url=link.url, row=2
             )
         )
+    shown = render.shown_angles(detail, track)
+    for side in render.ANGLE_TRACKS:
+        if detail.angle(side) and side not in shown:
+            view.add_item(AngleButton(detail.id, side, row=3))
     view.add_item(FlagButton("concept", detail.id, label="Flag as outdated", row=3))
     return view
 

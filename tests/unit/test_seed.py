@@ -153,3 +153,37 @@ async def test_server_override_survives_reseeding(db: Database, data_copy: Path)
     elsewhere = await concepts.lookup(db, GUILD + 1, 1, "caching")
     assert elsewhere.concept is not None and elsewhere.concept.id == base.id
     assert elsewhere.concept.summary.startswith("Keeping one copy")
+
+
+ANGLES = "frontend: |\n  The browser side.\nbackend: |\n  The server side.\n"
+
+
+def _concept_file(tmp_path: Path, tracks: str, extra: str = "") -> Path:
+    path = tmp_path / "x.md"
+    path.write_text(
+        f"---\nname: X\ncategory: tool\ntracks: {tracks}\nsummary: s\n{extra}---\nbody\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_both_track_angles_are_read(tmp_path: Path) -> None:
+    seed = parse_concept_file(_concept_file(tmp_path, "both", ANGLES))
+    assert seed.frontend_angle == "The browser side."
+    assert seed.backend_angle == "The server side."
+
+
+@pytest.mark.parametrize(
+    ("tracks", "extra", "needle"),
+    [
+        ("both", "", "needs `frontend` and `backend` angles"),
+        ("both", "frontend: only one side\n", "needs `frontend` and `backend` angles"),
+        ("frontend", ANGLES, "for `tracks: both` only"),
+        ("both", "frontend: |\n  ```js\n  x\n  ```\nbackend: b\n", "code fences"),
+        ("both", f"frontend: {'x' * 1001}\nbackend: b\n", "max 1000"),
+    ],
+)
+def test_bad_angles_name_the_file(tmp_path: Path, tracks: str, extra: str, needle: str) -> None:
+    with pytest.raises(SeedError) as info:
+        parse_concept_file(_concept_file(tmp_path, tracks, extra))
+    assert "x.md" in str(info.value) and needle in str(info.value)

@@ -45,6 +45,9 @@ class Concept(Base):
     related: Mapped[list[Any]] = mapped_column(JSON, default=list)
     summary: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
+    # How each track sees a concept both tracks meet (empty for single-track concepts).
+    frontend_angle: Mapped[str] = mapped_column(Text, default="", server_default="")
+    backend_angle: Mapped[str] = mapped_column(Text, default="", server_default="")
     links: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # Denormalised "name aliases summary body" for the plain LIKE fallback and PG tsvector.
     search_text: Mapped[str] = mapped_column(Text, default="")

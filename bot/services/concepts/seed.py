@@ -24,11 +24,12 @@ from bot.db.types import Status
 from bot.services.concepts.index import invalidate_concepts
 from bot.settings import REPO_ROOT
 
-CATEGORIES = ("technology", "backend concept", "practice", "tool")
+CATEGORIES = ("technology", "backend concept", "frontend concept", "practice", "tool")
 TRACKS = ("frontend", "backend", "both")
 SUMMARY_MAX = 200
 NAME_MAX = 100
 BODY_MIN, BODY_MAX = 1, 4000  # the content guide asks for 350-1400; the DB takes more
+ANGLE_MAX = 1000  # a frontend or backend angle: one embed field (1024)
 DATA_DIR_ENV = "NEXUS_DATA_DIR"
 
 
@@ -48,6 +49,8 @@ class SeedConcept:
     body: str
     links: tuple[tuple[str, str], ...]
     source_hash: str
+    frontend_angle: str = ""
+    backend_angle: str = ""
 
 
 def concepts_dir() -> Path:
@@ -100,6 +103,21 @@ def _str_list(meta: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(" ".join(str(v).split()) for v in value if str(v).strip()))
 
 
+def _angle(meta: dict[str, Any], side: str, where: str) -> str:
+    """How one track sees the concept: Markdown, without code fences (an embed field)."""
+    value = meta.get(side)
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise SeedError(f"{where}: `{side}` must be a non-empty string")
+    value = value.strip()
+    if len(value) > ANGLE_MAX:
+        raise SeedError(f"{where}: `{side}` is {len(value)} characters (max {ANGLE_MAX})")
+    if "```" in value:
+        raise SeedError(f"{where}: `{side}` must not contain code fences")
+    return value
+
+
 def _links(meta: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]:
     value = meta.get("links") or []
     if not isinstance(value, list):
@@ -138,17 +156,26 @@ def parse_concept_file(path: Path) -> SeedConcept:
         raise SeedError(f"{where}: the Markdown body must be 1-{BODY_MAX} characters")
     if body.count("```") % 2:
         raise SeedError(f"{where}: the body has an unclosed ``` code fence")
+    name = _str(meta, "name", where, NAME_MAX)
+    summary = _str(meta, "summary", where, SUMMARY_MAX)
+    angles = {side: _angle(meta, side, where) for side in ("frontend", "backend")}
+    if tracks == "both" and not all(angles.values()):
+        raise SeedError(f"{where}: a concept for both tracks needs `frontend` and `backend` angles")
+    if tracks != "both" and any(angles.values()):
+        raise SeedError(f"{where}: `frontend`/`backend` angles are for `tracks: both` only")
     return SeedConcept(
         slug=slug,
-        name=_str(meta, "name", where, NAME_MAX),
+        name=name,
         aliases=_str_list(meta, "aliases", where),
         category=category,
         tracks=tracks,
         related=_str_list(meta, "related", where),
-        summary=_str(meta, "summary", where, SUMMARY_MAX),
+        summary=summary,
         body=body,
         links=_links(meta, where),
         source_hash=hashlib.sha256(raw).hexdigest(),
+        frontend_angle=angles["frontend"],
+        backend_angle=angles["backend"],
     )
 
 
@@ -177,6 +204,8 @@ def _apply(row: Concept, seed: SeedConcept) -> None:
     row.related = list(seed.related)
     row.summary = seed.summary
     row.body = seed.body
+    row.frontend_angle = seed.frontend_angle
+    row.backend_angle = seed.backend_angle
     row.links = [{"title": t, "url": u} for t, u in seed.links]
     row.source_hash = seed.source_hash
     row.status = Status.PUBLISHED

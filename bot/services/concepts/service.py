@@ -51,7 +51,7 @@ __all__ = [
     "top_misses",
 ]
 
-CATEGORIES = ("technology", "backend concept", "practice", "tool")
+CATEGORIES = ("technology", "backend concept", "frontend concept", "practice", "tool")
 TRACKS = ("frontend", "backend", "both")
 QUERY_MAX = 100
 RELATED_MAX = 10

@@ -113,10 +113,16 @@ class ConceptDetail:
     verified_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    frontend_angle: str = ""
+    backend_angle: str = ""
 
     @property
     def is_base(self) -> bool:
         return self.guild_id == BASE_GUILD_ID
+
+    def angle(self, track: str) -> str:
+        """How the `track` ("frontend" or "backend") sees this concept ("" if not written)."""
+        return {"frontend": self.frontend_angle, "backend": self.backend_angle}.get(track, "")
 
 
 @dataclass(frozen=True)
@@ -235,6 +241,8 @@ def to_detail(row: Concept, related: tuple[RelatedRef, ...] = ()) -> ConceptDeta
         tracks=row.tracks,
         summary=row.summary,
         body=row.body or "",
+        frontend_angle=row.frontend_angle or "",
+        backend_angle=row.backend_angle or "",
         links=links,
         related=related,
         related_names=tuple(str(r) for r in (row.related or [])),

@@ -32,6 +32,7 @@ from bot.services.pairing.profiles import (
     get_profile,
     join,
     leave,
+    member_track,
     pause,
     resume,
     update_profile,
@@ -106,4 +107,5 @@ __all__ = [
     "PairingActions",
     "PairingJobs",
     "register_jobs",
+    "member_track",
 ]

@@ -168,6 +168,13 @@ async def get_profile(db: Database, guild_id: int, user_id: int) -> Profile:
         return to_profile(row)
 
 
+async def member_track(db: Database, guild_id: int, user_id: int) -> str | None:
+    """The member's track from their pairing profile, None without one (or left)."""
+    async with db.reader() as s:
+        row = await _get(s, guild_id, user_id)
+        return None if row is None or row.status == LEFT else row.track
+
+
 async def update_profile(db: Database, guild_id: int, user_id: int, **changes: Any) -> Profile:
     """Edit fields (track, stack, timezone, availability, goals, display_name)."""
     unknown = set(changes) - {"track", "stack", "timezone", "availability", "goals", "display_name"}
