@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import sys
 import threading
 from collections.abc import AsyncIterator
@@ -49,6 +50,11 @@ def run_playground(database: str | None, script: Path | None, as_json: bool) -> 
     elif not sys.stdin.isatty():  # piped: behave like a script
         lines = sys.stdin.read().splitlines()
     interactive = lines is None
+    if interactive:
+        # Ctrl-C must stop an interactive session even when the program that started us
+        # ignored SIGINT (a shell's background job, C system(), some IDE runners): Python
+        # keeps an ignored SIGINT ignored. Scripts keep whatever their caller chose.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return asyncio.run(_main(database, lines, as_json, interactive))
     except KeyboardInterrupt:

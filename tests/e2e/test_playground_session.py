@@ -285,6 +285,8 @@ def test_ctrl_c_at_the_prompt_stops_everything() -> None:
     except OSError as exc:
         pytest.skip(f"no pseudo-terminal available here: {exc}")
     env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "DATABASE_URL")}
+    # Started with SIGINT ignored, as a shell's background job (or a parent in C system())
+    # starts it: Ctrl-C must still stop the interactive playground.
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "playground"],
         cwd=REPO,
@@ -292,6 +294,7 @@ def test_ctrl_c_at_the_prompt_stops_everything() -> None:
         stdin=slave,
         stdout=slave,
         stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     os.close(slave)
     # stderr is drained on a thread: a full pipe would block the playground's logging.
