@@ -169,3 +169,16 @@ async def test_edit_of_server_concept_in_place_and_scoping(db: Database) -> None
         )
     with pytest.raises(NotFound):
         await propose_edit(db, B, own, 5, "eve", draft("Our Thing", summary="Hack."))
+
+
+async def test_a_servers_override_keeps_the_track_angles(db: Database) -> None:
+    cors = await base_id(db, "cors")
+    done = await propose_edit(
+        db, A, cors, 9, "mod", draft("CORS", summary="Our words."), by_moderator=True
+    )
+    async with db.reader() as s:
+        base = await s.get(Concept, cors)
+        mine = await s.get(Concept, done.concept_id)
+    assert base is not None and mine is not None and mine.overrides_id == cors
+    assert base.frontend_angle and mine.frontend_angle == base.frontend_angle
+    assert base.backend_angle and mine.backend_angle == base.backend_angle

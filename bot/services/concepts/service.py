@@ -75,6 +75,8 @@ CONCEPT_COPY = (
     "related",
     "summary",
     "body",
+    "frontend_angle",
+    "backend_angle",
     "links",
     "search_text",
     "status",
