@@ -1,0 +1,65 @@
+"""`nexus eval-search`: figures per kind and track, misses listed, regressions fail."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.eval_search import regressions, run
+
+REPO = Path(__file__).resolve().parents[2]
+QUERIES = """
+- {q: "cachng", expect: [caching], kind: lookup, track: backend, style: misspelling}
+- {q: "Fetch API", expect: [fetch-api], kind: lookup, track: frontend, style: exact-ish}
+- {q: "preflight request blocked", expect: [cors], kind: search, track: frontend,
+   style: error-message}
+- {q: "zzqx", expect: [redis], kind: search, track: backend, style: misspelling}
+"""
+
+
+def _queries(tmp_path: Path, text: str = QUERIES) -> Path:
+    path = tmp_path / "q.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_figures_and_misses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    results = tmp_path / "results.json"
+    assert run(_queries(tmp_path), results, check=False, record=True, as_json=False) == 0
+    out = capsys.readouterr().out
+    assert "lookup / frontend" in out and "search / backend" in out
+    assert "'zzqx' [misspelling] wants redis; got" in out  # a miss is listed
+    recorded = json.loads(results.read_text())
+    assert recorded["lookup/frontend"]["top1"] == 100.0
+    assert recorded["search/backend"]["top1"] == 0.0 and recorded["search/backend"]["n"] == 1
+
+
+def test_check_fails_only_on_a_drop_of_more_than_two_points() -> None:
+    recorded = {"lookup/backend": {"top1": 96.0}, "search/frontend": {"top3": 98.0}}
+    same = {"lookup/backend": {"top1": 94.5}, "search/frontend": {"top3": 98.0}}
+    worse = {"lookup/backend": {"top1": 93.0}, "search/frontend": {"top3": 95.9}}
+    assert regressions(same, recorded) == []
+    assert len(regressions(worse, recorded)) == 2
+
+
+def test_check_against_a_better_record_exits_1(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"search/backend": {"top3": 100.0}}))
+    assert run(_queries(tmp_path), results, check=True, record=False, as_json=True) == 1
+
+
+def test_a_bad_set_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = _queries(tmp_path, "- {q: x, expect: [no-such-concept], kind: lookup, track: backend}\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "eval-search", "--queries", str(bad)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "no-such-concept" in proc.stderr
