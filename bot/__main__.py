@@ -9,96 +9,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import __version__
+from bot.cli_parser import parser
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("nexus")
 EXIT_CONFIG = 2
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="nexus",
-        description="Nexus: the knowledge-base, pairing and digest bot for learner communities.",
-    )
-    parser.add_argument("--version", action="version", version=f"nexus {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
-
-    sub.add_parser(
-        "run",
-        help="run the bot (needs DISCORD_TOKEN)",
-        description="Upgrade the database, seed concepts, connect to Discord.",
-    )
-
-    play = sub.add_parser(
-        "playground",
-        help="try Nexus against a local Discord simulator (no token needed)",
-        description="Start a local Discord, a demo server and the bot, then a REPL.",
-    )
-    play.add_argument("--database", help="database URL or SQLite file (default: temporary)")
-    play.add_argument("--script", type=Path, help="read commands from FILE instead of a prompt")
-    play.add_argument("--json", action="store_true", help="print one JSON object per reply")
-
-    db = sub.add_parser("db", help="database migrations", description="Database migrations.")
-    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
-    db_sub.required = True
-    db_sub.add_parser(
-        "upgrade",
-        help="upgrade the schema to the latest revision",
-        description="Upgrade the schema to the latest revision (idempotent).",
-    )
-    down = db_sub.add_parser(
-        "downgrade",
-        help="downgrade to a revision",
-        description="Downgrade the schema to REVISION (e.g. base).",
-    )
-    down.add_argument("revision")
-
-    sub.add_parser(
-        "seed",
-        help="load data/concepts into the base knowledge base",
-        description="Load the seed concepts idempotently.",
-    )
-    sub.add_parser(
-        "sync",
-        help="sync slash commands with Discord now",
-        description="Register the slash commands (to DEV_GUILD_ID if set).",
-    )
-
-    export = sub.add_parser(
-        "export",
-        help="export a server's knowledge as Markdown",
-        description="Write a server's published knowledge as a Markdown hub.",
-    )
-    export.add_argument("--guild", type=int, required=True, help="server (guild) id")
-    export.add_argument("--out", type=Path, default=Path("export"), help="output folder")
-
-    ev = sub.add_parser(
-        "eval-search",
-        help="measure how well lookups and searches find the right concept",
-        description=(
-            "Run the search evaluation set (data/eval/queries.yaml) against the seed "
-            "concepts and print top-1, top-3 and MRR per kind and track, then the misses. "
-            "Example: nexus eval-search --check"
-        ),
-    )
-    ev.add_argument("--queries", type=Path, help="evaluation set (default: data/eval/queries.yaml)")
-    ev.add_argument(
-        "--check", action="store_true", help="exit 1 if a figure fell >2 points below the record"
-    )
-    ev.add_argument(
-        "--record", action="store_true", help="write the figures to data/eval/results.json"
-    )
-    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
-
-    invite = sub.add_parser(
-        "invite-url",
-        help="print the OAuth2 URL to invite the bot",
-        description="Print the invite URL with the permissions Nexus needs.",
-    )
-    invite.add_argument("--application-id", type=int, help="application id (or APPLICATION_ID)")
-    return parser
 
 
 async def _prepare_database(settings: Settings) -> None:
@@ -173,11 +88,18 @@ async def _seed(settings: Settings) -> int:
 
 
 async def _export(settings: Settings, guild_id: int, out: Path) -> int:
-    from bot.services.export import export_guild
+    from bot.services.export import export_guild, guild_has_data
     from bot.wiring import open_database
 
     db = open_database(settings.database_url)
     try:
+        if not await guild_has_data(db, guild_id):
+            print(
+                f"nexus: error: server {guild_id} has no data in this database "
+                "(check --guild and DATABASE_URL)",
+                file=sys.stderr,
+            )
+            return 1
         files = await export_guild(db, guild_id, out)
     finally:
         await db.dispose()
@@ -186,8 +108,45 @@ async def _export(settings: Settings, guild_id: int, out: Path) -> int:
     return 0
 
 
+def _db(settings: Settings, action: str, revision: str, args: argparse.Namespace) -> int:
+    from bot.db.migrate import (
+        UnknownRevision,
+        check_revision,
+        downgrade,
+        downgrade_plan,
+        upgrade,
+    )
+
+    if action == "upgrade":
+        asyncio.run(upgrade(settings.database_url))
+        print("database is up to date")
+        return 0
+    try:
+        check_revision(revision)
+    except UnknownRevision as exc:
+        print(f"nexus: error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    undone, rows = asyncio.run(downgrade_plan(settings.database_url, revision))
+    if not undone:
+        print(f"nothing to undo: the database is already at {revision}")
+        return 0
+    print("Downgrading undoes these migrations (newest first):")
+    for line in undone:
+        print(f"  {line}")
+    if rows:
+        print("and DELETES every table with its rows:")
+        for table, count in sorted(rows.items()):
+            print(f"  {table}: {count} row(s)")
+    if not args.yes:
+        print("Nothing was changed. Add --yes to downgrade (back up the database first).")
+        return 1
+    asyncio.run(downgrade(settings.database_url, revision))
+    print(f"database downgraded to {revision}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     try:
         if args.command == "invite-url":
             from bot.permissions import invite_url
@@ -230,15 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return asyncio.run(_export(settings, args.guild, args.out))
         if args.command == "db":
-            from bot.db.migrate import downgrade, upgrade
-
-            if args.db_command == "upgrade":
-                asyncio.run(upgrade(settings.database_url))
-                print("database is up to date")
-            else:
-                asyncio.run(downgrade(settings.database_url, args.revision))
-                print(f"database downgraded to {args.revision}")
-            return 0
+            return _db(settings, args.db_command, getattr(args, "revision", ""), args)
     except KeyboardInterrupt:
         return 130
     except OSError as exc:

@@ -20,11 +20,20 @@ class RedactFilter(logging.Filter):
         return True
 
 
+class NoVoiceWarning(logging.Filter):
+    """discord.py warns at start that PyNaCl (voice) is missing: true, and irrelevant to a
+    text bot, so it is not shown."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in str(record.msg)
+
+
 def setup_logging(level: int, secret: str = "") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
     )
+    handler.addFilter(NoVoiceWarning())
     if secret:
         handler.addFilter(RedactFilter(secret))
     root = logging.getLogger()

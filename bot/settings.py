@@ -98,7 +98,11 @@ class Settings:
 
 
 def normalise_database_url(raw: str) -> str:
-    """Validate DATABASE_URL and pick the async driver; errors never echo a password."""
+    """Validate DATABASE_URL and pick the async driver; errors never echo a password.
+
+    A plain file path (no `scheme://`) is a SQLite database file."""
+    if raw.strip() and ":" not in raw:
+        raw = f"sqlite+aiosqlite:///{Path(raw.strip()).expanduser().absolute()}"
     try:
         url = make_url(raw)
     except (ArgumentError, ValueError):

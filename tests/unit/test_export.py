@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -12,10 +13,13 @@ from sqlalchemy import update
 
 from bot.db import Database
 from bot.db.models import Challenge, Pair, PairMember, PairProfile, PairRound, Takeaway
+from bot.services import guilds
 from bot.services.challenges import solutions
 from bot.services.export.markdown import esc, quote
 from bot.services.export.service import export_guild
 from bot.services.takeaways import service as takeaways
+from bot.settings import normalise_database_url
+from bot.wiring import open_database
 from tests.unit.entries_support import OTHER, G, add_concept, at, challenge, review
 
 AUTHOR = 424_242_424_242_424_242
@@ -180,6 +184,15 @@ def test_cli_export(tmp_path: Path) -> None:
         )
 
     assert nexus("db", "upgrade").returncode == 0
+
+    async def know_server_5() -> None:  # a server the bot has seen: its settings exist
+        db = open_database(normalise_database_url(env["DATABASE_URL"]))
+        try:
+            await guilds.update_settings(db, 5, timezone="Europe/Berlin")
+        finally:
+            await db.dispose()
+
+    asyncio.run(know_server_5())
     result = nexus("export", "--guild", "5", "--out", str(tmp_path / "hub"))
     assert result.returncode == 0, result.stderr
     names = [Path(line).name for line in result.stdout.split()]

@@ -15,7 +15,15 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.db import Database
-from bot.db.models import Challenge, Solution, Takeaway, TakeawayConcept
+from bot.db.models import (
+    Challenge,
+    Concept,
+    GuildSettings,
+    PairProfile,
+    Solution,
+    Takeaway,
+    TakeawayConcept,
+)
 from bot.db.types import Status
 from bot.services.challenges import load_challenges, solution_order
 from bot.services.concepts import all_visible
@@ -123,3 +131,19 @@ def _write(out: Path, pages: dict[str, str]) -> list[Path]:
         path.write_text(pages[name], encoding="utf-8", newline="\n")
         written.append(path)
     return written
+
+
+async def guild_has_data(db: Database, guild_id: int) -> bool:
+    """Whether this database knows the server at all (settings, entries, concepts, pairs)."""
+    columns = (
+        GuildSettings.guild_id,
+        Challenge.guild_id,
+        Takeaway.guild_id,
+        Concept.guild_id,
+        PairProfile.guild_id,
+    )
+    async with db.reader() as s:
+        for column in columns:
+            if await s.scalar(select(column).where(column == guild_id).limit(1)) is not None:
+                return True
+    return False
