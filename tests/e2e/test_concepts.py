@@ -63,17 +63,17 @@ async def test_related_button_survives_restart(nexus: Nexus) -> None:
 
 async def test_did_you_mean_and_miss_recorded(nexus: Nexus) -> None:
     reply = await nexus.sim.command(
-        nexus.alice, "concept lookup", {"name": "kubernetz"}, channel=nexus.general
+        nexus.alice, "concept lookup", {"name": "redis cache"}, channel=nexus.general
     )
     assert reply.ephemeral and "Did you mean" in reply.content
-    assert "Kubernetes" in reply.content
-    pick = next(b for b in reply.buttons if b.label == "Kubernetes")
+    assert "Redis" in reply.content
+    pick = next(b for b in reply.buttons if b.label == "Redis")
     opened = await nexus.sim.click(nexus.alice, reply, pick.custom_id)
-    assert opened.embeds[0]["title"] == "Kubernetes"
+    assert opened.embeds[0]["title"] == "Redis"
     await lookup_log.flush(nexus.db)  # statistics are written in batches
     async with nexus.db.reader() as s:
         misses = (await s.scalars(select(MissedLookup.query))).all()
-    assert misses == ["kubernetz"]
+    assert misses == ["redis cache"]
 
 
 async def test_other_servers_concept_is_unknown(nexus: Nexus) -> None:
@@ -230,3 +230,21 @@ async def test_start_up_heap_is_set_aside_after_warm_up_and_released_on_close(
     await nexus.stop_bot()
     assert gc.get_freeze_count() == 0  # nothing stays set aside after close
     assert gc.get_threshold() == before
+
+
+async def test_a_typo_with_one_close_match_answers_with_it(nexus: Nexus) -> None:
+    reply = await nexus.sim.command(
+        nexus.alice, "concept lookup", {"name": "dokcer"}, channel=nexus.general
+    )
+    assert not reply.ephemeral
+    assert reply.embeds[0]["title"] == "Docker"
+    assert reply.content == "Showing **Docker** for `dokcer`."
+
+
+async def test_plurals_and_abbreviations_find_the_concept(nexus: Nexus) -> None:
+    for typed, title in (("jwts", "JWT"), ("env vars", "Environment Variables")):
+        reply = await nexus.sim.command(
+            nexus.alice, "concept lookup", {"name": typed}, channel=nexus.general
+        )
+        assert reply.embeds and reply.embeds[0]["title"] == title, (typed, reply.content)
+        assert not reply.content  # a sure match: no "showing ... for" note

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bot.db import Database
+from bot.services.concepts import ranking
 from bot.services.concepts import search as concept_search
 from bot.services.concepts import service as concepts
 from bot.services.concepts.index import index_for
@@ -164,7 +165,9 @@ async def test_fts_stays_in_sync_with_edits(db: Database) -> None:
 def test_fts_query_is_only_quoted_tokens() -> None:
     tokens = concept_search.search_tokens('"x" AND -y* NEAR(z) \U0001f600 caf\u00e9')
     assert tokens == ["x", "and", "y", "near", "z", "caf\u00e9"]
-    assert concept_search.fts5_query(tokens[:2]) == '"x"* "and"*'
+    groups = [("x",), ("and", "an")]
+    assert ranking.fts5_match(groups) == '("x"*) AND ("and"* OR "an"*)'
+    assert ranking.fts5_match(groups, any_group=True) == '("x"*) OR ("and"* OR "an"*)'
     assert concept_search.search_tokens("!!! \U0001f600 ***") == []
     assert backend_name() in ("sqlite", "postgresql")
 
@@ -182,3 +185,26 @@ async def test_search_answers_are_cached_until_the_concepts_change(db: Database)
     assert [c.id for c in found.items] == [cid]  # the write replaced the cached answers
     await add_concept(db, B, "Walrus Elsewhere")
     assert [c.id for c in (await concept_search.search_concepts(db, A, "walrus")).items] == [cid]
+
+
+async def test_a_one_letter_typo_still_finds_the_concept(db: Database) -> None:
+    page = await concept_search.search_concepts(db, A, "cachng")
+    assert page.items and page.items[0].slug == "caching"
+
+
+async def test_a_question_is_answered_by_the_concept_not_dozens_of_weak_hits(
+    db: Database,
+) -> None:
+    page = await concept_search.search_concepts(db, A, "how do I deploy to the cloud?")
+    assert page.items[0].slug == "cloud-deployment"
+    assert page.total <= 5
+
+
+async def test_abbreviations_from_the_synonym_table(db: Database) -> None:
+    page = await concept_search.search_concepts(db, A, "k8s pods")
+    assert page.items[0].slug == "kubernetes"
+
+
+async def test_a_name_spelled_out_in_the_query_ranks_first(db: Database) -> None:
+    page = await concept_search.search_concepts(db, A, "slow query database index")
+    assert page.items[0].slug == "database-indexes"

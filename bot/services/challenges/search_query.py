@@ -8,7 +8,6 @@ raise.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,6 +16,7 @@ from sqlalchemy import ColumnElement
 
 from bot.db.models import Challenge
 from bot.services.entries import active_for, visible_to
+from bot.services.search import meaningful, words
 
 Mode = Literal["all", "any"]
 Rule = Literal["published", "visible", "active"]
@@ -24,25 +24,11 @@ Rule = Literal["published", "visible", "active"]
 MAX_TOKENS = 8
 TEXT_COLUMNS = "{title tried problem}"
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-STOPWORDS = frozenset(
-    """a an and are as at be but by can do does for from has have how i if in into is it
-    its me my no not of on or our so that the their then there these this to was we were
-    what when where which who why will with you your im ive dont cant doesnt didnt
-    get got just any some all also been being very""".split()
-)
-
 
 def tokenize(query: str, limit: int = MAX_TOKENS) -> list[str]:
-    """Distinct lower-case word tokens, stop words dropped (unless nothing else is left)."""
-    words: list[str] = []
-    for word in _WORD.findall((query or "").lower()):
-        if len(word) > 40 or (len(word) < 2 and not word.isdigit()):
-            continue
-        if word not in words:
-            words.append(word)
-    meaningful = [w for w in words if w not in STOPWORDS]
-    return (meaningful or words)[:limit]
+    """Distinct lower-case word tokens, stop words dropped (unless nothing else is left):
+    the shared rules of bot.services.search, as for concepts."""
+    return meaningful(words(query))[:limit]
 
 
 def phrase(token: str) -> str:

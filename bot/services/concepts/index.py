@@ -32,6 +32,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 from sqlalchemy import Text, cast, func, select
 
 from bot.db import Database
@@ -43,7 +44,15 @@ from bot.services.concepts.types import (
     ConceptPage,
     visible_clause,
 )
-from bot.services.search import CacheSlice, Lru, RatioMatcher
+from bot.services.search import (
+    CacheSlice,
+    Lru,
+    RatioMatcher,
+    alternatives,
+    meaningful,
+    singular,
+    words,
+)
 
 log = logging.getLogger("nexus.concepts")
 
@@ -51,7 +60,13 @@ INDEX_TTL_SECONDS = 300.0
 MAX_CACHED_GUILDS = 2000
 CHOICES_MAX = 25
 CHOICE_NAME_MAX = 100
-FUZZY_CUTOFF = 60.0  # "did you mean": generous
+FUZZY_CUTOFF = 60.0
+SUGGEST_CUTOFF = 75.0  # "did you mean": below this the suggestions were unrelated words
+# A lookup answers with a close match at once when it scores this (fuzz.ratio: about one
+# typo in ten letters) and no other concept is within the margin of it.
+CLOSE_CUTOFF = 80.0
+CLOSE_MARGIN = 6.0
+CANDIDATE_CUTOFF = 60.0
 COMPLETE_CUTOFF = 72.0  # autocomplete: only convincing typos and substrings
 # WRatio is the better scorer (partial and token matches) but ~15x slower than ratio;
 # above this many names+aliases autocomplete uses ratio to stay within a few ms.
@@ -122,6 +137,10 @@ class GuildIndex:
         self._fuzzy_strings = self._name_keys + self._alias_keys
         self._fuzzy_owner = self._name_owner + [i for i, _ in self._alias_owner]
         self._ratio = RatioMatcher(self._fuzzy_strings)
+        # The words of every name and alias: what a misspelled search word is corrected to.
+        self.vocabulary = frozenset(
+            w for e in entries for text in (e.name, *e.aliases) for w in words(text)
+        )
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -155,12 +174,53 @@ class GuildIndex:
                 owners.append(owner)
         return owners
 
+    def find_loosely(self, text: str) -> IndexedConcept | None:
+        """A name or alias written differently: plurals, hyphens or dots for spaces, an
+        abbreviation from the synonym table (data/synonyms.yaml)."""
+        q = normalise(text)
+        tokens = words(q)
+        variants = [
+            " ".join(q.replace("-", " ").replace("_", " ").replace(".", " ").split()),
+            q.replace(" ", "").replace("-", ""),
+            " ".join(singular(t) for t in tokens),
+            *alternatives(q),
+            *alternatives(" ".join(singular(t) for t in tokens)),
+            " ".join(meaningful(tokens)),
+        ]
+        for variant in variants:
+            if variant and variant != q:
+                found = self.find_exact(variant)
+                if found is not None:
+                    return found
+        return None
+
+    def close_match(self, text: str) -> IndexedConcept | None:
+        """The one concept whose name or alias is a convincing typo of `text` (no other
+        concept nearly as close), or None."""
+        q = normalise(text)[:100]
+        if len(q) < 4:
+            return None
+        best: dict[int, float] = {}
+        # Candidates by ratio (cheap, length-banded), scored by Damerau-Levenshtein so
+        # that a swapped pair of letters ("dokcer") counts as one typo, not two.
+        for k, _ in self._ratio.scored(q, CANDIDATE_CUTOFF, 30):
+            owner = self._fuzzy_owner[k]
+            score = 100.0 * DamerauLevenshtein.normalized_similarity(q, self._fuzzy_strings[k])
+            best[owner] = max(best.get(owner, 0.0), score)
+        ranked = sorted(best.items(), key=lambda item: -item[1])
+        if not ranked or ranked[0][1] < CLOSE_CUTOFF:
+            return None
+        if len(ranked) > 1 and ranked[1][1] > ranked[0][1] - CLOSE_MARGIN:
+            return None
+        return self.entries[ranked[0][0]]
+
     def suggest(self, text: str, limit: int = 3) -> list[IndexedConcept]:
         """Closest concepts to a query that matched nothing ("did you mean")."""
         q = normalise(text)[:100]
         if not q:
             return []
-        return [self.entries[i] for i in self._fuzzy(q, limit * 4, fuzz.WRatio)[:limit]]
+        hits = self._fuzzy(q, limit * 4, fuzz.WRatio, SUGGEST_CUTOFF)
+        return [self.entries[i] for i in hits[:limit]]
 
     def complete(self, text: str, limit: int = CHOICES_MAX) -> list[AutocompleteChoice]:
         """Ranked choices: name prefix, then alias prefix, then fuzzy (typos, substrings)."""

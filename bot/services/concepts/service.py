@@ -224,6 +224,13 @@ async def lookup(db: Database, guild_id: int, user_id: int, text: str) -> Lookup
     if detail is not None:
         lookup_log.record_hit(db, guild_id, detail.id, user_id)
         return LookupOutcome(query, detail)
+    loose = index.find_loosely(query)
+    close = loose or index.close_match(query)
+    if close is not None:
+        detail = await _visible_detail(db, index, guild_id, close.id, indexed=True)
+        if detail is not None:
+            lookup_log.record_hit(db, guild_id, detail.id, user_id)
+            return LookupOutcome(query, detail, corrected=loose is None)
     lookup_log.record_miss(db, guild_id, query, user_id)
     suggestions = tuple(Suggestion(e.id, e.name) for e in index.suggest(query, 3))
     return LookupOutcome(query, None, suggestions)

@@ -154,6 +154,9 @@ class LookupOutcome:
     query: str
     concept: ConceptDetail | None
     suggestions: tuple[Suggestion, ...] = ()
+    # Set when the concept is the one unambiguous close match of a query that named none
+    # exactly (a typo, a plural, an abbreviation): "showing X for 'y'".
+    corrected: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,28 @@
-"""Shared text-search tools: fuzzy matching and the small LRU used by search caches."""
+"""Shared text-search tools: words of a query, the synonym table, fuzzy matching and the
+small LRU used by search caches. Concepts and challenges rank by these same rules."""
 
 from bot.services.search.fuzzy import RatioMatcher
 from bot.services.search.lru import CacheSlice, Lru
+from bot.services.search.synonyms import (
+    SynonymError,
+    alternatives,
+    expand,
+    load_synonyms,
+    synonyms_path,
+)
+from bot.services.search.words import STOPWORDS, meaningful, singular, words
 
 __all__ = [
+    "STOPWORDS",
     "CacheSlice",
     "Lru",
     "RatioMatcher",
+    "SynonymError",
+    "alternatives",
+    "expand",
+    "load_synonyms",
+    "meaningful",
+    "singular",
+    "synonyms_path",
+    "words",
 ]
