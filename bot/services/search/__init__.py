@@ -10,7 +10,7 @@ from bot.services.search.synonyms import (
     load_synonyms,
     synonyms_path,
 )
-from bot.services.search.words import STOPWORDS, meaningful, singular, words
+from bot.services.search.query_words import STOPWORDS, meaningful, singular, words
 
 __all__ = [
     "STOPWORDS",
