@@ -77,6 +77,14 @@ def concept_embed(detail: ConceptDetail, track: str | None = None) -> discord.Em
     return embed
 
 
+def corrected_note(outcome: LookupOutcome) -> str:
+    """ "Showing X for 'y'" when the lookup answered with a close match of what was typed."""
+    if not outcome.corrected or outcome.concept is None:
+        return ""
+    typed = one_line(outcome.query, 80).replace("`", "'")
+    return f"Showing **{outcome.concept.name}** for `{typed}`."
+
+
 def did_you_mean(outcome: LookupOutcome) -> str:
     query = one_line(outcome.query, 100).replace("`", "'")
     text = f"I don't know `{query}` yet."

@@ -141,6 +141,7 @@ class SuggestConceptModal(NexusModal):
         *,
         category: str | None = None,
         tracks: str | None = None,
+        name: str | None = None,
     ) -> None:
         title = f"Edit: {target.name}" if target else "Suggest a concept"
         super().__init__(title=one_line(title, 45), timeout=1800, custom_id="nexus:concept:suggest")
@@ -152,7 +153,7 @@ class SuggestConceptModal(NexusModal):
             label="Name",
             max_length=concepts.NAME_MAX,
             min_length=concepts.NAME_MIN,
-            default=target.name[: concepts.NAME_MAX] if target else None,
+            default=(target.name if target else name or "")[: concepts.NAME_MAX] or None,
             placeholder="e.g. Event Sourcing",
         )
         self.summary: discord.ui.TextInput[SuggestConceptModal] = discord.ui.TextInput(

@@ -24,6 +24,7 @@ from bot.services.moderation import (
 )
 from bot.ui.checks import is_moderator, require_moderator
 from cogs.moderation import effects
+from cogs.moderation.missed import show_missed
 from cogs.moderation.render import log_embed, merge_text
 from cogs.moderation.views import EditModal, actor_of, log_view, show_queue
 
@@ -55,6 +56,11 @@ class ModerationCog(commands.Cog):
     def _gid(self, interaction: discord.Interaction) -> int:
         assert interaction.guild_id is not None
         return interaction.guild_id
+
+    @curate.command(name="missed")
+    async def missed(self, interaction: discord.Interaction) -> None:
+        """Lookups that found nothing, most asked first: draft a concept or add an alias."""
+        await show_missed(interaction)
 
     @curate.command(name="queue")
     async def queue(self, interaction: discord.Interaction) -> None:

@@ -15,6 +15,7 @@ from bot.services.concepts.edits import (
 from bot.services.concepts.index import ConceptIndex
 from bot.services.concepts.lookup_log import LookupBuffer
 from bot.services.concepts.lookup_log import flush as flush_lookup_log
+from bot.services.concepts.missed import MISSED_DAYS, add_alias, open_misses
 from bot.services.concepts.search import search_concepts
 from bot.services.concepts.seed import seed_if_needed
 from bot.services.concepts.service import (
@@ -35,7 +36,13 @@ from bot.services.concepts.tags import (
     resolve_concepts,
     track_for,
 )
-from bot.services.concepts.types import ConceptDetail, ConceptPage, LookupOutcome, SuggestResult
+from bot.services.concepts.types import (
+    ConceptDetail,
+    ConceptPage,
+    LookupOutcome,
+    MissCount,
+    SuggestResult,
+)
 
 __all__ = [
     "ALIASES_INPUT_MAX",
@@ -71,4 +78,8 @@ __all__ = [
     "warm_indexes",
     "ConceptIndex",
     "LookupBuffer",
+    "add_alias",
+    "open_misses",
+    "MISSED_DAYS",
+    "MissCount",
 ]

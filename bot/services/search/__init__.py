@@ -3,6 +3,7 @@ small LRU used by search caches. Concepts and challenges rank by these same rule
 
 from bot.services.search.fuzzy import RatioMatcher
 from bot.services.search.lru import CacheSlice, Lru
+from bot.services.search.query_words import STOPWORDS, meaningful, singular, words
 from bot.services.search.synonyms import (
     SynonymError,
     alternatives,
@@ -10,7 +11,6 @@ from bot.services.search.synonyms import (
     load_synonyms,
     synonyms_path,
 )
-from bot.services.search.query_words import STOPWORDS, meaningful, singular, words
 
 __all__ = [
     "STOPWORDS",
