@@ -45,6 +45,7 @@ class AliasModal(NexusModal):
         super().__init__(title="Make it an alias", timeout=SESSION_SECONDS)
         self.query = query
         self.concept: discord.ui.TextInput[AliasModal] = discord.ui.TextInput(
+            custom_id="concept",
             label=one_line(f"Which concept should '{query}' find?", 45),
             placeholder="A concept's name or alias, e.g. Kubernetes",
             max_length=100,

@@ -247,6 +247,7 @@ class RejectModal(NexusModal):
         )
         self.kind, self.entry_id, self.from_queue = item.kind, item.entry_id, from_queue
         self.reason: discord.ui.TextInput[RejectModal] = discord.ui.TextInput(
+            custom_id="reason",
             label="Reason (sent to the author)",
             style=discord.TextStyle.paragraph,
             required=True,

@@ -98,6 +98,7 @@ class LearningModal(NexusModal, title="What did you learn?"):
         super().__init__(timeout=900)
         self.pair_id = pair_id
         self.body: discord.ui.TextInput[LearningModal] = discord.ui.TextInput(
+            custom_id="learning",
             label="One thing you learned from your pair",
             style=discord.TextStyle.paragraph,
             max_length=LEARNING_MAX,
@@ -130,23 +131,27 @@ class ProfileModal(NexusModal, title="Edit your pairing profile"):
     def __init__(self, current: pairing.Profile) -> None:
         super().__init__(timeout=900)
         self.stack: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
+            custom_id="stack",
             label="Stack / skills",
             default=current.stack[: pairing.STACK_MAX],
             max_length=pairing.STACK_MAX,
             required=False,
         )
         self.availability: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
+            custom_id="availability",
             label="When you're free (your local time)",
             default=current.availability_text,
             max_length=200,
             placeholder="weekdays 18-21, sat 10-14",
         )
         self.timezone: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
+            custom_id="timezone",
             label="Time zone (e.g. Europe/Berlin)",
             default=current.timezone,
             max_length=64,
         )
         self.goals: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
+            custom_id="goals",
             label="What you want to build or learn",
             style=discord.TextStyle.paragraph,
             default=current.goals[: pairing.GOALS_MAX],
