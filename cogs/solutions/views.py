@@ -128,11 +128,22 @@ async def _refresh(interaction: discord.Interaction, page: ChallengePage) -> Non
 
 
 def challenge_page_view(page: ChallengePage) -> discord.ui.View:
-    """Per published solution: Accept (unless accepted) and This helped me; then Flag."""
+    """Per published solution: Accept (greyed "Accepted" once it is) and This helped me,
+    always in the same places; then Flag."""
     view = discord.ui.View(timeout=None)
     published = [s for s in page.solutions if s.status == "published"]
     for row, sol in enumerate(published[:BUTTON_ROWS]):
-        if not sol.accepted:
+        if sol.accepted:  # kept in place, so "This helped me" never moves under the cursor
+            view.add_item(
+                discord.ui.Button(
+                    label=one_line(f"Accepted #{sol.id}", BUTTON_LABEL_MAX),
+                    style=discord.ButtonStyle.success,
+                    custom_id=f"nexus:solution:accepted:{sol.id}",
+                    disabled=True,
+                    row=row,
+                )
+            )
+        else:
             view.add_item(SolutionButton("accept", sol.id, row=row))
         view.add_item(SolutionButton("helped", sol.id, row=row))
     if page.challenge.status == "published":

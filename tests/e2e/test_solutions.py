@@ -148,3 +148,16 @@ async def test_long_entries_stay_within_discord_limits(nexus: Nexus) -> None:
     pick = await nexus.sim.context_menu(nexus.erin, "Save as solution", message=pick_msg)
     assert all(len(o["label"]) <= 100 for o in pick.selects[0].options)
     # the simulator rejects any payload over a limit: the fixture asserts none happened
+
+
+async def test_buttons_keep_their_places_after_accept(nexus: Nexus) -> None:
+    """The member's cursor is where "Accept" was: "This helped me" must not move under it."""
+    cid = challenge_id(await share(nexus, nexus.alice, "Flaky test", "fails at random"))
+    page = await add_solution(nexus, nexus.bob, cid, "freeze the clock")
+    accept = button(page, "nexus:solution:accept:")
+    before = [b.label for b in page.buttons]
+    accepted = await nexus.sim.click(nexus.alice, page, accept)
+    after = accepted.buttons
+    assert len(after) == len(before)
+    assert [b.label for b in after][1:] == before[1:]  # nothing shifted
+    assert after[0].label.startswith("Accepted") and after[0].disabled
