@@ -142,7 +142,9 @@ class Runner:
             await self.sim.say(member, channel, self.names.chat_text(action.text))
             return await self._after(None, actor, channel)
         if isinstance(action, Complete):
-            opts = self._options(action.path, action.options, actor_channel=channel)
+            opts = self._options(
+                action.path, action.options, actor_channel=channel, focused=action.focused
+            )
             choices = await self.sim.autocomplete(
                 member, action.name, opts, focused=action.focused, channel=channel
             )
@@ -211,12 +213,24 @@ class Runner:
         return self.world.commands_for(self.session.guild.id)
 
     def _options(
-        self, path: tuple[str, ...], given: tuple[Option, ...], *, actor_channel: Channel
+        self,
+        path: tuple[str, ...],
+        given: tuple[Option, ...],
+        *,
+        actor_channel: Channel,
+        focused: str | None = None,
     ) -> dict[str, Any]:
+        """Typed option values; the focused option of an autocomplete stays the text typed
+        so far, whatever its type (as the Discord client sends it: "flask" for an id)."""
         defs = command_options(self._commands(), path) or []
         by_name = {d["name"]: d for d in defs}
         where = "/" + " ".join(path)
-        return {o.name: self.names.option_value(by_name.get(o.name), o, where) for o in given}
+        return {
+            o.name: o.value
+            if o.name == focused
+            else self.names.option_value(by_name.get(o.name), o, where)
+            for o in given
+        }
 
     def _visible(self, actor: str, want: tuple[int, ...]) -> Message | None:
         """The most recent message shown to `actor` that has components of `want` types."""

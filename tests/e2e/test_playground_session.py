@@ -332,3 +332,10 @@ def test_ctrl_c_at_the_prompt_stops_everything() -> None:
         os.close(master)
     drain.join(timeout=10)
     assert errors and b"Traceback" not in errors[0], errors[:1]
+
+
+async def test_complete_sends_words_for_an_integer_option_as_discord_does(play: Runner) -> None:
+    """Discord sends what was typed so far for a focused integer option: "flask", not 12."""
+    outcome = await play.run("complete /challenge view id:flask")
+    assert not outcome.failed, outcome.events[-1].content
+    assert outcome.events[-1].kind == "autocomplete"
