@@ -6,7 +6,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bot.playground.resolve import TYPE_NAMES, Names, command_options
-from bot.simulator.models import Message
+from bot.simulator.models import Member, Message
 
 if TYPE_CHECKING:
     from bot.playground.session import Session
@@ -125,10 +125,13 @@ ROLES = MappingProxyType(
 )
 
 
-def channels_text(session: Session, current: int) -> str:
+def channels_text(session: Session, current: int, viewer: Member | None = None) -> str:
+    """The channels and threads `viewer` can see (a private thread: its members only)."""
     names = Names(session.guild)
     lines = ["Channels (* = current):"]
     for ch in names.channels():
+        if viewer is not None and not session.guild.can(viewer, "VIEW_CHANNEL", ch):
+            continue
         star = "*" if ch.id == current else " "
         if ch.is_thread:
             parent = names.channel_label(ch.parent_id) if ch.parent_id else "?"

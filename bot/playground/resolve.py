@@ -66,11 +66,20 @@ class Names:
         ]
 
     def channel(self, name: str) -> Channel:
-        key = _strip_mention(name, "#").lower()
-        for ch in self.channels():
+        """A channel or thread by its name, its id, a <#id> mention, or a part of its name
+        that only one of them has ("pair: alice" for the thread "Pair: alice & bob")."""
+        key = _strip_mention(name, "#").strip().lower()
+        channels = self.channels()
+        for ch in channels:
             if key in ((ch.name or "").lower(), str(ch.id)):
                 return ch
-        known = ", ".join(f"#{c.name}" for c in self.channels())
+        partial = [ch for ch in channels if key and key in (ch.name or "").lower()]
+        if len(partial) == 1:
+            return partial[0]
+        if partial:
+            names = ", ".join(f"#{c.name}" for c in partial)
+            raise PlaygroundError(f"{name!r} could be any of {names}: type more of the name")
+        known = ", ".join(f"#{c.name}" for c in channels)
         raise PlaygroundError(f"no channel named {name!r} here; channels: {known}")
 
     def role(self, name: str) -> Role:

@@ -302,7 +302,7 @@ class Runner:
         if isinstance(action, Members):
             return info.members_text(self.session, actor)
         if isinstance(action, Channels):
-            return info.channels_text(self.session, channel.id)
+            return info.channels_text(self.session, channel.id, self.names.member(actor))
         return info.history_text(self.world.messages_in(channel.id)[-action.count :], self.names)
 
     # ---- what the bot showed -----------------------------------------------------------

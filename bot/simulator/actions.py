@@ -435,6 +435,11 @@ class Actions:
         inv = Invocation(self.world, member, channel, dm)
         if inv.guild is not None and inv.member is not None:
             perm = "SEND_MESSAGES_IN_THREADS" if inv.channel.is_thread else "SEND_MESSAGES"
+            if not inv.guild.can(inv.member, "VIEW_CHANNEL", inv.channel):
+                raise InvalidInput(
+                    f"{inv.user.username} cannot see #{inv.channel.name}"
+                    + (" (a private thread: only its members)" if inv.channel.is_thread else "")
+                )
             if not inv.guild.can(inv.member, perm, inv.channel):
                 raise InvalidInput(
                     f"{inv.user.username} cannot send messages in #{inv.channel.name}"

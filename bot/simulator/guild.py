@@ -271,20 +271,30 @@ class Guild:
         if channel is None:
             return base
         ch = self.channels[_target_id(channel)]
-        is_thread = ch.is_thread
-        if is_thread and ch.parent_id in self.channels:
+        thread = ch if ch.is_thread else None
+        if thread is not None and ch.parent_id in self.channels:
             ch = self.channels[ch.parent_id]
         member = self.get_member(user)
         ows = ch.overwrites
         everyone = ows.get(self.id)
         member_ow = ows.get(member.id)
-        return P.apply_overwrites(
+        perms = P.apply_overwrites(
             base,
             everyone_ow=(everyone[1], everyone[2]) if everyone else None,
             role_ows=[(ows[r][1], ows[r][2]) for r in member.roles if r in ows],
             member_ow=(member_ow[1], member_ow[2]) if member_ow else None,
-            is_thread=is_thread,
+            is_thread=thread is not None,
         )
+        # A private thread is seen only by its members and by those who may manage
+        # threads in its channel (administrators included), as on Discord.
+        if (
+            thread is not None
+            and thread.type == PRIVATE_THREAD
+            and member.id not in thread.thread_members
+            and not perms & (P.perm_value("MANAGE_THREADS") | P.perm_value("ADMINISTRATOR"))
+        ):
+            return 0
+        return perms
 
     def can(
         self, user: Member | User | int, perm: str, channel: Channel | int | None = None

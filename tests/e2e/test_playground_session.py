@@ -339,3 +339,18 @@ async def test_complete_sends_words_for_an_integer_option_as_discord_does(play: 
     outcome = await play.run("complete /challenge view id:flask")
     assert not outcome.failed, outcome.events[-1].content
     assert outcome.events[-1].kind == "autocomplete"
+
+
+async def test_private_pair_threads_are_for_their_members_only(play: Runner) -> None:
+    """Addressed by part of their name; only the pair (and moderators) see and post there."""
+    await run(play, "as mod /pair round")
+    alice_sees = (await play.run("channels")).events[-1].content
+    assert "Pair:" not in alice_sees
+    refused = await play.run('in "Pair: Dave" say hello')
+    assert refused.failed and "private thread" in refused.events[-1].content
+    posted = await play.run('as dave in "pair: dave" say hi partner')
+    assert not posted.failed, posted.events[-1].content
+    dave_sees = (await play.run("as dave channels")).events[-1].content
+    assert "Pair: Dave & Bob" in dave_sees and "Pair: Erin & Carol" not in dave_sees
+    ambiguous = await play.run('as mod in "Pair:" say hello')
+    assert ambiguous.failed and "could be any of" in ambiguous.events[-1].content
