@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.playground.parser import ParseError, parse_line
+from bot.playground.parser import ParseError, continued, needs_more, parse_line
 from bot.playground.session import Session, StartupError
 
 if TYPE_CHECKING:
@@ -114,9 +114,19 @@ async def _main(
 
 
 async def _scripted(lines: list[str] | None) -> AsyncIterator[tuple[int, str]]:
+    pending: tuple[int, str] | None = None
     for number, raw in enumerate(lines or [], start=1):
-        if not _is_blank(raw):
-            yield number, raw
+        if pending is not None:
+            pending = (pending[0], continued(pending[1], raw))
+        elif _is_blank(raw):
+            continue
+        else:
+            pending = (number, raw)
+        if not needs_more(pending[1]):
+            yield pending
+            pending = None
+    if pending is not None:  # an unclosed fence at the end: run what there is
+        yield pending
 
 
 def _is_blank(raw: str) -> bool:
@@ -135,6 +145,11 @@ async def _prompted(runner: Runner, as_json: bool) -> AsyncIterator[tuple[int, s
             (sys.stderr if as_json else sys.stdout).write("\n")
             return
         number += 1
+        while needs_more(raw):  # a code block or a continued line: read on
+            more = await _read_line("... ", to_stderr=as_json)
+            if more is None:
+                break
+            raw = continued(raw, more)
         if not _is_blank(raw):
             yield number, raw
 

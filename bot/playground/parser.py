@@ -8,6 +8,7 @@
     modal key="value" ...                    fill and submit the open modal
     menu "Name" [on last|on N|on @member]    a context-menu (app) command on a message or user
     say TEXT                                 post TEXT in the channel (taken literally)
+    (a line with an open ``` fence, or ending in a backslash, goes on on the next line)
     as MEMBER / in #CHANNEL                  alone: switch the default member / channel
     help [/cmd] | members | channels | history [N] | quit
 
@@ -23,6 +24,23 @@ from dataclasses import dataclass, field
 
 KEY = re.compile(r"[A-Za-z_][\w-]*")
 MENU_TARGET_LAST = "last"
+
+
+FENCE = "```"
+CONTINUE = "\\"
+
+
+def needs_more(text: str) -> bool:
+    """A line goes on on the next one while a ``` code fence is open, or when it ends with
+    a backslash: how a code block or a multi-line value is typed."""
+    return text.count(FENCE) % 2 == 1 or text.rstrip().endswith(CONTINUE)
+
+
+def continued(text: str, more: str) -> str:
+    """`text` (which needs_more) joined with the next physical line."""
+    if text.count(FENCE) % 2 == 0 and text.rstrip().endswith(CONTINUE):
+        text = text.rstrip()[: -len(CONTINUE)]
+    return f"{text}\n{more}"
 
 
 class ParseError(ValueError):

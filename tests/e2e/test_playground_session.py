@@ -354,3 +354,17 @@ async def test_private_pair_threads_are_for_their_members_only(play: Runner) -> 
     assert "Pair: Dave & Bob" in dave_sees and "Pair: Erin & Carol" not in dave_sees
     ambiguous = await play.run('as mod in "Pair:" say hello')
     assert ambiguous.failed and "could be any of" in ambiguous.events[-1].content
+
+
+async def test_a_code_block_can_be_typed_over_several_lines(play: Runner) -> None:
+    from bot.playground import _scripted
+
+    lines = ["say My code fails: \\", "```py", "def f():", "    return 1/0", "```", "history 1"]
+    joined = [(n, text) async for n, text in _scripted(lines)]
+    assert [n for n, _ in joined] == [1, 6]
+    message = joined[0][1]
+    assert message == "say My code fails: \n```py\ndef f():\n    return 1/0\n```"
+    outcome = await play.run(message)
+    assert not outcome.failed, outcome.events
+    posted = play.world.messages_in(play.channel.id)[-1]
+    assert posted.content.endswith("```py\ndef f():\n    return 1/0\n```")
