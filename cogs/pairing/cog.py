@@ -188,7 +188,12 @@ class PairingCog(commands.Cog):
         assert report is not None  # manual rounds raise instead of returning None
         await interaction.followup.send(
             embed=render.round_summary(
-                report.pairs, report.unmatched, report.failed, report.resumed, report.ends_at
+                report.pairs,
+                report.unmatched,
+                report.failed,
+                report.resumed,
+                report.ends_at,
+                no_overlap=report.no_overlap,
             ),
             ephemeral=True,
         )

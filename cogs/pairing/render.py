@@ -57,6 +57,7 @@ def preview_embeds(plan: RoundPlan, *, limit_lines: int = 120) -> list[discord.E
             for m, side in zip(g.members, g.sides, strict=True)
         )
         flag = " · repeat" if g.is_repeat else ""
+        flag += " · ⚠ no shared free hour" if g.overlap_hours == 0 else ""
         lines.append(f"{i}. {names} — score {g.score:.1f}, {g.overlap_hours} h shared{flag}")
     for p, reason in plan.unmatched:
         lines.append(f"• unmatched: {one_line(p.display_name, 40)} — {one_line(reason, 120)}")
@@ -118,7 +119,8 @@ def starter(space: PairSpace) -> tuple[str, discord.Embed]:
     add_field(embed, "Who", "\n".join(who))
     add_field(
         embed,
-        f"When you're both free ({space.overlap_hours} h this week)",
+        f"When you're {'all' if len(space.members) > 2 else 'both'} free "
+        f"({space.overlap_hours} h this week)",
         "\n".join(overlap_lines(space)),
     )
     if space.project is not None:
@@ -193,14 +195,25 @@ def stats_embed(st: PairingStats) -> discord.Embed:
 
 
 def round_summary(
-    pairs: int, unmatched: int, failed: int, resumed: bool, ends_at: datetime
+    pairs: int,
+    unmatched: int,
+    failed: int,
+    resumed: bool,
+    ends_at: datetime,
+    *,
+    no_overlap: int = 0,
 ) -> discord.Embed:
     title = "Pairing round resumed" if resumed else "Pairing round started"
-    colour = COLOUR_WARN if failed else COLOUR_OK
+    colour = COLOUR_WARN if failed or no_overlap else COLOUR_OK
     text = (
         f"{pairs} pair space(s), {unmatched} learner(s) unmatched and notified. "
         f"The round ends {_ts(ends_at)}."
     )
+    if no_overlap:
+        text += (
+            f"\n⚠ {no_overlap} pair(s) share no free hour this week: their thread asks "
+            "them to agree on a time or work async."
+        )
     if failed:
         text += (
             f"\n{failed} pair space(s) could not be created: check my permissions in "

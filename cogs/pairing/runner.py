@@ -33,6 +33,7 @@ class RoundReport:
     failed: int
     resumed: bool
     ends_at: datetime
+    no_overlap: int = 0
 
 
 class PairingRunner:
@@ -100,6 +101,7 @@ class PairingRunner:
             failed,
             started.resumed,
             started.round.ends_at,
+            started.no_overlap,
         )
 
     async def announce(

@@ -335,3 +335,33 @@ async def test_crash_before_thread_id_stored_does_not_duplicate_the_space(nexus:
     assert len(messages(nexus, thread)) == 1  # the starter was not posted twice
     async with nexus.db.reader() as s:
         assert (await s.scalar(select(Pair.thread_id))) == thread.id
+
+
+async def test_a_pair_without_shared_hours_is_flagged_to_the_moderator(nexus: Nexus) -> None:
+    await settle(nexus)
+    nexus.clock.set(WED)
+    await join(nexus, nexus.alice, "frontend", "Europe/Berlin", "Mon 9-10")
+    await join(nexus, nexus.bob, "backend", "Europe/Berlin", "Tue 20-21")
+    preview = await nexus.sim.command(
+        nexus.mod, "pair round", {"preview": True}, channel=nexus.general
+    )
+    [shown] = preview.followups or await preview.wait_followups(1)
+    assert "⚠ no shared free hour" in shown.text
+    reply = await nexus.sim.command(nexus.mod, "pair round", channel=nexus.general)
+    [summary] = reply.followups or await reply.wait_followups(1)
+    assert "1 pair(s) share no free hour this week" in summary.text
+
+
+async def test_a_trio_is_told_when_they_are_all_free(nexus: Nexus) -> None:
+    await settle(nexus)
+    nexus.clock.set(WED)
+    await join(nexus, nexus.alice, "frontend", "Europe/Berlin", "weekdays 18-21")
+    await join(nexus, nexus.bob, "backend", "Europe/Berlin", "weekdays 18-21")
+    await join(nexus, nexus.carol, "backend", "Europe/Berlin", "weekdays 18-21")
+    reply = await nexus.sim.command(nexus.mod, "pair round", channel=nexus.general)
+    if not reply.followups:
+        await reply.wait_followups(1)
+    [thread] = threads(nexus)
+    [starter] = messages(nexus, thread)
+    fields = [f["name"] for f in starter.embeds[0]["fields"]]
+    assert any(f.startswith("When you're all free") for f in fields), fields

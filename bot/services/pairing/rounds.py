@@ -72,6 +72,7 @@ class RoundStart:
     pairs: int
     unmatched: int
     resumed: bool  # an earlier, unfinished announcement of this period's round
+    no_overlap: int = 0  # pairs whose members share no free hour this week
 
 
 def round_info(r: PairRound) -> RoundInfo:
@@ -226,7 +227,13 @@ async def start_round(
                     .values(status=ACTIVE, paused_until=None)
                 )
             await _write_plan(s, rnd, plan)
-            return RoundStart(round_info(rnd), len(plan.groups), len(plan.unmatched), False)
+            return RoundStart(
+                round_info(rnd),
+                len(plan.groups),
+                len(plan.unmatched),
+                False,
+                sum(1 for g in plan.groups if g.overlap_hours == 0),
+            )
     except IntegrityError:
         # Another process created this period's round between our check and insert.
         if scheduled:
