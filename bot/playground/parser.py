@@ -8,6 +8,8 @@
     modal key="value" ...                    fill and submit the open modal
     menu "Name" [on last|on N|on @member]    a context-menu (app) command on a message or user
     say TEXT                                 post TEXT in the channel (taken literally)
+    wait 7d | wait 2h30m | wait until mon 09:00   let time pass: scheduled digests,
+                                             pairing rounds and check-ins happen on the way
     (a line with an open ``` fence, or ending in a backslash, goes on on the next line)
     as MEMBER / in #CHANNEL                  alone: switch the default member / channel
     help [/cmd] | members | channels | history [N] | quit
@@ -134,7 +136,17 @@ class Quit:
     pass
 
 
-Action = Slash | Complete | Click | Select | ModalFill | Say | Menu
+@dataclass(frozen=True)
+class Wait:
+    """Let time pass: `wait 7d` / `wait 2h30m`, or `wait until mon 09:00` (server time)."""
+
+    seconds: int = 0
+    weekday: int | None = None  # with `until`: 0 = Monday
+    hour: int = 9
+    minute: int = 0
+
+
+Action = Slash | Complete | Click | Select | ModalFill | Say | Menu | Wait
 Meta = Help | Members | Channels | History | Quit
 
 
@@ -278,10 +290,42 @@ def _action(text: str) -> Action | Meta:
         return Channels() if word == "channels" else Quit()
     if word == "history":
         return History(_count(tokens, "history"))
+    if word == "wait":
+        return _wait(tail)
     hint = ""
     if word in ("concept", "setup", "challenge", "nexus", "digest", "pair", "curate"):
         hint = f" (slash commands start with /, e.g. `/{text}`)"
     raise ParseError(f"unknown input {head!r}{hint}; type `help` for the line language")
+
+
+_DURATION = re.compile(r"(\d+)\s*(d|h|m|w)", re.IGNORECASE)
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WAIT_MAX_DAYS = 60
+_WAIT_HELP = "write e.g. `wait 7d`, `wait 2h30m` or `wait until mon 09:00`"
+
+
+def _wait(tail: str) -> Wait:
+    text = tail.strip().lower()
+    if text.startswith("until "):
+        parts = text[6:].split()
+        if not parts or parts[0][:3] not in _DAYS or len(parts) > 2:
+            raise ParseError(f"`wait until` needs a weekday (and a time): {_WAIT_HELP}")
+        hour, minute = 9, 0
+        if len(parts) == 2:
+            m = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?", parts[1])
+            if m is None or int(m[1]) > 23 or int(m[2] or 0) > 59:
+                raise ParseError(f"not a time of day: {parts[1]!r}; {_WAIT_HELP}")
+            hour, minute = int(m[1]), int(m[2] or 0)
+        return Wait(weekday=_DAYS.index(parts[0][:3]), hour=hour, minute=minute)
+    compact = text.replace(" ", "")
+    found = _DURATION.findall(compact)
+    if not found or "".join(n + u for n, u in found) != compact:
+        raise ParseError(f"`wait` needs how long: {_WAIT_HELP}")
+    unit = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
+    seconds = sum(int(n) * unit[u] for n, u in found)
+    if not 0 < seconds <= _WAIT_MAX_DAYS * 86400:
+        raise ParseError(f"`wait` takes between 1 minute and {_WAIT_MAX_DAYS} days")
+    return Wait(seconds=seconds)
 
 
 def _command(tokens: list[Token], lead: str) -> tuple[tuple[str, ...], tuple[Option, ...]]:

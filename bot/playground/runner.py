@@ -36,10 +36,13 @@ from bot.playground.parser import (
     Say,
     Select,
     Slash,
+    Wait,
     parse_line,
 )
 from bot.playground.resolve import Names, PlaygroundError, command_options
 from bot.playground.session import DEFAULT_ACTOR, DEFAULT_CHANNEL, Session
+from bot.playground.timewarp import target_time, wait_until
+from bot.services import guilds
 from bot.simulator.interactions import ViolationError
 from bot.simulator.models import Channel, Member, Message
 from bot.simulator.payloads import InvalidInput, UnknownCommand
@@ -157,8 +160,23 @@ class Runner:
                     choices=choices,
                 )
             ]
+        if isinstance(action, Wait):
+            return await self._wait(action, actor, channel)
         reply = await self._interact(action, member, channel)
         return await self._after(reply, actor, channel)
+
+    async def _wait(self, action: Wait, actor: str, channel: Channel) -> list[Event]:
+        bot, clock = self.session.bot, self.session.clock
+        cfg = await guilds.get_settings(bot.db, self.session.guild.id)
+        target = target_time(
+            clock(), cfg.zone, action.seconds, action.weekday, action.hour, action.minute
+        )
+        ran = await wait_until(bot, clock, self.session.guild.id, target)
+        local = target.astimezone(cfg.zone)
+        note = f"It is now {local:%a %d %b %H:%M} ({cfg.timezone})."
+        note += " On the way: " + "; ".join(ran) + "." if ran else " Nothing was due meanwhile."
+        where = self.names.channel_label(channel.id)
+        return [Event(REPLY, actor, where, content=note)] + await self._after(None, actor, channel)
 
     async def _interact(
         self, action: Slash | Click | Select | ModalFill | Menu, member: Member, channel: Channel

@@ -20,6 +20,7 @@ from bot.client import NexusBot
 from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.errors import NexusError
+from bot.playground.timewarp import PlaygroundClock
 from bot.services import concepts, guilds, pairing
 from bot.settings import Settings, SettingsError, normalise_database_url
 from bot.simulator.guild import Guild
@@ -192,6 +193,7 @@ class Session:
     url: str
     _task: asyncio.Task[None] | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
+    clock: PlaygroundClock = field(default_factory=PlaygroundClock)
 
     @property
     def guild(self) -> Guild:
@@ -219,9 +221,12 @@ class Session:
                 sync_on_start=False,
             )
             # No scheduler: nothing posts by itself (a pairing round or digest "catching up"
-            # at start would depend on the weekday); `/pair round`, `/digest now` do it.
-            bot = NexusBot(settings, db, run_scheduler=False, guild_ready_timeout=0.05)
+            # at start would depend on the weekday); `/pair round`, `/digest now` do it,
+            # and `wait` runs what falls due while the clock moves (playground/timewarp.py).
+            clock = PlaygroundClock()
+            bot = NexusBot(settings, db, clock=clock, run_scheduler=False, guild_ready_timeout=0.05)
             session = cls(sim, db, world, demo, bot, settings, url, _tmp=tmp)
+            session.clock = clock
             await session._connect()
             return session
         except BaseException:

@@ -368,3 +368,17 @@ async def test_a_code_block_can_be_typed_over_several_lines(play: Runner) -> Non
     assert not outcome.failed, outcome.events
     posted = play.world.messages_in(play.channel.id)[-1]
     assert posted.content.endswith("```py\ndef f():\n    return 1/0\n```")
+
+
+async def test_wait_lets_scheduled_work_happen(play: Runner) -> None:
+    """A week passes: the pairing round starts, its check-ins go out, the digest is posted."""
+    outcome = await play.run("wait 7d")
+    assert not outcome.failed, outcome.events
+    note = outcome.events[0].content
+    assert note.startswith("It is now") and "round" in note and "digest" in note
+    posted = {e.channel for e in outcome.events if e.kind == "channel_message"}
+    assert "digest" in posted and any(c.startswith("#") for c in posted if c != "digest")
+    quiet = await play.run("wait 1m")
+    assert "Nothing was due meanwhile" in quiet.events[0].content
+    bad = await play.run("wait soon")
+    assert bad.failed and "wait 7d" in bad.events[-1].content

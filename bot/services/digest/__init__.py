@@ -2,7 +2,7 @@
 
 from bot.services.digest.model import Digest, DigestItem
 from bot.services.digest.queries import DigestStatements
-from bot.services.digest.schedule import DigestScheduler, register_jobs
+from bot.services.digest.schedule import DigestScheduler, next_slot, register_jobs
 from bot.services.digest.service import DeliveryResult, PublishError, post_now, preview
 
 __all__ = [
@@ -15,4 +15,5 @@ __all__ = [
     "preview",
     "DigestStatements",
     "register_jobs",
+    "next_slot",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
@@ -200,3 +200,11 @@ def register_jobs(
     jobs = DigestScheduler(scheduler.aps, db, publisher, clock, grace)
     scheduler.on_start("digest", jobs.start)
     return jobs
+
+
+def next_slot(cfg: GuildConfig, after: datetime) -> datetime | None:
+    """When this server's weekly digest is next due after `after` (None: no digest)."""
+    if not wants_digest(cfg):
+        return None
+    nxt = trigger_for(cfg).get_next_fire_time(None, after + timedelta(seconds=1))
+    return nxt.astimezone(UTC) if nxt is not None else None
