@@ -104,8 +104,7 @@ class DigestCog(commands.Cog):
             if changes
             else "Current digest settings (pass options to change them; time zone: /setup)."
         )
-        job = self.bot.scheduler.aps.get_job(f"digest:{cfg.guild_id}")
-        next_run = job.next_run_time if job is not None else None
+        next_run = self.jobs.next_run(cfg)
         await interaction.response.send_message(
             f"{note}\n{settings_text(cfg, next_run)}", ephemeral=True
         )

@@ -219,6 +219,7 @@ async def test_digest_settings_moves_the_job(nexus: Nexus) -> None:
         channel=nexus.general,
     )
     assert reply.ephemeral and "saved" in reply.content and "Friday" in reply.content
+    assert "Next digest: Fri" in reply.content and "06:00" in reply.content
     job = nexus.client.scheduler.aps.get_job(f"digest:{nexus.guild.id}")
     assert job is not None
     nxt = job.trigger.get_next_fire_time(None, utcnow())
@@ -226,5 +227,5 @@ async def test_digest_settings_moves_the_job(nexus: Nexus) -> None:
     off = await nexus.sim.command(
         nexus.mod, "digest settings", {"enabled": False}, channel=nexus.general
     )
-    assert "off" in off.content
+    assert "off" in off.content and "Next digest" not in off.content
     assert nexus.client.scheduler.aps.get_job(f"digest:{nexus.guild.id}") is None
