@@ -157,7 +157,9 @@ def digest_embeds(digest: Digest, zone: ZoneInfo, *, preview: bool = False) -> l
             ]
             lines.append(f"• {one_line(h.name, 80)} — {', '.join(bits)}")
         embeds += _section("🙏 Thanks to the most helpful members", lines)
-    set_footer(embeds[-1], "Nexus weekly digest · feature entries with /mod tools")
+    set_footer(
+        embeds[-1], "Nexus weekly digest · moderators choose what leads it with /curate feature"
+    )
     return embeds
 
 
@@ -165,7 +167,7 @@ def quiet_part(digest: Digest, zone: ZoneInfo) -> MessagePart:
     return MessagePart(
         content=(
             f"**Weekly digest · {_date_range(digest, zone)}**\nA quiet week: no new takeaways, "
-            "challenges or concepts. Share something you learned with /takeaway!"
+            "challenges or concepts. Share something you learned with /takeaway share!"
         )
     )
 
