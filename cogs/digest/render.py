@@ -83,10 +83,17 @@ def _section(
 
 def digest_embeds(digest: Digest, zone: ZoneInfo, *, preview: bool = False) -> list[discord.Embed]:
     embeds: list[discord.Embed] = []
-    title = "Weekly digest (preview: this week so far)" if preview else "Weekly digest"
+    title = "Weekly digest"
+    if preview:
+        so_far = "since the last digest" if digest.since_digest else "this week so far"
+        title = f"Weekly digest (preview: {so_far})"
+    what = "What this server learned this week."
+    if digest.since_digest:
+        last = format_when(digest.since_digest, zone)
+        what = f"What this server learned since the last digest ({last})."
     head = make_embed(
         f"{title} · {_date_range(digest, zone)}",
-        "What this server learned this week. Only published entries are shown.",
+        f"{what} Only published entries are shown.",
         colour=COLOUR_OK,
     )
     embeds.append(head)
@@ -175,7 +182,12 @@ def quiet_part(digest: Digest, zone: ZoneInfo) -> MessagePart:
 def render_digest(
     digest: Digest, zone: ZoneInfo, *, quiet_note: bool, preview: bool = False
 ) -> list[MessagePart]:
-    """The digest as messages (empty list: post nothing on a quiet week)."""
+    """The digest as messages (empty list: post nothing on a quiet week, or when nothing
+    happened since an earlier digest of the same week)."""
+    if digest.since_digest is not None and not digest.has_news:
+        last = format_when(digest.since_digest, zone)
+        note = f"**Weekly digest (preview)**\nNothing new since the last digest ({last})."
+        return [MessagePart(content=note)] if preview else []
     if digest.is_empty:
         return [quiet_part(digest, zone)] if quiet_note or preview else []
     return [

@@ -113,18 +113,28 @@ async def test_week_of_activity_posted_by_digest_now(nexus: Nexus) -> None:
     assert "Pending: should not show" not in text
     assert not any(m.pings for m in posted)
 
+    assert "The scheduled digest" in answer.content and "only what comes after" in answer.content
+
     again = await nexus.sim.command(nexus.mod, "digest now", channel=nexus.general)
     (second,) = await again.wait_followups(1)
-    assert second.ephemeral and "already posted" in second.content
+    assert second.ephemeral and "Nothing new since the last digest" in second.content
     assert len(nexus.sim.messages_in(nexus.digest)) == len(posted)
 
-    # The scheduled run for this week finds the period taken.
+    # Later that week: the scheduled digest shows what came after the manual one, only.
     cog = _cog(nexus)
     fire = latest_due(nexus.clock() + timedelta(days=4), *(await _when(nexus)))
+    await add(
+        nexus.db,
+        takeaway(nexus.guild.id, fire.end - timedelta(days=1), "Pin your dependencies"),
+    )
     nexus.clock.set(fire.end)
     result = await cog.jobs.fire(nexus.guild.id)
-    assert result is not None and result.outcome == "taken"
-    assert len(nexus.sim.messages_in(nexus.digest)) == len(posted)
+    assert result is not None and result.outcome == "posted"
+    later = nexus.sim.messages_in(nexus.digest)[len(posted) :]
+    text = "\n".join(m.text for m in later)
+    assert "Pin your dependencies" in text and "since the last digest" in text
+    assert "Use EXPLAIN before adding an index" not in text and "CORS error on fetch" not in text
+    assert (await cog.jobs.fire(nexus.guild.id)).outcome == "taken"  # type: ignore[union-attr]
 
 
 async def _when(nexus: Nexus) -> tuple[int, int, object]:

@@ -64,3 +64,23 @@ def test_quiet_week() -> None:
     (note,) = render_digest(empty, ZoneInfo("UTC"), quiet_note=True)
     assert note.content and "quiet week" in note.content.lower() and len(note.content) <= 2000
     assert render_digest(empty, ZoneInfo("UTC"), quiet_note=False) == []
+
+
+def test_after_a_manual_digest_only_news_is_posted() -> None:
+    since = END - timedelta(days=2)
+    open_only = Digest(
+        1,
+        "2024-05-20",
+        since,
+        END,
+        open_by_track=(TrackGroup(None, (OpenChallenge(1, "Still open", "a", None),)),),
+        open_total=1,
+        since_digest=since,
+    )
+    assert render_digest(open_only, ZoneInfo("UTC"), quiet_note=True) == []
+    (shown,) = render_digest(open_only, ZoneInfo("UTC"), quiet_note=True, preview=True)
+    assert shown.content and "Nothing new since the last digest" in shown.content
+    item = DigestItem("takeaway", 7, "Pin your dependencies", "ann")
+    news = Digest(1, "2024-05-20", since, END, top_takeaways=(item,), since_digest=since)
+    (part,) = render_digest(news, ZoneInfo("UTC"), quiet_note=True)
+    assert "since the last digest (Sat 18 May 17:00 (UTC))" in (part.embeds[0].description or "")

@@ -99,14 +99,21 @@ class Digest:
     new_concepts_total: int = 0
     pairing: PairingSummary = PairingSummary(0, 0, ())
     helpers: tuple[Helper, ...] = ()
+    # Set when this digest follows a manual one of the same week: it starts where that
+    # one ended (`start`), and shows only what is new since.
+    since_digest: datetime | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not (
+        return not self.open_total and not self.has_news
+
+    @property
+    def has_news(self) -> bool:
+        """Something happened in the window (open challenges are a standing list, not news)."""
+        return bool(
             self.featured
             or self.top_takeaways
             or self.solved
-            or self.open_total
             or self.looked_up
             or self.missed
             or self.new_concepts_total
