@@ -80,7 +80,9 @@ class ConceptsCog(commands.Cog):
             )
             return
         await interaction.response.send_message(
-            embed=render.concept_embed(outcome.concept), view=concept_view(outcome.concept)
+            render.merged_note(outcome) or discord.utils.MISSING,
+            embed=render.concept_embed(outcome.concept),
+            view=concept_view(outcome.concept),
         )
 
     lookup.autocomplete("name")(_complete)

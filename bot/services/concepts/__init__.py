@@ -35,7 +35,13 @@ from bot.services.concepts.tags import (
     resolve_concepts,
     track_for,
 )
-from bot.services.concepts.types import ConceptDetail, ConceptPage, LookupOutcome, SuggestResult
+from bot.services.concepts.types import (
+    ConceptDetail,
+    ConceptPage,
+    LookupOutcome,
+    MergedFrom,
+    SuggestResult,
+)
 
 __all__ = [
     "ALIASES_INPUT_MAX",
@@ -45,6 +51,7 @@ __all__ = [
     "ConceptPage",
     "LINKS_INPUT_MAX",
     "LookupOutcome",
+    "MergedFrom",
     "NAME_MAX",
     "NAME_MIN",
     "SUMMARY_MAX",

@@ -247,15 +247,36 @@ async def search_concepts(
         else:
             backend = "fts" if await fts_available(db) else "like"
     # A warm index caches this server's answers until its concepts change (the index is
-    # replaced on every write); a cold one is not built just for a search.
+    # replaced on every write). The first page also needs the index's merged names, so a
+    # first page's search builds it (as a lookup or a keystroke would) when it is cold.
     index = index_for(db).cached(guild_id)
     key = (backend, clean_query(query, SEARCH_QUERY_MAX).casefold(), page, per_page)
     found = index.searches.get(key) if index is not None else None
     if found is None:
         found = await _search(db, guild_id, query, tokens, backend, page, per_page)
+        if page == 0:
+            found = await _with_merged(db, guild_id, tokens, found)
         if index is not None:
             index.searches.put(key, found)
     return found
+
+
+async def _with_merged(
+    db: Database, guild_id: int, tokens: list[str], found: ConceptPage
+) -> ConceptPage:
+    """Put first the survivors of merged duplicates whose name or an alias matches: a
+    duplicate's own words still find the concept it became (first page only)."""
+    index = await index_for(db).get(db, guild_id)
+    shown = {c.id for c in found.items}
+    extra = [e.id for e in index.merged_matching(tokens) if e.id not in shown]
+    if not extra:
+        return found
+    async with db.reader() as session:
+        rows = (await session.execute(select(*_BRIEF).where(Concept.id.in_(extra)))).all()
+    order = {cid: i for i, cid in enumerate(extra)}
+    briefs = sorted((to_brief(r) for r in rows), key=lambda b: order[b.id])
+    items = (*briefs, *found.items)[: found.per_page]
+    return ConceptPage(items, found.page, found.per_page, found.total + len(briefs))
 
 
 async def _search(

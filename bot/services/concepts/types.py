@@ -142,12 +142,22 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class MergedFrom:
+    """The merged duplicate a lookup went through to reach its survivor."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class LookupOutcome:
-    """Either a concept, or nothing plus up to three "did you mean" suggestions."""
+    """Either a concept, or nothing plus up to three "did you mean" suggestions.
+    `merged_from`: the name or id asked for was a duplicate merged into `concept`."""
 
     query: str
     concept: ConceptDetail | None
     suggestions: tuple[Suggestion, ...] = ()
+    merged_from: MergedFrom | None = None
 
 
 @dataclass(frozen=True)
