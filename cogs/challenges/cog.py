@@ -132,6 +132,7 @@ class ChallengesCog(commands.Cog):
                 self.bot.db, interaction.guild_id, id, viewer_id=None
             )
         await interaction.response.send_message(
+            render.merged_note(page) or discord.utils.MISSING,
             embed=render.challenge_embed(page),
             view=challenge_page_view(page),
             ephemeral=not public,

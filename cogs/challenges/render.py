@@ -87,6 +87,18 @@ def challenge_embed(page: ChallengePage, *, similar: Sequence[ChallengeInfo] = (
     return embed
 
 
+def merged_note(page: ChallengePage) -> str | None:
+    """`Challenge #3 (title) was merged into #5 (link): shown below.` or None."""
+    dup, c = page.merged_from, page.challenge
+    if dup is None:
+        return None
+    where = f" ([original message]({c.jump_url}))" if c.jump_url else ""
+    return (
+        f"Challenge #{dup.id} ({name(dup.title)}) was merged into #{c.id}{where}: "
+        "its solutions are there now, shown below."
+    )
+
+
 def solution_title(sol: SolutionInfo) -> str:
     head = f"{SOLVED_MARK} Accepted solution" if sol.accepted else "Solution"
     bits = [f"{head} #{sol.id} by {one_line(sol.author_name, 80)}"]

@@ -94,7 +94,7 @@ class ConceptsCog(commands.Cog):
             )
             return
         await interaction.response.send_message(
-            render.corrected_note(outcome) or discord.utils.MISSING,
+            render.merged_note(outcome) or render.corrected_note(outcome) or discord.utils.MISSING,
             embed=render.concept_embed(outcome.concept, track),
             view=concept_view(outcome.concept, track),
         )

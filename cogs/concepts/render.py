@@ -85,6 +85,18 @@ def corrected_note(outcome: LookupOutcome) -> str:
     return f"Showing **{outcome.concept.name}** for `{typed}`."
 
 
+def merged_note(outcome: LookupOutcome) -> str | None:
+    """`Docker layer caching (#12) was merged into Build cache (#7).` or None."""
+    merged, survivor = outcome.merged_from, outcome.concept
+    if merged is None or survivor is None:
+        return None
+    return clip(
+        f"**{one_line(merged.name, 100)}** (#{merged.id}) was merged into "
+        f"**{one_line(survivor.name, 100)}** (#{survivor.id}): shown below.",
+        CONTENT_MAX,
+    )
+
+
 def did_you_mean(outcome: LookupOutcome) -> str:
     query = one_line(outcome.query, 100).replace("`", "'")
     text = f"I don't know `{query}` yet."

@@ -57,11 +57,16 @@ class OpenConceptButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
 
     async def _open(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        detail = await concepts.open_concept(
+        outcome = await concepts.open_concept(
             _bot(interaction).db, interaction.guild_id, interaction.user.id, self.concept_id
         )
+        detail = outcome.concept
+        assert detail is not None
         await interaction.response.send_message(
-            embed=render.concept_embed(detail), view=concept_view(detail), ephemeral=True
+            render.merged_note(outcome) or discord.utils.MISSING,
+            embed=render.concept_embed(detail),
+            view=concept_view(detail),
+            ephemeral=True,
         )
 
 
@@ -90,9 +95,11 @@ class AngleButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ANGLE
 
     async def _show(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        detail = await concepts.open_concept(
+        outcome = await concepts.open_concept(
             _bot(interaction).db, interaction.guild_id, interaction.user.id, self.concept_id
         )
+        detail = outcome.concept
+        assert detail is not None  # open_concept raises NotFound instead
         if not detail.angle(self.track):
             await interaction.response.send_message(
                 f"{detail.name} has no {self.track} angle written yet.", ephemeral=True

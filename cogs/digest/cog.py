@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -14,7 +14,7 @@ from bot.services import digest, guilds
 from bot.services.guilds import GuildConfig
 from bot.ui.checks import require_moderator
 from cogs.digest.publisher import DiscordPublisher
-from cogs.digest.render import MessagePart, render_digest, settings_text
+from cogs.digest.render import MessagePart, format_when, render_digest, settings_text
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -42,7 +42,7 @@ class DigestCog(commands.Cog):
 
     @group.command(name="preview")
     async def preview(self, interaction: discord.Interaction) -> None:
-        """See this week's digest so far (only you see it)."""
+        """See what the next digest would show so far (only you see it)."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await digest.preview(self.bot.db, interaction.guild_id, self.bot.clock())
@@ -59,7 +59,7 @@ class DigestCog(commands.Cog):
 
     @group.command(name="now")
     async def now(self, interaction: discord.Interaction) -> None:
-        """Post this week's digest now; it counts as this week's (moderators)."""
+        """Post what's new since the last digest; the weekly one posts the rest (moderators)."""
         await require_moderator(self.bot, interaction)
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -67,7 +67,10 @@ class DigestCog(commands.Cog):
             self.bot.db, self.publisher, interaction.guild_id, now=self.bot.clock()
         )
         self.jobs.after(result)
-        await interaction.followup.send(_now_reply(result), ephemeral=True)
+        cfg = await guilds.get_settings(self.bot.db, interaction.guild_id)
+        await interaction.followup.send(
+            _now_reply(result, cfg, self.jobs.next_run(cfg)), ephemeral=True
+        )
 
     @group.command(name="settings")
     @app_commands.describe(
@@ -104,8 +107,7 @@ class DigestCog(commands.Cog):
             if changes
             else "Current digest settings (pass options to change them; time zone: /setup)."
         )
-        job = self.bot.scheduler.aps.get_job(f"digest:{cfg.guild_id}")
-        next_run = job.next_run_time if job is not None else None
+        next_run = self.jobs.next_run(cfg)
         await interaction.response.send_message(
             f"{note}\n{settings_text(cfg, next_run)}", ephemeral=True
         )
@@ -115,12 +117,19 @@ class DigestCog(commands.Cog):
         await self.jobs.settings_changed(cfg)
 
 
-def _now_reply(result: digest.DeliveryResult) -> str:
+def _now_reply(result: digest.DeliveryResult, cfg: GuildConfig, next_run: datetime | None) -> str:
     where = f"<#{result.channel_id}>" if result.channel_id else "the digest channel"
     if result.outcome == "posted":
+        since = f" since {format_when(result.start, cfg.zone)}" if result.start else ""
+        later = (
+            f"The scheduled digest ({format_when(next_run, cfg.zone)}) will cover only what "
+            "comes after this one."
+            if next_run
+            else "The weekly digest is off, so nothing else is scheduled."
+        )
         return (
-            f"Posted this week's digest in {where} ({len(result.message_ids)} "
-            "message(s)). The scheduled one won't post again this week."
+            f"Posted a digest of what's new{since} in {where} "
+            f"({len(result.message_ids)} message(s)). {later}"
         )
     if result.outcome == "quiet":
         return "A quiet week: nothing to post, and the quiet-week note is off."

@@ -22,14 +22,16 @@ from bot.ui.render import (
     COLOUR_OK,
     DESCRIPTION_MAX,
     batch_embeds,
-    clip,
     make_embed,
     one_line,
     set_footer,
     split_lines,
 )
 
-LINE_MAX = 300
+FOOTER = (
+    "Nexus weekly digest · open an entry by its number with /takeaway view, /challenge view "
+    "or /concept lookup · moderators choose what leads the digest with /curate feature"
+)
 TRACK_LABELS = MappingProxyType(
     {
         "frontend": "Frontend can help",
@@ -64,11 +66,20 @@ def _link(text: str, url: str | None) -> str:
     return f"[{text}]({url})" if url and url.startswith("https://") else f"**{text}**"
 
 
-def _item_line(item: DigestItem, *, with_kind: bool = False) -> str:
-    kind = f"{KIND_LABELS.get(item.kind, item.kind)}: " if with_kind else ""
+def _ref(kind: str, entry_id: int | None, url: str | None) -> str:
+    """`solution #56`, as a jump link when the entry has one."""
+    ref = f"{kind} #{entry_id}" if entry_id is not None else kind
+    return f"[{ref}]({url})" if url and url.startswith("https://") else ref
+
+
+def _item_line(item: DigestItem, *, with_kind: bool = False, by: str = "") -> str:
+    """`• #12 text — author (▲ 4)`: every part is bounded (text 200, names 60, the URL by
+    its column), so the line is never clipped through the middle of a link."""
+    ref = f"{KIND_LABELS.get(item.kind, item.kind)} #{item.id}" if with_kind else f"#{item.id}"
     votes = f" (▲ {item.votes})" if item.votes else ""
     text = _link(item.text, item.url) if item.url else one_line(item.text, 200)
-    return clip(f"• {kind}{text}{_by(item.author)}{votes}", LINE_MAX)
+    author = f" ({by} {one_line(item.author, 60)})" if by and item.author else _by(item.author)
+    return f"• {ref} {text}{author}{votes}"
 
 
 def _section(
@@ -83,10 +94,17 @@ def _section(
 
 def digest_embeds(digest: Digest, zone: ZoneInfo, *, preview: bool = False) -> list[discord.Embed]:
     embeds: list[discord.Embed] = []
-    title = "Weekly digest (preview: this week so far)" if preview else "Weekly digest"
+    title = "Weekly digest"
+    if preview:
+        so_far = "since the last digest" if digest.since_digest else "this week so far"
+        title = f"Weekly digest (preview: {so_far})"
+    what = "What this server learned this week."
+    if digest.since_digest:
+        last = format_when(digest.since_digest, zone)
+        what = f"What this server learned since the last digest ({last})."
     head = make_embed(
         f"{title} · {_date_range(digest, zone)}",
-        "What this server learned this week. Only published entries are shown.",
+        f"{what} Only published entries are shown.",
         colour=COLOUR_OK,
     )
     embeds.append(head)
@@ -100,11 +118,9 @@ def digest_embeds(digest: Digest, zone: ZoneInfo, *, preview: bool = False) -> l
         embeds += _section(
             "✅ Solved this week",
             (
-                clip(
-                    f"• {_link(s.title, s.url)}{_by(s.author)}\n  ↳ accepted: "
-                    f"{one_line(s.solution, 160)}{_by(s.solver)}",
-                    LINE_MAX,
-                )
+                f"• #{s.id} {_link(s.title, s.url)}{_by(s.author)}\n  ↳ accepted "
+                f"{_ref('solution', s.solution_id, s.solution_url)}: "
+                f"{one_line(s.solution, 160)}{_by(s.solver)}"
                 for s in digest.solved
             ),
         )
@@ -112,10 +128,7 @@ def digest_embeds(digest: Digest, zone: ZoneInfo, *, preview: bool = False) -> l
         lines: list[str] = []
         for group in digest.open_by_track:
             lines.append(f"**{TRACK_LABELS.get(group.track, 'Any track can help')}**")
-            lines += [
-                clip(f"• {_link(c.title, c.url)}{_by(c.author)}", LINE_MAX)
-                for c in group.challenges
-            ]
+            lines += [f"• #{c.id} {_link(c.title, c.url)}{_by(c.author)}" for c in group.challenges]
         shown = sum(len(g.challenges) for g in digest.open_by_track)
         if digest.open_total > shown:
             lines.append(f"…and {digest.open_total - shown} more: try /challenge list.")
@@ -136,9 +149,19 @@ def digest_embeds(digest: Digest, zone: ZoneInfo, *, preview: bool = False) -> l
         if extra > 0:
             lines.append(f"…and {extra} more.")
         embeds += _section("🆕 New concepts", lines)
+    if digest.updated_concepts_total:
+        lines = [_item_line(i, by="updated by") for i in digest.updated_concepts]
+        extra = digest.updated_concepts_total - len(digest.updated_concepts)
+        if extra > 0:
+            lines.append(f"…and {extra} more.")
+        embeds += _section("✏️ Updated concepts", lines)
     if not digest.pairing.is_empty:
         p = digest.pairing
-        lines = [f"{p.pairs} pair(s) formed, {p.met} met ({p.met_rate:.0%})."]
+        # Outcomes only when someone was asked: pairs formed this week whose check-in is
+        # next week are not "0 met (0%)".
+        lines = [f"{p.pairs} pair(s) formed."] if p.pairs else []
+        if p.met_rate is not None:
+            lines.append(f"Check-ins: {p.met} of {p.asked} pair(s) met ({p.met_rate:.0%}).")
         if p.notes:
             lines.append("Learning notes:")
             lines += [_item_line(n) for n in p.notes]
@@ -157,7 +180,7 @@ def digest_embeds(digest: Digest, zone: ZoneInfo, *, preview: bool = False) -> l
             ]
             lines.append(f"• {one_line(h.name, 80)} — {', '.join(bits)}")
         embeds += _section("🙏 Thanks to the most helpful members", lines)
-    set_footer(embeds[-1], "Nexus weekly digest · feature entries with /mod tools")
+    set_footer(embeds[-1], FOOTER)
     return embeds
 
 
@@ -165,7 +188,7 @@ def quiet_part(digest: Digest, zone: ZoneInfo) -> MessagePart:
     return MessagePart(
         content=(
             f"**Weekly digest · {_date_range(digest, zone)}**\nA quiet week: no new takeaways, "
-            "challenges or concepts. Share something you learned with /takeaway!"
+            "challenges or concepts. Share something you learned with /takeaway share!"
         )
     )
 
@@ -173,7 +196,12 @@ def quiet_part(digest: Digest, zone: ZoneInfo) -> MessagePart:
 def render_digest(
     digest: Digest, zone: ZoneInfo, *, quiet_note: bool, preview: bool = False
 ) -> list[MessagePart]:
-    """The digest as messages (empty list: post nothing on a quiet week)."""
+    """The digest as messages (empty list: post nothing on a quiet week, or when nothing
+    happened since an earlier digest of the same week)."""
+    if digest.since_digest is not None and not digest.has_news:
+        last = format_when(digest.since_digest, zone)
+        note = f"**Weekly digest (preview)**\nNothing new since the last digest ({last})."
+        return [MessagePart(content=note)] if preview else []
     if digest.is_empty:
         return [quiet_part(digest, zone)] if quiet_note or preview else []
     return [

@@ -1,8 +1,8 @@
 """/curate: the moderators' review queue, edits, merges, visibility and log; /notifications.
 
 Every command checks the moderator at RUN TIME (Manage Server or the /setup role); Discord's
-default_permissions is deliberately not used, because it would hide /curate from members
-who hold only the moderator role.
+default_permissions is deliberately not used, because it would hide the /curate commands from
+members who hold only the moderator role.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from types import MappingProxyType
 from typing import Any
 
@@ -12,6 +11,7 @@ from bot.services.moderation import (
     FLAG_REASONS,
     FLAG_WEIGHT,
     ActionResult,
+    AnsweredChallenge,
     AuditEntry,
     AuditPage,
     MergeResult,
@@ -50,6 +50,8 @@ def item_embed(item: QueueItem, position: str | None = None) -> discord.Embed:
     title = f"{state} {kind_label(item.kind)} #{item.entry_id}: {one_line(item.title, 180)}"
     colour = COLOUR_WARN if item.open_flags else COLOUR
     embed = make_embed(title, clip(item.body, BODY_PREVIEW) or None, colour=colour)
+    if item.answers is not None:
+        add_field(embed, "Answers challenge", answered_line(item.answers))
     author = one_line(item.author_name, 100) if item.author_name else "Nexus base content"
     add_field(embed, "Author", author, inline=True)
     add_field(embed, "Submitted", _ts(item.created_at), inline=True)
@@ -78,6 +80,15 @@ def item_embed(item: QueueItem, position: str | None = None) -> discord.Embed:
     if position:
         set_footer(embed, position)
     return embed
+
+
+def answered_line(ch: AnsweredChallenge) -> str:
+    title = one_line(ch.title, 180).replace("[", "(").replace("]", ")")
+    linked = f"[{title}]({ch.jump_url})" if ch.jump_url else f"**{title}**"
+    state = "solved" if ch.solved else "open"
+    if ch.status != "published":
+        state += f", {ch.status}"
+    return f"#{ch.id} {linked} ({state}) · /challenge view id:{ch.id}"
 
 
 def queue_embed(page: QueuePage) -> discord.Embed:
@@ -146,23 +157,72 @@ def merge_text(result: MergeResult) -> str:
     return clip(text, CONTENT_MAX)
 
 
+MOVED_LABELS = MappingProxyType(
+    {
+        "solutions": "solution(s)",
+        "helped_marks": "helped-me mark(s)",
+        "tags": "concept tag(s)",
+        "challenge_tags": "challenge tag(s)",
+        "takeaway_tags": "takeaway tag(s)",
+        "lookups": "lookup(s)",
+        "duplicate_tags_dropped": "duplicate tag(s) dropped",
+        "flags_resolved": "flag(s) resolved",
+    }
+)
+
+
+def _merge_summary(entry: AuditEntry) -> str:
+    """A merge as a moderator reads it: where the duplicate went and what moved."""
+    after = entry.after or {}
+    source = after.get("source") if isinstance(after.get("source"), dict) else {}
+    survivor = after.get("target_id") or (source or {}).get("merged_into_id")
+    kind = kind_label(entry.entry_kind) if entry.entry_kind else "entry"
+    text = f"Merged into {kind} #{survivor}; the duplicate is hidden."
+    moved = after.get("moved") if isinstance(after.get("moved"), dict) else {}
+    parts = [
+        f"{n} {MOVED_LABELS.get(k, k.replace('_', ' '))}"
+        for k, n in (moved or {}).items()
+        if isinstance(n, int) and n
+    ]
+    if parts:
+        text += f" Moved: {', '.join(parts)}."
+    target_before = (entry.before or {}).get("target") or {}
+    target_after = after.get("target") or {}
+    if isinstance(target_before, dict) and isinstance(target_after, dict):
+        if target_after.get("solved") and not target_before.get("solved"):
+            text += " The survivor is now solved."
+    return text
+
+
 def _changes(entry: AuditEntry) -> str:
+    if entry.action == "merge":
+        return _merge_summary(entry)
     before, after = entry.before or {}, entry.after or {}
     parts = []
     for key in list(dict.fromkeys([*before, *after])):
         old, new = before.get(key), after.get(key)
         if old == new:
             continue
-        parts.append(f"{key}: {_short(old)} → {_short(new)}")
+        parts.append(f"{key.replace('_', ' ')}: {_short(old)} → {_short(new)}")
     return "; ".join(parts)
 
 
-def _short(value: Any) -> str:
+def _text(value: Any) -> str:
+    """A stored value in words: lists joined, mappings as `key: value`, never JSON."""
     if value is None:
         return "–"
-    if isinstance(value, dict | list):
-        return one_line(json.dumps(value, default=str), 120)
-    return one_line(str(value), 80)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')}: {_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(v) for v in value) or "(none)"
+    return str(value)
+
+
+def _short(value: Any) -> str:
+    limit = 120 if isinstance(value, dict | list | tuple) else 80
+    return one_line(_text(value), limit)
 
 
 def log_line(entry: AuditEntry) -> tuple[str, str]:

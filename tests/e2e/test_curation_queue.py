@@ -191,3 +191,39 @@ async def test_queue_buttons_survive_restart(nexus: Nexus) -> None:
     assert (await row(nexus, Takeaway, second)).status == "published"
     assert (await row(nexus, Takeaway, third)).status == "pending"
     assert await audit_count(nexus) == before + 3
+
+
+async def test_a_pending_solution_shows_the_challenge_it_answers(nexus: Nexus) -> None:
+    g = nexus.guild.id
+    cid = await f.challenge(nexus.db, g, title="Docker layer cache misses", author=nexus.bob.id)
+    sid = await f.solution(
+        nexus.db, cid, g, status="pending", body="Copy the lockfile first", author=nexus.alice.id
+    )
+    reply = await queue(nexus)
+    embed = reply.embeds[0]
+    assert f"solution #{sid}" in embed["title"].lower()
+    fields = {fl["name"]: fl["value"] for fl in embed["fields"]}
+    answers = fields["Answers challenge"]
+    assert f"#{cid}" in answers and "Docker layer cache misses" in answers
+    assert "(https://discord.com/channels/1/5/6)" in answers and "open" in answers
+
+
+async def test_the_log_shows_a_merge_as_a_moderator_reads_it(nexus: Nexus) -> None:
+    g = nexus.guild.id
+    src = await f.challenge(nexus.db, g, title="CORS broken", author=nexus.alice.id)
+    dst = await f.challenge(nexus.db, g, title="CORS error", author=nexus.bob.id)
+    await f.solution(nexus.db, src, g, author=nexus.carol.id)
+    merged = await nexus.sim.command(
+        nexus.mod,
+        "curate merge",
+        {"kind": "challenge", "source": src, "target": dst, "reason": "Same question"},
+        channel=nexus.general,
+    )
+    assert merged.ephemeral
+    log = await nexus.sim.command(nexus.mod, "curate log", channel=nexus.general)
+    (field,) = log.embeds[0]["fields"]
+    assert field["name"].startswith(f"merge challenge #{src}")
+    value = field["value"]
+    assert "{" not in value and '"' not in value, value  # no raw JSON
+    assert f"Merged into challenge #{dst}" in value and "1 solution" in value
+    assert "Reason: Same question" in value

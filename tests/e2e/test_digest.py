@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.db.models import DigestPost
+from bot.db.models import DigestPost, Pair, PairRound
 from bot.db.types import utcnow
+from bot.services import moderation
 from bot.services.digest import state as digest_state
 from bot.services.digest.period import latest_due
 from bot.services.guilds import settings as guilds
@@ -48,7 +49,10 @@ async def _rows(nexus: Nexus) -> int:
         return int(await s.scalar(select(func.count()).select_from(DigestPost)) or 0)
 
 
-async def _week_of_activity(nexus: Nexus, at: datetime) -> None:
+JUMP = "https://discord.com/channels/1/2/"
+
+
+async def _week_of_activity(nexus: Nexus, at: datetime) -> dict[str, int]:
     g = nexus.guild.id
     t1, _ = await add(
         nexus.db,
@@ -56,29 +60,30 @@ async def _week_of_activity(nexus: Nexus, at: datetime) -> None:
         takeaway(g, at, "@everyone read the docs first", votes=1, author="Bob"),
     )
     await add(nexus.db, takeaway(g, at, "Pending: should not show", status="pending"))
-    c_solved, _ = await add(
-        nexus.db,
-        challenge(g, at, "CORS error on fetch", solved=True, solved_at=at),
-        challenge(g, at, "Centre a div in a grid", track="frontend"),
+    solved = challenge(g, at, "CORS error on fetch", solved=True, solved_at=at)
+    solved.jump_url = JUMP + "10"
+    c_solved, c_open = await add(
+        nexus.db, solved, challenge(g, at, "Centre a div in a grid", track="frontend")
     )
-    await add(
-        nexus.db,
-        solution(
-            g, c_solved.id, at, "Send the Allow-Origin header", author="Carol", accepted_at=at
-        ),
+    accepted = solution(
+        g, c_solved.id, at, "Send the Allow-Origin header", author="Carol", accepted_at=at
     )
+    accepted.jump_url = JUMP + "11"
+    (s_acc,) = await add(nexus.db, accepted)
     (k,) = await add(nexus.db, concept(g, at, "Idempotency key"))
     await add(nexus.db, lookup(g, k.id, at), lookup(g, k.id, at), missed(g, "webhooks", at))
     await pairs(nexus.db, g, at, ["met", None])
     await add(
         nexus.db, takeaway(g, at, "Pairing taught me git bisect", source="pairing", author="Dave")
     )
+    ids = {"takeaway": t1.id, "solved": c_solved.id, "open": c_open.id, "solution": s_acc.id}
+    return ids | {"concept": k.id}
 
 
 async def test_week_of_activity_posted_by_digest_now(nexus: Nexus) -> None:
     await _schedule_in(nexus, 3)
     nexus.clock.set(utcnow())
-    await _week_of_activity(nexus, utcnow() - timedelta(hours=1))
+    ids = await _week_of_activity(nexus, utcnow() - timedelta(hours=1))
 
     preview = await nexus.sim.command(nexus.alice, "digest preview", channel=nexus.general)
     shown = await preview.wait_followups(1)
@@ -104,7 +109,12 @@ async def test_week_of_activity_posted_by_digest_now(nexus: Nexus) -> None:
         "Frontend",
         "Idempotency key",
         "webhooks",
-        "1 met",
+        "1 of 2 pair(s) met (50%)",
+        f"#{ids['takeaway']} Use EXPLAIN before adding an index — Alice (▲ 4)",
+        f"#{ids['solved']} [CORS error on fetch]({JUMP}10)",
+        f"[solution #{ids['solution']}]({JUMP}11)",
+        f"#{ids['open']} **Centre a div in a grid**",
+        f"#{ids['concept']} Idempotency key",
         "Pairing taught me git bisect",
         "Carol",
         "@everyone read the docs first",
@@ -113,18 +123,28 @@ async def test_week_of_activity_posted_by_digest_now(nexus: Nexus) -> None:
     assert "Pending: should not show" not in text
     assert not any(m.pings for m in posted)
 
+    assert "The scheduled digest" in answer.content and "only what comes after" in answer.content
+
     again = await nexus.sim.command(nexus.mod, "digest now", channel=nexus.general)
     (second,) = await again.wait_followups(1)
-    assert second.ephemeral and "already posted" in second.content
+    assert second.ephemeral and "Nothing new since the last digest" in second.content
     assert len(nexus.sim.messages_in(nexus.digest)) == len(posted)
 
-    # The scheduled run for this week finds the period taken.
+    # Later that week: the scheduled digest shows what came after the manual one, only.
     cog = _cog(nexus)
     fire = latest_due(nexus.clock() + timedelta(days=4), *(await _when(nexus)))
+    await add(
+        nexus.db,
+        takeaway(nexus.guild.id, fire.end - timedelta(days=1), "Pin your dependencies"),
+    )
     nexus.clock.set(fire.end)
     result = await cog.jobs.fire(nexus.guild.id)
-    assert result is not None and result.outcome == "taken"
-    assert len(nexus.sim.messages_in(nexus.digest)) == len(posted)
+    assert result is not None and result.outcome == "posted"
+    later = nexus.sim.messages_in(nexus.digest)[len(posted) :]
+    text = "\n".join(m.text for m in later)
+    assert "Pin your dependencies" in text and "since the last digest" in text
+    assert "Use EXPLAIN before adding an index" not in text and "CORS error on fetch" not in text
+    assert (await cog.jobs.fire(nexus.guild.id)).outcome == "taken"  # type: ignore[union-attr]
 
 
 async def _when(nexus: Nexus) -> tuple[int, int, object]:
@@ -219,6 +239,7 @@ async def test_digest_settings_moves_the_job(nexus: Nexus) -> None:
         channel=nexus.general,
     )
     assert reply.ephemeral and "saved" in reply.content and "Friday" in reply.content
+    assert "Next digest: Fri" in reply.content and "06:00" in reply.content
     job = nexus.client.scheduler.aps.get_job(f"digest:{nexus.guild.id}")
     assert job is not None
     nxt = job.trigger.get_next_fire_time(None, utcnow())
@@ -226,5 +247,50 @@ async def test_digest_settings_moves_the_job(nexus: Nexus) -> None:
     off = await nexus.sim.command(
         nexus.mod, "digest settings", {"enabled": False}, channel=nexus.general
     )
-    assert "off" in off.content
+    assert "off" in off.content and "Next digest" not in off.content
     assert nexus.client.scheduler.aps.get_job(f"digest:{nexus.guild.id}") is None
+
+
+async def test_preview_separates_new_from_updated_and_says_nothing_of_undue_check_ins(
+    nexus: Nexus,
+) -> None:
+    g = nexus.guild.id
+    await _schedule_in(nexus, 3)
+    now = utcnow()
+    nexus.clock.set(now)
+    old = now - timedelta(days=40)
+    edited, featured = await add(
+        nexus.db, concept(g, old, "Connection pooling"), concept(g, old, "Backpressure")
+    )
+    (fresh,) = await add(nexus.db, concept(g, now - timedelta(hours=2), "Outbox pattern"))
+    actor = moderation.Actor(nexus.mod.id, "Moe Moderator")
+    await moderation.edit(nexus.db, g, actor, "concept", edited.id, {"summary": "Reuse them"})
+    shown = await nexus.sim.command(
+        nexus.mod, "curate feature", {"kind": "concept", "id": featured.id}, channel=nexus.general
+    )
+    assert "Featured" in shown.text
+    (rnd,) = await add(
+        nexus.db,
+        PairRound(
+            guild_id=g,
+            period_key="r-e2e",
+            started_at=now - timedelta(hours=1),
+            midpoint_at=now + timedelta(days=4),
+            ends_at=now + timedelta(days=10),
+        ),
+    )
+    await add(nexus.db, Pair(guild_id=g, round_id=rnd.id, created_at=now - timedelta(hours=1)))
+
+    nexus.clock.set(utcnow())  # after the edit and the feature
+    preview = await nexus.sim.command(nexus.mod, "digest preview", channel=nexus.general)
+    embeds = [e for m in await preview.wait_followups(1) for e in m.embeds]
+    sections = {e.get("title", ""): e.get("description", "") for e in embeds}
+    new = next(d for t, d in sections.items() if t.startswith("🆕 New concepts"))
+    updated = next(d for t, d in sections.items() if t.startswith("✏️ Updated concepts"))
+    starred = next(d for t, d in sections.items() if t.startswith("⭐ Featured"))
+    assert f"#{fresh.id} Outbox pattern" in new
+    assert "Connection pooling" not in new and "Backpressure" not in new
+    assert f"#{edited.id} Connection pooling: Reuse them (updated by Moe Moderator)" in updated
+    assert "Backpressure" in starred and "Backpressure" not in updated
+    pairing = next(d for t, d in sections.items() if t.startswith("🤝 Pairing"))
+    assert "1 pair(s) formed." in pairing and "met" not in pairing

@@ -163,6 +163,19 @@ async def test_messages_the_bot_posts_in_channels_are_shown(play: Runner) -> Non
     assert all(e.actor == "mod" and not e.ephemeral for e in posted)
 
 
+async def test_digest_settings_answers_with_the_next_run_in_the_playground(play: Runner) -> None:
+    """The playground runs without a scheduler: its digest job is pending (APScheduler 3
+    gives a pending job no next_run_time), and the reply must still say when it runs."""
+    [saved] = await run(play, "as mod /digest settings weekday:Friday hour:9")
+    assert saved.kind == "reply" and saved.ephemeral
+    assert saved.content and "saved" in saved.content and "went wrong" not in saved.content
+    assert "Next digest: Fri" in saved.content and "09:00" in saved.content
+    [shown] = await run(play, "as mod /digest settings")
+    assert shown.content and "Next digest: Fri" in shown.content
+    [off] = await run(play, "as mod /digest settings enabled:False")
+    assert off.content and "Next digest" not in off.content
+
+
 async def test_only_the_member_who_saw_an_ephemeral_message_can_click_it(play: Runner) -> None:
     assert registered(play, "concept"), "/concept is not registered yet"
     shown = [e for e in await run(play, "/concept list") if e.buttons and e.ephemeral]

@@ -276,7 +276,8 @@ async def test_lookups_are_served_from_memory_until_the_concepts_change(db: Data
         row.summary = "New summary."
     edited = await concepts.lookup(db, A, 1, "narwhal pattern")
     assert edited.concept is not None and edited.concept.summary == "New summary."
-    assert (await concepts.open_concept(db, A, 1, cid)).summary == "New summary."
+    opened = await concepts.open_concept(db, A, 1, cid)
+    assert opened.concept is not None and opened.concept.summary == "New summary."
     async with db.sessions.begin() as s:
         row = await s.get(Concept, cid)
         assert row is not None

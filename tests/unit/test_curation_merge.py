@@ -17,6 +17,7 @@ from bot.db.models import (
     TakeawayVote,
 )
 from bot.errors import Conflict, Invalid, NotFound
+from bot.services import concepts, moderation
 from bot.services.moderation.merging import merge
 from tests.unit import curation_factory as f
 from tests.unit.curation_factory import ACTOR
@@ -213,3 +214,34 @@ async def test_merge_validation(db: Database) -> None:
     with pytest.raises(Invalid):
         await merge(db, f.G1, ACTOR, "takeaway", a, a + 1)
     assert await f.audit_rows(db) == []
+
+
+async def test_merged_names_and_ids_follow_later_merges_and_edits(db: Database) -> None:
+    """B into A, later A into C: B's name and id lead to C. A live concept that takes a
+    merged name wins over the redirect. A base survivor the server edits later (an
+    override row) is still where its duplicates lead."""
+    b = await f.concept(db, slug="b-thing", name="Bee thing")
+    a = await f.concept(db, slug="a-thing", name="Ay thing")
+    c = await f.concept(db, slug="c-thing", name="See thing")
+    await merge(db, f.G1, ACTOR, "concept", b, a)
+    await merge(db, f.G1, ACTOR, "concept", a, c)
+    for asked in ("Bee thing", "b-thing", str(b), "Ay thing", str(a)):
+        found = await concepts.lookup(db, f.G1, f.ALICE, asked)
+        assert found.concept is not None and found.concept.id == c, asked
+        assert found.merged_from is not None
+    found = await concepts.lookup(db, f.G1, f.ALICE, str(b))
+    assert found.merged_from == concepts.MergedFrom(b, "Bee thing")
+    fresh = await f.concept(db, slug="bee-thing-2", name="Bee thing")
+    again = await concepts.lookup(db, f.G1, f.ALICE, "Bee thing")
+    assert again.concept is not None and again.concept.id == fresh and again.merged_from is None
+
+    base = await f.base_concept_id(db)
+    dup = await f.concept(db, slug="dup-of-base", name="Duplicate of base")
+    await merge(db, f.G1, ACTOR, "concept", dup, base)
+    await moderation.edit(db, f.G1, ACTOR, "concept", base, {"summary": "Our own words"})
+    found = await concepts.lookup(db, f.G1, f.ALICE, "Duplicate of base")
+    assert found.concept is not None and found.concept.summary == "Our own words"
+    choices = await concepts.autocomplete(db, f.G1, "duplicate of")
+    assert [c.value for c in choices] == [str(found.concept.id)]
+    other = await concepts.lookup(db, f.G2, f.ALICE, "Duplicate of base")
+    assert other.concept is None  # another server's merge changes nothing there

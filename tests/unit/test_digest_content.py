@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot.db import Database
-from bot.db.models import ChallengeConcept
+from bot.db.models import BASE_GUILD_ID, ChallengeConcept, Pair, PairRound
+from bot.db.types import utcnow
+from bot.services import moderation
 from bot.services.digest.content import build_digest
+from tests.unit import curation_factory as f
 from tests.unit.test_digest_support import (
     add,
     challenge,
@@ -109,7 +112,8 @@ async def test_sections_contain_the_week(empty_db: Database) -> None:
     assert [(c.label, c.count) for c in d.looked_up] == [("Write-ahead log", 3)]
     assert [(c.label.lower(), c.count) for c in d.missed] == [("graphql", 2), ("grpc", 1)]
     assert [i.id for i in d.new_concepts] == [ids["k_new"]] and d.new_concepts_total == 1
-    assert (d.pairing.pairs, d.pairing.met) == (4, 2) and d.pairing.met_rate == 0.5
+    assert (d.pairing.pairs, d.pairing.met, d.pairing.asked) == (4, 2, 4)
+    assert d.pairing.met_rate == 0.5
     assert [n.id for n in d.pairing.notes] == [ids["t_pair"]]
     helpers = {h.name: (h.accepted, h.helped, h.votes) for h in d.helpers}
     assert helpers["carol"] == (1, 2, 0) and helpers["alice"] == (0, 0, 2)
@@ -166,3 +170,58 @@ async def test_featured_probe_reads_only_the_featured_indexes(empty_db: Database
         plan = [r[-1] for r in await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + probe, params)]
     for table in ("takeaways", "challenges", "solutions", "concepts"):
         assert any(f"USING INDEX ix_{table}_guild_featured" in line for line in plan), plan
+
+
+async def test_new_and_updated_concepts_are_separate(empty_db: Database) -> None:
+    """Only concepts that became available this week are new; an edit of an old one (a
+    server's own, or its first change to a base concept, which creates an override row
+    this week) is an update; featuring an old one is neither."""
+    db, g, old = empty_db, G, 24 * 30
+    base = await f.concept(db, BASE_GUILD_ID, slug="caching", name="Caching", age_hours=old)
+    base_featured = await f.concept(db, BASE_GUILD_ID, slug="queues", name="Queues", age_hours=old)
+    own = await f.concept(db, g, slug="wal", name="Write-ahead log", age_hours=old)
+    own_featured = await f.concept(db, g, slug="mvcc", name="MVCC", age_hours=old)
+    waited = await f.concept(db, g, slug="cdc", name="CDC", status="pending", age_hours=old)
+    fresh = await f.concept(db, g, slug="outbox", name="Outbox pattern", age_hours=1)
+    actor = f.ACTOR
+    await moderation.edit(db, g, actor, "concept", base, {"summary": "Keep answers close"})
+    await moderation.edit(db, g, actor, "concept", own, {"summary": "Log first, apply later"})
+    await moderation.toggle_feature(db, g, actor, "concept", own_featured)
+    await moderation.toggle_feature(db, g, actor, "concept", base_featured)
+    await moderation.approve(db, g, actor, "concept", waited)
+    now = utcnow()
+    d = await build_digest(db, g, now - timedelta(days=3), now + timedelta(minutes=1), "k")
+    new = {i.text.split(":")[0] for i in d.new_concepts}
+    assert new == {"Outbox pattern", "CDC"} and d.new_concepts_total == 2
+    updated = {i.text.split(":")[0] for i in d.updated_concepts}
+    featured = {i.text.split(":")[0] for i in d.featured}
+    assert updated == {"Caching", "Write-ahead log"} and d.updated_concepts_total == 2
+    assert featured == {"MVCC", "Queues"}
+    assert all(i.author == "Moddy" for i in d.updated_concepts)  # who changed it
+    assert fresh in {i.id for i in d.new_concepts}
+
+
+async def test_pairing_outcomes_count_only_check_ins_that_were_due(empty_db: Database) -> None:
+    """Pairs formed this week whose check-in comes next week: formed, not "0 met (0%)"."""
+    db = empty_db
+    (rnd,) = await add(
+        db,
+        PairRound(
+            guild_id=G,
+            period_key="r-next",
+            started_at=MID,
+            midpoint_at=END + timedelta(days=2),
+            ends_at=END + timedelta(days=9),
+        ),
+    )
+    await add(db, *(Pair(guild_id=G, round_id=rnd.id, created_at=MID) for _ in range(2)))
+    d = await build_digest(db, G, START, END, "2024-05-20")
+    assert (d.pairing.pairs, d.pairing.met, d.pairing.asked) == (2, 0, 0)
+    assert d.pairing.met_rate is None
+    # The next week: their check-in was due, one pair met.
+    async with db.sessions.begin() as s:
+        first = await s.scalar(select(Pair).where(Pair.round_id == rnd.id).limit(1))
+        assert first is not None
+        first.outcome = "met"
+    later = await build_digest(db, G, END, END + timedelta(days=7), "2024-05-27")
+    assert (later.pairing.pairs, later.pairing.met, later.pairing.asked) == (0, 1, 2)

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.db import Database
-from bot.errors import Conflict
+from bot.errors import Invalid
 from bot.services.digest import service as digest
 from bot.services.digest import state as digest_state
 from bot.services.guilds import settings as guilds
 from bot.wiring import open_database
-from tests.unit.test_digest_support import FakePublisher, add, backdate, takeaway
+from tests.unit.test_digest_support import FakePublisher, add, backdate, challenge, takeaway
 
 G, H = 601, 602
 CH_G, CH_H, MODLOG = 7001, 7002, 7009
@@ -174,20 +174,68 @@ async def test_quiet_week_note_or_nothing(db: Database) -> None:
     assert post is not None and post.status == "posted" and post.message_ids == ()
 
 
-async def test_post_now_counts_as_this_weeks(db: Database) -> None:
-    await _setup(db)
+async def test_post_now_leaves_the_rest_of_the_week_to_the_scheduled_digest(db: Database) -> None:
+    await _setup(db)  # "Learned a thing" at FIRE - 2 days
     pub = FakePublisher()
-    wed = FIRE - timedelta(days=5)  # inside the week that ends at FIRE
-    posted = await digest.post_now(db, pub, G, now=wed)
-    assert posted.outcome == "posted" and posted.period == KEY
-    assert pub.rendered[-1].end == wed  # this week so far
-    with pytest.raises(Conflict, match="already posted"):
-        await digest.post_now(db, pub, G, now=wed + timedelta(hours=1))
+    early = FIRE - timedelta(days=6)
+    await add(db, takeaway(G, early - timedelta(hours=2), "Before the manual digest"))
+    posted = await digest.post_now(db, pub, G, now=early)
+    assert posted.outcome == "posted" and posted.period == f"{KEY}@1"
+    assert posted.start == FIRE - timedelta(days=7)
+    first = pub.rendered[-1]
+    assert (first.start, first.end) == (FIRE - timedelta(days=7), early)
+    assert [t.text for t in first.top_takeaways] == ["Before the manual digest"]
+    # Again at once: nothing new since, so nothing is posted (and nothing claimed).
+    with pytest.raises(Invalid, match="Nothing new since the last digest"):
+        await digest.post_now(db, pub, G, now=early + timedelta(minutes=5))
+    preview = await digest.preview(db, G, FIRE - timedelta(hours=1))
+    assert [t.text for t in preview.top_takeaways] == ["Learned a thing"]
+    # The scheduled digest covers from the manual one's end to its slot: nothing twice,
+    # nothing lost.
+    scheduled = await digest.run_due(db, pub, G, now=FIRE, grace=GRACE)
+    assert scheduled.outcome == "posted" and scheduled.period == KEY
+    second = pub.rendered[-1]
+    assert (second.start, second.end) == (early, FIRE) and second.since_digest == early
+    assert [t.text for t in second.top_takeaways] == ["Learned a thing"]
     assert (await digest.run_due(db, pub, G, now=FIRE, grace=GRACE)).outcome == "taken"
     assert await digest.catch_up(db, pub, now=FIRE + timedelta(hours=1), grace=GRACE) == []
-    assert len(pub.in_channel(CH_G)) == 1
-    post = await digest_state.get_post(db, G, KEY)
-    assert post is not None and post.trigger == "manual"
+    assert len(pub.in_channel(CH_G)) == 2
+    manual = await digest_state.get_post(db, G, f"{KEY}@1")
+    assert manual is not None and manual.trigger == "manual" and manual.status == "posted"
+
+
+async def test_a_second_manual_digest_covers_only_what_is_new(db: Database) -> None:
+    await _setup(db)
+    pub = FakePublisher()
+    first_at, second_at = FIRE - timedelta(days=4), FIRE - timedelta(days=1)
+    await add(db, takeaway(G, first_at - timedelta(hours=1), "Monday's lesson"))
+    await add(db, challenge(G, first_at - timedelta(hours=1), "Still open all week"))
+    assert (await digest.post_now(db, pub, G, now=first_at)).period == f"{KEY}@1"
+    again = await digest.post_now(db, pub, G, now=second_at)  # "Learned a thing" is new
+    assert again.outcome == "posted" and again.period == f"{KEY}@2"
+    assert [t.text for t in pub.rendered[-1].top_takeaways] == ["Learned a thing"]
+    assert pub.rendered[-1].start == first_at
+    # Nothing happened after the second one: the scheduled slot posts nothing at all,
+    # not a "quiet week" note (the week was not quiet), nor the open challenges alone.
+    last = await digest.run_due(db, pub, G, now=FIRE, grace=GRACE)
+    assert last.outcome == "quiet" and len(pub.in_channel(CH_G)) == 2
+
+
+async def test_manual_digest_retried_after_a_transient_error_keeps_its_window(
+    db: Database,
+) -> None:
+    await _setup(db)
+    pub = FakePublisher(faults={CH_G: ["transient"]})
+    at = FIRE - timedelta(days=1)
+    first = await digest.post_now(db, pub, G, now=at)
+    assert first.outcome == "retry" and first.period == f"{KEY}@1"
+    # A member adds something before the retry: it belongs to the scheduled digest.
+    await add(db, takeaway(G, at + timedelta(minutes=30), "After the manual digest"))
+    retried = await digest.resume(db, pub, G, f"{KEY}@1", now=at + timedelta(hours=1), grace=GRACE)
+    assert retried.outcome == "posted" and pub.rendered[-1].end == at
+    scheduled = await digest.run_due(db, pub, G, now=FIRE, grace=GRACE)
+    assert scheduled.outcome == "posted"
+    assert [t.text for t in pub.rendered[-1].top_takeaways] == ["After the manual digest"]
 
 
 async def test_preview_claims_nothing(db: Database) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept
 from bot.db.types import EntryKind
-from bot.errors import Conflict, Invalid
+from bot.errors import Conflict, Invalid, NotFound
 from bot.services.challenges.load import load_challenges, load_page
 from bot.services.challenges.search import Scope, ranked_challenge_ids, tokenize
 from bot.services.challenges.search_cache import search_cache
@@ -28,6 +29,7 @@ from bot.services.entries import (
     ChallengeInfo,
     ChallengePage,
     ConceptTag,
+    MergedChallenge,
     Paged,
     RecordedChallenge,
     can_see,
@@ -245,12 +247,29 @@ async def similar_challenges(
     return tuple(loaded[i] for i in ids)
 
 
+MERGE_HOPS_MAX = 20
+
+
 async def get_challenge_page(
     db: Database, guild_id: int, challenge_id: int, *, viewer_id: int | None
 ) -> ChallengePage:
-    """A challenge and its solutions. Unknown, other server's or not visible -> NotFound."""
+    """A challenge and its solutions. Unknown, other server's or not visible -> NotFound.
+    A duplicate merged into another leads to the survivor (following later merges too)."""
     async with db.reader() as s:
-        row = await get_visible(s, Challenge, challenge_id, guild_id, viewer_id, NOT_FOUND)
+        try:
+            row = await get_visible(s, Challenge, challenge_id, guild_id, viewer_id, NOT_FOUND)
+        except NotFound:
+            dup = await s.get(Challenge, challenge_id) if 0 < challenge_id < 2**31 else None
+            if dup is None or dup.guild_id != guild_id or dup.merged_into_id is None:
+                raise
+            target, hops = dup.merged_into_id, 0
+            nxt = await s.get(Challenge, target)
+            while nxt is not None and nxt.merged_into_id is not None and hops < MERGE_HOPS_MAX:
+                target, hops = nxt.merged_into_id, hops + 1
+                nxt = await s.get(Challenge, target)
+            row = await get_visible(s, Challenge, target, guild_id, viewer_id, NOT_FOUND)
+            page = await load_page(s, guild_id, row.id, viewer_id)
+            return replace(page, merged_from=MergedChallenge(dup.id, dup.title))
         return await load_page(s, guild_id, row.id, viewer_id)
 
 

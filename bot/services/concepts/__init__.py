@@ -40,6 +40,7 @@ from bot.services.concepts.types import (
     ConceptDetail,
     ConceptPage,
     LookupOutcome,
+    MergedFrom,
     MissCount,
     SuggestResult,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "ConceptPage",
     "LINKS_INPUT_MAX",
     "LookupOutcome",
+    "MergedFrom",
     "NAME_MAX",
     "NAME_MIN",
     "SUMMARY_MAX",

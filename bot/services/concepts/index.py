@@ -38,6 +38,7 @@ from sqlalchemy import Text, cast, func, select
 from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept
 from bot.db.types import Status
+from bot.services.concepts.merged import MergedName, MergedNames, MergedRow, merged_rows
 from bot.services.concepts.types import (
     AutocompleteChoice,
     ConceptDetail,
@@ -102,7 +103,9 @@ class IndexedConcept(NamedTuple):  # a NamedTuple: ~5x cheaper to build than a d
 
 
 class GuildIndex:
-    """The visible concepts of one server, arranged for prefix, exact and fuzzy matching."""
+    """The visible concepts of one server, arranged for prefix, exact and fuzzy matching,
+    plus the server's merged duplicates: their ids and names redirect to the survivor
+    (after every live name, slug and alias: a new concept may take a merged one's name)."""
 
     def __init__(
         self,
@@ -110,8 +113,10 @@ class GuildIndex:
         built_at: float,
         details: Lru[tuple[int, int], ConceptDetail],
         searches: Lru[tuple[int, tuple[Any, ...]], ConceptPage],
+        merged: list[MergedName] | None = None,
     ) -> None:
         self.entries = entries
+        self.merged = MergedNames(merged or [])
         self.built_at = built_at
         # Read caches valid exactly as long as this index (see DETAILS_MAX): a write to
         # the server's concepts replaces the index, and its token with it.
@@ -149,6 +154,20 @@ class GuildIndex:
         """Case-insensitive match on name, slug or alias."""
         i = self._exact.get(normalise(text))
         return self.entries[i] if i is not None else None
+
+    def find_merged(self, text: str) -> tuple[IndexedConcept, MergedName] | None:
+        """A merged duplicate's name, slug or alias (case-insensitive): its survivor."""
+        m = self.merged.find(normalise(text))
+        return (self.entries[m.survivor], m) if m is not None else None
+
+    def redirect(self, concept_id: int) -> tuple[IndexedConcept, MergedName] | None:
+        """A merged duplicate's id (or the base id it overrode): its survivor."""
+        m = self.merged.by_id(concept_id)
+        return (self.entries[m.survivor], m) if m is not None else None
+
+    def merged_matching(self, tokens: list[str]) -> list[IndexedConcept]:
+        """Survivors of merged duplicates matching every token (see MergedNames.matching)."""
+        return [self.entries[i] for i in self.merged.matching(tokens)]
 
     def _fuzzy(
         self, q: str, limit: int, scorer: Callable[..., float], cutoff: float = FUZZY_CUTOFF
@@ -250,6 +269,9 @@ class GuildIndex:
             if add(i, f"{self.entries[i].name} ({alias})"):
                 return out
             k += 1
+        for m in self.merged.starting_with(q):
+            if add(m.survivor, f"{self.entries[m.survivor].name} (merged: {m.name})"):
+                return out
         scorer = fuzz.WRatio if len(self._fuzzy_strings) <= WRATIO_MAX_STRINGS else fuzz.ratio
         for i in self._fuzzy(q, limit * 3, scorer, COMPLETE_CUTOFF):
             if add(i, self.entries[i].name):
@@ -378,9 +400,12 @@ class ConceptIndex:
         async with db.reader() as session:
             conn = await session.connection()
             rows = (await conn.execute(query)).all()
+            merged = await merged_rows(conn, guild_id, {r[0] for r in rows})
         # Decoding and sorting take tens of ms at 10,000 concepts: off the event loop, so
         # keystrokes answered meanwhile (cold_complete) are not held up behind it.
-        built = await asyncio.to_thread(_make_index, list(rows), now, self._details, self._searches)
+        built = await asyncio.to_thread(
+            _make_index, list(rows), now, self._details, self._searches, merged
+        )
         self.builds += 1
         self._sizes[guild_id] = len(built)
         if stamp == self._stamp(guild_id):  # no write happened while we were loading
@@ -399,12 +424,21 @@ def _make_index(
     now: float,
     details: Lru[tuple[int, int], ConceptDetail],
     searches: Lru[tuple[int, tuple[Any, ...]], ConceptPage],
+    merged_found: list[MergedRow] | None = None,
 ) -> GuildIndex:
     aliases = _decode_aliases([r[4] for r in rows])
     entries = [
         IndexedConcept(r[0], r[1], r[2], r[3], a) for r, a in zip(rows, aliases, strict=True)
     ]
-    return GuildIndex(entries, now, details, searches)
+    merged: list[MergedName] = []
+    if merged_found:
+        position = {e.id: i for i, e in enumerate(entries)}
+        decoded = _decode_aliases([r[4] for r in merged_found])
+        for (mid, base_id, slug, name, _, survivor), extra in zip(
+            merged_found, decoded, strict=True
+        ):
+            merged.append(MergedName(mid, base_id, name, (name, slug, *extra), position[survivor]))
+    return GuildIndex(entries, now, details, searches, merged)
 
 
 def _clean_aliases(value: Any) -> tuple[str, ...]:

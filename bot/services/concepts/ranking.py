@@ -37,7 +37,7 @@ TYPO_SIMILARITY = 0.8  # Damerau-Levenshtein similarity to correct a word (one t
 TYPO_MIN_LENGTH = 5  # shorter words are other words more often than typos
 BM25 = "bm25(concepts_fts, 10.0, 6.0, 3.0, 1.0)"  # name, aliases, summary, body
 _REGCONFIG: ColumnElement[Any] = literal_column("'english'::regconfig")
-_BRIEF = (
+BRIEF = (
     Concept.id,
     Concept.guild_id,
     Concept.slug,
@@ -91,7 +91,7 @@ def _fts_candidates() -> Any:
     fts = table("concepts_fts", column("rowid"))
     score: ColumnElement[Any] = literal_column(BM25)
     return (
-        select(*_BRIEF, score.label("score"))
+        select(*BRIEF, score.label("score"))
         .select_from(fts.join(Concept, fts.c.rowid == Concept.id))
         .where(sql_text("concepts_fts MATCH :q"), visible_clause(bindparam("guild")))
         .order_by(score, Concept.id)
@@ -126,7 +126,7 @@ async def like_candidates(
     )
     score = score + sum((case((n, 2.0), else_=0.0) for n in in_name), start=literal_column("0.0"))
     stmt = (
-        select(*_BRIEF, score.label("score"))
+        select(*BRIEF, score.label("score"))
         .where((or_ if any_group else and_)(*hits), visible_clause(guild_id))
         .order_by(score.desc(), name, Concept.id)
         .limit(CANDIDATES)
@@ -155,7 +155,7 @@ async def pg_candidates(
     named = func.setweight(func.to_tsvector(_REGCONFIG, Concept.name), literal_column("'A'"))
     rank = func.ts_rank(named.op("||")(vector), tsq)
     stmt = (
-        select(*_BRIEF, rank.label("score"))
+        select(*BRIEF, rank.label("score"))
         .where(vector.op("@@")(tsq), visible_clause(guild_id))
         .order_by(rank.desc(), func.lower(Concept.name), Concept.id)
         .limit(CANDIDATES)

@@ -20,16 +20,18 @@ from sqlalchemy import (
     ColumnElement,
     column,
     literal_column,
+    select,
     table,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import OperationalError
 
 from bot.db import Database
+from bot.db.models import Concept
 from bot.services.concepts import ranking
 from bot.services.concepts.index import GuildIndex, index_for
 from bot.services.concepts.service import PER_PAGE_MAX, clean_query
-from bot.services.concepts.types import ConceptBrief, ConceptPage
+from bot.services.concepts.types import ConceptBrief, ConceptPage, to_brief
 
 log = logging.getLogger("nexus.concepts")
 
@@ -90,17 +92,36 @@ async def search_concepts(
         else:
             backend = "fts" if await fts_available(db) else "like"
     # A warm index caches this server's ranked answers until its concepts change (the
-    # index is replaced on every write); a cold one is not built just for a search.
+    # index is replaced on every write). Merged duplicates' words are looked up in the
+    # index, so a search builds it when it is cold (as a lookup or a keystroke would).
     index = index_for(db).cached(guild_id)
     key = (backend, clean_query(query, SEARCH_QUERY_MAX).casefold())
     found = index.searches.get(key) if index is not None else None
     if found is None:
         ranked = await _search(db, guild_id, query, backend, index)
+        ranked = await _with_merged(db, guild_id, search_tokens(query), ranked)
         found = ConceptPage(tuple(ranked), 0, ranking.CANDIDATES, len(ranked))
         if index is not None:
             index.searches.put(key, found)
     start = page * per_page
     return ConceptPage(found.items[start : start + per_page], page, per_page, found.total)
+
+
+async def _with_merged(
+    db: Database, guild_id: int, tokens: list[str], ranked: list[ConceptBrief]
+) -> list[ConceptBrief]:
+    """Put first the survivors of merged duplicates whose name or an alias matches: a
+    duplicate's own words still find the concept it became."""
+    index = await index_for(db).get(db, guild_id)
+    shown = {c.id for c in ranked}
+    extra = [e.id for e in index.merged_matching(tokens) if e.id not in shown]
+    if not extra:
+        return ranked
+    async with db.reader() as session:
+        rows = (await session.execute(select(*ranking.BRIEF).where(Concept.id.in_(extra)))).all()
+    order = {cid: i for i, cid in enumerate(extra)}
+    briefs = sorted((to_brief(r) for r in rows), key=lambda b: order[b.id])
+    return [*briefs, *ranked][: ranking.CANDIDATES]
 
 
 async def _candidates(

@@ -29,6 +29,7 @@ from bot.services.concepts.types import (
     ConceptPage,
     LookupCount,
     LookupOutcome,
+    MergedFrom,
     MissCount,
     RelatedRef,
     Suggestion,
@@ -149,6 +150,9 @@ def related_refs(index: GuildIndex, row: Concept) -> tuple[RelatedRef, ...]:
     refs: list[RelatedRef] = []
     for name in row.related or []:
         found = index.find_exact(str(name))
+        if found is None:  # a related concept merged into another: point at the survivor
+            merged = index.find_merged(str(name))
+            found = merged[0] if merged is not None else None
         if found is not None and found.id != row.id and all(r.id != found.id for r in refs):
             refs.append(RelatedRef(found.id, found.name))
         if len(refs) >= RELATED_MAX:
@@ -195,8 +199,9 @@ async def _visible_detail(
 
 async def _resolve(
     db: Database, index: GuildIndex, guild_id: int, query: str
-) -> ConceptDetail | None:
-    """A submitted value: a visible id, else a name, alias or slug."""
+) -> tuple[ConceptDetail | None, MergedFrom | None]:
+    """A submitted value: a visible id, else a name, alias or slug; else the id or a name of
+    a merged duplicate, which leads to its survivor (and says so)."""
     detail = None
     concept_id = _parse_id(query)
     if concept_id is not None:
@@ -205,7 +210,18 @@ async def _resolve(
         found = index.find_exact(query)
         if found is not None:
             detail = await _visible_detail(db, index, guild_id, found.id, indexed=True)
-    return detail
+    if detail is not None or not query:
+        return detail, None
+    merged = index.redirect(concept_id) if concept_id is not None else None
+    merged = merged or index.find_merged(query)
+    if merged is None:
+        return None, None
+    survivor, dup = merged
+    detail = await _visible_detail(db, index, guild_id, survivor.id, indexed=True)
+    # The id members knew: a merged base concept's own id (the row that was merged is
+    # this server's override of it, which they may never have seen).
+    shown_id = dup.base_id if dup.base_id is not None and concept_id != dup.id else dup.id
+    return detail, (MergedFrom(shown_id, dup.name) if detail is not None else None)
 
 
 async def lookup(db: Database, guild_id: int, user_id: int, text: str) -> LookupOutcome:
@@ -220,10 +236,10 @@ async def lookup(db: Database, guild_id: int, user_id: int, text: str) -> Lookup
     if not query:
         raise Invalid("Type the name of a concept, e.g. `caching` or `k8s`.")
     index = await index_for(db).get(db, guild_id)
-    detail = await _resolve(db, index, guild_id, query)
+    detail, merged_from = await _resolve(db, index, guild_id, query)
     if detail is not None:
         lookup_log.record_hit(db, guild_id, detail.id, user_id)
-        return LookupOutcome(query, detail)
+        return LookupOutcome(query, detail, merged_from=merged_from)
     loose = index.find_loosely(query)
     close = loose or index.close_match(query)
     if close is not None:
@@ -236,14 +252,15 @@ async def lookup(db: Database, guild_id: int, user_id: int, text: str) -> Lookup
     return LookupOutcome(query, None, suggestions)
 
 
-async def open_concept(db: Database, guild_id: int, user_id: int, concept_id: int) -> ConceptDetail:
-    """Open a concept by id (related-concept buttons); records a lookup. NotFound if hidden."""
+async def open_concept(db: Database, guild_id: int, user_id: int, concept_id: int) -> LookupOutcome:
+    """Open a concept by id (related-concept buttons); records a lookup. A merged
+    duplicate's id opens its survivor; NotFound if hidden."""
     index = await index_for(db).get(db, guild_id)
-    detail = await _visible_detail(db, index, guild_id, concept_id)
+    detail, merged_from = await _resolve(db, index, guild_id, str(concept_id))
     if detail is None:
         raise NotFound(f"{UNKNOWN} It may have been removed from this server.")
     lookup_log.record_hit(db, guild_id, detail.id, user_id)
-    return detail
+    return LookupOutcome(str(concept_id), detail, merged_from=merged_from)
 
 
 async def get_concept(
@@ -270,7 +287,7 @@ async def get_concept(
 async def find_concept(db: Database, guild_id: int, text: str) -> ConceptDetail:
     """Resolve a submitted id or name without recording anything (e.g. to prefill an edit)."""
     index = await index_for(db).get(db, guild_id)
-    detail = await _resolve(db, index, guild_id, clean_query(text))
+    detail, _ = await _resolve(db, index, guild_id, clean_query(text))
     if detail is None:
         raise NotFound(
             f"{UNKNOWN} To propose it as a new concept, run `/concept suggest` without a name."

@@ -148,8 +148,17 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class MergedFrom:
+    """The merged duplicate a lookup went through to reach its survivor."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class LookupOutcome:
-    """Either a concept, or nothing plus up to three "did you mean" suggestions."""
+    """Either a concept, or nothing plus up to three "did you mean" suggestions.
+    `merged_from`: the name or id asked for was a duplicate merged into `concept`."""
 
     query: str
     concept: ConceptDetail | None
@@ -157,6 +166,7 @@ class LookupOutcome:
     # Set when the concept is the one unambiguous close match of a query that named none
     # exactly (a typo, a plural, an abbreviation): "showing X for 'y'".
     corrected: bool = False
+    merged_from: MergedFrom | None = None
 
 
 @dataclass(frozen=True)

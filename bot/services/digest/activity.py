@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from bot.db.models import (
     BASE_GUILD_ID,
+    AuditLog,
     Concept,
     ConceptLookup,
     MissedLookup,
@@ -21,6 +22,7 @@ from bot.services.digest.queries import PUBLISHED, Query
 
 LOOKUPS_MAX = 5
 NEW_CONCEPTS_MAX = 5
+UPDATED_SCAN_MAX = 200  # audit rows read for "updated concepts" (a week's edits, bounded)
 PAIRING_NOTES_MAX = 2
 HELPERS_MAX = 5
 HELPER_CANDIDATES = 50
@@ -72,13 +74,32 @@ class ActivityQueries(Query):
         )
         return tuple(Counted(r[0], int(r[1])) for r in rows)
 
+    def _approved_this_week(self) -> Any:
+        """Ids of this server's concepts a moderator published this week (suggested earlier)."""
+        a = AuditLog
+        return select(a.entry_id).where(
+            a.guild_id == self.guild_id,
+            self._week(a.created_at),
+            a.action == "approve",
+            a.entry_kind == "concept",
+        )
+
+    def _is_new(self) -> Any:
+        # New: the server's own concept (not an override of a base one, which a server's
+        # first edit or feature of a base concept creates) that appeared this week.
+        k = Concept
+        return and_(
+            k.overrides_id.is_(None),
+            or_(self._week(k.created_at), k.id.in_(self._approved_this_week())),
+        )
+
     def _new_concepts_where(self) -> Any:
         k = Concept
         return and_(
             k.guild_id == self.guild_id,
             k.status == PUBLISHED,
             k.merged_into_id.is_(None),
-            self._week(k.created_at),
+            self._is_new(),
         )
 
     async def new_concepts(self) -> tuple[DigestItem, ...]:
@@ -92,9 +113,62 @@ class ActivityQueries(Query):
                 .limit(NEW_CONCEPTS_MAX)
             ),
         )
-        return tuple(
-            DigestItem("concept", r[0], f"{r[1]}: {r[2]}" if r[2] else r[1], r[3]) for r in rows
+        return tuple(DigestItem("concept", r[0], _concept_text(r[1], r[2]), r[3]) for r in rows)
+
+    def _content_edits_where(self) -> Any:
+        """Audit rows of this week that changed a concept's text: a moderator's edit (an
+        override of a base concept records its id as after.override_id) or an applied
+        proposal (after.concept_id). Featuring, verifying or hiding changes no text."""
+        a = AuditLog
+        return and_(
+            a.guild_id == self.guild_id,
+            self._week(a.created_at),
+            or_(
+                and_(a.action == "edit", a.entry_kind == "concept"),
+                and_(a.action == "approve", a.entry_kind == "concept_edit"),
+            ),
         )
+
+    async def updated_concepts(self) -> tuple[tuple[DigestItem, ...], int]:
+        """Concepts whose text changed this week and that are not new, newest change first
+        (with who changed them), and how many there are."""
+        a, k = AuditLog, Concept
+        edits = await self._rows(
+            "q10u",
+            lambda: (
+                select(a.entry_kind, a.entry_id, a.after, a.actor_name)
+                .where(self._content_edits_where())
+                .order_by(a.created_at.desc(), a.id.desc())
+                .limit(UPDATED_SCAN_MAX)
+            ),
+        )
+        editors: dict[int, str] = {}
+        for kind, entry_id, after, actor in edits:
+            after = after if isinstance(after, dict) else {}
+            target = after.get("concept_id") if kind == "concept_edit" else after.get("override_id")
+            target = target or (entry_id if kind == "concept" else None)
+            if isinstance(target, int):
+                editors.setdefault(target, actor)
+        if not editors:
+            return (), 0
+        rows = await self._rows(
+            "q10v",
+            lambda: select(k.id, k.name, k.summary).where(
+                k.id.in_(bindparam("ids", expanding=True)),
+                k.guild_id == self.guild_id,
+                k.status == PUBLISHED,
+                k.merged_into_id.is_(None),
+                ~self._is_new(),
+            ),
+            ids=sorted(editors),
+        )
+        order = {cid: i for i, cid in enumerate(editors)}
+        rows.sort(key=lambda r: order[r[0]])
+        items = tuple(
+            DigestItem("concept", r[0], _concept_text(r[1], r[2]), editors[r[0]])
+            for r in rows[:NEW_CONCEPTS_MAX]
+        )
+        return items, len(rows)
 
     async def pairing_notes(self) -> tuple[DigestItem, ...]:
         t = Takeaway
@@ -182,3 +256,7 @@ class ActivityQueries(Query):
             key=lambda h: (-h.score, -h.accepted, h.name.lower()),
         )
         return tuple(ranked[:HELPERS_MAX])
+
+
+def _concept_text(name: str, summary: str | None) -> str:
+    return f"{name}: {summary}" if summary else name

@@ -17,12 +17,14 @@ from sqlalchemy import and_, bindparam, func, or_, select
 
 from bot.db import Database
 from bot.db.models import (
+    AuditLog,
     Challenge,
     ChallengeConcept,
     Concept,
     ConceptLookup,
     MissedLookup,
     Pair,
+    PairRound,
     Solution,
     SolutionHelped,
     Takeaway,
@@ -70,9 +72,10 @@ async def build_digest(
         looked_up = await g.looked_up() if p["looked"] else ()
         missed = await g.missed() if p["missed"] else ()
         new_concepts = await g.new_concepts() if p["new"] else ()
+        updated, updated_total = await g.updated_concepts() if p["updated"] else ((), 0)
         notes = await g.pairing_notes() if p["takeaways"] else ()
         helpers = await g.helpers(p) if p["solved"] or p["helped"] or p["votes"] else ()
-    pairing = PairingSummary(int(p["pairs"] or 0), int(p["met"] or 0), notes)
+    pairing = PairingSummary(int(p["pairs"] or 0), int(p["met"] or 0), notes, int(p["asked"] or 0))
     open_total, new_total = int(p["open"] or 0), int(p["new"] or 0)
     return Digest(
         guild_id=guild_id,
@@ -89,6 +92,8 @@ async def build_digest(
         missed=missed,
         new_concepts=new_concepts,
         new_concepts_total=new_total,
+        updated_concepts=updated,
+        updated_concepts_total=updated_total,
         pairing=pairing,
         helpers=helpers,
     )
@@ -159,6 +164,7 @@ class _Gather(ActivityQueries):
                     .where(self._new_concepts_where())
                     .scalar_subquery()
                     .label("new"),
+                    exists(self._content_edits_where(), frm=AuditLog).label("updated"),
                     select(func.count())
                     .select_from(p)
                     .where(p.guild_id == self.guild_id, self._week(p.created_at))
@@ -166,11 +172,16 @@ class _Gather(ActivityQueries):
                     .label("pairs"),
                     select(func.count())
                     .select_from(p)
-                    .where(
-                        p.guild_id == self.guild_id, self._week(p.created_at), p.outcome == "met"
-                    )
+                    .join(PairRound, PairRound.id == p.round_id)
+                    .where(self._asked_where(), p.outcome == "met")
                     .scalar_subquery()
                     .label("met"),
+                    select(func.count())
+                    .select_from(p)
+                    .join(PairRound, PairRound.id == p.round_id)
+                    .where(self._asked_where())
+                    .scalar_subquery()
+                    .label("asked"),
                     exists(
                         self._recent(so),
                         self._week(hv.created_at),
@@ -187,6 +198,16 @@ class _Gather(ActivityQueries):
             )
         ).one()
         return dict(row._mapping)
+
+    def _asked_where(self) -> Any:
+        """Pairs whose round asked "did you meet?" in the window (midway or end check-in)."""
+        p, r = Pair, PairRound
+        return and_(
+            p.guild_id == self.guild_id,
+            p.created_at >= self.since,
+            p.created_at < self.end,
+            or_(self._week(r.midpoint_at), self._week(r.ends_at)),
+        )
 
     async def featured(self) -> tuple[DigestItem, ...]:
         items: list[tuple[datetime, DigestItem]] = []
@@ -268,7 +289,7 @@ class _Gather(ActivityQueries):
         accepted = await self._rows(
             "solved",
             lambda: (
-                select(so.challenge_id, so.body, so.author_name, so.jump_url)
+                select(so.challenge_id, so.body, so.author_name, so.jump_url, so.id)
                 .where(
                     self._recent(so),
                     so.accepted.is_(True),
@@ -293,10 +314,10 @@ class _Gather(ActivityQueries):
             )
         }
         out: dict[int, SolvedChallenge] = {}
-        for cid, body, solver, url in accepted:
+        for cid, body, solver, url, sid in accepted:
             ch = challenges.get(cid)
             if ch is not None and cid not in out:
-                out[cid] = SolvedChallenge(cid, ch[1], ch[2], ch[3], body, solver, url)
+                out[cid] = SolvedChallenge(cid, ch[1], ch[2], ch[3], body, solver, url, sid)
         return tuple(out.values())[:SOLVED_MAX]
 
     def _open_where(self) -> Any:

@@ -27,6 +27,7 @@ class SolvedChallenge:
     solution: str
     solver: str
     solution_url: str | None
+    solution_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -53,17 +54,21 @@ class Counted:
 
 @dataclass(frozen=True)
 class PairingSummary:
+    """Pairs formed in the window; of the pairs asked whether they met (their round's
+    midway or end check-in fell in the window), how many did; learning notes."""
+
     pairs: int
     met: int
     notes: tuple[DigestItem, ...]
+    asked: int = 0
 
     @property
-    def met_rate(self) -> float:
-        return self.met / self.pairs if self.pairs else 0.0
+    def met_rate(self) -> float | None:
+        return self.met / self.asked if self.asked else None
 
     @property
     def is_empty(self) -> bool:
-        return not self.pairs and not self.notes
+        return not self.pairs and not self.asked and not self.notes
 
 
 @dataclass(frozen=True)
@@ -97,19 +102,29 @@ class Digest:
     missed: tuple[Counted, ...] = ()
     new_concepts: tuple[DigestItem, ...] = ()
     new_concepts_total: int = 0
-    pairing: PairingSummary = PairingSummary(0, 0, ())
+    updated_concepts: tuple[DigestItem, ...] = ()  # author: who changed it
+    updated_concepts_total: int = 0
+    pairing: PairingSummary = PairingSummary(0, 0, (), 0)
     helpers: tuple[Helper, ...] = ()
+    # Set when this digest follows a manual one of the same week: it starts where that
+    # one ended (`start`), and shows only what is new since.
+    since_digest: datetime | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not (
+        return not self.open_total and not self.has_news
+
+    @property
+    def has_news(self) -> bool:
+        """Something happened in the window (open challenges are a standing list, not news)."""
+        return bool(
             self.featured
             or self.top_takeaways
             or self.solved
-            or self.open_total
             or self.looked_up
             or self.missed
             or self.new_concepts_total
+            or self.updated_concepts_total
             or not self.pairing.is_empty
             or self.helpers
         )

@@ -84,6 +84,15 @@ class DigestScheduler:
             misfire_grace_time=max(1, int(self.grace.total_seconds())),
         )
 
+    def next_run(self, cfg: GuildConfig) -> datetime | None:
+        """When this server's next digest is due (None: it is off), from the trigger and the
+        bot's clock: the job itself may be pending (a scheduler that has not started, as in
+        the playground), and APScheduler 3 gives a pending job no next_run_time."""
+        if not wants_digest(cfg):
+            return None
+        fire: datetime | None = trigger_for(cfg).get_next_fire_time(None, self.clock())
+        return fire
+
     def _remove(self, jid: str) -> None:
         try:
             self.aps.remove_job(jid)

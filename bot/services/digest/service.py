@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -72,6 +72,7 @@ class DeliveryResult:
     message_ids: tuple[int, ...] = ()
     channel_id: int | None = None
     detail: str = ""
+    start: datetime | None = None  # what the digest covered began here (None: not built)
 
 
 def _failure_text(cfg: GuildConfig, err: PublishError, disabled: bool) -> str:
@@ -100,11 +101,19 @@ async def _deliver(
 ) -> DeliveryResult:
     channel_id = cfg.digest_channel_id
     assert channel_id is not None
-    parts = publisher.render(digest, quiet_note=cfg.digest_quiet_note)
-    base = DeliveryResult(cfg.guild_id, claim.period, "posted", channel_id=channel_id)
+    # After a manual digest the week was not quiet: nothing new since then posts nothing
+    # (neither a quiet-week note nor the standing list of open challenges alone).
+    if digest.since_digest is None:
+        parts = publisher.render(digest, quiet_note=cfg.digest_quiet_note)
+    else:
+        parts = publisher.render(digest, quiet_note=False) if digest.has_news else ()
+    base = DeliveryResult(
+        cfg.guild_id, claim.period, "posted", channel_id=channel_id, start=digest.start
+    )
     if not parts:
-        await state.mark_posted(db, claim, [], now, note="quiet week: nothing posted")
-        return DeliveryResult(cfg.guild_id, claim.period, "quiet", channel_id=channel_id)
+        note = "nothing new since the last digest" if digest.since_digest else "quiet week"
+        await state.mark_posted(db, claim, [], now, note=f"{note}: nothing posted")
+        return replace(base, outcome="quiet")
     ids = list(claim.message_ids)
     try:
         for index, part in enumerate(parts):
@@ -118,7 +127,7 @@ async def _deliver(
             await state.record_part(db, claim, ids)
         return await _failed(db, publisher, cfg, claim, err)
     await state.mark_posted(db, claim, ids, now)
-    return DeliveryResult(base.guild_id, base.period, "posted", tuple(ids), channel_id)
+    return replace(base, message_ids=tuple(ids))
 
 
 async def _failed(
@@ -164,8 +173,20 @@ async def _failed(
     return DeliveryResult(cfg.guild_id, claim.period, kind, detail=err.detail)
 
 
-def _window(cfg: GuildConfig, period: Period, now: datetime) -> tuple[datetime, datetime]:
-    return period.start, min(period.end, now)
+async def _since(
+    db: Database, guild_id: int, period: Period, until: datetime, key: str
+) -> datetime:
+    """Where digest `key` of `period` ending at `until` starts: the period's start, or the
+    end of the last other manual digest up to `until` (one being posted right now covers
+    its part too)."""
+    ends = await state.manual_ends(db, guild_id, period.start, until, other_than=key)
+    return max(ends, default=period.start)
+
+
+async def _build(db: Database, cfg: GuildConfig, period: Period, end: datetime, key: str) -> Digest:
+    start = await _since(db, cfg.guild_id, period, end, key)
+    digest = await build_digest(db, cfg.guild_id, start, end, key, cfg.timezone)
+    return replace(digest, since_digest=start) if start > period.start else digest
 
 
 async def run_period(
@@ -185,11 +206,10 @@ async def run_period(
         return DeliveryResult(guild_id, period_key, "skipped", detail="digest off or no channel")
     if grace is not None and now - period.end > grace:
         return DeliveryResult(guild_id, period_key, "skipped", detail="outside grace")
-    start, end = _window(cfg, period, now)
     claim = await state.claim(db, guild_id, period_key, trigger, now)
     if claim is None:
         return DeliveryResult(guild_id, period_key, "taken")
-    digest = await build_digest(db, guild_id, start, end, period_key, cfg.timezone)
+    digest = await _build(db, cfg, period, min(period.end, now), period_key)
     return await _deliver(db, publisher, cfg, claim, digest, now)
 
 
@@ -202,19 +222,24 @@ async def resume(
     now: datetime,
     grace: timedelta,
 ) -> DeliveryResult:
-    """Retry an unfinished or failed period (same nonces), if still within grace."""
+    """Retry an unfinished or failed digest (same nonces, same window), if within grace."""
     cfg = await get_settings(db, guild_id)
-    period = period_from_key(period_key, cfg.digest_hour, cfg.zone)
+    period = period_from_key(state.base_period(period_key), cfg.digest_hour, cfg.zone)
     if not cfg.digest_enabled or cfg.digest_channel_id is None:
         return DeliveryResult(guild_id, period_key, "skipped", detail="digest off or no channel")
+    end = min(period.end, now)
+    if period_key != period.key:  # a manual digest ends where it was claimed
+        post = await state.get_post(db, guild_id, period_key)
+        if post is None:
+            return DeliveryResult(guild_id, period_key, "taken")
+        end = post.created_at
     claim = await state.reclaim(db, guild_id, period_key)
     if claim is None:
         return DeliveryResult(guild_id, period_key, "taken")
-    if now - period.end > grace:
+    if now - min(period.end, end) > grace:
         await state.give_up(db, claim, "missed: outside the catch-up grace")
         return DeliveryResult(guild_id, period_key, "skipped", detail="outside grace")
-    start, end = _window(cfg, period, now)
-    digest = await build_digest(db, guild_id, start, end, period_key, cfg.timezone)
+    digest = await _build(db, cfg, period, end, period_key)
     return await _deliver(db, publisher, cfg, claim, digest, now)
 
 
@@ -228,16 +253,17 @@ async def run_due(
 
 
 async def preview(db: Database, guild_id: int, now: datetime) -> Digest:
-    """This week so far (ephemeral preview; nothing is claimed)."""
+    """What the next digest would show so far (ephemeral preview; nothing is claimed)."""
     cfg = await get_settings(db, guild_id)
     period = current_period(now, cfg.digest_weekday, cfg.digest_hour, cfg.zone)
-    return await build_digest(db, guild_id, period.start, now, period.key, cfg.timezone)
+    return await _build(db, cfg, period, now, period.key)
 
 
 async def post_now(
     db: Database, publisher: Publisher, guild_id: int, *, now: datetime
 ) -> DeliveryResult:
-    """/digest now: post this week's digest immediately; it counts as this week's."""
+    """/digest now: post what is new since the last digest, up to now. The scheduled digest
+    of this week then covers only what comes after it (see bot.services.digest.state)."""
     cfg = await get_settings(db, guild_id)
     if cfg.digest_channel_id is None:
         raise Invalid("No digest channel is set: pick one with /digest settings channel:.")
@@ -245,21 +271,28 @@ async def post_now(
     existing = await state.get_post(db, guild_id, period.key)
     if existing is not None and existing.status in (state.POSTED, state.CLAIMED):
         raise Conflict(_already_text(existing))
-    digest = await build_digest(db, guild_id, period.start, now, period.key, cfg.timezone)
+    digest = await _build(db, cfg, period, now, period.key)
+    if digest.since_digest is not None and not digest.has_news:
+        raise Invalid(
+            "Nothing new since the last digest "
+            f"({_when(digest.since_digest, cfg)}): there is nothing to post."
+        )
     if digest.is_empty and not cfg.digest_quiet_note:
         raise Invalid("Nothing to post yet this week, and the quiet-week note is off.")
-    if existing is not None:  # a failed scheduled attempt: take it over
-        claim = await state.reclaim(db, guild_id, period.key, statuses=(state.FAILED,))
-    else:
-        claim = await state.claim(db, guild_id, period.key, state.MANUAL, now)
+    taken = len(await state.manual_posts(db, guild_id, period.key))
+    key = state.manual_key(period.key, taken + 1)
+    claim = await state.claim(db, guild_id, key, state.MANUAL, now)
     if claim is None:
-        raced = await state.get_post(db, guild_id, period.key)
-        raise Conflict(_already_text(raced))
-    return await _deliver(db, publisher, cfg, claim, digest, now)
+        raise Conflict("A digest is being posted right now; try again in a minute.")
+    return await _deliver(db, publisher, cfg, claim, replace(digest, period_key=key), now)
 
 
-def _already_text(post: state.PostState | None) -> str:
-    if post is None or post.status == state.CLAIMED:
+def _when(moment: datetime, cfg: GuildConfig) -> str:
+    return f"{moment.astimezone(cfg.zone):%a %d %b %H:%M} {cfg.timezone}"
+
+
+def _already_text(post: state.PostState) -> str:
+    if post.status == state.CLAIMED:
         return "This week's digest is being posted right now."
     when = f" on {post.posted_at:%a %d %b %H:%M} UTC" if post.posted_at else ""
     return f"This week's digest was already posted{when}; the next one comes next week."
@@ -317,7 +350,9 @@ async def catch_up(
             between = [
                 r
                 for r in rows.get(gid, [])
-                if previous < r.period < period.key and r.status == state.POSTED
+                if previous < r.period < period.key
+                and r.status == state.POSTED
+                and r.trigger != state.MANUAL  # a manual digest covers only its own part
             ]
             if mine:
                 if mine[0].status == state.FAILED and mine[0].attempts < MAX_ATTEMPTS:

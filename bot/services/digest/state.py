@@ -2,7 +2,13 @@
 
 A digest is claimed in its own transaction BEFORE anything is posted; whoever inserts the
 row owns the period and everyone else (a second process, a second CronTrigger run in a
-repeated fall-back hour, a scheduled run after /digest now) backs off. A claimed row that
+repeated fall-back hour) backs off.
+
+A manual digest (/digest now) is a row of its own, keyed `<period>@<n>` (n = 1, 2, ... in
+that period; two moderators racing for the same n: one claim wins, the other is told it is
+being posted). It covers from the end of the digest before it in the period to the moment
+it was claimed (its created_at), and the scheduled digest of the period covers only what
+came after the last manual one: every entry is in exactly one digest. A claimed row that
 never reached "posted" (a crash mid-post) is taken over with an optimistic UPDATE on
 `attempts`, and reposted with the same per-part nonces so Discord drops what already went
 out; parts whose message ids were recorded are not sent again at all.
@@ -24,6 +30,16 @@ CLAIMED, POSTED, FAILED = "claimed", "posted", "failed"
 SCHEDULE, MANUAL, CATCH_UP = "schedule", "manual", "catchup"
 DISABLE_AFTER = 3
 NONCE_MAX = 25
+MANUAL_SEP = "@"
+
+
+def manual_key(period: str, n: int) -> str:
+    return f"{period}{MANUAL_SEP}{n}"
+
+
+def base_period(key: str) -> str:
+    """The scheduled period a (manual) digest key belongs to."""
+    return key.split(MANUAL_SEP, 1)[0]
 
 
 def nonce_for(guild_id: int, period: str, part: int) -> str:
@@ -212,6 +228,38 @@ async def posts_between(db: Database, low: str, high: str) -> list[PostState]:
             select(DigestPost).where(DigestPost.period >= low, DigestPost.period <= high)
         )
         return [_state(r) for r in rows]
+
+
+async def manual_posts(db: Database, guild_id: int, period: str) -> list[PostState]:
+    """The manual digests of one period (every status), oldest first."""
+    prefix = manual_key(period, 0)[:-1]
+    async with db.reader() as s:
+        rows = await s.scalars(
+            select(DigestPost)
+            .where(DigestPost.guild_id == guild_id, DigestPost.period.startswith(prefix))
+            .order_by(DigestPost.created_at, DigestPost.id)
+        )
+        return [_state(r) for r in rows]
+
+
+async def manual_ends(
+    db: Database, guild_id: int, after: datetime, until: datetime, *, other_than: str = ""
+) -> list[datetime]:
+    """Where the manual digests claimed in (after, until] end: their claim times (claimed
+    or posted; a failed one covered nothing). By time, not key: a settings change that
+    moves the weekday does not make a manual digest's entries count twice."""
+    async with db.reader() as s:
+        rows = await s.scalars(
+            select(DigestPost.created_at).where(
+                DigestPost.guild_id == guild_id,
+                DigestPost.trigger == MANUAL,
+                DigestPost.status != FAILED,
+                DigestPost.period != other_than,
+                DigestPost.created_at > after,
+                DigestPost.created_at <= until,
+            )
+        )
+        return list(rows)
 
 
 async def settings_since(db: Database) -> dict[int, datetime]:

@@ -106,11 +106,21 @@ class TakeawayInfo:
 
 
 @dataclass(frozen=True)
+class MergedChallenge:
+    """The merged duplicate a view went through to reach its survivor."""
+
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
 class ChallengePage:
-    """A challenge with the solutions the viewer may see: accepted first, then by helped."""
+    """A challenge with the solutions the viewer may see: accepted first, then by helped.
+    `merged_from`: the id asked for was a duplicate merged into this challenge."""
 
     challenge: ChallengeInfo
     solutions: tuple[SolutionInfo, ...]
+    merged_from: MergedChallenge | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from bot.services.moderation.merging import MergeResult, merge
 from bot.services.moderation.notify import set_dm_notifications
 from bot.services.moderation.queue import (
     FLAG_WEIGHT,
+    AnsweredChallenge,
     QueueItem,
     QueuePage,
     get_entry,
@@ -19,6 +20,7 @@ from bot.services.moderation.visibility import hide, restore, toggle_feature
 __all__ = [
     "ACTIONS",
     "ActionResult",
+    "AnsweredChallenge",
     "Actor",
     "AuditEntry",
     "AuditPage",

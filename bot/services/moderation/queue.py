@@ -31,6 +31,17 @@ FLAG_WEIGHT = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
+class AnsweredChallenge:
+    """The challenge a queued solution answers (a solution means little without it)."""
+
+    id: int
+    title: str
+    jump_url: str | None
+    solved: bool
+    status: str
+
+
+@dataclass(frozen=True)
 class QueueItem:
     kind: str
     entry_id: int
@@ -52,6 +63,7 @@ class QueueItem:
     # For a proposed concept edit: (field, current, proposed) of what it changes.
     proposal: tuple[tuple[str, str, str], ...] = ()
     concept_id: int | None = None
+    answers: AnsweredChallenge | None = None  # solutions: the challenge they answer
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,11 @@ async def _item(s: AsyncSession, guild_id: int, kind: str, entry_id: int) -> Que
         title = entry_title(kind, row)
         body = _body(kind, row)
         fields = tuple((k, str(getattr(fields_src, k) or "")) for k in EDITABLE_FIELDS[kind])
+    answers = None
+    if kind == EntryKind.SOLUTION:
+        ch = await s.get(Challenge, row.challenge_id)
+        if ch is not None and ch.guild_id == guild_id:
+            answers = AnsweredChallenge(ch.id, ch.title, ch.jump_url, bool(ch.solved), ch.status)
     return QueueItem(
         kind=kind,
         entry_id=entry_id,
@@ -200,6 +217,7 @@ async def _item(s: AsyncSession, guild_id: int, kind: str, entry_id: int) -> Que
         fields=fields,
         proposal=proposal,
         concept_id=concept_id,
+        answers=answers,
     )
 
 
