@@ -102,6 +102,9 @@ def _wanted(event: str, guild_id: int | None, intents: int) -> bool:
     return True
 
 
+HEARTBEAT_ACK_DELAY = 0.05  # seconds: a round trip to Discord
+
+
 class Gateway:
     def __init__(
         self,
@@ -119,6 +122,11 @@ class Gateway:
         self.buffer_size = buffer_size
         self.url = ""
         self.ack_heartbeats = True
+        # Discord's HEARTBEAT_ACK crosses the network. Answered at once, it beat
+        # discord.py's keep-alive thread to noting the heartbeat's send time: the latency
+        # was then measured from the previous heartbeat (the whole interval), and past
+        # 10 s discord.py warned "Can't keep up, websocket is N s behind".
+        self.heartbeat_ack_delay = HEARTBEAT_ACK_DELAY
         self.sessions: dict[str, GatewaySession] = {}
         self.connections: set[Connection] = set()
         self.identifies = 0
@@ -160,7 +168,9 @@ class Gateway:
         if op == 1:
             self.heartbeats += 1
             if self.ack_heartbeats:
-                conn.send({"op": 11})
+                asyncio.get_running_loop().call_later(
+                    self.heartbeat_ack_delay, conn.send, {"op": 11}
+                )
         elif op == 2:
             await self._identify(conn, d or {})
         elif op == 6:

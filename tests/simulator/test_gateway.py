@@ -170,3 +170,18 @@ async def test_message_content_needs_the_intent() -> None:
         await sim.say(alice, None, "in a DM", dm=True)
         await sim.gateway.wait_until(lambda: len(seen) == 3, 2)
     assert seen == ["", f"hey <@{world.bot_user.id}>", "in a DM"]
+
+
+async def test_heartbeat_latency_is_the_round_trip_not_the_interval() -> None:
+    """discord.py's keep-alive thread notes a heartbeat's send time only after the send
+    completed; an ACK answered faster than that thread wakes up was measured against the
+    previous heartbeat (latency = the whole interval), and past 10 s discord.py warned
+    "Can't keep up, websocket is N s behind". Discord's ACK crosses the network: so does
+    the simulator's, after a short delay."""
+    world = World()
+    world.create_guild("Heartbeats")
+    bot = PlainBot()
+    async with running(bot, world=world, heartbeat_interval_ms=400) as sim:
+        await sim.gateway.wait_until(lambda: sim.gateway.heartbeats >= 4, 5)
+        await asyncio.sleep(0.2)
+        assert bot.latency < 0.2, bot.latency
