@@ -66,6 +66,7 @@ def _mod_calls(ids: dict[str, int], nexus: Nexus) -> dict[str, list[dict[str, An
             },
         ],
         "curate queue": [{}],
+        "curate missed": [{}],
         "curate edit": [{"kind": "challenge", "id": c}],
         "curate feature": [{"kind": "takeaway", "id": t}],
         "curate merge": [
