@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import functools
+from types import MappingProxyType
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,10 @@ from bot.services.concepts.types import ConceptBrief, to_brief, visible_clause
 from bot.services.search import expand, meaningful, singular, words
 
 CANDIDATES = 40  # a search shows at most this many results (8 pages of 5)
-WEAK = 0.3  # results scoring below this share of the best one are cut
+# Results scoring below this share of the best one are cut. Scores are not comparable
+# across engines: PostgreSQL's ts_rank weighs a name (A) ten times a body word (D), so a
+# concept about the query that only mentions it in its body scores ~0.1 of a name match.
+WEAK = MappingProxyType({"fts": 0.3, "like": 0.3, "pg": 0.08})
 TYPO_SIMILARITY = 0.8  # Damerau-Levenshtein similarity to correct a word (one typo in 5)
 TYPO_MIN_LENGTH = 5  # shorter words are other words more often than typos
 BM25 = "bm25(concepts_fts, 10.0, 6.0, 3.0, 1.0)"  # name, aliases, summary, body
@@ -189,7 +193,9 @@ def correct(groups: Sequence[Group], index: GuildIndex | None) -> list[Group]:
     return out
 
 
-def rerank(found: list[Scored], text: str, index: GuildIndex | None) -> list[ConceptBrief]:
+def rerank(
+    found: list[Scored], text: str, index: GuildIndex | None, backend: str = "fts"
+) -> list[ConceptBrief]:
     """Names and aliases the query spells out first, then relevance; weak hits cut."""
     if not found:
         return []
@@ -211,5 +217,6 @@ def rerank(found: list[Scored], text: str, index: GuildIndex | None) -> list[Con
         ((spelled(s.brief), s.score / best if best > 0 else 1.0, s) for s in found),
         key=lambda t: (-t[0], -t[1]),
     )
-    kept = [s.brief for bonus, share, s in ranked if bonus > 0 or share >= WEAK]
+    weak = WEAK.get(backend, WEAK["fts"])
+    kept = [s.brief for bonus, share, s in ranked if bonus > 0 or share >= weak]
     return kept[:CANDIDATES]

@@ -148,6 +148,10 @@ async def _search(
     found = await _candidates(db, guild_id, groups, backend, any_group=False)
     if not found and len(groups) > 1:
         found = await _candidates(db, guild_id, groups, backend, any_group=True)
+    if not found and backend == "pg":
+        # Only English stop words ("when", "how to"): the tsquery is empty and matches
+        # nothing, but a member typing them still expects the concepts that say them.
+        found = await ranking.like_candidates(db, guild_id, groups, len(groups) > 1)
     if not found:  # a misspelled word: correct it against the names and aliases
         if index is None:
             index = await index_for(db).get(db, guild_id)
@@ -155,4 +159,4 @@ async def _search(
         if fixed != groups:
             found = await _candidates(db, guild_id, fixed, backend, any_group=len(fixed) > 1)
             text = " ".join(g[0] for g in fixed)  # rank by what was meant
-    return ranking.rerank(found, text, index)
+    return ranking.rerank(found, text, index, backend)
