@@ -17,9 +17,9 @@
 from __future__ import annotations
 
 import functools
-from types import MappingProxyType
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from rapidfuzz.distance import DamerauLevenshtein
