@@ -20,6 +20,14 @@ trip (bot/services/entry_search_fts.py).
 
 Everything else (connections, errors, server-side cursors) is the stock adapter's; it is
 passed to `create_async_engine(module=...)` by `Database.create`.
+
+Private APIs, and why: neither SQLAlchemy nor aiosqlite has a public hook for "run these
+steps in one hand-off", so this module subclasses SQLAlchemy's aiosqlite adapter classes
+(`AsyncAdapt_aiosqlite_connection`, `_cursor`, `_dbapi`, and their `_connection`,
+`_execute_mutex`) and calls aiosqlite's `Connection._execute` with its `_conn`. These are
+proven against the versions pinned in pyproject.toml (SQLAlchemy >=2.0.36,<2.2;
+aiosqlite >=0.20,<0.23); tests/unit/test_sqlite_private_api.py checks the installed
+versions are in that range and that every private name used still exists.
 """
 
 from __future__ import annotations
