@@ -108,3 +108,9 @@ async def test_search_entries_is_scoped(db: Database) -> None:
     concepts = await search_entries(db, f.G1, "concept", name)
     assert base in [i for i, _ in concepts]
     assert len(await search_entries(db, f.G1, "concept", "")) <= 25
+
+
+async def test_search_entries_takes_control_characters(db: Database) -> None:
+    """PostgreSQL refuses a NUL in a text parameter: a pasted one must not break autocomplete."""
+    assert await search_entries(db, f.G1, "challenge", "dock\x00er\x07") == []
+    assert isinstance(await search_entries(db, f.G1, "concept", "\x00"), list)

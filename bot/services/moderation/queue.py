@@ -8,6 +8,7 @@ ahead of anything that arrived up to 24 hours after it. Ties: kind, then id.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -233,6 +234,9 @@ def _body(kind: str, row: Any) -> str:
     return str(row.body)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 async def search_entries(
     db: Database, guild_id: int, kind: str, query: str, limit: int = 25
 ) -> list[tuple[int, str]]:
@@ -242,7 +246,8 @@ async def search_entries(
         return []
     text_col = getattr(m, {"concept": "name", "challenge": "title"}.get(kind, "body"))
     stmt = select(m).where(m.guild_id.in_(visible_guilds(kind, guild_id)))
-    q = " ".join(query.split())[:100].lower()
+    # Control characters out first: PostgreSQL refuses a NUL in any text parameter.
+    q = " ".join(_CONTROL.sub(" ", query).split())[:100].lower()
     if q:
         cond = func.lower(text_col).contains(q, autoescape=True)
         if q.lstrip("#").isdigit():
