@@ -33,6 +33,8 @@ from bot.services.concepts.types import ConceptBrief, to_brief, visible_clause
 from bot.services.search import expand, meaningful, singular, words
 
 CANDIDATES = 40  # a search shows at most this many results (8 pages of 5)
+SPELLED_BASE, SPELLED_SHARE = 0.3, 0.7  # a spelled-out name: worth more the more of the query
+COVERAGE_WEIGHT = 0.6  # share of the query's words in the concept's name, aliases, summary
 # Results scoring below this share of the best one are cut. Scores are not comparable
 # across engines: PostgreSQL's ts_rank weighs a name (A) ten times a body word (D), so a
 # concept about the query that only mentions it in its body scores ~0.1 of a name match.
@@ -196,27 +198,45 @@ def correct(groups: Sequence[Group], index: GuildIndex | None) -> list[Group]:
 def rerank(
     found: list[Scored], text: str, index: GuildIndex | None, backend: str = "fts"
 ) -> list[ConceptBrief]:
-    """Names and aliases the query spells out first, then relevance; weak hits cut."""
+    """Relevance, plus what the concept's own name, aliases and summary say about the
+    query: a name or alias the query spells out (worth more the more of the query it
+    is), and the share of the query's meaningful words its name, aliases and summary
+    hold. Weak hits (by relevance, and spelling out nothing) are cut."""
     if not found:
         return []
     best = max(s.score for s in found) or 1.0
-    query = f" {' '.join(singular(w) for w in words(text))} "
+    all_words = [singular(w) for w in words(text)]
+    core = {singular(w) for w in meaningful(words(text))}
+    query = f" {' '.join(all_words)} "
 
-    def spelled(brief: ConceptBrief) -> float:
+    def names_of(brief: ConceptBrief) -> list[str]:
         names = [brief.name]
         if index is not None and brief.id in index.by_id:
             names += list(index.by_id[brief.id].aliases)
+        return names
+
+    def spelled(names: list[str]) -> float:
         longest = 0
         for name in names:
-            key = " ".join(singular(w) for w in words(normalise(name)))
-            if key and f" {key} " in query:
+            key = [singular(w) for w in words(normalise(name))]
+            if key and f" {' '.join(key)} " in query:
                 longest = max(longest, len(key))
-        return float(longest)
+        if not longest:
+            return 0.0
+        return min(1.0, SPELLED_BASE + SPELLED_SHARE * longest / max(1, len(core)))
 
-    ranked = sorted(
-        ((spelled(s.brief), s.score / best if best > 0 else 1.0, s) for s in found),
-        key=lambda t: (-t[0], -t[1]),
-    )
+    def covered(brief: ConceptBrief, names: list[str]) -> float:
+        own = {singular(w) for text in (*names, brief.summary) for w in words(text)}
+        return len(core & own) / len(core) if core else 0.0
+
+    scored = []
+    for s in found:
+        names = names_of(s.brief)
+        share = s.score / best if best > 0 else 1.0
+        bonus = spelled(names)
+        total = share + bonus + COVERAGE_WEIGHT * covered(s.brief, names)
+        scored.append((total, share, bonus, s.brief))
+    scored.sort(key=lambda t: -t[0])
     weak = WEAK.get(backend, WEAK["fts"])
-    kept = [s.brief for bonus, share, s in ranked if bonus > 0 or share >= weak]
+    kept = [brief for _total, share, bonus, brief in scored if bonus > 0 or share >= weak]
     return kept[:CANDIDATES]
