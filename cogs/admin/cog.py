@@ -67,8 +67,8 @@ class AdminCog(commands.Cog):
         review_concepts="Publish members' new concepts at once or hold them for review",
         private_channel="Toggle: captures from this channel are always held for review",
     )
+    @app_commands.choices(digest_day=list(WEEKDAY_CHOICES))  # int choices, the rest str
     @app_commands.choices(
-        digest_day=list(WEEKDAY_CHOICES),
         review_challenges=list(REVIEW_CHOICES),
         review_solutions=list(REVIEW_CHOICES),
         review_takeaways=list(REVIEW_CHOICES),
