@@ -335,9 +335,12 @@ def test_ctrl_c_at_the_prompt_stops_everything() -> None:
             if ready:
                 try:
                     seen += os.read(master, 4096)
-                except OSError:
+                except OSError:  # the playground closed its terminal: it is exiting
                     break
-        code = proc.poll()
+        try:
+            code = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            code = None
         assert code == 130, (code, masks, seen[-2000:])
     finally:
         if proc.poll() is None:

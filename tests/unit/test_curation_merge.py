@@ -242,6 +242,6 @@ async def test_merged_names_and_ids_follow_later_merges_and_edits(db: Database) 
     found = await concepts.lookup(db, f.G1, f.ALICE, "Duplicate of base")
     assert found.concept is not None and found.concept.summary == "Our own words"
     choices = await concepts.autocomplete(db, f.G1, "duplicate of")
-    assert [c.value for c in choices] == [str(found.concept.id)]
+    assert choices[0].value == str(found.concept.id)  # the survivor first (others may be typos)
     other = await concepts.lookup(db, f.G2, f.ALICE, "Duplicate of base")
     assert other.concept is None  # another server's merge changes nothing there
