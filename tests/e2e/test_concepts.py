@@ -39,7 +39,7 @@ async def test_lookup_embed_related_button_and_flag(nexus: Nexus) -> None:
     assert embed["description"].count("```") % 2 == 0
     labels = {b.label: b for b in reply.buttons}
     assert "Flag as outdated" in labels
-    assert labels["Flag as outdated"].custom_id.startswith("nexus:flag:concept:")
+    assert (labels["Flag as outdated"].custom_id or "").startswith("nexus:flag:concept:")
     related = [b for b in reply.buttons if (b.custom_id or "").startswith("nexus:concept:open:")]
     assert related, reply.buttons
     assert any(b.url for b in reply.buttons)  # documentation link buttons

@@ -96,6 +96,7 @@ async def test_log_is_paginated_and_filtered(nexus: Nexus) -> None:
             )
     log = await nexus.sim.command(nexus.mod, "curate log", channel=nexus.general)
     assert log.ephemeral and "Page 1 of 2" in log.text
+    assert log.message is not None
     first_names = [fl["name"] for fl in log.embeds[0]["fields"]]
     assert first_names[0].startswith(f"unfeature takeaway #{ids[-1]}")  # newest first
     older = await nexus.sim.click(nexus.mod, log.message, "nexus:curate:log:next:1::")

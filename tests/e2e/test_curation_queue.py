@@ -17,6 +17,7 @@ async def test_approve_from_queue(nexus: Nexus) -> None:
     cid = await f.challenge(nexus.db, g, status="pending", author=nexus.alice.id, age_hours=2)
     tid = await f.takeaway(nexus.db, g, status="pending", author=nexus.bob.id, age_hours=1)
     reply = await queue(nexus)
+    assert reply.message is not None
     assert "challenge #" in reply.embeds[0]["title"] and "Item 1 of 2" in reply.text
     approved = await nexus.sim.click(
         nexus.mod, reply.message, f"nexus:curate:approve:challenge:{cid}"
@@ -33,6 +34,7 @@ async def test_reject_from_queue_dms_author(nexus: Nexus) -> None:
     g = nexus.guild.id
     tid = await f.takeaway(nexus.db, g, status="pending", author=nexus.alice.id)
     reply = await queue(nexus)
+    assert reply.message is not None
     form = await nexus.sim.click(nexus.mod, reply.message, f"nexus:curate:reject:takeaway:{tid}")
     assert form.modal is not None
     field = form.modal.fields[0]
@@ -61,8 +63,10 @@ async def test_rejection_dm_opt_out_and_closed_dms(nexus: Nexus) -> None:
     closed = await f.challenge(nexus.db, g, status="pending", author=nexus.bob.id)
     nexus.world.users[nexus.bob.id].dms_open = False  # DM answers 403
     for cid in (quiet, closed):
+        shown = await queue(nexus)
+        assert shown.message is not None
         form = await nexus.sim.click(
-            nexus.mod, (await queue(nexus)).message, f"nexus:curate:reject:challenge:{cid}"
+            nexus.mod, shown.message, f"nexus:curate:reject:challenge:{cid}"
         )
         assert form.modal is not None
         done = await nexus.sim.submit_modal(
@@ -77,9 +81,9 @@ async def test_rejection_dm_opt_out_and_closed_dms(nexus: Nexus) -> None:
 async def test_edit_from_queue_is_prefilled(nexus: Nexus) -> None:
     g = nexus.guild.id
     cid = await f.challenge(nexus.db, g, status="pending", author=nexus.alice.id)
-    form = await nexus.sim.click(
-        nexus.mod, (await queue(nexus)).message, f"nexus:curate:edit:challenge:{cid}"
-    )
+    shown = await queue(nexus)
+    assert shown.message is not None
+    form = await nexus.sim.click(nexus.mod, shown.message, f"nexus:curate:edit:challenge:{cid}")
     assert form.modal is not None
     values = {fld.custom_id: fld.value for fld in form.modal.fields}
     assert values == {
@@ -105,6 +109,7 @@ async def test_apply_concept_edit_from_queue_overrides_base(nexus: Nexus) -> Non
         nexus.db, base, g, proposed={"summary": "A sharper summary"}, author=nexus.alice.id
     )
     reply = await queue(nexus)
+    assert reply.message is not None
     assert "A sharper summary" in reply.text
     assert any(b.label == "Apply edit" for b in reply.buttons)
     done = await nexus.sim.click(
@@ -138,6 +143,7 @@ async def test_flag_button_then_keep_from_queue(nexus: Nexus) -> None:
     await nexus.restart()  # the flag button keeps working after a restart
     ask = await nexus.sim.click(nexus.bob, message_id, f"nexus:flag:challenge:{cid}")
     assert ask.ephemeral and ask.selects
+    assert ask.message is not None
     picked = await nexus.sim.select(nexus.bob, ask.message, values=["outdated"])
     assert "flagged as **outdated**" in picked.text
     again = await nexus.sim.click(nexus.bob, message_id, f"nexus:flag:challenge:{cid}")
@@ -148,6 +154,7 @@ async def test_flag_button_then_keep_from_queue(nexus: Nexus) -> None:
 
         assert await s.scalar(select(func.count(Flag.id))) == 1
     reply = await queue(nexus)
+    assert reply.message is not None
     assert "Open flags (1)" in reply.text and "outdated" in reply.text
     keep = next(b for b in reply.buttons if b.custom_id == f"nexus:curate:approve:challenge:{cid}")
     assert keep.label == "Keep (flags reviewed)"
@@ -170,6 +177,7 @@ async def test_queue_buttons_survive_restart(nexus: Nexus) -> None:
     second = await f.takeaway(nexus.db, g, status="pending", author=nexus.bob.id, age_hours=2)
     third = await f.takeaway(nexus.db, g, status="pending", author=nexus.carol.id, age_hours=1)
     reply = await queue(nexus)
+    assert reply.message is not None
     before = await audit_count(nexus)
     await nexus.restart()
     paged = await nexus.sim.click(nexus.mod, reply.message, "nexus:curate:page:next:1")
@@ -200,6 +208,7 @@ async def test_a_pending_solution_shows_the_challenge_it_answers(nexus: Nexus) -
         nexus.db, cid, g, status="pending", body="Copy the lockfile first", author=nexus.alice.id
     )
     reply = await queue(nexus)
+    assert reply.message is not None
     embed = reply.embeds[0]
     assert f"solution #{sid}" in embed["title"].lower()
     fields = {fl["name"]: fl["value"] for fl in embed["fields"]}

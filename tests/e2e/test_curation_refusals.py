@@ -103,5 +103,6 @@ async def test_log_page_buttons_refuse_non_moderators(nexus: Nexus) -> None:
             nexus.mod, "curate feature", {"kind": "takeaway", "id": tid}, channel=nexus.general
         )
     log = await nexus.sim.command(nexus.mod, "curate log", channel=nexus.general)
+    assert log.message is not None
     answer = await nexus.sim.click(nexus.mallory, log.message, "nexus:curate:log:next:1::")
     assert answer.ephemeral and answer.content == MOD_REFUSAL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -147,7 +148,7 @@ async def test_week_of_activity_posted_by_digest_now(nexus: Nexus) -> None:
     assert (await cog.jobs.fire(nexus.guild.id)).outcome == "taken"  # type: ignore[union-attr]
 
 
-async def _when(nexus: Nexus) -> tuple[int, int, object]:
+async def _when(nexus: Nexus) -> tuple[int, int, ZoneInfo]:
     cfg = await guilds.get_settings(nexus.db, nexus.guild.id)
     return cfg.digest_weekday, cfg.digest_hour, cfg.zone
 

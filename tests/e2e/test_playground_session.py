@@ -393,7 +393,7 @@ async def test_wait_lets_scheduled_work_happen(play: Runner) -> None:
     note = outcome.events[0].content
     assert note.startswith("It is now") and "round" in note and "digest" in note
     posted = {e.channel for e in outcome.events if e.kind == "channel_message"}
-    assert "digest" in posted and any(c.startswith("#") for c in posted if c != "digest")
+    assert "digest" in posted and any(c and c.startswith("#") for c in posted if c != "digest")
     quiet = await play.run("wait 1m")
     assert "Nothing was due meanwhile" in quiet.events[0].content
     bad = await play.run("wait soon")

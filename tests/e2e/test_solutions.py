@@ -160,4 +160,4 @@ async def test_buttons_keep_their_places_after_accept(nexus: Nexus) -> None:
     after = accepted.buttons
     assert len(after) == len(before)
     assert [b.label for b in after][1:] == before[1:]  # nothing shifted
-    assert after[0].label.startswith("Accepted") and after[0].disabled
+    assert (after[0].label or "").startswith("Accepted") and after[0].disabled

@@ -76,7 +76,7 @@ FRAGMENTS = [
     "nexus:flag:challenge:1",
 ]
 
-_chars = st.characters(blacklist_categories=("Cs",))
+_chars = st.characters(blacklist_categories=["Cs"])
 
 
 def _fill(fragment: str, ids: dict[str, int]) -> str:

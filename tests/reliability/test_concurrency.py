@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from bot.db.models import AuditLog, Solution, SolutionHelped, Takeaway, TakeawayVote
+from bot.simulator.models import Member
 from tests.e2e.challenges_helpers import add_solution, share, share_takeaway
 from tests.e2e.harness import Nexus
 from tests.reliability.support import ERROR_REPLY, all_text
@@ -16,13 +17,13 @@ from tests.reliability.support import ERROR_REPLY, all_text
 CROWD = 50
 
 
-def _crowd(nexus: Nexus) -> list:  # type: ignore[type-arg]
+def _crowd(nexus: Nexus) -> list[Member]:
     return [nexus.guild.add_member(f"crowd{i}", global_name=f"Crowd {i}") for i in range(CROWD)]
 
 
-async def _scalar(nexus: Nexus, stmt: object) -> int:
+async def _scalar(nexus: Nexus, stmt: Select[int]) -> int:
     async with nexus.db.reader() as s:
-        return int(await s.scalar(stmt) or 0)  # type: ignore[call-overload]
+        return int(await s.scalar(stmt) or 0)
 
 
 async def test_fifty_members_upvote_and_withdraw_at_once(nexus: Nexus) -> None:

@@ -19,14 +19,15 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
 from bot.db import Database
 from bot.db.models import Challenge, DigestPost, PairProfile, PairRound, Takeaway, TakeawayVote
 from bot.services.guilds import settings as guilds
-from bot.simulator.models import Member
+from bot.simulator.guild import Guild
+from bot.simulator.models import Channel, Member, Role
 from bot.simulator.simulator import Simulator
 from tests.e2e.harness import TOKEN, build_world
 from tests.reliability.conftest import scale
@@ -35,6 +36,7 @@ from tests.reliability.support import integrity_ok
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = scale(5, 50)
 SEED = int(os.environ.get("NEXUS_CRASH_SEED", "20240607"))
+T = TypeVar("T")
 
 
 class BotProcess:
@@ -174,26 +176,33 @@ async def _moderator(sim: Simulator, mod: Member, stop: asyncio.Event, channel: 
         await asyncio.sleep(0.2)
 
 
+def _part(parts: dict[str, object], name: str, kind: type[T]) -> T:
+    """One of build_world's parts, checked to be the kind the test expects."""
+    value = parts[name]
+    assert isinstance(value, kind), (name, value)
+    return value
+
+
 async def test_sigkill_under_load_loses_no_confirmed_write(db: Database, tmp_path: Path) -> None:
     world, parts = build_world()
-    g = parts["guild"]
-    extra = [g.add_member(f"learner{i}", global_name=f"Learner {i}") for i in range(6)]  # type: ignore[attr-defined]
-    members: list[Member] = [parts[n] for n in ("alice", "bob", "carol", "dave", "erin")]  # type: ignore[misc]
+    g = _part(parts, "guild", Guild)
+    extra = [g.add_member(f"learner{i}", global_name=f"Learner {i}") for i in range(6)]
+    members = [_part(parts, n, Member) for n in ("alice", "bob", "carol", "dave", "erin")]
     members += extra
     sim = Simulator(TOKEN, world=world, interaction_window=None, reply_timeout=4.0)
     await sim.start()
     await guilds.update_settings(
         db,
         g.id,
-        moderator_role_id=parts["mod_role"].id,  # type: ignore[attr-defined]
-        pairing_channel_id=parts["pairing"].id,
-        digest_channel_id=parts["digest"].id,  # type: ignore[attr-defined]
+        moderator_role_id=_part(parts, "mod_role", Role).id,
+        pairing_channel_id=_part(parts, "pairing", Channel).id,
+        digest_channel_id=_part(parts, "digest", Channel).id,
     )
     url = db.engine.url.render_as_string(hide_password=False)
     bot = BotProcess(sim, url, tmp_path / "bot.log")
     rng = random.Random(SEED)
     seen, stop = Seen(), asyncio.Event()
-    general = parts["general"]
+    general = _part(parts, "general", Channel)
     tasks: list[asyncio.Task[None]] = []
     try:
         await bot.start()
@@ -201,7 +210,8 @@ async def test_sigkill_under_load_loses_no_confirmed_write(db: Database, tmp_pat
             asyncio.create_task(_worker(sim, m, n, seen, stop, random.Random(SEED + n), general))
             for n, m in enumerate(members)
         ]
-        tasks.append(asyncio.create_task(_moderator(sim, parts["mod"], stop, general)))  # type: ignore[arg-type]
+        mod = _part(parts, "mod", Member)
+        tasks.append(asyncio.create_task(_moderator(sim, mod, stop, general)))
         for _ in range(KILLS):
             await asyncio.sleep(rng.uniform(0.3, 1.5))
             await bot.kill()

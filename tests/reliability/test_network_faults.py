@@ -11,6 +11,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from bot.db.models import DigestPost, Takeaway
+from bot.simulator.models import Member
 from tests.e2e.harness import Nexus
 from tests.e2e.test_digest import _schedule_in
 from tests.reliability.conftest import scale
@@ -24,11 +25,11 @@ async def _bodies(nexus: Nexus) -> Counter[str]:
         return Counter((await s.scalars(select(Takeaway.body))).all())
 
 
-async def _share(nexus: Nexus, member: object, text: str) -> bool:
+async def _share(nexus: Nexus, member: Member, text: str) -> bool:
     try:
         r = await nexus.sim.command(
             member,
-            "takeaway share",  # type: ignore[arg-type]
+            "takeaway share",
             {"kind": "practice", "text": text},
             channel=nexus.general,
         )

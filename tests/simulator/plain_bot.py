@@ -61,8 +61,10 @@ class WhoView(discord.ui.View):
 
 
 class FeedbackModal(discord.ui.Modal, title="Feedback"):
-    topic = discord.ui.TextInput(label="Title", custom_id="title", max_length=100)
-    body = discord.ui.TextInput(
+    topic: discord.ui.TextInput[FeedbackModal] = discord.ui.TextInput(
+        label="Title", custom_id="title", max_length=100
+    )
+    body: discord.ui.TextInput[FeedbackModal] = discord.ui.TextInput(
         label="Body", custom_id="body", style=discord.TextStyle.long, required=False
     )
 

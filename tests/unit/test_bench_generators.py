@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import loaders
-from bench.generators import DigestSpec, KbSpec, tables_for
+from bench.generators import DigestSpec, KbSpec, Spec, tables_for
 from bench.simproc import build_world, target_guild_id
 
 
@@ -48,7 +48,8 @@ async def test_two_databases_generated_at_once(tmp_path: Path, monkeypatch: Any)
     digest = DigestSpec(busy_entries=40, servers=3, seed=12)
     on_thread = asyncio.to_thread(lambda: asyncio.run(loaders.sqlite_db(kb)))
     paths = await asyncio.wait_for(asyncio.gather(on_thread, loaders.sqlite_db(digest)), 120)
-    for spec, path in zip((kb, digest), paths, strict=True):
+    specs: tuple[Spec, ...] = (kb, digest)
+    for spec, path in zip(specs, paths, strict=True):
         with closing(sqlite3.connect(path)) as conn:
             for table, (count, _) in tables_for(spec).items():
                 assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (count,)

@@ -10,6 +10,7 @@ from bot.db.models import Challenge, ChallengeConcept
 from bot.errors import Invalid, NotFound
 from bot.services.challenges import service as svc
 from bot.services.entries.types import PROBLEM_MAX, TITLE_MAX, ChallengeFilter
+from bot.services.guilds import settings as guilds
 from tests.unit.entries_support import (
     ALICE,
     BOB,
@@ -121,7 +122,7 @@ async def test_capture_title_is_clipped_and_empty_message_refused(db: Database) 
 
 
 async def test_policy_private_channel_capture_is_pending(db: Database) -> None:
-    await review(db, private_channel_ids=[99])
+    await guilds.update_settings(db, G, private_channel_ids=[99])
     rec = await svc.capture_challenge(
         db,
         G,

@@ -139,7 +139,7 @@ async def test_crowded_window_still_finds_this_servers_rows(
         async with db.reader() as s:
             ids = await entry_search.ranked_challenge_ids(
                 s, G, "kafka lag", memo=search_cache(db).fts, mode=mode
-            )  # type: ignore[arg-type]
+            )
         assert ids == [mine.id]
 
 

@@ -18,7 +18,9 @@ from bot.settings import SettingsError, normalise_database_url
 SUBCOMMANDS = ["run", "playground", "db", "seed", "sync", "export", "eval-search", "invite-url"]
 
 
-def _nexus(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+def _nexus(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "DATABASE_URL")}
     base.update(env or {})
     return subprocess.run(

@@ -16,6 +16,7 @@ from bot.errors import Invalid, NotFound
 from bot.services.concepts import lookup_log
 from bot.services.concepts import service as concepts
 from bot.services.concepts.index import index_for
+from bot.services.concepts.types import ConceptBrief
 
 A, B = 1001, 2002
 
@@ -125,7 +126,7 @@ async def test_other_servers_are_never_visible(db: Database) -> None:
     except NotFound:
         pass
     page = await concepts.list_concepts(db, A, per_page=25)
-    everything = []
+    everything: list[ConceptBrief] = []
     for p in range(page.pages):
         everything += (await concepts.list_concepts(db, A, page=p, per_page=25)).items
     assert secret not in {c.id for c in everything}

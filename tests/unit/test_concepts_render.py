@@ -65,7 +65,8 @@ def test_huge_entry_fits_and_keeps_fences_balanced() -> None:
     assert (embed.description or "").count("```") % 2 == 0
     assert embed_size(embed) <= 6000 and len(embed.fields) <= 25
     assert all(len(f.value or "") <= 1024 for f in embed.fields)
-    assert "Last verified by" in (embed.footer.text or "") and "2026-01-02" in embed.footer.text
+    footer = embed.footer.text or ""
+    assert "Last verified by" in footer and "2026-01-02" in footer
     view = concept_view(d)
     assert len(view.children) <= 25
     for item in view.children:

@@ -21,7 +21,8 @@ async def test_pragmas_per_connection(db: Database) -> None:
         assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await session.execute(text("PRAGMA synchronous"))).scalar() == 2  # FULL
-        assert (await session.execute(text("PRAGMA busy_timeout"))).scalar() >= 5000
+        busy_timeout = (await session.execute(text("PRAGMA busy_timeout"))).scalar()
+        assert busy_timeout is not None and busy_timeout >= 5000
 
 
 async def test_concurrent_read_then_write_never_locks(db: Database) -> None:

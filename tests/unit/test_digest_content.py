@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -165,6 +166,7 @@ async def test_featured_probe_reads_only_the_featured_indexes(empty_db: Database
     finally:
         event.remove(empty_db.engine.sync_engine, "before_cursor_execute", record)
     probe, params = next((s, p) for s, p in seen if "AS featured" in s)
+    assert isinstance(params, Sequence | Mapping), params  # the DBAPI parameters
     async with empty_db.reader() as s:
         conn = await s.connection()
         plan = [r[-1] for r in await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + probe, params)]

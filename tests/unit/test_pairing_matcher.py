@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +25,7 @@ from bot.services.pairing.matcher import (
 WORDS = ["react", "django", "redis", "css", "api", "sql"]
 
 
-def cand(uid: int, track: str, hours: list[int], words: list[str] = ()) -> Candidate:
+def cand(uid: int, track: str, hours: list[int], words: Iterable[str] = ()) -> Candidate:
     mask = np.zeros(HOURS_PER_WEEK, dtype=bool)
     mask[hours] = True
     return Candidate(uid, track, mask, frozenset(words))

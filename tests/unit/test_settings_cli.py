@@ -15,7 +15,9 @@ from bot.settings import Settings, SettingsError
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.secretsecretsecretsecret"
 
 
-def _nexus(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+def _nexus(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "DATABASE_URL")}
     base.update(env or {})
     return subprocess.run(
@@ -147,6 +149,7 @@ def test_token_is_redacted_from_logs(capsys: pytest.CaptureFixture[str]) -> None
         setup_logging(logging.INFO, TOKEN)
         logging.getLogger("discord.http").warning("request failed with Bot %s", TOKEN)
     finally:
-        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
     err = capsys.readouterr().err
     assert "request failed" in err and TOKEN not in err and "[redacted]" in err

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import CursorResult, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.db import Database
@@ -26,17 +26,21 @@ async def test_statements_return_what_a_cursor_would(scratch: Database) -> None:
     try:
         async with scratch.sessions.begin() as s:
             inserted = await s.execute(text("INSERT INTO t (v) VALUES ('a')"))
+            assert isinstance(inserted, CursorResult)
             assert inserted.lastrowid == 1 and inserted.rowcount == 1
             many = await s.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "b"}, {"v": "c"}])
+            assert isinstance(many, CursorResult)
             assert many.rowcount == 2
             changed = await s.execute(text("UPDATE t SET v = v || '!' WHERE id > 1"))
+            assert isinstance(changed, CursorResult)
             assert changed.rowcount == 2
             back = await s.execute(text("UPDATE t SET v = 'z' WHERE id = 1 RETURNING id, v"))
             assert back.all() == [(1, "z")]
             rows = await s.execute(text("SELECT id, v FROM t ORDER BY id"))
             assert list(rows.keys()) == ["id", "v"]
             assert rows.all() == [(1, "z"), (2, "b!"), (3, "c!")]
-            assert (await s.execute(text("DELETE FROM t WHERE id = 3"))).rowcount == 1
+            deleted = await s.execute(text("DELETE FROM t WHERE id = 3"))
+            assert isinstance(deleted, CursorResult) and deleted.rowcount == 1
         async with scratch.reader() as s:
             assert (await s.scalar(text("SELECT count(*) FROM t"))) == 2
             raw_conn = await (await s.connection()).get_raw_connection()

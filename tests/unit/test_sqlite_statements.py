@@ -7,7 +7,7 @@ from datetime import timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import BindParameter, bindparam, select, update
 
 from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept, Solution
@@ -66,7 +66,7 @@ async def test_parameters_are_bound_as_a_session_binds_them(sqlite_only: Databas
 
 
 def test_expanding_parameters_are_refused() -> None:
-    ids = bindparam("ids", expanding=True)
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
     with pytest.raises(ValueError, match="one per value"):
         ThreadStatement(select(Challenge.id).where(Challenge.id.in_(ids)))
 
