@@ -128,3 +128,17 @@ async def test_permissions_in_interactions(env: Env) -> None:
     payload = env.sim.registry.by_id[record_reply.interaction_id].payload
     perms = int(payload["member"]["permissions"])
     assert not perms & (1 << 13) and int(payload["app_permissions"]) & (1 << 11)
+
+
+async def test_role_member_counts_need_manage_roles(env: Env) -> None:
+    path = f"/guilds/{env.guild.id}/roles/member-counts"
+    status, body = await _call(env.sim, "GET", path)
+    assert status == 403 and body["code"] == 50013
+    env.guild.edit_role(env.guild.bot_role, permissions=["MANAGE_ROLES"])
+    env.guild.add_roles(env.alice, env.mod_role)
+    status, counts = await _call(env.sim, "GET", path)
+    assert status == 200 and str(env.guild.id) not in counts  # never @everyone
+    assert counts[str(env.mod_role.id)] == 2 and counts[str(env.guild.bot_role.id)] == 1
+    guild = env.bot.get_guild(env.guild.id)
+    assert guild is not None
+    await env.sim.gateway.wait_until(lambda: guild.me.guild_permissions.manage_roles, 2)
