@@ -255,6 +255,12 @@ class Guild:
         self.world.emit("GUILD_MEMBER_ADD", data, self.id)
         return member
 
+    def add_bot(self, name: str, permissions: P.PermissionsLike = P.DEFAULT_BOT) -> Member:
+        """Another application's bot joins: a bot user with its own managed role."""
+        user = self.world.create_user(name, bot=True)
+        role = self.create_role(name, permissions, managed=True)
+        return self.add_member(user, roles=[role])
+
     def get_member(self, user: Member | User | int) -> Member:
         uid = _target_id(user)
         try:

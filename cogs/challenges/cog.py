@@ -14,6 +14,7 @@ from bot.ui.checks import is_moderator
 from bot.ui.paginator import Page, Paginator
 from bot.ui.render import CHOICE_MAX, one_line
 from cogs.challenges import render
+from cogs.challenges.capture import check_capturable
 from cogs.challenges.views import (
     CapturedMessage,
     ShareChallengeModal,
@@ -195,6 +196,7 @@ class ChallengesCog(commands.Cog):
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
         assert interaction.guild_id is not None
+        check_capturable(self.bot, message)
         rec = await challenges.capture_challenge(
             self.bot.db,
             interaction.guild_id,
@@ -213,6 +215,7 @@ class ChallengesCog(commands.Cog):
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
         assert interaction.guild_id is not None
+        check_capturable(self.bot, message)
         targets = await challenges.prepare_capture(
             self.bot.db, interaction.guild_id, message.content, viewer_id=interaction.user.id
         )

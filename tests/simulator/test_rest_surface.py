@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+import pytest
 
 from bot.simulator import Simulator
+from bot.simulator.payloads import InvalidInput
 
 from .conftest import Env
 
@@ -142,3 +144,15 @@ async def test_role_member_counts_need_manage_roles(env: Env) -> None:
     guild = env.bot.get_guild(env.guild.id)
     assert guild is not None
     await env.sim.gateway.wait_until(lambda: guild.me.guild_permissions.manage_roles, 2)
+
+
+async def test_other_bots_and_attachments(env: Env) -> None:
+    helper = env.guild.add_bot("HelperBot")
+    assert helper.user.bot and env.guild.roles[helper.roles[0]].managed
+    said = await env.sim.say(helper, env.general, "", attachments=["trace.png"])
+    [att] = said.raw["attachments"]
+    assert att["filename"] == "trace.png" and att["content_type"] == "image/png"
+    assert said.raw["author"]["bot"] is True and said.content == ""
+    env.guild.set_overwrite(env.general, env.alice, deny=["ATTACH_FILES"])
+    with pytest.raises(InvalidInput):
+        await env.sim.say(env.alice, env.general, "look", attachments=["x.txt"])

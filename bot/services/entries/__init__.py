@@ -10,6 +10,7 @@ from bot.services.entries.text import (
     capture_text,
     clean_name,
     clean_text,
+    has_words,
     now_or,
 )
 from bot.services.entries.types import (
@@ -78,6 +79,7 @@ __all__ = [
     "clean_name",
     "clean_text",
     "get_visible",
+    "has_words",
     "initial_status",
     "lock_others_published",
     "now_or",

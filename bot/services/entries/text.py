@@ -15,6 +15,9 @@ NAME_MAX = 100
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Discord markup that carries no words of its own: mentions, custom emoji, timestamps.
+_MARKUP_TOKENS = re.compile(r"<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::\w)?|/[\w -]+:\d+)>")
+_WORD = re.compile(r"[^\W_]")
 
 
 def now_or(now: datetime | None) -> datetime:
@@ -36,12 +39,21 @@ def clean_text(value: str | None, label: str, limit: int, *, required: bool = Tr
     return text
 
 
+def has_words(text: str) -> bool:
+    """Whether `text` says anything: a letter or digit outside Discord's markup (so
+    `||`, `** **`, an emoji or a lone mention do not count)."""
+    return bool(_WORD.search(_MARKUP_TOKENS.sub(" ", text)))
+
+
 def capture_text(content: str, instead: str) -> str:
-    """The text of a chat message being saved; no text -> Invalid naming the command
+    """The text of a chat message being saved; no words -> Invalid naming the command
     to use `instead` (e.g. "Use /solution add to write the solution in words.")."""
     text = clean_text(content, "That message", CAPTURE_MAX, required=False)
-    if not text:
-        raise Invalid(f"That message has no text to save (only attachments or embeds?). {instead}")
+    if not has_words(text):
+        raise Invalid(
+            "That message has no text to save: only formatting, emoji, mentions or "
+            f"attachments. {instead}"
+        )
     return text
 
 
