@@ -11,8 +11,9 @@ from discord.ext import commands
 from bot.services import challenges, concepts
 from bot.services.entries import ChallengeFilter
 from bot.ui.checks import is_moderator
+from bot.ui.mentions import mention_names
 from bot.ui.paginator import Page, Paginator
-from bot.ui.render import CHOICE_MAX, one_line
+from bot.ui.render import CHOICE_MAX, one_line, plain_label
 from cogs.challenges import render
 from cogs.challenges.capture import check_capturable
 from cogs.challenges.views import (
@@ -45,7 +46,9 @@ async def concept_choices(
     if interaction.guild_id is None:
         return []
     found = await concepts.autocomplete(bot.db, interaction.guild_id, current)
-    return [app_commands.Choice(name=c.name, value=c.value) for c in found[:25]]
+    return [
+        app_commands.Choice(name=plain_label(c.name, CHOICE_MAX), value=c.value) for c in found[:25]
+    ]
 
 
 async def challenge_choices(
@@ -207,6 +210,7 @@ class ChallengesCog(commands.Cog):
             message_id=message.id,
             captured_by=interaction.user.id,
             by_moderator=await is_moderator(self.bot, interaction),
+            names=mention_names(interaction, message.content, message),
             now=self.bot.clock(),
         )
         await send_recorded_challenge(interaction, rec)

@@ -23,6 +23,7 @@ from bot.ui.render import (
     clip,
     make_embed,
     one_line,
+    plain_label,
     set_footer,
 )
 
@@ -49,7 +50,7 @@ def state(c: ChallengeInfo) -> str:
 
 def short(c: ChallengeInfo, limit: int = 100) -> str:
     mark = f" {SOLVED_MARK}" if c.solved else ""
-    return one_line(f"#{c.id} \u00b7 {c.title}", limit - len(mark)) + mark
+    return plain_label(f"#{c.id} \u00b7 {c.title}", limit - len(mark)) + mark
 
 
 def challenge_embed(page: ChallengePage, *, similar: Sequence[ChallengeInfo] = ()) -> discord.Embed:
@@ -133,4 +134,6 @@ def option_label(c: ChallengeInfo) -> str:
 
 
 def option_description(c: ChallengeInfo) -> str:
-    return one_line(f"by {c.author_name} \u00b7 {c.solution_count} solution(s)", SELECT_OPTION_MAX)
+    return plain_label(
+        f"by {c.author_name} \u00b7 {c.solution_count} solution(s)", SELECT_OPTION_MAX
+    )

@@ -11,6 +11,7 @@ from bot.services import challenges
 from bot.services.entries import PROBLEM_MAX, TITLE_MAX, TRIED_MAX, ChallengeInfo, RecordedChallenge
 from bot.ui.base import NexusModal, NexusView
 from bot.ui.checks import is_moderator
+from bot.ui.mentions import mention_names
 from cogs.challenges import render
 from cogs.solutions.views import challenge_page_view, send_recorded_solution
 
@@ -80,6 +81,7 @@ class ShareChallengeModal(NexusModal, title="Share a challenge"):
             concepts=self.concept_ids,
             by_moderator=await is_moderator(bot, interaction),
             source_channel_id=interaction.channel_id,
+            names=mention_names(interaction, self.name.value),
             now=bot.clock(),
         )
         await send_recorded_challenge(interaction, rec)

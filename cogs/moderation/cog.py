@@ -23,6 +23,7 @@ from bot.services.moderation import (
     set_dm_notifications,
 )
 from bot.ui.checks import is_moderator, require_moderator
+from bot.ui.render import CHOICE_MAX, plain_label
 from cogs.moderation import effects
 from cogs.moderation.render import log_embed, merge_text
 from cogs.moderation.views import EditModal, actor_of, log_view, show_queue
@@ -204,7 +205,10 @@ class ModerationCog(commands.Cog):
         if not isinstance(kind, str):
             return []
         found = await search_entries(self.bot.db, interaction.guild_id, kind, current)
-        return [app_commands.Choice(name=label, value=i) for i, label in found[:25]]
+        return [
+            app_commands.Choice(name=plain_label(text, CHOICE_MAX), value=i)
+            for i, text in found[:25]
+        ]
 
     edit.autocomplete("entry")(_entries)
     feature.autocomplete("entry")(_entries)

@@ -18,7 +18,7 @@ from bot.services.entries import SOLUTION_MAX, ChallengePage, RecordedSolution
 from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import is_moderator
 from bot.ui.flag import FlagButton
-from bot.ui.render import BUTTON_LABEL_MAX, one_line
+from bot.ui.render import BUTTON_LABEL_MAX, one_line, plain_label
 from cogs.challenges import render
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ class AddSolutionModal(NexusModal, title="Add a solution"):
         super().__init__(timeout=1800)
         self.challenge_id = challenge_id
         self.body: discord.ui.TextInput[AddSolutionModal] = discord.ui.TextInput(
-            label=one_line(f"Solution to #{challenge_id}: {challenge_title}", 45),
+            label=plain_label(f"Solution to #{challenge_id}: {challenge_title}", 45),
             custom_id="body",
             style=discord.TextStyle.paragraph,
             max_length=SOLUTION_MAX,

@@ -5,7 +5,6 @@ Reads for the digest live in challenges_digest.py; loading helpers in challenges
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -19,6 +18,7 @@ from bot.errors import Conflict, Invalid
 from bot.services.challenges.load import load_challenges, load_page
 from bot.services.challenges.search import Scope, ranked_challenge_ids, tokenize
 from bot.services.challenges.search_cache import search_cache
+from bot.services.challenges.titles import derive_title, typed_title
 from bot.services.concepts import resolve_concepts, track_for
 from bot.services.entries import (
     PROBLEM_MAX,
@@ -28,6 +28,7 @@ from bot.services.entries import (
     ChallengeInfo,
     ChallengePage,
     ConceptTag,
+    MentionNames,
     Paged,
     RecordedChallenge,
     can_see,
@@ -43,24 +44,6 @@ from bot.services.entries import (
 
 SIMILAR_LIMIT = 3
 NOT_FOUND = "I can't find that challenge in this server. Pick one from the suggestions."
-_LEADING_MARKUP = re.compile(r"^[\s#>*_~`|-]+")
-
-
-def derive_title(content: str) -> str:
-    """A title from a chat message: its first non-empty line, markup-trimmed, clipped."""
-    for line in content.splitlines():
-        line = " ".join(_LEADING_MARKUP.sub("", line).split())
-        if line:
-            break
-    else:
-        line = " ".join(content.split())
-    if len(line) <= TITLE_MAX:
-        return line
-    cut = line[: TITLE_MAX - 1]
-    space = cut.rfind(" ")
-    if space > TITLE_MAX * 0.6:
-        cut = cut[:space]
-    return cut.rstrip() + "\u2026"
 
 
 async def share_challenge(
@@ -75,10 +58,12 @@ async def share_challenge(
     concepts: Sequence[str | None] = (),
     by_moderator: bool = False,
     source_channel_id: int | None = None,
+    names: MentionNames | None = None,
     now: datetime | None = None,
 ) -> RecordedChallenge:
-    """Record a challenge written in the /challenge share modal."""
-    clean_title = " ".join(clean_text(title, "The title", TITLE_MAX).split())
+    """Record a challenge written in the /challenge share modal (`names`: for the ids its
+    title mentions)."""
+    clean_title = typed_title(clean_text(title, "The title", TITLE_MAX), names)
     return await _record(
         db,
         guild_id,
@@ -106,6 +91,7 @@ async def capture_challenge(
     message_id: int,
     captured_by: int | None = None,
     by_moderator: bool = False,
+    names: MentionNames | None = None,
     now: datetime | None = None,
 ) -> RecordedChallenge:
     """ "Save as challenge" on a chat message: keeps its author, channel and link.
@@ -122,7 +108,7 @@ async def capture_challenge(
             guild_id,
             author_id=author_id,
             author_name=author_name,
-            title=derive_title(body),
+            title=derive_title(body, names),
             tried="",
             problem=body,
             concepts=(),

@@ -7,11 +7,13 @@ from bot.services.entries.links import source_url
 from bot.services.entries.text import (
     _CONTROL,
     NAME_MAX,
+    MentionNames,
     capture_text,
     clean_name,
     clean_text,
     has_words,
     now_or,
+    plain_mentions,
 )
 from bot.services.entries.types import (
     MAX_CONCEPTS,
@@ -56,6 +58,7 @@ __all__ = [
     "HelpedResult",
     "HelpfulMember",
     "MAX_CONCEPTS",
+    "MentionNames",
     "NAME_MAX",
     "PROBLEM_MAX",
     "Paged",
@@ -84,6 +87,7 @@ __all__ = [
     "lock_others_published",
     "now_or",
     "others_published",
+    "plain_mentions",
     "solution_info",
     "source_url",
     "takeaway_info",
