@@ -187,7 +187,9 @@ class ModerationCog(commands.Cog):
             self.bot.db, self._gid(interaction), interaction.user.id, dms
         )
         text = (
-            "You'll get a DM when a moderator rejects or hides one of your entries."
+            "You'll get a DM when a moderator rejects or hides one of your entries. (If your "
+            "DMs from this server's members are off, Discord refuses them: turn them on in "
+            "the server's Privacy Settings.)"
             if enabled
             else "Nexus won't DM you about your entries in this server."
         )

@@ -5,7 +5,13 @@ from bot.services.moderation.audit import ACTIONS, AuditEntry, AuditPage, list_a
 from bot.services.moderation.entries import EDITABLE_FIELDS, OPTIONAL_FIELDS, kind_label
 from bot.services.moderation.flags import FLAG_REASONS, check_flaggable, flag_entry
 from bot.services.moderation.merging import MergeResult, merge
-from bot.services.moderation.notify import set_dm_notifications
+from bot.services.moderation.notify import (
+    DM_RETRY_AFTER,
+    dm_wanted,
+    record_dm_closed,
+    record_dm_delivered,
+    set_dm_notifications,
+)
 from bot.services.moderation.queue import (
     FLAG_WEIGHT,
     QueueItem,
@@ -18,6 +24,7 @@ from bot.services.moderation.visibility import hide, restore, toggle_feature
 
 __all__ = [
     "ACTIONS",
+    "DM_RETRY_AFTER",
     "ActionResult",
     "Actor",
     "AuditEntry",
@@ -32,6 +39,7 @@ __all__ = [
     "REASON_MAX",
     "approve",
     "check_flaggable",
+    "dm_wanted",
     "edit",
     "flag_entry",
     "get_entry",
@@ -40,6 +48,8 @@ __all__ = [
     "kind_label",
     "list_audit",
     "merge",
+    "record_dm_closed",
+    "record_dm_delivered",
     "reject",
     "restore",
     "search_entries",
