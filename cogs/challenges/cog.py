@@ -15,6 +15,13 @@ from bot.ui.mentions import mention_names
 from bot.ui.paginator import Page, Paginator
 from bot.ui.render import CHOICE_MAX, one_line, plain_label
 from cogs.challenges import render
+from cogs.challenges.authors import (
+    Captured,
+    after_capture,
+    is_private_thread,
+    own_entry_choices,
+    remove_entry,
+)
 from cogs.challenges.capture import check_capturable
 from cogs.challenges.views import (
     CapturedMessage,
@@ -193,6 +200,20 @@ class ChallengesCog(commands.Cog):
 
     list_.autocomplete("concept")(_concepts)
 
+    @challenge.command(name="remove")
+    @app_commands.describe(id="One of your challenges (saved by you or from your message)")
+    async def remove(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, ID_MAX]
+    ) -> None:
+        """Remove a challenge of yours from Nexus (its text is deleted)."""
+        await remove_entry(interaction, "challenge", id)
+
+    @remove.autocomplete("id")
+    async def _own_challenges(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        return await own_entry_choices(interaction, "challenge", current)
+
     # -- message context menus ------------------------------------------------------
 
     async def save_as_challenge(
@@ -200,6 +221,7 @@ class ChallengesCog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         check_capturable(self.bot, message)
+        someone_else = message.author.id != interaction.user.id
         rec = await challenges.capture_challenge(
             self.bot.db,
             interaction.guild_id,
@@ -210,10 +232,18 @@ class ChallengesCog(commands.Cog):
             message_id=message.id,
             captured_by=interaction.user.id,
             by_moderator=await is_moderator(self.bot, interaction),
+            awaiting_author=someone_else and is_private_thread(interaction.channel),
             names=mention_names(interaction, message.content, message),
             now=self.bot.clock(),
         )
-        await send_recorded_challenge(interaction, rec)
+        for_author = message.author.display_name if someone_else else None
+        await send_recorded_challenge(interaction, rec, for_author=for_author)
+        if rec.created and someone_else:
+            c = rec.challenge
+            captured = Captured(
+                "challenge", c.id, interaction.guild_id, c.author_id, c.title, c.jump_url, c.status
+            )
+            await after_capture(interaction, captured)
 
     async def save_as_solution(
         self, interaction: discord.Interaction, message: discord.Message
@@ -229,6 +259,8 @@ class ChallengesCog(commands.Cog):
             author_name=message.author.display_name,
             channel_id=message.channel.id,
             message_id=message.id,
+            by_someone_else=message.author.id != interaction.user.id,
+            private_thread=is_private_thread(interaction.channel),
         )
         view = SolutionTargetView(captured, targets, await is_moderator(self.bot, interaction))
         await interaction.response.send_message(

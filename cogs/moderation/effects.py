@@ -46,8 +46,22 @@ async def mirror(
 ) -> None:
     if interaction.guild_id is None:
         return
+    actor = getattr(interaction.user, "display_name", None) or interaction.user.name
+    await mirror_to(bot, interaction.guild_id, actor, text, reason)
+
+
+async def mirror_to(
+    bot: NexusBot,
+    guild_id: int,
+    actor: str,
+    text: str,
+    reason: str | None,
+    *,
+    title: str = "Moderator action",
+) -> None:
+    """Post one line to the server's mod-log channel, if it has one (best effort)."""
     try:
-        cfg = await guilds.get_settings(bot.db, interaction.guild_id)
+        cfg = await guilds.get_settings(bot.db, guild_id)
         if cfg.mod_log_channel_id is None:
             return
         channel = bot.get_channel(cfg.mod_log_channel_id)
@@ -56,7 +70,6 @@ async def mirror(
         if not isinstance(channel, discord.abc.Messageable):
             log.warning("mod-log channel %s is not a text channel", cfg.mod_log_channel_id)
             return
-        actor = getattr(interaction.user, "display_name", None) or interaction.user.name
-        await channel.send(embed=mirror_embed(actor, text, reason))
+        await channel.send(embed=mirror_embed(actor, text, reason, title=title))
     except discord.HTTPException as error:
-        log.warning("could not mirror to the mod-log of guild %s: %s", interaction.guild_id, error)
+        log.warning("could not mirror to the mod-log of guild %s: %s", guild_id, error)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept
-from bot.db.types import EntryKind
+from bot.db.types import EntryKind, Status
 from bot.errors import Conflict, Invalid
 from bot.services.challenges.load import load_challenges, load_page
 from bot.services.challenges.search import Scope, ranked_challenge_ids, tokenize
@@ -44,6 +44,7 @@ from bot.services.entries import (
 
 SIMILAR_LIMIT = 3
 NOT_FOUND = "I can't find that challenge in this server. Pick one from the suggestions."
+REMOVED = "The author of that message removed what was saved from it: it can't be saved again."
 
 
 async def share_challenge(
@@ -91,10 +92,12 @@ async def capture_challenge(
     message_id: int,
     captured_by: int | None = None,
     by_moderator: bool = False,
+    awaiting_author: bool = False,
     names: MentionNames | None = None,
     now: datetime | None = None,
 ) -> RecordedChallenge:
-    """ "Save as challenge" on a chat message: keeps its author, channel and link.
+    """ "Save as challenge" on a chat message: keeps its author, channel and link;
+    `awaiting_author`: held until its author agrees (see entries.initial_status).
 
     Saving the same message again returns the existing challenge (created=False); if
     that one is not visible to `captured_by`, Conflict."""
@@ -115,6 +118,7 @@ async def capture_challenge(
             by_moderator=by_moderator,
             source_channel_id=channel_id,
             source_message_id=message_id,
+            awaiting_author=awaiting_author,
             now=now,
         )
     except IntegrityError:
@@ -138,6 +142,10 @@ async def _by_source(
             return None
         page = await load_page(s, guild_id, cid, None)
     info = page.challenge
+    if info.status == Status.WITHDRAWN:
+        raise Conflict(REMOVED)
+    if info.status == Status.AWAITING_AUTHOR and info.author_id != viewer_id:
+        raise Conflict("That message was already saved; it is waiting for its author's consent.")
     if not can_see(info.status, info.author_id, viewer_id):
         raise Conflict("That message was already saved; it is waiting for review.")
     return RecordedChallenge(challenge=info, similar=(), created=False, solutions=page.solutions)
@@ -157,6 +165,7 @@ async def _record(
     source_channel_id: int | None,
     source_message_id: int | None,
     now: datetime | None,
+    awaiting_author: bool = False,
 ) -> RecordedChallenge:
     status = await initial_status(
         db,
@@ -164,6 +173,7 @@ async def _record(
         EntryKind.CHALLENGE,
         source_channel_id=source_channel_id,
         by_moderator=by_moderator,
+        awaiting_author=awaiting_author,
     )
     when = now_or(now)
     async with db.sessions.begin() as s:
@@ -289,7 +299,9 @@ async def list_challenges(
     page = max(0, page)
     stmt = select(Challenge.id).where(Challenge.guild_id == guild_id)
     if filter is ChallengeFilter.MINE:
-        stmt = stmt.where(Challenge.author_id == viewer_id)
+        stmt = stmt.where(
+            Challenge.author_id == viewer_id, Challenge.status != Status.WITHDRAWN.value
+        )
     else:
         stmt = stmt.where(visible_to(Challenge, viewer_id))
     if filter is ChallengeFilter.OPEN:

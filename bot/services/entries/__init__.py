@@ -39,6 +39,7 @@ from bot.services.entries.types import (
     VoteResult,
 )
 from bot.services.entries.visibility import (
+    AUTHORS_ONLY,
     STATUS_LABELS,
     active_for,
     can_see,
@@ -50,6 +51,7 @@ from bot.services.entries.visibility import (
 )
 
 __all__ = [
+    "AUTHORS_ONLY",
     "AcceptResult",
     "ChallengeFilter",
     "ChallengeInfo",

@@ -2,6 +2,7 @@
 
 from bot.services.moderation.actions import REASON_MAX, ActionResult, Actor, approve, edit, reject
 from bot.services.moderation.audit import ACTIONS, AuditEntry, AuditPage, list_audit
+from bot.services.moderation.authors import REMOVABLE, AuthorResult, consent, own_entries, withdraw
 from bot.services.moderation.entries import EDITABLE_FIELDS, OPTIONAL_FIELDS, kind_label
 from bot.services.moderation.flags import FLAG_REASONS, check_flaggable, flag_entry
 from bot.services.moderation.merging import MergeResult, merge
@@ -26,6 +27,11 @@ __all__ = [
     "ACTIONS",
     "DM_RETRY_AFTER",
     "ActionResult",
+    "AuthorResult",
+    "REMOVABLE",
+    "consent",
+    "own_entries",
+    "withdraw",
     "Actor",
     "AuditEntry",
     "AuditPage",

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import Database
 from bot.db.models import Challenge, Concept, ConceptEdit, Flag
 from bot.db.types import EntryKind, Status
+from bot.services.entries import AUTHORS_ONLY
 from bot.services.moderation.entries import (
     EDITABLE_FIELDS,
     MODELS,
@@ -223,7 +224,9 @@ async def search_entries(
     if m is None or kind == EntryKind.CONCEPT_EDIT:
         return []
     text_col = getattr(m, {"concept": "name", "challenge": "title"}.get(kind, "body"))
-    stmt = select(m).where(m.guild_id.in_(visible_guilds(kind, guild_id)))
+    stmt = select(m).where(
+        m.guild_id.in_(visible_guilds(kind, guild_id)), m.status.not_in(AUTHORS_ONLY)
+    )
     q = " ".join(query.split())[:100].lower()
     if q:
         cond = func.lower(text_col).contains(q, autoescape=True)
