@@ -44,6 +44,12 @@ class Status(StrEnum):
     PUBLISHED = "published"
     HIDDEN = "hidden"
     REJECTED = "rejected"
+    # Captured from a private thread by someone else: only its author sees it until they
+    # agree (then the server's review policy applies) or decline (then it is withdrawn).
+    AWAITING_AUTHOR = "awaiting_author"
+    # Removed by its author: its text is erased and nobody sees it, the author included;
+    # the row stays so that the same message cannot be saved again.
+    WITHDRAWN = "withdrawn"
 
 
 class EntryKind(StrEnum):

@@ -430,8 +430,12 @@ class Actions:
         *,
         dm: bool = False,
         reply_to: MessageRef | None = None,
+        attachments: Sequence[str] = (),
     ) -> MessageView:
-        """A person posts a message (MESSAGE_CREATE reaches the bot)."""
+        """A person (or another bot) posts a message (MESSAGE_CREATE reaches the bot).
+
+        `attachments`: names of files uploaded with it (files alone, with no content, are
+        a message Discord accepts)."""
         inv = Invocation(self.world, member, channel, dm)
         if inv.guild is not None and inv.member is not None:
             perm = "SEND_MESSAGES_IN_THREADS" if inv.channel.is_thread else "SEND_MESSAGES"
@@ -448,8 +452,16 @@ class Actions:
         if reply_to is not None:
             target = self._message(reply_to)
             ref = {"message_id": str(target.id), "channel_id": str(target.channel_id)}
+        if inv.guild is not None and inv.member is not None and attachments:
+            if not inv.guild.can(inv.member, "ATTACH_FILES", inv.channel):
+                raise InvalidInput(f"{inv.user.username} cannot attach files here")
         msg = self.world.create_message(
-            inv.channel, inv.user, content, message_reference=ref, type=19 if ref else 0
+            inv.channel,
+            inv.user,
+            content,
+            message_reference=ref,
+            type=19 if ref else 0,
+            attachments=[self.world.attachment(name) for name in attachments],
         )
         view = MessageView.from_dict(self.world.gateway_message(msg))
         await asyncio.sleep(0)

@@ -235,7 +235,14 @@ class SimulatorClient:
         return self._reply(await self._call("POST", "submit_modal", body))
 
     async def say(
-        self, member: Any, channel: Any, content: str, *, dm: bool = False, reply_to: Any = None
+        self,
+        member: Any,
+        channel: Any,
+        content: str,
+        *,
+        dm: bool = False,
+        reply_to: Any = None,
+        attachments: Sequence[str] = (),
     ) -> MessageView:
         body = {
             "member": ref(member),
@@ -243,6 +250,7 @@ class SimulatorClient:
             "content": content,
             "dm": dm,
             "reply_to": ref(reply_to),
+            "attachments": list(attachments),
         }
         return MessageView.from_dict(await self._call("POST", "say", body))
 

@@ -168,6 +168,7 @@ class ControlRoutes:
             b["content"],
             dm=bool(b.get("dm")),
             reply_to=_id(b.get("reply_to")),
+            attachments=[str(a) for a in b.get("attachments") or []],
         )
         return json_response(view.raw)
 

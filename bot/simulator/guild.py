@@ -74,6 +74,51 @@ class Guild:
         )
         return role
 
+    def edit_role(
+        self,
+        role: Role | int,
+        *,
+        permissions: P.PermissionsLike | None = None,
+        name: str | None = None,
+    ) -> Role:
+        """Change a role (e.g. the owner grants the bot's role a permission): GUILD_ROLE_UPDATE."""
+        target = self.roles[_target_id(role)]
+        if permissions is not None:
+            target.permissions = P.perm_value(permissions)
+        if name is not None:
+            target.name = name
+        self.world.emit(
+            "GUILD_ROLE_UPDATE", {"guild_id": str(self.id), "role": target.to_dict()}, self.id
+        )
+        return target
+
+    @property
+    def bot_role(self) -> Role:
+        """The managed role Discord gives the bot when it joins."""
+        member = self.bot_member
+        return next(self.roles[r] for r in member.roles if self.roles[r].managed)
+
+    def add_roles(self, member: Member | User | int, *roles: Role | int) -> Member:
+        """Give a member roles: GUILD_MEMBER_UPDATE (only bots with the members intent see it)."""
+        target = self.get_member(member)
+        for role in roles:
+            rid = _target_id(role)
+            if rid not in target.roles:
+                target.roles.append(rid)
+        data = target.to_dict()
+        data["guild_id"] = str(self.id)
+        self.world.emit("GUILD_MEMBER_UPDATE", data, self.id)
+        return target
+
+    def role_member_counts(self) -> dict[int, int]:
+        """Members per role, as GET /guilds/{id}/roles/member-counts answers (no @everyone)."""
+        counts = {rid: 0 for rid in self.roles if rid != self.id}
+        for member in self.members.values():
+            for rid in member.roles:
+                if rid in counts:
+                    counts[rid] += 1
+        return counts
+
     # ---- channels ----------------------------------------------------------------------
     @property
     def text_channels(self) -> list[Channel]:
@@ -209,6 +254,12 @@ class Guild:
         data["guild_id"] = str(self.id)
         self.world.emit("GUILD_MEMBER_ADD", data, self.id)
         return member
+
+    def add_bot(self, name: str, permissions: P.PermissionsLike = P.DEFAULT_BOT) -> Member:
+        """Another application's bot joins: a bot user with its own managed role."""
+        user = self.world.create_user(name, bot=True)
+        role = self.create_role(name, permissions, managed=True)
+        return self.add_member(user, roles=[role])
 
     def get_member(self, user: Member | User | int) -> Member:
         uid = _target_id(user)

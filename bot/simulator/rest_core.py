@@ -67,6 +67,7 @@ class CoreRoutes:
         r.add_get(API + r"/guilds/{guild_id:\d+}/members/{user_id:\d+}", s.member)
         r.add_get(API + r"/guilds/{guild_id:\d+}/channels", s.channels)
         r.add_get(API + r"/guilds/{guild_id:\d+}/roles", s.roles)
+        r.add_get(API + r"/guilds/{guild_id:\d+}/roles/member-counts", s.role_member_counts)
         r.add_get(API + r"/guilds/{guild_id:\d+}/threads/active", s.active_threads)
 
     # ---- identity ----------------------------------------------------------------------
@@ -216,6 +217,14 @@ class CoreRoutes:
 
     async def roles(self, request: web.Request) -> web.StreamResponse:
         return json_response([r.to_dict() for r in self._guild(request).roles.values()])
+
+    async def role_member_counts(self, request: web.Request) -> web.StreamResponse:
+        """Role id -> number of members holding it; the bot needs Manage Roles (as
+        discord.py documents Guild.role_member_counts). The members intent is not needed."""
+        guild = self._guild(request)
+        if not guild.can(self.sim.world.bot_user.id, "MANAGE_ROLES"):
+            raise ApiError(403, 50013, "Missing Permissions")
+        return json_response({str(r): n for r, n in guild.role_member_counts().items()})
 
     async def active_threads(self, request: web.Request) -> web.StreamResponse:
         guild = self._guild(request)

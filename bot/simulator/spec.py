@@ -204,15 +204,28 @@ class SpecValidator:
         self._validators[key] = validator
         return validator
 
-    def validate(self, method: str, path: str, body: Any) -> list[FieldError]:
+    def validate_object(self, pointer: str, obj: Any) -> list[FieldError]:
+        """Validate `obj` against the schema at `pointer` in the spec (e.g. the shape of an
+        object the simulator sends: "components/schemas/AttachmentResponse")."""
         if self.spec is None:
             return []
-        template = self.template_for(path)
+        validator = Draft202012Validator(
+            {"$ref": f"{SPEC_URI}#/{pointer}"}, registry=self._registry
+        )
+        return self._errors(validator, obj)
+
+    def validate_response(
+        self, method: str, path: str, obj: Any, status: int = 200
+    ) -> list[FieldError]:
+        """Validate what the simulator answers to `method path` against the documented
+        response of that status."""
+        template = self.template_for(path) if self.spec is not None else None
         if template is None:
             return []
-        validator = self._validator(method.upper(), template, body)
-        if validator is None:
-            return []
+        parts = ("paths", template, method.lower(), "responses", str(status), "content")
+        return self.validate_object(_pointer(*parts, "application/json", "schema"), obj)
+
+    def _errors(self, validator: Draft202012Validator, body: Any) -> list[FieldError]:
         errors: list[FieldError] = []
         for error in validator.iter_errors(body):
             leaf = _leaf(error)
@@ -222,3 +235,14 @@ class SpecValidator:
             if len(errors) >= 20:
                 break
         return errors
+
+    def validate(self, method: str, path: str, body: Any) -> list[FieldError]:
+        if self.spec is None:
+            return []
+        template = self.template_for(path)
+        if template is None:
+            return []
+        validator = self._validator(method.upper(), template, body)
+        if validator is None:
+            return []
+        return self._errors(validator, body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import mimetypes
 import time
 from collections.abc import Callable
 from typing import Any
@@ -141,6 +142,20 @@ class World:
             if dispatch:
                 self.emit("MESSAGE_CREATE", self.gateway_message(msg), channel.guild_id)
         return msg
+
+    def attachment(self, filename: str, *, size: int = 1024) -> JSON:
+        """An attachment object as Discord returns it for an uploaded file."""
+        att_id = self.ids.next()
+        url = f"https://cdn.discordapp.invalid/attachments/{att_id}/{filename}"
+        kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        return {
+            "id": str(att_id),
+            "filename": filename,
+            "size": size,
+            "url": url,
+            "proxy_url": url,
+            "content_type": kind,
+        }
 
     def _apply_mentions(self, msg: Message) -> None:
         users, roles, everyone = parse_mentions(msg.content, msg.allowed_mentions)

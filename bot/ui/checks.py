@@ -39,8 +39,8 @@ async def is_moderator(bot: NexusBot, interaction: discord.Interaction) -> bool:
         return False
     settings = await guilds.get_settings(bot.db, interaction.guild_id)
     role_id = settings.moderator_role_id
-    if role_id is None:
-        return False
+    if role_id is None or role_id == interaction.guild_id:
+        return False  # @everyone (saved before /setup refused it) makes nobody a moderator
     # member.roles skips roles missing from the cache; the raw id list never does.
     raw_ids = getattr(member, "_roles", ())
     return role_id in raw_ids or any(role.id == role_id for role in member.roles)

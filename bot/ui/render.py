@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 
 import discord
 
+from bot.services.entries import plain_mentions
+
 CONTENT_MAX = 2000
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -53,6 +55,12 @@ def one_line(text: str | None, limit: int) -> str:
     return clip(" ".join((text or "").split()), limit)
 
 
+def plain_label(text: str | None, limit: int) -> str:
+    """One line for a place where Discord shows mention markup raw (select options,
+    autocomplete choices, form labels, button labels): names instead of <@id>."""
+    return one_line(plain_mentions(text or ""), limit)
+
+
 def embed_size(embed: discord.Embed) -> int:
     total = len(embed.title or "") + len(embed.description or "")
     total += sum(len(f.name or "") + len(f.value or "") for f in embed.fields)
@@ -68,8 +76,9 @@ def make_embed(
     colour: discord.Colour = COLOUR,
     url: str | None = None,
 ) -> discord.Embed:
+    # Titles, field names and footers show mention markup raw: names stand there instead.
     return discord.Embed(
-        title=clip(title, TITLE_MAX) if title else None,
+        title=clip(plain_mentions(title), TITLE_MAX) if title else None,
         description=clip(description, DESCRIPTION_MAX) if description else None,
         colour=colour,
         url=url,
@@ -80,7 +89,7 @@ def add_field(embed: discord.Embed, name: str, value: str, *, inline: bool = Fal
     """Add a field if the embed still has room (25 fields, 6000 chars). Returns success."""
     if len(embed.fields) >= FIELDS_MAX:
         return False
-    name = clip(name, FIELD_NAME_MAX) or "\u200b"
+    name = clip(plain_mentions(name), FIELD_NAME_MAX) or "\u200b"
     value = clip(value, FIELD_VALUE_MAX) or "\u200b"
     room = EMBED_TOTAL_MAX - embed_size(embed) - len(name)
     if room < 20:
@@ -92,7 +101,7 @@ def add_field(embed: discord.Embed, name: str, value: str, *, inline: bool = Fal
 def set_footer(embed: discord.Embed, text: str) -> None:
     room = EMBED_TOTAL_MAX - embed_size(embed)
     if room > 0:
-        embed.set_footer(text=clip(text, min(FOOTER_MAX, room)))
+        embed.set_footer(text=clip(plain_mentions(text), min(FOOTER_MAX, room)))
 
 
 def split_lines(lines: Iterable[str], limit: int) -> list[str]:

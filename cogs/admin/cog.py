@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.services import guilds
 from bot.ui.checks import require_admin
 from cogs.admin.render import about_embed, settings_embed
+from cogs.admin.roles import check_moderator_role, crowd_note
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -97,6 +98,8 @@ class AdminCog(commands.Cog):
         """View or change Nexus's settings for this server (Manage Server)."""
         require_admin(interaction)
         assert interaction.guild_id is not None
+        if moderator_role is not None:
+            check_moderator_role(moderator_role)
         review = {
             key: None if choice is None else choice.value == "review"
             for key, choice in (
@@ -127,6 +130,9 @@ class AdminCog(commands.Cog):
             changes["private_channel_ids"] = sorted(ids)
         cfg = await self.bot.apply_settings(interaction.guild_id, changes)
         note = "Settings saved." if changes else "Current settings (pass options to change them)."
+        if moderator_role is not None:
+            crowd = await crowd_note(interaction.guild, moderator_role)
+            note += f"\n{crowd}" if crowd else ""
         await interaction.response.send_message(note, embed=settings_embed(cfg), ephemeral=True)
 
     @setup.autocomplete("timezone")

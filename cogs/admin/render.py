@@ -12,14 +12,16 @@ def _channel(channel_id: int | None) -> str:
     return f"<#{channel_id}>" if channel_id else "not set"
 
 
-def _role(role_id: int | None) -> str:
+def _role(role_id: int | None, guild_id: int) -> str:
+    if role_id == guild_id:
+        return "@everyone: ignored (it would make every member a moderator); choose a role"
     return f"<@&{role_id}>" if role_id else "not set (Manage Server only)"
 
 
 def settings_embed(cfg: GuildConfig) -> discord.Embed:
     embed = make_embed("Nexus settings for this server", colour=COLOUR)
     add_field(embed, "Time zone", cfg.timezone, inline=True)
-    add_field(embed, "Moderator role", _role(cfg.moderator_role_id), inline=True)
+    add_field(embed, "Moderator role", _role(cfg.moderator_role_id, cfg.guild_id), inline=True)
     add_field(embed, "Mod-log channel", _channel(cfg.mod_log_channel_id), inline=True)
     digest = (
         "off"

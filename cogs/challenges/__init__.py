@@ -7,6 +7,8 @@ if TYPE_CHECKING:
 
 
 async def setup(bot: NexusBot) -> None:
+    from cogs.challenges.authors import AuthorButton
     from cogs.challenges.cog import ChallengesCog
 
+    bot.add_dynamic_items(AuthorButton)  # "Remove it", "Approve", "Decline" after restarts
     await bot.add_cog(ChallengesCog(bot))

@@ -11,9 +11,18 @@ from discord.ext import commands
 from bot.services import challenges, concepts
 from bot.services.entries import ChallengeFilter
 from bot.ui.checks import is_moderator
+from bot.ui.mentions import mention_names
 from bot.ui.paginator import Page, Paginator
-from bot.ui.render import CHOICE_MAX, one_line
+from bot.ui.render import CHOICE_MAX, one_line, plain_label
 from cogs.challenges import render
+from cogs.challenges.authors import (
+    Captured,
+    after_capture,
+    is_private_thread,
+    own_entry_choices,
+    remove_entry,
+)
+from cogs.challenges.capture import check_capturable
 from cogs.challenges.views import (
     CapturedMessage,
     ShareChallengeModal,
@@ -44,7 +53,9 @@ async def concept_choices(
     if interaction.guild_id is None:
         return []
     found = await concepts.autocomplete(bot.db, interaction.guild_id, current)
-    return [app_commands.Choice(name=c.name, value=c.value) for c in found[:25]]
+    return [
+        app_commands.Choice(name=plain_label(c.name, CHOICE_MAX), value=c.value) for c in found[:25]
+    ]
 
 
 async def challenge_choices(
@@ -190,12 +201,28 @@ class ChallengesCog(commands.Cog):
 
     list_.autocomplete("concept")(_concepts)
 
+    @challenge.command(name="remove")
+    @app_commands.describe(id="One of your challenges (saved by you or from your message)")
+    async def remove(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, ID_MAX]
+    ) -> None:
+        """Remove a challenge of yours from Nexus (its text is deleted)."""
+        await remove_entry(interaction, "challenge", id)
+
+    @remove.autocomplete("id")
+    async def _own_challenges(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        return await own_entry_choices(interaction, "challenge", current)
+
     # -- message context menus ------------------------------------------------------
 
     async def save_as_challenge(
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
         assert interaction.guild_id is not None
+        check_capturable(self.bot, message)
+        someone_else = message.author.id != interaction.user.id
         rec = await challenges.capture_challenge(
             self.bot.db,
             interaction.guild_id,
@@ -206,14 +233,24 @@ class ChallengesCog(commands.Cog):
             message_id=message.id,
             captured_by=interaction.user.id,
             by_moderator=await is_moderator(self.bot, interaction),
+            awaiting_author=someone_else and is_private_thread(interaction.channel),
+            names=mention_names(interaction, message.content, message),
             now=self.bot.clock(),
         )
-        await send_recorded_challenge(interaction, rec)
+        for_author = message.author.display_name if someone_else else None
+        await send_recorded_challenge(interaction, rec, for_author=for_author)
+        if rec.created and someone_else:
+            c = rec.challenge
+            captured = Captured(
+                "challenge", c.id, interaction.guild_id, c.author_id, c.title, c.jump_url, c.status
+            )
+            await after_capture(interaction, captured)
 
     async def save_as_solution(
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
         assert interaction.guild_id is not None
+        check_capturable(self.bot, message)
         targets = await challenges.prepare_capture(
             self.bot.db, interaction.guild_id, message.content, viewer_id=interaction.user.id
         )
@@ -223,6 +260,8 @@ class ChallengesCog(commands.Cog):
             author_name=message.author.display_name,
             channel_id=message.channel.id,
             message_id=message.id,
+            by_someone_else=message.author.id != interaction.user.id,
+            private_thread=is_private_thread(interaction.channel),
         )
         view = SolutionTargetView(captured, targets, await is_moderator(self.bot, interaction))
         await interaction.response.send_message(

@@ -14,15 +14,18 @@ from bot.services.entries import (
     RecordedChallenge,
     SolutionInfo,
 )
+from bot.services.moderation import AuthorResult
 from bot.ui.render import (
     COLOUR,
     COLOUR_OK,
     COLOUR_WARN,
+    CONTENT_MAX,
     SELECT_OPTION_MAX,
     add_field,
     clip,
     make_embed,
     one_line,
+    plain_label,
     set_footer,
 )
 
@@ -49,7 +52,7 @@ def state(c: ChallengeInfo) -> str:
 
 def short(c: ChallengeInfo, limit: int = 100) -> str:
     mark = f" {SOLVED_MARK}" if c.solved else ""
-    return one_line(f"#{c.id} \u00b7 {c.title}", limit - len(mark)) + mark
+    return plain_label(f"#{c.id} \u00b7 {c.title}", limit - len(mark)) + mark
 
 
 def challenge_embed(page: ChallengePage, *, similar: Sequence[ChallengeInfo] = ()) -> discord.Embed:
@@ -109,13 +112,18 @@ def solution_title(sol: SolutionInfo) -> str:
     return " \u00b7 ".join(bits)
 
 
-def recorded_note(rec: RecordedChallenge) -> str:
+def recorded_note(rec: RecordedChallenge, *, for_author: str | None = None) -> str:
+    """`for_author`: the message's author, when someone else saved it."""
     c = rec.challenge
     if not rec.created:
         return f"That message is already saved as challenge #{c.id}."
     note = f"Saved as challenge #{c.id}."
+    if c.status == "awaiting_author":
+        return f"{note} {awaiting_note(c.author_name)}"
     if c.status != "published":
         note += f" {HELD}"
+    elif for_author:
+        note += " " + removal_hint("challenge", c.id, for_author)
     if rec.similar:
         solved = sum(1 for s in rec.similar if s.solved)
         note += f" Found {len(rec.similar)} similar earlier challenge(s)"
@@ -145,4 +153,70 @@ def option_label(c: ChallengeInfo) -> str:
 
 
 def option_description(c: ChallengeInfo) -> str:
-    return one_line(f"by {c.author_name} \u00b7 {c.solution_count} solution(s)", SELECT_OPTION_MAX)
+    return plain_label(
+        f"by {c.author_name} \u00b7 {c.solution_count} solution(s)", SELECT_OPTION_MAX
+    )
+
+
+# -- the author's say over entries saved from their messages (cogs/challenges/authors.py) --
+
+CONSENT_UNREACHABLE = (
+    "I couldn't reach the author (their DMs are closed and I can't post here): the entry "
+    "stays private, seen only by them, until they answer."
+)
+
+
+def removal_hint(kind: str, entry_id: int, author_name: str) -> str:
+    return f"{name(author_name)} can remove it with `/{kind} remove id:{entry_id}`."
+
+
+def awaiting_note(author_name: str) -> str:
+    return (
+        f"It was saved from a private thread, so it stays private (only {name(author_name)} "
+        "can see it) until they agree to publish it: I'm asking for their consent by DM, or "
+        "here in the thread if I can't DM them."
+    )
+
+
+def captured_dm(
+    what: str, saver: str, guild: str, jump_url: str | None, command: str, *, published: bool
+) -> str:
+    link = f" ({jump_url})" if jump_url else ""
+    seen = (
+        "Anyone in the server can now find it, and it may appear in the weekly digest."
+        if published
+        else "The server sees it once a moderator has reviewed it."
+    )
+    return clip(
+        f"**{name(saver)}** saved your message{link} as {what} in **{name(guild)}**. "
+        f"{seen}\n"
+        f"Rather not? Press **Remove it** (or use `{command}` in the server): its text is "
+        "deleted from Nexus and it can't be saved again.",
+        CONTENT_MAX,
+    )
+
+
+def consent_request(what: str, saver: str, thread: str, guild: str, jump_url: str | None) -> str:
+    link = f" ({jump_url})" if jump_url else ""
+    return clip(
+        f"**{name(saver)}** wants to save your message{link} from the private thread "
+        f"**{name(thread)}** in **{name(guild)}** as {what}, so that the whole server can "
+        "find it (it may also appear in the weekly digest). That needs your consent: "
+        "nothing is shown outside the thread until you approve. Decline, and it is removed.",
+        CONTENT_MAX,
+    )
+
+
+def decided(result: AuthorResult) -> str:
+    what = f"{result.kind} #{result.entry_id}"
+    if result.action == "approve":
+        if result.status == "published":
+            return f"Approved: {what} is published for the whole server. Thank you!"
+        return f"Approved: {what} is published once a moderator has reviewed it. Thank you!"
+    if result.previous == "awaiting_author":
+        return f"Declined: nothing from your message was published, and {what} is removed."
+    return f"Removed {what}: its text is deleted from Nexus and it can't be saved again."
+
+
+def removed_log_line(result: AuthorResult) -> str:
+    return f"Removed by its author: {result.kind} #{result.entry_id} (its text is deleted)."

@@ -11,7 +11,9 @@ from bot.services import challenges
 from bot.services.entries import PROBLEM_MAX, TITLE_MAX, TRIED_MAX, ChallengeInfo, RecordedChallenge
 from bot.ui.base import NexusModal, NexusView
 from bot.ui.checks import is_moderator
+from bot.ui.mentions import mention_names
 from cogs.challenges import render
+from cogs.challenges.authors import Captured, after_capture
 from cogs.solutions.views import challenge_page_view, send_recorded_solution
 
 if TYPE_CHECKING:
@@ -24,12 +26,15 @@ def _bot(interaction: discord.Interaction) -> NexusBot:
     return interaction.client  # type: ignore[return-value]
 
 
-async def send_recorded_challenge(interaction: discord.Interaction, rec: RecordedChallenge) -> None:
-    """Published and new: the challenge page in the channel. Otherwise: only to the caller."""
+async def send_recorded_challenge(
+    interaction: discord.Interaction, rec: RecordedChallenge, *, for_author: str | None = None
+) -> None:
+    """Published and new: the challenge page in the channel. Otherwise: only to the caller.
+    `for_author`: the message's author, when someone else saved it."""
     page = rec.page
     public = rec.created and rec.challenge.status == "published"
     await interaction.response.send_message(
-        render.recorded_note(rec),
+        render.recorded_note(rec, for_author=for_author),
         embed=render.challenge_embed(page, similar=rec.similar),
         view=challenge_page_view(page),
         ephemeral=not public,
@@ -80,6 +85,7 @@ class ShareChallengeModal(NexusModal, title="Share a challenge"):
             concepts=self.concept_ids,
             by_moderator=await is_moderator(bot, interaction),
             source_channel_id=interaction.channel_id,
+            names=mention_names(interaction, self.name.value),
             now=bot.clock(),
         )
         await send_recorded_challenge(interaction, rec)
@@ -92,6 +98,8 @@ class CapturedMessage:
     author_name: str
     channel_id: int
     message_id: int
+    by_someone_else: bool  # saved by another member than its author
+    private_thread: bool  # ... in a private thread: held for the author's consent
 
 
 class TargetSelect(discord.ui.Select["SolutionTargetView"]):
@@ -143,7 +151,21 @@ class SolutionTargetView(NexusView):
             channel_id=cap.channel_id,
             message_id=cap.message_id,
             by_moderator=self.by_moderator,
+            awaiting_author=cap.by_someone_else and cap.private_thread,
             now=bot.clock(),
         )
         self.stop()
-        await send_recorded_solution(interaction, rec)
+        for_author = cap.author_name if cap.by_someone_else else None
+        await send_recorded_solution(interaction, rec, for_author=for_author)
+        if rec.created and cap.by_someone_else:
+            sol = rec.solution
+            captured = Captured(
+                "solution",
+                sol.id,
+                interaction.guild_id,
+                cap.author_id,
+                rec.challenge.title,
+                sol.jump_url,
+                sol.status,
+            )
+            await after_capture(interaction, captured)

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.services import concepts, pairing
 from bot.services.concepts import warm_indexes
 from bot.ui.paginator import Page, Paginator
+from bot.ui.render import CHOICE_MAX, plain_label
 from cogs.concepts import render
 from cogs.concepts.views import SuggestConceptModal, concept_view, suggestions_view
 
@@ -64,7 +65,9 @@ class ConceptsCog(commands.Cog):
         if interaction.guild_id is None:
             return []
         found = await concepts.autocomplete(self.bot.db, interaction.guild_id, current)
-        return [app_commands.Choice(name=c.name, value=c.value) for c in found]
+        return [
+            app_commands.Choice(name=plain_label(c.name, CHOICE_MAX), value=c.value) for c in found
+        ]
 
     @concept.command(name="lookup")
     @app_commands.describe(

@@ -23,6 +23,7 @@ from bot.services.moderation import (
     set_dm_notifications,
 )
 from bot.ui.checks import is_moderator, require_moderator
+from bot.ui.render import CHOICE_MAX, plain_label
 from cogs.moderation import effects
 from cogs.moderation.missed import show_missed
 from cogs.moderation.render import log_embed, merge_text
@@ -192,7 +193,9 @@ class ModerationCog(commands.Cog):
             self.bot.db, self._gid(interaction), interaction.user.id, dms
         )
         text = (
-            "You'll get a DM when a moderator rejects or hides one of your entries."
+            "You'll get a DM when a moderator rejects or hides one of your entries. (If your "
+            "DMs from this server's members are off, Discord refuses them: turn them on in "
+            "the server's Privacy Settings.)"
             if enabled
             else "Nexus won't DM you about your entries in this server."
         )
@@ -210,7 +213,10 @@ class ModerationCog(commands.Cog):
         if not isinstance(kind, str):
             return []
         found = await search_entries(self.bot.db, interaction.guild_id, kind, current)
-        return [app_commands.Choice(name=label, value=i) for i, label in found[:25]]
+        return [
+            app_commands.Choice(name=plain_label(text, CHOICE_MAX), value=i)
+            for i, text in found[:25]
+        ]
 
     edit.autocomplete("entry")(_entries)
     feature.autocomplete("entry")(_entries)

@@ -1,4 +1,5 @@
-"""After a moderator action: mirror it to the mod-log channel and DM a rejected author.
+"""After a moderator action: mirror it to the mod-log channel and DM the author of a
+rejected or hidden entry (with the reason).
 
 Both are best effort: a failure is logged and never undoes or fails the action.
 """
@@ -12,6 +13,7 @@ import discord
 
 from bot.services import guilds
 from bot.services.moderation import ActionResult
+from bot.ui.dm import send_dm
 from cogs.moderation.render import mirror_embed, rejection_dm, result_text
 
 if TYPE_CHECKING:
@@ -32,9 +34,10 @@ async def after_action(
     bot: NexusBot, interaction: discord.Interaction, result: ActionResult
 ) -> None:
     # DM first, mirror last: a mod-log line means every side effect of the action is done.
-    if result.action == "reject" and result.notify_user_id:
+    if result.action in ("reject", "hide") and result.notify_user_id and interaction.guild_id:
         guild_name = interaction.guild.name if interaction.guild else "your server"
-        await dm_author(bot, result.notify_user_id, rejection_dm(guild_name, result))
+        text = rejection_dm(guild_name, result)
+        await send_dm(bot, interaction.guild_id, result.notify_user_id, text, checked=True)
     await mirror(bot, interaction, result_text(result), result.reason)
 
 
@@ -43,8 +46,22 @@ async def mirror(
 ) -> None:
     if interaction.guild_id is None:
         return
+    actor = getattr(interaction.user, "display_name", None) or interaction.user.name
+    await mirror_to(bot, interaction.guild_id, actor, text, reason)
+
+
+async def mirror_to(
+    bot: NexusBot,
+    guild_id: int,
+    actor: str,
+    text: str,
+    reason: str | None,
+    *,
+    title: str = "Moderator action",
+) -> None:
+    """Post one line to the server's mod-log channel, if it has one (best effort)."""
     try:
-        cfg = await guilds.get_settings(bot.db, interaction.guild_id)
+        cfg = await guilds.get_settings(bot.db, guild_id)
         if cfg.mod_log_channel_id is None:
             return
         channel = bot.get_channel(cfg.mod_log_channel_id)
@@ -53,15 +70,6 @@ async def mirror(
         if not isinstance(channel, discord.abc.Messageable):
             log.warning("mod-log channel %s is not a text channel", cfg.mod_log_channel_id)
             return
-        actor = getattr(interaction.user, "display_name", None) or interaction.user.name
-        await channel.send(embed=mirror_embed(actor, text, reason))
+        await channel.send(embed=mirror_embed(actor, text, reason, title=title))
     except discord.HTTPException as error:
-        log.warning("could not mirror to the mod-log of guild %s: %s", interaction.guild_id, error)
-
-
-async def dm_author(bot: NexusBot, user_id: int, text: str) -> None:
-    try:
-        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
-        await user.send(text)
-    except discord.HTTPException as error:  # 403: DMs closed; 404: account gone
-        log.info("could not DM user %s about their entry: %s", user_id, error)
+        log.warning("could not mirror to the mod-log of guild %s: %s", guild_id, error)

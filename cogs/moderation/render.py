@@ -253,8 +253,10 @@ def log_embed(page: AuditPage, kind: str | None, action: str | None) -> discord.
     return embed
 
 
-def mirror_embed(actor: str, text: str, reason: str | None) -> discord.Embed:
-    embed = make_embed("Moderator action", text)
+def mirror_embed(
+    actor: str, text: str, reason: str | None, *, title: str = "Moderator action"
+) -> discord.Embed:
+    embed = make_embed(title, text)
     add_field(embed, "By", one_line(actor, 100), inline=True)
     if reason:
         add_field(embed, "Reason", reason)

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import challenges
+from cogs.challenges.authors import own_entry_choices, remove_entry
 from cogs.challenges.cog import ID_MAX, challenge_choices
 from cogs.solutions.views import AddSolutionModal
 
@@ -41,3 +42,17 @@ class SolutionsCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         return await challenge_choices(self.bot, interaction, current)
+
+    @solution.command(name="remove")
+    @app_commands.describe(id="One of your solutions (written by you or saved from your message)")
+    async def remove(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, ID_MAX]
+    ) -> None:
+        """Remove a solution of yours from Nexus (its text is deleted)."""
+        await remove_entry(interaction, "solution", id)
+
+    @remove.autocomplete("id")
+    async def _own_solutions(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        return await own_entry_choices(interaction, "solution", current)

@@ -18,7 +18,7 @@ from bot.services.entries import SOLUTION_MAX, ChallengePage, RecordedSolution
 from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import is_moderator
 from bot.ui.flag import FlagButton
-from bot.ui.render import BUTTON_LABEL_MAX, one_line
+from bot.ui.render import BUTTON_LABEL_MAX, one_line, plain_label
 from cogs.challenges import render
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ class AddSolutionModal(NexusModal, title="Add a solution"):
         super().__init__(timeout=1800)
         self.challenge_id = challenge_id
         self.body: discord.ui.TextInput[AddSolutionModal] = discord.ui.TextInput(
-            label=one_line(f"Solution to #{challenge_id}: {challenge_title}", 45),
+            label=plain_label(f"Solution to #{challenge_id}: {challenge_title}", 45),
             custom_id="body",
             style=discord.TextStyle.paragraph,
             max_length=SOLUTION_MAX,
@@ -182,8 +182,11 @@ class AddSolutionModal(NexusModal, title="Add a solution"):
         await send_recorded_solution(interaction, rec)
 
 
-async def send_recorded_solution(interaction: discord.Interaction, rec: RecordedSolution) -> None:
-    """Published: the challenge page for everyone. Held: an ephemeral note."""
+async def send_recorded_solution(
+    interaction: discord.Interaction, rec: RecordedSolution, *, for_author: str | None = None
+) -> None:
+    """Published: the challenge page for everyone. Held: an ephemeral note. `for_author`:
+    the message's author, when someone else saved it."""
     assert interaction.guild_id is not None
     sol = rec.solution
     if not rec.created:
@@ -191,14 +194,20 @@ async def send_recorded_solution(interaction: discord.Interaction, rec: Recorded
         await interaction.response.send_message(text, ephemeral=True)
         return
     if sol.status != "published":
+        held = (
+            render.awaiting_note(sol.author_name)
+            if sol.status == "awaiting_author"
+            else render.HELD
+        )
         await interaction.response.send_message(
-            f"Saved solution #{sol.id} to challenge #{rec.challenge.id}. {render.HELD}",
+            f"Saved solution #{sol.id} to challenge #{rec.challenge.id}. {held}",
             ephemeral=True,
         )
         return
     page = rec.page
+    hint = " " + render.removal_hint("solution", sol.id, for_author) if for_author else ""
     await interaction.response.send_message(
-        f"New solution #{sol.id} to challenge #{rec.challenge.id}.",
+        f"New solution #{sol.id} to challenge #{rec.challenge.id}.{hint}",
         embed=render.challenge_embed(page),
         view=challenge_page_view(page),
     )

@@ -23,7 +23,8 @@ async def last_audit(nexus: Nexus) -> AuditLog:
     return row
 
 
-async def row(nexus: Nexus, model: Any, entry_id: int) -> Any:
+async def row(nexus: Nexus, model: Any, entry_id: int | tuple[int, ...]) -> Any:
+    """The row with this primary key (a tuple for a composite key), or None."""
     async with nexus.db.reader() as s:
         return await s.get(model, entry_id)
 

@@ -80,3 +80,65 @@ async def test_commands_not_resynced_when_unchanged(nexus: Nexus) -> None:
     assert nexus.sim.commands_synced == synced
     reply = await nexus.sim.command(nexus.alice, "nexus about", channel=nexus.general)
     assert reply.embeds
+
+
+async def test_setup_refuses_everyone_and_managed_roles(nexus: Nexus) -> None:
+    before = await guilds.get_settings(nexus.db, nexus.guild.id)
+    booster = nexus.guild.create_role("Server Booster", managed=True)
+    for role, why in (
+        (nexus.guild.everyone, "every member"),
+        (nexus.guild.bot_role, "managed"),
+        (booster, "managed"),
+    ):
+        reply = await nexus.sim.command(
+            nexus.admin,
+            "setup",
+            {"moderator_role": role, "digest_hour": 6},
+            channel=nexus.general,
+        )
+        assert reply.ephemeral and why in reply.content, reply.content
+        assert "Nothing was saved" in reply.content
+        assert str(role.id) not in reply.text  # names, never raw ids
+    # The refused command changed nothing, not even its other options.
+    assert await guilds.get_settings(nexus.db, nexus.guild.id) == before
+
+
+async def test_everyone_saved_earlier_makes_nobody_a_moderator(nexus: Nexus) -> None:
+    await guilds.update_settings(nexus.db, nexus.guild.id, moderator_role_id=nexus.guild.id)
+    refused = await nexus.sim.command(nexus.mallory, "curate queue", channel=nexus.general)
+    assert refused.ephemeral and "Only moderators" in refused.content
+    shown = await nexus.sim.command(nexus.admin, "setup", channel=nexus.general)
+    fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+    assert "@everyone" in fields["Moderator role"] and "ignored" in fields["Moderator role"]
+
+
+async def test_setup_warns_when_most_members_hold_the_role(nexus: Nexus) -> None:
+    learners = nexus.guild.create_role("Learner")
+    for member in (nexus.alice, nexus.bob, nexus.carol, nexus.dave, nexus.erin, nexus.mallory):
+        nexus.guild.add_roles(member, learners)
+    # Without Manage Roles Nexus cannot count a role's members: it says so, and saves.
+    unknown = await nexus.sim.command(
+        nexus.admin, "setup", {"moderator_role": learners}, channel=nexus.general
+    )
+    assert unknown.ephemeral and "Settings saved" in unknown.content
+    assert "couldn't check" in unknown.content and "@Learner" in unknown.content
+    cfg = await guilds.get_settings(nexus.db, nexus.guild.id)
+    assert cfg.moderator_role_id == learners.id
+    # With Manage Roles it counts: 6 of the server's 10 members hold it.
+    nexus.guild.edit_role(nexus.guild.bot_role, permissions=["MANAGE_ROLES"])
+    guild = nexus.client.get_guild(nexus.guild.id)
+    assert guild is not None
+    await nexus.sim.gateway.wait_until(lambda: guild.me.guild_permissions.manage_roles, 2)
+    warned = await nexus.sim.command(
+        nexus.admin, "setup", {"moderator_role": learners}, channel=nexus.general
+    )
+    assert warned.ephemeral and "Settings saved" in warned.content
+    assert "6 of the server's 10 members" in warned.content and "more than half" in warned.content
+    few = await nexus.sim.command(
+        nexus.admin, "setup", {"moderator_role": nexus.mod_role}, channel=nexus.general
+    )
+    assert "Settings saved" in few.content and "more than half" not in few.content
+    assert "couldn't check" not in few.content
+    assert (await guilds.get_settings(nexus.db, nexus.guild.id)).moderator_role_id == (
+        nexus.mod_role.id
+    )

@@ -212,3 +212,25 @@ async def test_list_by_concept(nexus: Nexus) -> None:
         nexus.bob, "challenge list", {"concept": redis}, channel=nexus.general
     )
     assert "Tagged one" in listing.text and "Untagged one" not in listing.text
+
+
+async def test_capture_refuses_what_is_not_a_members_contribution(nexus: Nexus) -> None:
+    """Nexus's own messages, other bots' messages and markup-only messages are refused,
+    with a reason, by both menus; nothing is written."""
+    await share(nexus, nexus.alice, "CORS blocks my fetch", "No Allow-Origin header")
+    own = nexus.sim.messages_in(nexus.general)[-1]
+    assert own.author_id == nexus.world.bot_user.id
+    helper = nexus.guild.add_bot("HelperBot")
+    other_bot = await nexus.sim.say(helper, nexus.general, "Build #42 failed: tests red")
+    refusals = [(own.id, "Nexus's own"), (other_bot.id, "from a bot")]
+    for markup in ("||", "** **", "\U0001f389", "<:blob:123456789012345678>", "<@1>  `` ~~ ~~"):
+        said = await nexus.sim.say(nexus.bob, nexus.general, markup)
+        refusals.append((said.id, "no text"))
+    files = await nexus.sim.say(nexus.bob, nexus.general, "", attachments=["trace.png"])
+    refusals.append((files.id, "no text"))
+    for message_id, why in refusals:
+        for menu in ("Save as challenge", "Save as solution"):
+            reply = await nexus.sim.context_menu(nexus.carol, menu, message=message_id)
+            assert reply.ephemeral and why in reply.content, (menu, message_id, reply.content)
+            assert not reply.selects
+    assert [r.title for r in await _rows(nexus)] == ["CORS blocks my fetch"]

@@ -36,7 +36,9 @@ MEMBER_COMMANDS = {
     "challenge view",
     "challenge search",
     "challenge list",
+    "challenge remove",  # only the member's own entries (tests/e2e/test_capture_privacy.py)
     "solution add",
+    "solution remove",
     "takeaway share",
     "takeaway list",
     "takeaway view",

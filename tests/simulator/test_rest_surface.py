@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+import pytest
 
 from bot.simulator import Simulator
+from bot.simulator.payloads import InvalidInput
 
 from .conftest import Env
 
@@ -128,3 +130,29 @@ async def test_permissions_in_interactions(env: Env) -> None:
     payload = env.sim.registry.by_id[record_reply.interaction_id].payload
     perms = int(payload["member"]["permissions"])
     assert not perms & (1 << 13) and int(payload["app_permissions"]) & (1 << 11)
+
+
+async def test_role_member_counts_need_manage_roles(env: Env) -> None:
+    path = f"/guilds/{env.guild.id}/roles/member-counts"
+    status, body = await _call(env.sim, "GET", path)
+    assert status == 403 and body["code"] == 50013
+    env.guild.edit_role(env.guild.bot_role, permissions=["MANAGE_ROLES"])
+    env.guild.add_roles(env.alice, env.mod_role)
+    status, counts = await _call(env.sim, "GET", path)
+    assert status == 200 and str(env.guild.id) not in counts  # never @everyone
+    assert counts[str(env.mod_role.id)] == 2 and counts[str(env.guild.bot_role.id)] == 1
+    guild = env.bot.get_guild(env.guild.id)
+    assert guild is not None
+    await env.sim.gateway.wait_until(lambda: guild.me.guild_permissions.manage_roles, 2)
+
+
+async def test_other_bots_and_attachments(env: Env) -> None:
+    helper = env.guild.add_bot("HelperBot")
+    assert helper.user.bot and env.guild.roles[helper.roles[0]].managed
+    said = await env.sim.say(helper, env.general, "", attachments=["trace.png"])
+    [att] = said.raw["attachments"]
+    assert att["filename"] == "trace.png" and att["content_type"] == "image/png"
+    assert said.raw["author"]["bot"] is True and said.content == ""
+    env.guild.set_overwrite(env.general, env.alice, deny=["ATTACH_FILES"])
+    with pytest.raises(InvalidInput):
+        await env.sim.say(env.alice, env.general, "look", attachments=["x.txt"])

@@ -208,3 +208,24 @@ def test_edits_without_content_need_no_allowed_mentions() -> None:
         )
         == []
     )
+
+
+@pytest.mark.skipif(
+    not SPEC_PRESENT,
+    reason=f"Discord OpenAPI spec absent at {default_spec_path()} "
+    "(set NEXUS_DISCORD_SPEC): schema checks cannot run",
+)
+async def test_what_the_simulator_sends_has_discords_shape() -> None:
+    """Attachments, roles and role member counts the simulator hands out match the spec."""
+    spec = SpecValidator()
+    world = World()
+    g = world.create_guild("Shapes")
+    helper = g.add_bot("HelperBot")
+    role = g.edit_role(g.roles[helper.roles[0]], permissions=["MANAGE_ROLES"], name="Helper")
+    attachment = world.attachment("trace.png")
+    assert spec.validate_object("components/schemas/AttachmentResponse", attachment) == []
+    assert spec.validate_object("components/schemas/GuildRoleResponse", role.to_dict()) == []
+    counts = {str(r): n for r, n in g.role_member_counts().items()}
+    path = f"/guilds/{g.id}/roles/member-counts"
+    assert spec.validate_response("GET", path, counts) == []
+    assert spec.validate_response("GET", path, {"1": "many"})  # the check is not blind

@@ -64,3 +64,6 @@ class MemberPrefs(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     dm_notifications: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When a DM to this member was refused (DMs closed: 403/50007); none are tried for a
+    # while after that, and /notifications dms:True clears it.
+    dm_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

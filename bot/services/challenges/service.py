@@ -5,7 +5,6 @@ Reads for the digest live in challenges_digest.py; loading helpers in challenges
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -15,11 +14,12 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept
-from bot.db.types import EntryKind
+from bot.db.types import EntryKind, Status
 from bot.errors import Conflict, Invalid, NotFound
 from bot.services.challenges.load import load_challenges, load_page
 from bot.services.challenges.search import Scope, ranked_challenge_ids, tokenize
 from bot.services.challenges.search_cache import search_cache
+from bot.services.challenges.titles import derive_title, typed_title
 from bot.services.concepts import resolve_concepts, track_for
 from bot.services.entries import (
     PROBLEM_MAX,
@@ -29,6 +29,7 @@ from bot.services.entries import (
     ChallengeInfo,
     ChallengePage,
     ConceptTag,
+    MentionNames,
     MergedChallenge,
     Paged,
     RecordedChallenge,
@@ -45,24 +46,7 @@ from bot.services.entries import (
 
 SIMILAR_LIMIT = 3
 NOT_FOUND = "I can't find that challenge in this server. Pick one from the suggestions."
-_LEADING_MARKUP = re.compile(r"^[\s#>*_~`|-]+")
-
-
-def derive_title(content: str) -> str:
-    """A title from a chat message: its first non-empty line, markup-trimmed, clipped."""
-    for line in content.splitlines():
-        line = " ".join(_LEADING_MARKUP.sub("", line).split())
-        if line:
-            break
-    else:
-        line = " ".join(content.split())
-    if len(line) <= TITLE_MAX:
-        return line
-    cut = line[: TITLE_MAX - 1]
-    space = cut.rfind(" ")
-    if space > TITLE_MAX * 0.6:
-        cut = cut[:space]
-    return cut.rstrip() + "\u2026"
+REMOVED = "The author of that message removed what was saved from it: it can't be saved again."
 
 
 async def share_challenge(
@@ -77,10 +61,12 @@ async def share_challenge(
     concepts: Sequence[str | None] = (),
     by_moderator: bool = False,
     source_channel_id: int | None = None,
+    names: MentionNames | None = None,
     now: datetime | None = None,
 ) -> RecordedChallenge:
-    """Record a challenge written in the /challenge share modal."""
-    clean_title = " ".join(clean_text(title, "The title", TITLE_MAX).split())
+    """Record a challenge written in the /challenge share modal (`names`: for the ids its
+    title mentions)."""
+    clean_title = typed_title(clean_text(title, "The title", TITLE_MAX), names)
     return await _record(
         db,
         guild_id,
@@ -108,9 +94,12 @@ async def capture_challenge(
     message_id: int,
     captured_by: int | None = None,
     by_moderator: bool = False,
+    awaiting_author: bool = False,
+    names: MentionNames | None = None,
     now: datetime | None = None,
 ) -> RecordedChallenge:
-    """ "Save as challenge" on a chat message: keeps its author, channel and link.
+    """ "Save as challenge" on a chat message: keeps its author, channel and link;
+    `awaiting_author`: held until its author agrees (see entries.initial_status).
 
     Saving the same message again returns the existing challenge (created=False); if
     that one is not visible to `captured_by`, Conflict."""
@@ -124,13 +113,14 @@ async def capture_challenge(
             guild_id,
             author_id=author_id,
             author_name=author_name,
-            title=derive_title(body),
+            title=derive_title(body, names),
             tried="",
             problem=body,
             concepts=(),
             by_moderator=by_moderator,
             source_channel_id=channel_id,
             source_message_id=message_id,
+            awaiting_author=awaiting_author,
             now=now,
         )
     except IntegrityError:
@@ -154,6 +144,10 @@ async def _by_source(
             return None
         page = await load_page(s, guild_id, cid, None)
     info = page.challenge
+    if info.status == Status.WITHDRAWN:
+        raise Conflict(REMOVED)
+    if info.status == Status.AWAITING_AUTHOR and info.author_id != viewer_id:
+        raise Conflict("That message was already saved; it is waiting for its author's consent.")
     if not can_see(info.status, info.author_id, viewer_id):
         raise Conflict("That message was already saved; it is waiting for review.")
     return RecordedChallenge(challenge=info, similar=(), created=False, solutions=page.solutions)
@@ -173,6 +167,7 @@ async def _record(
     source_channel_id: int | None,
     source_message_id: int | None,
     now: datetime | None,
+    awaiting_author: bool = False,
 ) -> RecordedChallenge:
     status = await initial_status(
         db,
@@ -180,6 +175,7 @@ async def _record(
         EntryKind.CHALLENGE,
         source_channel_id=source_channel_id,
         by_moderator=by_moderator,
+        awaiting_author=awaiting_author,
     )
     when = now_or(now)
     async with db.sessions.begin() as s:
@@ -322,7 +318,9 @@ async def list_challenges(
     page = max(0, page)
     stmt = select(Challenge.id).where(Challenge.guild_id == guild_id)
     if filter is ChallengeFilter.MINE:
-        stmt = stmt.where(Challenge.author_id == viewer_id)
+        stmt = stmt.where(
+            Challenge.author_id == viewer_id, Challenge.status != Status.WITHDRAWN.value
+        )
     else:
         stmt = stmt.where(visible_to(Challenge, viewer_id))
     if filter is ChallengeFilter.OPEN:

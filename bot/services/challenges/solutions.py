@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from bot.db import Database
 from bot.db.models import Challenge, Solution, SolutionHelped
 from bot.db.types import EntryKind, Status
-from bot.errors import Invalid, NotAllowed, NotFound
+from bot.errors import Conflict, Invalid, NotAllowed, NotFound
 from bot.services.challenges.load import load_page
 from bot.services.challenges.service import NOT_FOUND as CHALLENGE_NOT_FOUND
-from bot.services.challenges.service import solution_targets
+from bot.services.challenges.service import REMOVED, solution_targets
 from bot.services.entries import (
     SOLUTION_MAX,
     AcceptResult,
@@ -77,9 +77,11 @@ async def capture_solution(
     channel_id: int,
     message_id: int,
     by_moderator: bool = False,
+    awaiting_author: bool = False,
     now: datetime | None = None,
 ) -> RecordedSolution:
-    """ "Save as solution": the message keeps its author; the chosen challenge is re-checked."""
+    """ "Save as solution": the message keeps its author; the chosen challenge is re-checked.
+    `awaiting_author`: held until its author agrees (see entries.initial_status)."""
     text = capture_text(content, _CAPTURE_INSTEAD)
 
     async def record() -> RecordedSolution:
@@ -94,6 +96,7 @@ async def capture_solution(
             by_moderator=by_moderator,
             source_channel_id=channel_id,
             source_message_id=message_id,
+            awaiting_author=awaiting_author,
             now=now,
         )
 
@@ -133,6 +136,7 @@ async def _record(
     source_channel_id: int | None,
     source_message_id: int | None,
     now: datetime | None,
+    awaiting_author: bool = False,
 ) -> RecordedSolution:
     status = await initial_status(
         db,
@@ -140,6 +144,7 @@ async def _record(
         EntryKind.SOLUTION,
         source_channel_id=source_channel_id,
         by_moderator=by_moderator,
+        awaiting_author=awaiting_author,
     )
     when = now_or(now)
     async with db.sessions.begin() as s:
@@ -160,6 +165,8 @@ async def _record(
                     Solution.source_message_id == source_message_id,
                 )
             )
+        if existing is not None and existing.status == Status.WITHDRAWN:
+            raise Conflict(REMOVED)
         created = existing is None
         if existing is None:
             existing = Solution(

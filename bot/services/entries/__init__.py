@@ -7,10 +7,13 @@ from bot.services.entries.links import source_url
 from bot.services.entries.text import (
     _CONTROL,
     NAME_MAX,
+    MentionNames,
     capture_text,
     clean_name,
     clean_text,
+    has_words,
     now_or,
+    plain_mentions,
 )
 from bot.services.entries.types import (
     MAX_CONCEPTS,
@@ -37,6 +40,7 @@ from bot.services.entries.types import (
     VoteResult,
 )
 from bot.services.entries.visibility import (
+    AUTHORS_ONLY,
     STATUS_LABELS,
     active_for,
     can_see,
@@ -48,6 +52,7 @@ from bot.services.entries.visibility import (
 )
 
 __all__ = [
+    "AUTHORS_ONLY",
     "AcceptResult",
     "ChallengeFilter",
     "ChallengeInfo",
@@ -57,6 +62,7 @@ __all__ = [
     "HelpedResult",
     "HelpfulMember",
     "MAX_CONCEPTS",
+    "MentionNames",
     "NAME_MAX",
     "PROBLEM_MAX",
     "Paged",
@@ -80,10 +86,12 @@ __all__ = [
     "clean_name",
     "clean_text",
     "get_visible",
+    "has_words",
     "initial_status",
     "lock_others_published",
     "now_or",
     "others_published",
+    "plain_mentions",
     "solution_info",
     "source_url",
     "takeaway_info",

@@ -22,17 +22,23 @@ STATUS_LABELS = MappingProxyType(
         Status.PUBLISHED.value: "published",
         Status.HIDDEN.value: "hidden",
         Status.REJECTED.value: "rejected",
+        Status.AWAITING_AUTHOR.value: "waiting for its author's consent",
+        Status.WITHDRAWN.value: "removed by its author",
     }
 )
+# In its author's hands, not the moderators': nothing a moderator does may publish these.
+AUTHORS_ONLY = frozenset({Status.AWAITING_AUTHOR.value, Status.WITHDRAWN.value})
 
 
 def visible_to(model: Any, viewer_id: int | None) -> ColumnElement[bool]:
     """What a member may read: published entries, plus every entry of their own (shown
-    with its status: pending review, hidden, rejected). Others' unpublished: never."""
+    with its status: pending review, waiting for consent, hidden, rejected) except what
+    they removed. Others' unpublished: never."""
     published = model.status == Status.PUBLISHED.value
     if viewer_id is None:
         return published
-    return or_(published, model.author_id == viewer_id)
+    own = and_(model.author_id == viewer_id, model.status != Status.WITHDRAWN.value)
+    return or_(published, own)
 
 
 def active_for(model: Any, viewer_id: int | None) -> ColumnElement[bool]:
@@ -44,6 +50,8 @@ def active_for(model: Any, viewer_id: int | None) -> ColumnElement[bool]:
 
 
 def can_see(status: str, author_id: int, viewer_id: int | None) -> bool:
+    if status == Status.WITHDRAWN.value:
+        return False
     return status == Status.PUBLISHED.value or (viewer_id is not None and author_id == viewer_id)
 
 
@@ -54,8 +62,12 @@ async def initial_status(
     *,
     source_channel_id: int | None,
     by_moderator: bool,
+    awaiting_author: bool = False,
 ) -> Status:
-    """The status a new entry starts with, from this server's review settings."""
+    """The status a new entry starts with, from this server's review settings (or held
+    for its author's consent: a capture of someone else's message in a private thread)."""
+    if awaiting_author:
+        return Status.AWAITING_AUTHOR
     cfg = await guilds.get_settings(db, guild_id)
     return guilds.initial_status(
         cfg, kind, source_channel_id=source_channel_id, by_moderator=by_moderator

@@ -2,10 +2,17 @@
 
 from bot.services.moderation.actions import REASON_MAX, ActionResult, Actor, approve, edit, reject
 from bot.services.moderation.audit import ACTIONS, AuditEntry, AuditPage, list_audit
+from bot.services.moderation.authors import REMOVABLE, AuthorResult, consent, own_entries, withdraw
 from bot.services.moderation.entries import EDITABLE_FIELDS, OPTIONAL_FIELDS, kind_label
 from bot.services.moderation.flags import FLAG_REASONS, check_flaggable, flag_entry
 from bot.services.moderation.merging import MergeResult, merge
-from bot.services.moderation.notify import set_dm_notifications
+from bot.services.moderation.notify import (
+    DM_RETRY_AFTER,
+    dm_wanted,
+    record_dm_closed,
+    record_dm_delivered,
+    set_dm_notifications,
+)
 from bot.services.moderation.queue import (
     FLAG_WEIGHT,
     AnsweredChallenge,
@@ -19,8 +26,14 @@ from bot.services.moderation.visibility import hide, restore, toggle_feature
 
 __all__ = [
     "ACTIONS",
+    "DM_RETRY_AFTER",
     "ActionResult",
     "AnsweredChallenge",
+    "AuthorResult",
+    "REMOVABLE",
+    "consent",
+    "own_entries",
+    "withdraw",
     "Actor",
     "AuditEntry",
     "AuditPage",
@@ -34,6 +47,7 @@ __all__ = [
     "REASON_MAX",
     "approve",
     "check_flaggable",
+    "dm_wanted",
     "edit",
     "flag_entry",
     "get_entry",
@@ -42,6 +56,8 @@ __all__ = [
     "kind_label",
     "list_audit",
     "merge",
+    "record_dm_closed",
+    "record_dm_delivered",
     "reject",
     "restore",
     "search_entries",

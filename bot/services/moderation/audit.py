@@ -21,6 +21,7 @@ ACTIONS = (
     "hide",
     "restore",
     "merge",
+    "withdraw",
 )
 PAGE_SIZE = 8
 

@@ -26,9 +26,10 @@ from bot.db.models import (
     Solution,
     Takeaway,
 )
-from bot.db.types import EntryKind
-from bot.errors import NotFound
+from bot.db.types import EntryKind, Status
+from bot.errors import Conflict, NotFound
 from bot.services.concepts import BODY_MAX, NAME_MAX, SUMMARY_MAX
+from bot.services.entries import AUTHORS_ONLY
 
 MODELS: Mapping[str, type[Any]] = MappingProxyType(
     {
@@ -100,6 +101,13 @@ async def load_scoped(s: AsyncSession, guild_id: int, kind: str, entry_id: int) 
     row = await s.get(model, entry_id)
     if row is None or row.guild_id not in visible_guilds(kind, guild_id):
         raise NotFound(UNKNOWN.format(kind=kind_label(kind)))
+    if row.status == Status.AWAITING_AUTHOR:
+        raise Conflict(
+            f"That {kind_label(kind)} was saved from a private thread and waits for its "
+            "author's consent: until they agree it is theirs alone, not the moderators'."
+        )
+    if row.status in AUTHORS_ONLY:
+        raise NotFound(f"Its author removed that {kind_label(kind)}.")
     return row
 
 

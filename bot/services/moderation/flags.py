@@ -17,6 +17,7 @@ from bot.db import Database
 from bot.db.models import Flag
 from bot.db.types import Status
 from bot.errors import Conflict, Invalid, NotFound
+from bot.services.entries import AUTHORS_ONLY
 from bot.services.moderation.entries import FLAGGABLE_KINDS, MODELS, visible_guilds
 
 # value -> label shown in the reason select
@@ -94,6 +95,7 @@ async def _check(s: AsyncSession, guild_id: int, kind: str, entry_id: int, user_
         row is None
         or row.guild_id not in visible_guilds(kind, guild_id)
         or row.status in (Status.HIDDEN, Status.REJECTED)
+        or row.status in AUTHORS_ONLY
     ):
         raise NotFound(UNKNOWN_ENTRY)
     existing = await s.scalar(

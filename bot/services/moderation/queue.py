@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import Database
 from bot.db.models import Challenge, Concept, ConceptEdit, Flag
 from bot.db.types import EntryKind, Status
+from bot.services.entries import AUTHORS_ONLY
 from bot.services.moderation.entries import (
     EDITABLE_FIELDS,
     MODELS,
@@ -245,7 +246,9 @@ async def search_entries(
     if m is None or kind == EntryKind.CONCEPT_EDIT:
         return []
     text_col = getattr(m, {"concept": "name", "challenge": "title"}.get(kind, "body"))
-    stmt = select(m).where(m.guild_id.in_(visible_guilds(kind, guild_id)))
+    stmt = select(m).where(
+        m.guild_id.in_(visible_guilds(kind, guild_id)), m.status.not_in(AUTHORS_ONLY)
+    )
     # Control characters out first: PostgreSQL refuses a NUL in any text parameter.
     q = " ".join(_CONTROL.sub(" ", query).split())[:100].lower()
     if q:

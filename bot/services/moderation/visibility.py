@@ -20,6 +20,7 @@ from bot.services.moderation.entries import (
     record_audit,
     resolve_flags,
 )
+from bot.services.moderation.notify import dm_allowed
 
 
 def _check_kind(kind: str) -> None:
@@ -72,6 +73,11 @@ async def hide(
         resolved = await resolve_flags(s, guild_id, kind, sorted({entry_id, target.id}))
         after = {"status": Status.HIDDEN.value}
         audit = await record_audit(s, guild_id, actor, "hide", kind, entry_id, before, after, text)
+        # The author hears why (a base concept has no member author to tell).
+        author = getattr(row, "author_id", None) if row.guild_id == guild_id else None
+        notify = None
+        if author and author != actor.id and await dm_allowed(s, guild_id, author):
+            notify = author
         return ActionResult(
             "hide",
             kind,
@@ -85,6 +91,7 @@ async def hide(
             reason=text,
             flags_resolved=resolved,
             featured=bool(target.featured),
+            notify_user_id=notify,
         )
 
 
