@@ -6,7 +6,7 @@ server cannot choose who holds the others.
 
 How many members hold a role is known only when Discord tells us: Nexus has no members
 intent, so its member cache holds little more than itself and `Role.members` would count
-almost nobody. Discord answers GET /guilds/{id}/roles/member-counts instead, which
+almost nobody. Discord's role member-counts endpoint answers instead, which
 discord.py documents as needing Manage Roles; without that permission (or if Discord does
 not answer in time) the count is unknown and /setup says so rather than guess. The
 server's total is the member count Discord sends with the server (Guilds intent).

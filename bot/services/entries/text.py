@@ -43,7 +43,7 @@ def plain_mentions(text: str, names: MentionNames | None = None) -> str:
     """`text` for places where Discord shows markup raw (embed titles, field names, select
     options, choices, form labels): mentions become @name / #name (or "@member", "@role",
     "#channel" when the name is unknown; never the id), custom emoji :name:, timestamps a
-    UTC date, command mentions /name."""
+    UTC date, and a command mention its command's name."""
     if "<" not in text:
         return text
     known = names or MentionNames()
