@@ -104,16 +104,16 @@ async def test_changed_file_updates_only_that_row(db: Database, data_copy: Path)
     before = await _base(db, "caching")
     other = await _base(db, "redis")
     path = data_copy / "caching.md"
-    path.write_text(path.read_text().replace("cache-aside]", "cache-aside, memoisation]"))
+    path.write_text(path.read_text().replace("cache-aside]", "cache-aside, kept results]"))
     assert await seed.seed_if_needed(db, data_copy) == 1
     after = await _base(db, "caching")
     assert after.id == before.id
-    assert "memoisation" in after.aliases
-    assert "memoisation" in after.search_text
+    assert "kept results" in after.aliases
+    assert "kept results" in after.search_text
     assert after.source_hash != before.source_hash
     assert (await _base(db, "redis")).updated_at == other.updated_at
     assert await seed.seed_if_needed(db, data_copy) == 0
-    outcome = await concepts.lookup(db, GUILD, 1, "memoisation")
+    outcome = await concepts.lookup(db, GUILD, 1, "kept results")
     assert outcome.concept is not None and outcome.concept.name == "Caching"
 
 
