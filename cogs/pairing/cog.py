@@ -140,16 +140,29 @@ class PairingCog(commands.Cog):
         return [app_commands.Choice(name=z, value=z) for z in guilds.timezone_choices(current)]
 
     @pair.command(name="pause")
-    @app_commands.describe(until="A date (YYYY-MM-DD) or a number of weeks, at most 6 months")
+    @app_commands.describe(
+        until="The day you're back (YYYY-MM-DD, your time zone, up to a year) or a number of weeks"
+    )
     async def pause(
         self, interaction: discord.Interaction, until: app_commands.Range[str, 1, 20]
     ) -> None:
-        """Sit out pairing rounds for a while."""
+        """Snooze pairing until a date (to skip only the next round: /pair skip-next)."""
         p = await pairing.pause(
             self.bot.db, _gid(interaction), interaction.user.id, until, self.bot.clock()
         )
         await interaction.response.send_message(
-            embed=render.profile_embed(p, "Paused. Enjoy the break!"), ephemeral=True
+            embed=render.profile_embed(p, render.paused_note(p)), ephemeral=True
+        )
+
+    @pair.command(name="skip-next")
+    async def skip_next(self, interaction: discord.Interaction) -> None:
+        """Sit out only the next pairing round; you're back for the one after."""
+        skip = await pairing.skip_next_round(
+            self.bot.db, _gid(interaction), interaction.user.id, self.bot.clock()
+        )
+        await interaction.response.send_message(
+            embed=render.profile_embed(skip.profile, render.skip_note(skip.skipped, skip.back)),
+            ephemeral=True,
         )
 
     @pair.command(name="resume")

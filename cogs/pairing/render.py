@@ -168,6 +168,23 @@ UNMATCHED_CHANNEL_NOTE = (
 )
 
 
+def paused_note(p: Profile) -> str:
+    if p.paused_until is None:
+        return "Paused. Enjoy the break!"
+    return (
+        f"Paused until {_ts(p.paused_until, 'F')} (the start of that day in your time zone, "
+        f"{p.timezone}). You're back for the first round after that; `/pair resume` ends "
+        "the pause early."
+    )
+
+
+def skip_note(skipped: datetime, back: datetime) -> str:
+    return (
+        f"You'll sit out the next round ({_ts(skipped, 'F')}) and be back for the one on "
+        f"{_ts(back, 'F')}. Changed your mind? `/pair resume`."
+    )
+
+
 def paused_text(guild_name: str, ignored: int) -> str:
     return clip(
         f"You haven't answered the check-ins of your last {ignored} pairing rounds in "

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.services.pairing.profiles import get_profile
 from tests.e2e.harness import Nexus
-from tests.e2e.test_pairing import WED, join, round_job_time, settle
+from tests.e2e.test_pairing import WED, join, round_job_time, settle, threads
 
 
 async def test_round_weekday_and_hour_are_set_with_setup(nexus: Nexus) -> None:
@@ -47,3 +47,52 @@ async def test_edit_form_changes_the_track(nexus: Nexus) -> None:
     ok = await nexus.sim.submit_modal(nexus.erin, form, {track: "Full-stack"})
     assert ok.ephemeral and "Profile saved" in ok.text and "Full-stack" in ok.text
     assert (await get_profile(nexus.db, nexus.guild.id, nexus.erin.id)).track == "fullstack"
+
+
+def ts(moment: datetime) -> str:
+    return f"<t:{int(moment.timestamp())}"
+
+
+async def test_skip_next_round_and_snooze_until_a_local_date(nexus: Nexus) -> None:
+    await settle(nexus)
+    nexus.clock.set(WED)  # Wed 4 Jun 12:00 UTC = Thu 5 Jun 00:00 in Auckland
+    for member, track, zone in (
+        (nexus.alice, "frontend", "UTC"),
+        (nexus.bob, "backend", "UTC"),
+        (nexus.dave, "frontend", "UTC"),
+        (nexus.carol, "backend", "Pacific/Auckland"),
+    ):
+        await join(nexus, member, track, zone, "mon,wed 19-22")
+    mon9, mon16 = datetime(2025, 6, 9, 10, tzinfo=UTC), datetime(2025, 6, 16, 10, tzinfo=UTC)
+    skip = await nexus.sim.command(nexus.dave, "pair skip-next", channel=nexus.general)
+    assert skip.ephemeral and ts(mon9) in skip.text and ts(mon16) in skip.text, skip.text
+    # A date is a day in the member's own time zone; past, today and >1 year are refused.
+    for day, fragment in (
+        ("2025-06-05", "not in the future"),  # today in Auckland (tomorrow in UTC)
+        ("2026-06-06", "at most a year"),
+        ("53", "1 to 52 weeks"),
+    ):
+        bad = await nexus.sim.command(
+            nexus.carol, "pair pause", {"until": day}, channel=nexus.general
+        )
+        assert bad.ephemeral and fragment in bad.text, (day, bad.text)
+        assert (await get_profile(nexus.db, nexus.guild.id, nexus.carol.id)).status == "active"
+    back = datetime(2025, 6, 19, 12, tzinfo=UTC)  # 20 Jun 00:00 in Auckland
+    snooze = await nexus.sim.command(
+        nexus.carol, "pair pause", {"until": "2025-06-20"}, channel=nexus.general
+    )
+    assert snooze.ephemeral and ts(back) in snooze.text, snooze.text
+    assert (await get_profile(nexus.db, nexus.guild.id, nexus.carol.id)).paused_until == back
+
+    async def round_at(moment: datetime) -> set[int]:
+        nexus.clock.set(moment)
+        before = {t.id for t in threads(nexus)}
+        reply = await nexus.sim.command(nexus.mod, "pair round", channel=nexus.general)
+        reply.followups or await reply.wait_followups(1)
+        return {m for t in threads(nexus) if t.id not in before for m in t.thread_members}
+
+    first = await round_at(mon9 + timedelta(minutes=30))
+    assert nexus.dave.id not in first and nexus.carol.id not in first
+    assert {nexus.alice.id, nexus.bob.id} <= first
+    second = await round_at(mon16 + timedelta(minutes=30))
+    assert nexus.dave.id in second and nexus.carol.id not in second

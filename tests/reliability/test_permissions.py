@@ -43,6 +43,7 @@ MEMBER_COMMANDS = {
     "pair join",
     "pair profile",
     "pair pause",
+    "pair skip-next",
     "pair resume",
     "pair leave",
     "digest preview",

@@ -2,6 +2,7 @@
 
 Modules:
 * profiles          -- join / view / edit / pause / resume / leave
+* skip              -- skip only the next round
 * availability      -- availability parsing, UTC hour masks, overlap windows, periods
 * matcher           -- the pure matcher and its documented score
 * projects          -- curated mini-projects for pairs
@@ -45,6 +46,7 @@ from bot.services.pairing.rounds import (
     preview_round,
     start_round,
 )
+from bot.services.pairing.skip import Skip, skip_next_round
 from bot.services.pairing.spaces import (
     PairSpace,
     finish_announcement,
@@ -101,6 +103,8 @@ __all__ = [
     "resume",
     "save_learning",
     "set_pair_thread",
+    "Skip",
+    "skip_next_round",
     "start_round",
     "unannounced_rounds",
     "update_profile",
