@@ -165,6 +165,46 @@ class PairingCog(commands.Cog):
             ephemeral=True,
         )
 
+    @pair.command(name="avoid")
+    @app_commands.describe(member="Never pair me with this member (leave empty to see your list)")
+    async def avoid(
+        self, interaction: discord.Interaction, member: discord.Member | None = None
+    ) -> None:
+        """Privately make sure you're never paired with a member (only you see it)."""
+        gid = _gid(interaction)
+        if member is None:
+            avoided = await pairing.avoided_members(self.bot.db, gid, interaction.user.id)
+            await interaction.response.send_message(
+                embed=render.avoid_embed(avoided), ephemeral=True
+            )
+            return
+        change = await pairing.avoid_member(
+            self.bot.db,
+            gid,
+            interaction.user.id,
+            member.id,
+            member.display_name,
+            other_is_bot=member.bot,
+        )
+        await interaction.response.send_message(
+            embed=render.avoid_embed(change.avoided, render.avoid_note(change)), ephemeral=True
+        )
+
+    @pair.command(name="unavoid")
+    @app_commands.describe(member="A member you avoided: you may be paired with them again")
+    async def unavoid(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        """Undo an avoid: you may be paired with that member again."""
+        change = await pairing.unavoid_member(
+            self.bot.db, _gid(interaction), interaction.user.id, member.id
+        )
+        await interaction.response.send_message(
+            embed=render.avoid_embed(
+                change.avoided,
+                f"Done: you may be paired with {render.one_line(change.member.name, 100)} again.",
+            ),
+            ephemeral=True,
+        )
+
     @pair.command(name="resume")
     async def resume(self, interaction: discord.Interaction) -> None:
         """Take part in pairing rounds again after a pause."""

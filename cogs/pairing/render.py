@@ -6,7 +6,16 @@ from datetime import datetime
 
 import discord
 
-from bot.services.pairing import TRACK_NAMES, PairingStats, PairSpace, Profile, RoundPlan
+from bot.services.pairing import (
+    AVOID_MAX,
+    TRACK_NAMES,
+    AvoidChange,
+    Avoided,
+    PairingStats,
+    PairSpace,
+    Profile,
+    RoundPlan,
+)
 from bot.ui.render import (
     COLOUR_OK,
     COLOUR_WARN,
@@ -166,6 +175,26 @@ UNMATCHED_CHANNEL_NOTE = (
     "If you joined pairing and have no pair thread, check `/pair profile`: you'll be "
     "included in the next round."
 )
+
+
+def avoid_note(change: AvoidChange) -> str:
+    name = one_line(change.member.name, 100)
+    head = "Already noted:" if not change.changed else "Done:"
+    return (
+        f"{head} you won't be paired with **{name}**. Only you can see this: they aren't "
+        "told, and moderators don't see it either. Undo with `/pair unavoid`."
+    )
+
+
+def avoid_embed(avoided: tuple[Avoided, ...], note: str | None = None) -> discord.Embed:
+    embed = make_embed("Members you won't be paired with", note)
+    names = "\n".join(f"• {one_line(a.name, 100)}" for a in avoided)
+    add_field(
+        embed,
+        f"Your list ({len(avoided)}/{AVOID_MAX}, only you see it)",
+        names or "Nobody. `/pair avoid member:` adds someone.",
+    )
+    return embed
 
 
 def paused_note(p: Profile) -> str:

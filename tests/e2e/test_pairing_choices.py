@@ -96,3 +96,56 @@ async def test_skip_next_round_and_snooze_until_a_local_date(nexus: Nexus) -> No
     assert {nexus.alice.id, nexus.bob.id} <= first
     second = await round_at(mon16 + timedelta(minutes=30))
     assert nexus.dave.id in second and nexus.carol.id not in second
+
+
+async def test_avoid_is_private_obeyed_by_rounds_and_can_be_undone(nexus: Nexus) -> None:
+    await settle(nexus)
+    nexus.clock.set(WED)
+    # Alice and Bob share the most hours: without the avoid they would be paired.
+    await join(nexus, nexus.alice, "frontend", "UTC", "mon-fri 9-21")
+    await join(nexus, nexus.bob, "backend", "UTC", "mon-fri 9-21")
+    await join(nexus, nexus.dave, "frontend", "UTC", "mon 19-20")
+    await join(nexus, nexus.carol, "backend", "UTC", "mon 19-20")
+    before = len(nexus.world.messages_in(nexus.general.id))
+    self_avoid = await nexus.sim.command(
+        nexus.alice, "pair avoid", {"member": nexus.alice.id}, channel=nexus.general
+    )
+    assert self_avoid.ephemeral and "can't avoid yourself" in self_avoid.text
+    done = await nexus.sim.command(
+        nexus.alice, "pair avoid", {"member": nexus.bob.id}, channel=nexus.general
+    )
+    assert done.ephemeral and nexus.bob.display_name in done.text, done.text
+    assert "only you" in done.text.lower()
+    listed = await nexus.sim.command(nexus.alice, "pair avoid", channel=nexus.general)
+    assert listed.ephemeral and nexus.bob.display_name in listed.text
+    # Nobody else learns of it: nothing public, no DM, Bob's own list is empty.
+    assert len(nexus.world.messages_in(nexus.general.id)) == before
+    assert nexus.world.dm_channel_of(nexus.bob) is None
+    bobs = await nexus.sim.command(nexus.bob, "pair avoid", channel=nexus.general)
+    assert bobs.ephemeral and nexus.alice.display_name not in bobs.text
+
+    preview = await nexus.sim.command(
+        nexus.mod, "pair round", {"preview": True}, channel=nexus.general
+    )
+    [shown] = preview.followups or await preview.wait_followups(1)
+    assert "avoid" not in shown.text.lower()
+    reply = await nexus.sim.command(nexus.mod, "pair round", channel=nexus.general)
+    reply.followups or await reply.wait_followups(1)
+    groups = [set(t.thread_members) for t in threads(nexus)]
+    assert len(groups) == 2
+    assert not any({nexus.alice.id, nexus.bob.id} <= g for g in groups), groups
+
+    undo = await nexus.sim.command(
+        nexus.alice, "pair unavoid", {"member": nexus.bob.id}, channel=nexus.general
+    )
+    assert undo.ephemeral and nexus.bob.display_name in undo.text
+    again = await nexus.sim.command(
+        nexus.alice, "pair unavoid", {"member": nexus.bob.id}, channel=nexus.general
+    )
+    assert again.ephemeral and "weren't avoiding" in again.text
+    # Next week, with the avoid gone, the best pair is made again.
+    nexus.clock.set(WED + timedelta(days=7))
+    reply = await nexus.sim.command(nexus.mod, "pair round", channel=nexus.general)
+    reply.followups or await reply.wait_followups(1)
+    newest = [set(t.thread_members) for t in threads(nexus)][2:]
+    assert any({nexus.alice.id, nexus.bob.id} <= g for g in newest), newest

@@ -44,6 +44,8 @@ MEMBER_COMMANDS = {
     "pair profile",
     "pair pause",
     "pair skip-next",
+    "pair avoid",
+    "pair unavoid",
     "pair resume",
     "pair leave",
     "digest preview",

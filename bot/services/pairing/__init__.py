@@ -3,6 +3,7 @@
 Modules:
 * profiles          -- join / view / edit / pause / resume / leave
 * skip              -- skip only the next round
+* avoid             -- a member's private "never pair me with"
 * availability      -- availability parsing, UTC hour masks, overlap windows, periods
 * matcher           -- the pure matcher and its documented score
 * projects          -- curated mini-projects for pairs
@@ -13,6 +14,14 @@ Modules:
 
 Other features (digest, export) should only need `pairing_outcomes` and `pairing_stats`."""
 
+from bot.services.pairing.avoid import (
+    AVOID_MAX,
+    AvoidChange,
+    Avoided,
+    avoid_member,
+    avoided_members,
+    unavoid_member,
+)
 from bot.services.pairing.followups import (
     IGNORE_LIMIT,
     LEARNING_MAX,
@@ -66,6 +75,12 @@ from bot.services.pairing.stats import (
 )
 
 __all__ = [
+    "AVOID_MAX",
+    "AvoidChange",
+    "Avoided",
+    "avoid_member",
+    "avoided_members",
+    "unavoid_member",
     "Candidate",
     "GOALS_MAX",
     "IGNORE_LIMIT",
