@@ -83,6 +83,10 @@ async def test_skip_next_round_and_snooze_until_a_local_date(nexus: Nexus) -> No
     )
     assert snooze.ephemeral and ts(back) in snooze.text, snooze.text
     assert (await get_profile(nexus.db, nexus.guild.id, nexus.carol.id)).paused_until == back
+    # Skipping one round never shortens a longer pause.
+    kept = await nexus.sim.command(nexus.carol, "pair skip-next", channel=nexus.general)
+    assert kept.ephemeral and "already paused" in kept.text
+    assert (await get_profile(nexus.db, nexus.guild.id, nexus.carol.id)).paused_until == back
 
     async def round_at(moment: datetime) -> set[int]:
         nexus.clock.set(moment)
