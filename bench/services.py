@@ -27,6 +27,7 @@ from bot.services.concepts import complete as concept_complete
 from bot.services.concepts import index as concept_index
 from bot.services.digest import content as digest_content
 from bot.services.pairing import matcher as pairing_matcher
+from bot.services.pairing import synthetic as pairing_synthetic
 
 PK = "PK lookup (same db)"
 FLOOR_SAMPLE = 2000  # PK reads timed for the "N servers" floor, scaled to N
@@ -210,7 +211,7 @@ async def digest(db: Database, spec: DigestSpec, backend: str) -> list[Result]:
 
 
 def matching(learners: int) -> list[Result]:
-    cands = pairing_matcher.synthetic_candidates(learners, seed=3)
+    cands = pairing_synthetic.synthetic_candidates(learners, seed=3)
     t0 = time.perf_counter()
     result = pairing_matcher.match(cands)
     took = time.perf_counter() - t0

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import guilds
+from bot.services import guilds, pairing
 from bot.ui.checks import require_admin
 from cogs.admin.render import about_embed, settings_embed
 from cogs.admin.roles import check_moderator_role, crowd_note
@@ -61,6 +61,8 @@ class AdminCog(commands.Cog):
         pairing_channel="Where pair threads are created",
         pairing_enabled="Run pairing rounds on the schedule",
         pairing_every_days="Days between pairing rounds (default 7)",
+        pairing_weekday="Weekday of the pairing round (server time zone; default Monday)",
+        pairing_hour="Hour of the pairing round, 0-23 (server time zone; default 10)",
         mod_log_channel="Mirror every moderator action to this channel",
         review_challenges="Publish new challenges at once or hold them for review",
         review_solutions="Publish new solutions at once or hold them for review",
@@ -68,7 +70,9 @@ class AdminCog(commands.Cog):
         review_concepts="Publish members' new concepts at once or hold them for review",
         private_channel="Toggle: captures from this channel are always held for review",
     )
-    @app_commands.choices(digest_day=list(WEEKDAY_CHOICES))  # int choices, the rest str
+    @app_commands.choices(  # int choices here, str choices below: one type per decorator
+        digest_day=list(WEEKDAY_CHOICES), pairing_weekday=list(WEEKDAY_CHOICES)
+    )
     @app_commands.choices(
         review_challenges=list(REVIEW_CHOICES),
         review_solutions=list(REVIEW_CHOICES),
@@ -88,6 +92,8 @@ class AdminCog(commands.Cog):
         pairing_channel: discord.TextChannel | None = None,
         pairing_enabled: bool | None = None,
         pairing_every_days: app_commands.Range[int, 1, 28] | None = None,
+        pairing_weekday: app_commands.Choice[int] | None = None,
+        pairing_hour: app_commands.Range[int, 0, 23] | None = None,
         mod_log_channel: discord.TextChannel | None = None,
         review_challenges: app_commands.Choice[str] | None = None,
         review_solutions: app_commands.Choice[str] | None = None,
@@ -120,6 +126,8 @@ class AdminCog(commands.Cog):
             "pairing_channel_id": pairing_channel.id if pairing_channel else None,
             "pairing_enabled": pairing_enabled,
             "pairing_cadence_days": pairing_every_days,
+            "pairing_weekday": pairing_weekday.value if pairing_weekday else None,
+            "pairing_hour": pairing_hour,
             "mod_log_channel_id": mod_log_channel.id if mod_log_channel else None,
             **review,
         }
@@ -133,7 +141,10 @@ class AdminCog(commands.Cog):
         if moderator_role is not None:
             crowd = await crowd_note(interaction.guild, moderator_role)
             note += f"\n{crowd}" if crowd else ""
-        await interaction.response.send_message(note, embed=settings_embed(cfg), ephemeral=True)
+        next_round = pairing.current_period(cfg, self.bot.clock()).end
+        await interaction.response.send_message(
+            note, embed=settings_embed(cfg, next_round), ephemeral=True
+        )
 
     @setup.autocomplete("timezone")
     async def timezone_autocomplete(

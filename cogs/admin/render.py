@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import discord
 
 from bot.services.guilds import WEEKDAYS, GuildConfig
@@ -18,7 +20,7 @@ def _role(role_id: int | None, guild_id: int) -> str:
     return f"<@&{role_id}>" if role_id else "not set (Manage Server only)"
 
 
-def settings_embed(cfg: GuildConfig) -> discord.Embed:
+def settings_embed(cfg: GuildConfig, next_round: datetime | None = None) -> discord.Embed:
     embed = make_embed("Nexus settings for this server", colour=COLOUR)
     add_field(embed, "Time zone", cfg.timezone, inline=True)
     add_field(embed, "Moderator role", _role(cfg.moderator_role_id, cfg.guild_id), inline=True)
@@ -40,9 +42,11 @@ def settings_embed(cfg: GuildConfig) -> discord.Embed:
         if not cfg.pairing_enabled
         else (
             f"every {cfg.pairing_cadence_days} day(s), {WEEKDAYS[cfg.pairing_weekday]} "
-            f"{cfg.pairing_hour:02d}:00 in {_channel(cfg.pairing_channel_id)}"
+            f"{cfg.pairing_hour:02d}:00 ({cfg.timezone}) in {_channel(cfg.pairing_channel_id)}"
         )
     )
+    if cfg.pairing_enabled and next_round is not None:
+        pairing += f"\nNext round: <t:{int(next_round.timestamp())}:F>"
     add_field(embed, "Pairing rounds", pairing)
     held = [
         name

@@ -140,16 +140,69 @@ class PairingCog(commands.Cog):
         return [app_commands.Choice(name=z, value=z) for z in guilds.timezone_choices(current)]
 
     @pair.command(name="pause")
-    @app_commands.describe(until="A date (YYYY-MM-DD) or a number of weeks, at most 6 months")
+    @app_commands.describe(
+        until="The day you're back (YYYY-MM-DD, your time zone, up to a year) or a number of weeks"
+    )
     async def pause(
         self, interaction: discord.Interaction, until: app_commands.Range[str, 1, 20]
     ) -> None:
-        """Sit out pairing rounds for a while."""
+        """Snooze pairing until a date (to skip only the next round: /pair skip-next)."""
         p = await pairing.pause(
             self.bot.db, _gid(interaction), interaction.user.id, until, self.bot.clock()
         )
         await interaction.response.send_message(
-            embed=render.profile_embed(p, "Paused. Enjoy the break!"), ephemeral=True
+            embed=render.profile_embed(p, render.paused_note(p)), ephemeral=True
+        )
+
+    @pair.command(name="skip-next")
+    async def skip_next(self, interaction: discord.Interaction) -> None:
+        """Sit out only the next pairing round; you're back for the one after."""
+        skip = await pairing.skip_next_round(
+            self.bot.db, _gid(interaction), interaction.user.id, self.bot.clock()
+        )
+        await interaction.response.send_message(
+            embed=render.profile_embed(skip.profile, render.skip_note(skip.skipped, skip.back)),
+            ephemeral=True,
+        )
+
+    @pair.command(name="avoid")
+    @app_commands.describe(member="Never pair me with this member (leave empty to see your list)")
+    async def avoid(
+        self, interaction: discord.Interaction, member: discord.Member | None = None
+    ) -> None:
+        """Privately make sure you're never paired with a member (only you see it)."""
+        gid = _gid(interaction)
+        if member is None:
+            avoided = await pairing.avoided_members(self.bot.db, gid, interaction.user.id)
+            await interaction.response.send_message(
+                embed=render.avoid_embed(avoided), ephemeral=True
+            )
+            return
+        change = await pairing.avoid_member(
+            self.bot.db,
+            gid,
+            interaction.user.id,
+            member.id,
+            member.display_name,
+            other_is_bot=member.bot,
+        )
+        await interaction.response.send_message(
+            embed=render.avoid_embed(change.avoided, render.avoid_note(change)), ephemeral=True
+        )
+
+    @pair.command(name="unavoid")
+    @app_commands.describe(member="A member you avoided: you may be paired with them again")
+    async def unavoid(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        """Undo an avoid: you may be paired with that member again."""
+        change = await pairing.unavoid_member(
+            self.bot.db, _gid(interaction), interaction.user.id, member.id
+        )
+        await interaction.response.send_message(
+            embed=render.avoid_embed(
+                change.avoided,
+                f"Done: you may be paired with {render.one_line(change.member.name, 100)} again.",
+            ),
+            ephemeral=True,
         )
 
     @pair.command(name="resume")

@@ -6,7 +6,16 @@ from datetime import datetime
 
 import discord
 
-from bot.services.pairing import TRACK_NAMES, PairingStats, PairSpace, Profile, RoundPlan
+from bot.services.pairing import (
+    AVOID_MAX,
+    TRACK_NAMES,
+    AvoidChange,
+    Avoided,
+    PairingStats,
+    PairSpace,
+    Profile,
+    RoundPlan,
+)
 from bot.ui.render import (
     COLOUR_OK,
     COLOUR_WARN,
@@ -166,6 +175,43 @@ UNMATCHED_CHANNEL_NOTE = (
     "If you joined pairing and have no pair thread, check `/pair profile`: you'll be "
     "included in the next round."
 )
+
+
+def avoid_note(change: AvoidChange) -> str:
+    name = one_line(change.member.name, 100)
+    head = "Already noted:" if not change.changed else "Done:"
+    return (
+        f"{head} you won't be paired with **{name}**. Only you can see this: they aren't "
+        "told, and moderators don't see it either. Undo with `/pair unavoid`."
+    )
+
+
+def avoid_embed(avoided: tuple[Avoided, ...], note: str | None = None) -> discord.Embed:
+    embed = make_embed("Members you won't be paired with", note)
+    names = "\n".join(f"• {one_line(a.name, 100)}" for a in avoided)
+    add_field(
+        embed,
+        f"Your list ({len(avoided)}/{AVOID_MAX}, only you see it)",
+        names or "Nobody. `/pair avoid member:` adds someone.",
+    )
+    return embed
+
+
+def paused_note(p: Profile) -> str:
+    if p.paused_until is None:
+        return "Paused. Enjoy the break!"
+    return (
+        f"Paused until {_ts(p.paused_until, 'F')} (the start of that day in your time zone, "
+        f"{p.timezone}). You're back for the first round after that; `/pair resume` ends "
+        "the pause early."
+    )
+
+
+def skip_note(skipped: datetime, back: datetime) -> str:
+    return (
+        f"You'll sit out the next round ({_ts(skipped, 'F')}) and be back for the one on "
+        f"{_ts(back, 'F')}. Changed your mind? `/pair resume`."
+    )
 
 
 def paused_text(guild_name: str, ignored: int) -> str:

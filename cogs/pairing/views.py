@@ -130,6 +130,15 @@ class LearningModal(NexusModal, title="What did you learn?"):
 class ProfileModal(NexusModal, title="Edit your pairing profile"):
     def __init__(self, current: pairing.Profile) -> None:
         super().__init__(timeout=900)
+        # A text input, not a select: it reads like the other fields and a typo gets the
+        # service's clear "Track must be ..." answer with nothing saved.
+        self.track: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
+            custom_id="track",
+            label="Track: frontend, backend or full-stack",
+            default="full-stack" if current.track == "fullstack" else current.track,
+            max_length=20,
+            placeholder="frontend, backend or full-stack",
+        )
         self.stack: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
             custom_id="stack",
             label="Stack / skills",
@@ -158,7 +167,7 @@ class ProfileModal(NexusModal, title="Edit your pairing profile"):
             max_length=pairing.GOALS_MAX,
             required=False,
         )
-        for item in (self.stack, self.availability, self.timezone, self.goals):
+        for item in (self.track, self.stack, self.availability, self.timezone, self.goals):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
@@ -167,6 +176,7 @@ class ProfileModal(NexusModal, title="Edit your pairing profile"):
             _bot(interaction).db,
             interaction.guild_id,
             interaction.user.id,
+            track=self.track.value,
             stack=self.stack.value,
             availability=self.availability.value,
             timezone=self.timezone.value,

@@ -19,8 +19,8 @@ from bot.services.pairing.matcher import (
     Candidate,
     interest_tokens,
     match,
-    synthetic_candidates,
 )
+from bot.services.pairing.synthetic import synthetic_candidates
 
 WORDS = ["react", "django", "redis", "css", "api", "sql"]
 

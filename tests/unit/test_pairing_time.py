@@ -165,6 +165,13 @@ def test_pause_weeks_and_dates() -> None:
     assert parse_pause_until("2 weeks", NOW, "UTC") == NOW + timedelta(weeks=2)
     until = parse_pause_until("2025-07-01", NOW, "Europe/Berlin")
     assert until == datetime(2025, 7, 1, tzinfo=ZoneInfo("Europe/Berlin")).astimezone(UTC)
+    assert parse_pause_until("52", NOW, "UTC") == NOW + timedelta(weeks=52)
+    last = parse_pause_until("2026-06-01", NOW, "UTC")  # exactly a year: allowed
+    assert last == datetime(2026, 6, 1, tzinfo=UTC)
+    # "Today" is the member's: 2 June is already today in Auckland at NOW.
+    with pytest.raises(Invalid):
+        parse_pause_until("2025-06-02", NOW, "Pacific/Auckland")
+    assert parse_pause_until("2025-06-02", NOW, "UTC") == datetime(2025, 6, 2, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -175,9 +182,10 @@ def test_pause_weeks_and_dates() -> None:
         ("2025-02-30", "real date"),
         ("2025-05-01", "not in the future"),
         ("2025-06-01", "not in the future"),
-        ("2026-06-01", "6 months"),
-        ("0", "1 to 26"),
-        ("27", "1 to 26"),
+        ("2026-06-02", "at most a year"),
+        ("next", "/pair skip-next"),
+        ("0", "1 to 52"),
+        ("53", "1 to 52"),
     ],
 )
 def test_pause_rejects_bad_input(text: str, fragment: str) -> None:

@@ -18,7 +18,14 @@ from bot.db.models.entries import (
     TakeawayVote,
 )
 from bot.db.models.guild import BotState, GuildSettings, MemberPrefs
-from bot.db.models.pairing import Pair, PairMember, PairProfile, PairRound, PairUnmatched
+from bot.db.models.pairing import (
+    Pair,
+    PairAvoid,
+    PairMember,
+    PairProfile,
+    PairRound,
+    PairUnmatched,
+)
 
 __all__ = [
     "BASE_GUILD_ID",
@@ -35,6 +42,7 @@ __all__ = [
     "MemberPrefs",
     "MissedLookup",
     "Pair",
+    "PairAvoid",
     "PairMember",
     "PairProfile",
     "PairRound",

@@ -103,3 +103,15 @@ class PairUnmatched(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(300))
     notified: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PairAvoid(Base):
+    """A member's private "never pair me with": only they see it; the matcher obeys it."""
+
+    __tablename__ = "pair_avoids"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    avoided_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    avoided_name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,6 +2,8 @@
 
 Modules:
 * profiles          -- join / view / edit / pause / resume / leave
+* skip              -- skip only the next round
+* avoid             -- a member's private "never pair me with"
 * availability      -- availability parsing, UTC hour masks, overlap windows, periods
 * matcher           -- the pure matcher and its documented score
 * projects          -- curated mini-projects for pairs
@@ -12,6 +14,14 @@ Modules:
 
 Other features (digest, export) should only need `pairing_outcomes` and `pairing_stats`."""
 
+from bot.services.pairing.avoid import (
+    AVOID_MAX,
+    AvoidChange,
+    Avoided,
+    avoid_member,
+    avoided_members,
+    unavoid_member,
+)
 from bot.services.pairing.followups import (
     IGNORE_LIMIT,
     LEARNING_MAX,
@@ -45,6 +55,7 @@ from bot.services.pairing.rounds import (
     preview_round,
     start_round,
 )
+from bot.services.pairing.skip import Skip, skip_next_round
 from bot.services.pairing.spaces import (
     PairSpace,
     finish_announcement,
@@ -64,6 +75,12 @@ from bot.services.pairing.stats import (
 )
 
 __all__ = [
+    "AVOID_MAX",
+    "AvoidChange",
+    "Avoided",
+    "avoid_member",
+    "avoided_members",
+    "unavoid_member",
     "Candidate",
     "GOALS_MAX",
     "IGNORE_LIMIT",
@@ -101,6 +118,8 @@ __all__ = [
     "resume",
     "save_learning",
     "set_pair_thread",
+    "Skip",
+    "skip_next_round",
     "start_round",
     "unannounced_rounds",
     "update_profile",

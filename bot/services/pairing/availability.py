@@ -290,37 +290,53 @@ def windows(mask: np.ndarray, week_start: datetime, limit: int = 5) -> list[Wind
 
 # -- pause --------------------------------------------------------------------------------
 
-PAUSE_MAX_DAYS = 183
+PAUSE_MAX_WEEKS = 52
 _WEEKS_RE = re.compile(r"^(\d{1,3})\s*(w|wk|wks|week|weeks)?$")
 
 
+def _year_later(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
 def parse_pause_until(text: str, now: datetime, zone: str) -> datetime:
-    """'YYYY-MM-DD' (back from that local day) or a number of weeks. Future, <= 6 months."""
+    """'YYYY-MM-DD' (back from the start of that day in `zone`) or a number of weeks.
+
+    The date must be after today in `zone` and at most a year away (same day next year).
+    """
     raw = (text or "").strip().lower()
     if not raw:
         raise Invalid("Give a date (YYYY-MM-DD) or a number of weeks, e.g. `2025-09-01` or `3`.")
+    if raw in ("next", "next round", "skip"):
+        raise Invalid("To sit out only the next round, use `/pair skip-next`.")
+    tz = ZoneInfo(zone)
     m = _WEEKS_RE.match(raw)
     if m:
         weeks = int(m.group(1))
-        if not 1 <= weeks <= 26:
-            raise Invalid("Pause for 1 to 26 weeks (at most 6 months).")
-        until = now + timedelta(weeks=weeks)
-    else:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            raise Invalid(
-                f"`{raw[:40]}` is not a date or a number of weeks: use YYYY-MM-DD, e.g. "
-                "`2025-09-01`, or a number of weeks like `3`."
-            )
-        try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            raise Invalid(f"`{raw}` is not a real date (YYYY-MM-DD).") from None
-        until = datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
-        if until <= now:
-            raise Invalid("That date is not in the future: pick a later day.")
-    if until - now > timedelta(days=PAUSE_MAX_DAYS):
-        raise Invalid("You can pause for at most 6 months.")
-    return until.astimezone(UTC)
+        if not 1 <= weeks <= PAUSE_MAX_WEEKS:
+            raise Invalid(f"Pause for 1 to {PAUSE_MAX_WEEKS} weeks (at most a year).")
+        return (now + timedelta(weeks=weeks)).astimezone(UTC)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise Invalid(
+            f"`{raw[:40]}` is not a date or a number of weeks: use YYYY-MM-DD, e.g. "
+            "`2025-09-01`, or a number of weeks like `3`."
+        )
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(f"`{raw}` is not a real date (YYYY-MM-DD).") from None
+    today = now.astimezone(tz).date()
+    if day <= today:
+        raise Invalid(
+            f"That date is not in the future: today is {today.isoformat()} in your time zone "
+            f"({zone}), so pick a later day."
+        )
+    latest = _year_later(today)
+    if day > latest:
+        raise Invalid(f"You can pause for at most a year: pick a day up to {latest.isoformat()}.")
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
 # -- round periods --------------------------------------------------------------------------

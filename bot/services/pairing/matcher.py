@@ -13,6 +13,11 @@ The score of a possible pair (a, b) is
   stop words; jaccard = |A & B| / |A | B| (0 when both are empty).
 * paired_before: the two have been in the same pair or trio in any earlier round.
 
+Avoids are a hard constraint: two learners of whom one asked never to be paired with the
+other are never in the same pair or trio. Inside the assignment such a pair costs more
+than everything else can gain (so the fewest possible are chosen: the most pairs without
+one), and any that remain are dropped, their members left over.
+
 A pair is valid when it has a frontend side and a backend side: frontend x backend,
 and full-stack learners fill either side (full-stack x anyone is valid). The matcher
 maximises, in this order: (1) the number of pairs, (2) the number of pairs that are NOT
@@ -46,6 +51,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from bot.services.pairing.availability import HOURS_PER_WEEK
+from bot.services.pairing.reasons import unmatched_reason
 
 OVERLAP_CAP = 12
 INTEREST_WEIGHT = 4.0
@@ -121,7 +127,12 @@ class MatchResult:
 class _Scorer:
     """Vectorised scores between index sets of one candidate population."""
 
-    def __init__(self, cands: Sequence[Candidate], history: Iterable[tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        cands: Sequence[Candidate],
+        history: Iterable[tuple[int, int]],
+        avoid: Iterable[tuple[int, int]] = (),
+    ) -> None:
         self.cands = cands
         n = len(cands)
         self.masks = np.zeros((n, HOURS_PER_WEEK), dtype=np.float32)
@@ -139,12 +150,20 @@ class _Scorer:
         )
         self.token_counts = np.asarray(self.tokens.sum(axis=1)).ravel()
         index = {c.user_id: i for i, c in enumerate(cands)}
-        self.history: dict[int, set[int]] = {}
-        for a, b in history:
-            ia, ib = index.get(a), index.get(b)
-            if ia is not None and ib is not None and ia != ib:
-                self.history.setdefault(ia, set()).add(ib)
-                self.history.setdefault(ib, set()).add(ia)
+        self.history = _links(index, history)
+        self.avoid = _links(index, avoid)
+
+    def forbidden(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """(len(left), len(right)) booleans: True where one avoids the other."""
+        out = np.zeros((len(left), len(right)), dtype=bool)
+        if self.avoid:
+            col = {int(j): k for k, j in enumerate(right)}
+            for r, i in enumerate(left):
+                for j in self.avoid.get(int(i), ()):
+                    k = col.get(j)
+                    if k is not None:
+                        out[r, k] = True
+        return out
 
     def matrices(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(score, repeat) matrices of shape (len(left), len(right))."""
@@ -180,13 +199,35 @@ class _Scorer:
         return score.astype(np.float64), repeat
 
 
-def _assign(score: np.ndarray, repeat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Max pairs, then fewest repeats, then max score (rectangular assignment)."""
+def _links(index: dict[int, int], links: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
+    """Symmetric index adjacency of user-id pairs (those not taking part are ignored)."""
+    out: dict[int, set[int]] = {}
+    for a, b in links:
+        ia, ib = index.get(a), index.get(b)
+        if ia is not None and ib is not None and ia != ib:
+            out.setdefault(ia, set()).add(ib)
+            out.setdefault(ib, set()).add(ia)
+    return out
+
+
+def _assign(
+    score: np.ndarray, repeat: np.ndarray, forbid: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Max allowed pairs, then fewest repeats, then max score (rectangular assignment).
+
+    Forbidden cells are never returned: each costs more than any assignment can gain, so
+    the assignment uses as few as possible, and those it must use are dropped.
+    """
     if score.size == 0:
         return np.array([], dtype=int), np.array([], dtype=int)
     big = MAX_PAIR_SCORE * 2 * min(score.shape) + REPEAT_PENALTY + 1
     weight = score - (big - REPEAT_PENALTY) * repeat
+    if forbid is not None and forbid.any():
+        weight = weight - (big + MAX_PAIR_SCORE + REPEAT_PENALTY) * (min(score.shape) + 1) * forbid
     rows, cols = linear_sum_assignment(weight, maximize=True)
+    if forbid is not None and forbid.any():
+        keep = ~forbid[rows, cols]
+        rows, cols = rows[keep], cols[keep]
     return rows, cols
 
 
@@ -225,14 +266,16 @@ def _blocks(
 
 
 def assign_pairs(
-    candidates: Sequence[Candidate], history: Iterable[tuple[int, int]] = ()
+    candidates: Sequence[Candidate],
+    history: Iterable[tuple[int, int]] = (),
+    avoid: Iterable[tuple[int, int]] = (),
 ) -> tuple[list[tuple[int, int]], list[int], set[int], _Scorer]:
     """Core pairing phase.
 
     Returns (pairs as (frontend-side index, backend-side index), leftover indices,
     indices on the frontend side, scorer).
     """
-    scorer = _Scorer(candidates, history)
+    scorer = _Scorer(candidates, history, avoid)
     tracks = np.array([c.track for c in candidates])
     fe = np.flatnonzero(tracks == FRONTEND)
     be = np.flatnonzero(tracks == BACKEND)
@@ -249,7 +292,7 @@ def assign_pairs(
                 left = np.concatenate([fe, fs[on_front]])
                 right = np.concatenate([be, fs[~on_front]])
                 score, repeat = scorer.matrices(left, right)
-                rows, cols = _assign(score, repeat)
+                rows, cols = _assign(score, repeat, scorer.forbidden(left, right))
                 key = _objective(score, repeat, rows, cols)
                 if best is None or key > best[0]:
                     found = [(int(left[r]), int(right[c])) for r, c in zip(rows, cols, strict=True)]
@@ -273,7 +316,7 @@ def assign_pairs(
         pairs = []
         for bl, br in _blocks(left, right, centre):
             score, repeat = scorer.matrices(bl, br)
-            rows, cols = _assign(score, repeat)
+            rows, cols = _assign(score, repeat, scorer.forbidden(bl, br))
             pairs.extend((int(bl[r]), int(br[c])) for r, c in zip(rows, cols, strict=True))
     used = {i for p in pairs for i in p}
     leftovers = [i for i in range(len(candidates)) if i not in used]
@@ -289,11 +332,18 @@ def _side_of(track: str, in_left: bool) -> str:
     return track
 
 
-def match(candidates: Sequence[Candidate], history: Iterable[tuple[int, int]] = ()) -> MatchResult:
-    """Pairs (and trios) for one round; every candidate is in a group or unmatched."""
+def match(
+    candidates: Sequence[Candidate],
+    history: Iterable[tuple[int, int]] = (),
+    avoid: Iterable[tuple[int, int]] = (),
+) -> MatchResult:
+    """Pairs (and trios) for one round; every candidate is in a group or unmatched.
+
+    `avoid`: user-id pairs never to be grouped together (either order).
+    """
     if not candidates:
         return MatchResult((), ())
-    pairs, leftovers, left_side, scorer = assign_pairs(candidates, history)
+    pairs, leftovers, left_side, scorer = assign_pairs(candidates, history, avoid)
     tracks = [c.track for c in candidates]
     a = np.array([p[0] for p in pairs], dtype=int)
     b = np.array([p[1] for p in pairs], dtype=int)
@@ -304,7 +354,9 @@ def match(candidates: Sequence[Candidate], history: Iterable[tuple[int, int]] = 
         lo = np.array(leftovers, dtype=int)
         on_front = bool(lo[0] in left_side)
         gain, rep = scorer.matrices(lo, b if on_front else a)
-        rows, cols = _assign_chunked(gain, rep)
+        # The extra member must avoid neither member of the pair it joins.
+        forbid = scorer.forbidden(lo, a) | scorer.forbidden(lo, b)
+        rows, cols = _assign_chunked(gain, rep, forbid)
         extra[cols] = lo[rows]
     pair_score, pair_rep = scorer.pairwise(a, b)
     has_extra = extra >= 0
@@ -338,14 +390,19 @@ def match(candidates: Sequence[Candidate], history: Iterable[tuple[int, int]] = 
         )
     placed = set(extra[has_extra].tolist())
     unmatched = [
-        Unmatched(candidates[i].user_id, _reason(i, candidates, bool(pairs)))
+        Unmatched(
+            candidates[i].user_id,
+            unmatched_reason(tracks, i, bool(pairs), pairs_full=bool(has_extra.all())),
+        )
         for i in leftovers
         if i not in placed
     ]
     return MatchResult(tuple(groups), tuple(unmatched))
 
 
-def _assign_chunked(gain: np.ndarray, rep: np.ndarray) -> tuple[list[int], list[int]]:
+def _assign_chunked(
+    gain: np.ndarray, rep: np.ndarray, forbid: np.ndarray
+) -> tuple[list[int], list[int]]:
     rows_out: list[int] = []
     cols_out: list[int] = []
     n_rows, n_cols = gain.shape
@@ -355,51 +412,7 @@ def _assign_chunked(gain: np.ndarray, rep: np.ndarray) -> tuple[list[int], list[
     for rp, cp in zip(row_parts, col_parts, strict=True):
         if len(rp) == 0 or len(cp) == 0:
             continue
-        r, c = _assign(gain[np.ix_(rp, cp)], rep[np.ix_(rp, cp)])
+        r, c = _assign(gain[np.ix_(rp, cp)], rep[np.ix_(rp, cp)], forbid[np.ix_(rp, cp)])
         rows_out.extend(int(rp[i]) for i in r)
         cols_out.extend(int(cp[j]) for j in c)
     return rows_out, cols_out
-
-
-def _reason(i: int, cands: Sequence[Candidate], any_pairs: bool) -> str:
-    n = len(cands)
-    if n == 1:
-        return "You were the only learner taking part this round, so there was nobody to pair."
-    track = cands[i].track
-    other = {FRONTEND: "backend", BACKEND: "frontend", FULLSTACK: "other-side"}[track]
-    counts = {t: sum(1 for c in cands if c.track == t) for t in (FRONTEND, BACKEND, FULLSTACK)}
-    if not any_pairs:
-        return (
-            f"No {other} or full-stack learners were available this round, so there was "
-            "nobody on the other side to pair you with."
-        )
-    return (
-        f"There were more {TRACK_LABEL[track]} learners than {other} ones this round "
-        f"({counts[FRONTEND]} frontend, {counts[BACKEND]} backend, "
-        f"{counts[FULLSTACK]} full-stack) and every pair already had a third member."
-    )
-
-
-# -- synthetic data (benchmarks, tests) ----------------------------------------------------
-
-
-def synthetic_candidates(n: int, seed: int = 0) -> list[Candidate]:
-    """`n` plausible learners: mixed tracks, evening availability in spread-out zones."""
-    rng = np.random.default_rng(seed)
-    words = (
-        "react vue django fastapi postgres redis css typescript api caching graphql "
-        "docker auth testing node python javascript sql kubernetes websockets"
-    ).split()
-    tracks = rng.choice([FRONTEND, BACKEND, FULLSTACK], size=n, p=[0.42, 0.42, 0.16])
-    out: list[Candidate] = []
-    for i in range(n):
-        offset = int(rng.integers(-8, 10))
-        mask = np.zeros(HOURS_PER_WEEK, dtype=bool)
-        for day in rng.choice(7, size=int(rng.integers(2, 6)), replace=False):
-            start = int(rng.integers(8, 20))
-            length = int(rng.integers(1, 5))
-            for h in range(start, start + length):
-                mask[(day * 24 + h - offset) % HOURS_PER_WEEK] = True
-        toks = frozenset(rng.choice(words, size=int(rng.integers(1, 6)), replace=False))
-        out.append(Candidate(user_id=i + 1, track=str(tracks[i]), mask=mask, tokens=toks))
-    return out

@@ -11,6 +11,7 @@ pair has its thread, so an interrupted announcement is resumed, never repeated.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from bot.db.models import Pair, PairMember, PairProfile, PairRound, PairUnmatche
 from bot.errors import Conflict, Invalid
 from bot.services.guilds import GuildConfig, get_settings
 from bot.services.pairing.availability import Period, period_at, utc_masks, week_start_for
+from bot.services.pairing.avoid import avoid_pairs
 from bot.services.pairing.matcher import Candidate, MatchResult, interest_tokens, match
 from bot.services.pairing.profiles import ACTIVE, PAUSED, Profile, load_profiles
 from bot.services.pairing.projects import Project, pick_project
@@ -121,6 +123,7 @@ def build_plan(
     now: datetime,
     people: list[Profile],
     history: list[tuple[int, int]],
+    avoid: Sequence[tuple[int, int]] = (),
 ) -> RoundPlan:
     week = week_start_for(now)
     masks = utc_masks(
@@ -130,7 +133,7 @@ def build_plan(
         Candidate(p.user_id, p.track, masks[i], interest_tokens(p.stack, p.goals))
         for i, p in enumerate(people)
     ]
-    result: MatchResult = match(cands, history)
+    result: MatchResult = match(cands, history, avoid)
     by_id = {p.user_id: p for p in people}
     tokens = {c.user_id: c.tokens for c in cands}
     groups = []
@@ -157,9 +160,10 @@ async def preview_round(db: Database, guild_id: int, now: datetime) -> RoundPlan
     async with db.reader() as s:
         people = eligible(await load_profiles(s, guild_id), now)
         history = await _history(s, guild_id)
+        avoid = await avoid_pairs(s, guild_id)
     if not people:
         raise Invalid("Nobody is taking part in pairing yet: members join with `/pair join`.")
-    return build_plan(guild_id, current_period(cfg, now), now, people, history)
+    return build_plan(guild_id, current_period(cfg, now), now, people, history, avoid)
 
 
 async def _round_for_period(s: AsyncSession, guild_id: int, key: str) -> PairRound | None:
@@ -205,7 +209,14 @@ async def start_round(
                 raise Invalid(
                     "Nobody is taking part in pairing yet: members join with `/pair join`."
                 )
-            plan = build_plan(guild_id, period, now, people, await _history(s, guild_id))
+            plan = build_plan(
+                guild_id,
+                period,
+                now,
+                people,
+                await _history(s, guild_id),
+                await avoid_pairs(s, guild_id),
+            )
             rnd = PairRound(
                 guild_id=guild_id,
                 period_key=period.key,
