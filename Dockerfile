@@ -18,6 +18,7 @@ COPY cogs ./cogs
 COPY alembic ./alembic
 COPY alembic.ini ./
 COPY data/concepts ./data/concepts
+COPY data/synonyms.yaml ./data/synonyms.yaml
 
 RUN pip install --no-cache-dir . && mkdir -p /app/data && chown -R 10001:10001 /app/data
 
