@@ -5,32 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.settings import SettingsError, normalise_database_url
+from tests.unit.cli_support import nexus as _nexus
 
 SUBCOMMANDS = ["run", "playground", "db", "seed", "sync", "export", "eval-search", "invite-url"]
-
-
-def _nexus(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "DATABASE_URL")}
-    base.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=base,
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 def _migrated(tmp_path: Path) -> dict[str, str]:

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.permissions import REQUIRED, required_permissions
 from bot.settings import Settings, SettingsError
+from tests.unit.cli_support import nexus as _nexus
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.secretsecretsecretsecret"
-
-
-def _nexus(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "DATABASE_URL")}
-    base.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=base,
-        cwd=cwd,
-        timeout=60,
-    )
 
 
 def test_missing_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
