@@ -14,9 +14,10 @@ that never runs a statement then needs no trip at all), and a read-only transact
 ROLLBACK is queued without waiting for it: the connection's thread runs its queue in
 order, so whoever uses the connection next still starts after the ROLLBACK.
 
-A search that needs several dependent statements can go further: `run_on_thread` runs a
+Work that needs several dependent statements can go further: `run_on_thread` runs a
 plain function with the sqlite3 connection on that thread, all of its statements in one
-trip (bot/services/entry_search_fts.py).
+trip. Services use it through units of work (bot/db/units.py, the same function on
+PostgreSQL); only the FTS5 search (bot/services/challenges/search_fts.py) calls it directly.
 
 Everything else (connections, errors, server-side cursors) is the stock adapter's; it is
 passed to `create_async_engine(module=...)` by `Database.create`.

@@ -35,6 +35,13 @@ class ThreadStatement:
         self.sql = compiled.string
         # Values SQLAlchemy bound itself (constants such as a status); given ones override.
         self._constants = {k: v for k, v in compiled.params.items() if v is not None}
+        # Columns whose Python-side default (INSERT) or onupdate (UPDATE) SQLAlchemy would
+        # compute before executing (e.g. updated_at): computed here per call, when not given.
+        self._defaults: dict[str, Any] = {}
+        for col in compiled.insert_prefetch:
+            self._defaults[col.key] = col.default
+        for col in compiled.update_prefetch:
+            self._defaults[col.key] = col.onupdate
         self._binds: dict[str, Processor] = {}
         for key, bind in compiled.binds.items():
             proc = bind.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
@@ -51,6 +58,9 @@ class ThreadStatement:
 
     def params(self, given: Mapping[str, Any]) -> dict[str, Any]:
         out = {**self._constants, **given}
+        for key, default in self._defaults.items():
+            if key not in given:
+                out[key] = default.arg(None) if default.is_callable else default.arg
         for key, proc in self._binds.items():
             if key in out and out[key] is not None:
                 out[key] = proc(out[key])

@@ -67,6 +67,12 @@ def test_the_tree_keeps_every_contract() -> None:
             "bot.db.types -> bot.services",
         ),
         (
+            "bot/services/takeaways/votes.py",
+            "from bot.db.sqlite_driver import run_on_thread",
+            "Services reach SQLite's connection thread only through units of work",
+            "bot.services.takeaways.votes -> bot.db.sqlite_driver",
+        ),
+        (
             "bot/services/guilds/settings.py",
             "from bot.services import takeaways",
             "No import cycles between feature packages",

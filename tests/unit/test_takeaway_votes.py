@@ -1,4 +1,5 @@
-"""Vote batches: SQLite's one-trip path gives exactly what the portable path gives."""
+"""Vote batches: the one batch function gives the same answers and tables on SQLite's
+connection thread as through run_sync (the path PostgreSQL takes)."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ async def test_one_trip_and_portable_paths_agree(
         open_database(templates, tmp_path / "b", seeded=True) as b,
     ):
         if not a.is_sqlite:
-            pytest.skip("the one-trip path is SQLite's; PostgreSQL always takes the other")
+            pytest.skip("SQLite runs a unit on its thread; PostgreSQL has run_sync only")
         ids = await _world(a)
         assert await _world(b) == ids
         rng = random.Random(11)

@@ -32,7 +32,7 @@ from bot.services.concepts.service import (
 )
 from bot.services.concepts.tags import (
     concept_tags,
-    concept_tags_on_thread,
+    concept_tags_in_unit,
     resolve_concepts,
     track_for,
 )
@@ -62,7 +62,7 @@ __all__ = [
     "all_visible",
     "autocomplete",
     "concept_tags",
-    "concept_tags_on_thread",
+    "concept_tags_in_unit",
     "existing_override",
     "find_concept",
     "flush_lookup_log",

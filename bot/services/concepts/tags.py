@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -13,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.db.models import Concept
-from bot.db.sqlite_statements import ThreadStatement
+from bot.db.units import Prepared, Unit
 from bot.errors import Invalid
 from bot.services.concepts.service import resolve_visible
 from bot.services.concepts.types import visible_clause
@@ -103,11 +102,11 @@ async def concept_tags(
 
 
 @functools.cache
-def _tags_on_thread(
+def _tags_in_unit(
     entry_col: InstrumentedAttribute[int], concept_col: InstrumentedAttribute[int]
-) -> ThreadStatement:
+) -> Prepared:
     c = Concept
-    return ThreadStatement(
+    return Prepared(
         select(entry_col, c.id, c.name, c.slug, c.category, c.tracks)
         .join(c, c.id == concept_col)
         .where(entry_col == bindparam("id"))
@@ -115,17 +114,17 @@ def _tags_on_thread(
     )
 
 
-def concept_tags_on_thread(
-    conn: sqlite3.Connection,
+def concept_tags_in_unit(
+    unit: Unit,
     entry_col: InstrumentedAttribute[int],
     concept_col: InstrumentedAttribute[int],
     ids: Sequence[int],
 ) -> dict[int, list[ConceptTag]]:
-    """`concept_tags` on a SQLite connection's thread (inside `run_on_thread`)."""
-    stmt = _tags_on_thread(entry_col, concept_col)
+    """`concept_tags` inside a unit of work (bot/db/units.py): one statement per entry."""
+    stmt = _tags_in_unit(entry_col, concept_col)
     tags: dict[int, list[ConceptTag]] = {}
     for i in ids:
-        for entry_id, cid, name, slug, category, tracks in stmt.all(conn, id=i):
+        for entry_id, cid, name, slug, category, tracks in unit.all(stmt, id=i):
             tags.setdefault(entry_id, []).append(ConceptTag(cid, name, slug, category, tracks))
     return tags
 

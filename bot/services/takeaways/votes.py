@@ -12,18 +12,15 @@ the clicks arrived, so two clicks by one member in one batch cancel out), the co
 committed, or their own refusal (not found, own takeaway). Counts stay exact: the
 takeaway rows are locked (PostgreSQL, in id order) and recounted in the transaction.
 
-On SQLite the whole batch (reads, the decision, writes, recount, concept tags) runs on
-the connection's thread in one hand-off (`sqlite_driver.run_on_thread`), COMMIT included: one
-trip instead of six, and no statement building on the event loop. It was most of a
-vote's cost at 200 clicks a second (bench/README.md). Both paths share the decision
-(`decide`) and take their SQL from the same table definitions.
+A batch is one unit of work (bot/db/units.py), the same function on both databases: on
+SQLite it runs on the connection's thread in one hand-off, COMMIT included, and no
+statement is built on the event loop; on PostgreSQL through SQLAlchemy's `run_sync`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,11 +30,10 @@ from sqlalchemy import Table, bindparam, func, select
 
 from bot.db import Database
 from bot.db.models import Takeaway, TakeawayConcept, TakeawayVote
-from bot.db.sqlite_driver import run_on_thread
-from bot.db.sqlite_statements import ThreadStatement
 from bot.db.types import utcnow
+from bot.db.units import Prepared, Unit, run_unit
 from bot.errors import Invalid, NotFound
-from bot.services.concepts import concept_tags, concept_tags_on_thread
+from bot.services.concepts import concept_tags_in_unit
 from bot.services.entries import ConceptTag, VoteResult, others_published, takeaway_info
 
 NOT_FOUND = "I can't find that takeaway in this server (it may have been removed)."
@@ -137,30 +133,45 @@ def vote_queue(db: Database) -> VoteQueue:
 
 _TAKEAWAYS = cast(Table, Takeaway.__table__)
 _VOTES = cast(Table, TakeawayVote.__table__)
-# Built once (a reused statement keeps its cache key: see entry_common._tags_statement),
-# Core on the tables (plain rows, no ORM identities or bulk-insert machinery): most of a
-# batch's event-loop time was building and processing these statements.
-_LOCK = (
-    select(*_TAKEAWAYS.c)
-    .where(_TAKEAWAYS.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_TAKEAWAYS.c.id)
-    .with_for_update()
-)
-_FOUND = select(_VOTES.c.takeaway_id, _VOTES.c.user_id).where(
-    _VOTES.c.takeaway_id.in_(bindparam("ids", expanding=True)),
-    _VOTES.c.user_id.in_(bindparam("users", expanding=True)),
-)
-_WITHDRAW = _VOTES.delete().where(
-    _VOTES.c.takeaway_id == bindparam("t"), _VOTES.c.user_id == bindparam("u")
-)
-_ADD = _VOTES.insert()
-_COUNT = select(func.count()).where(_VOTES.c.takeaway_id == _TAKEAWAYS.c.id).scalar_subquery()
-_RECOUNT = (
-    _TAKEAWAYS.update()
-    .where(_TAKEAWAYS.c.id.in_(bindparam("ids", expanding=True)))
-    .values(votes=_COUNT)
-    .returning(_TAKEAWAYS.c.id, _TAKEAWAYS.c.votes)
-)
+
+
+class _Sql(NamedTuple):
+    row: Prepared
+    has: Prepared
+    withdraw: Prepared
+    add: Prepared
+    recount: Prepared
+
+
+@functools.cache
+def _sql() -> _Sql:
+    """Core on the tables (plain rows: no ORM identities or bulk-insert machinery), one
+    row per statement (a unit runs no `IN` lists), built once."""
+    t, v = _TAKEAWAYS.c, _VOTES.c
+    count = select(func.count()).where(v.takeaway_id == t.id).scalar_subquery()
+    return _Sql(
+        # PostgreSQL locks the rows, taken in id order (SQLite has one writer anyway).
+        row=Prepared(select(*t).where(t.id == bindparam("tid")).with_for_update(), "TakeawayRow"),
+        has=Prepared(
+            select(v.user_id).where(v.takeaway_id == bindparam("t"), v.user_id == bindparam("u"))
+        ),
+        withdraw=Prepared(
+            _VOTES.delete().where(v.takeaway_id == bindparam("t"), v.user_id == bindparam("u"))
+        ),
+        add=Prepared(
+            _VOTES.insert().values(
+                takeaway_id=bindparam("t"),
+                user_id=bindparam("u"),
+                created_at=bindparam("at", type_=v.created_at.type),
+            )
+        ),
+        recount=Prepared(
+            _TAKEAWAYS.update()
+            .where(t.id == bindparam("tid"))
+            .values(votes=count, updated_at=bindparam("now", type_=t.updated_at.type))
+            .returning(t.id, t.votes)
+        ),
+    )
 
 
 @dataclass
@@ -178,7 +189,7 @@ def decide(
     ballots: Sequence[Ballot], rows: Mapping[int, Any], before: set[tuple[int, int]]
 ) -> Decision:
     """Apply the ballots in order to the votes that exist (`before`): two clicks by one
-    member cancel out; a refusal changes nothing. Pure: both paths call it."""
+    member cancel out; a refusal changes nothing. Pure."""
     now = set(before)
     voted_at: dict[tuple[int, int], datetime] = {}
     flags: list[bool | Exception] = []
@@ -211,13 +222,41 @@ class Applied:
     tags: dict[int, list[ConceptTag]]
 
 
+def _apply(unit: Unit, ballots: tuple[Ballot, ...], now: datetime) -> Applied:
+    """The whole batch, inside the write transaction (on SQLite, on the connection's
+    thread: see bot/db/units.py)."""
+    q = _sql()
+    rows = {
+        i: found[0]
+        for i in sorted({b.takeaway_id for b in ballots})
+        if (found := unit.all(q.row, tid=i))
+    }
+    pairs = sorted({(b.takeaway_id, b.user_id) for b in ballots if b.takeaway_id in rows})
+    before = {p for p in pairs if unit.all(q.has, t=p[0], u=p[1])}
+    d = decide(ballots, rows, before)
+    unit.many(q.withdraw, [{"t": t, "u": u} for t, u in d.withdrawn])
+    unit.many(q.add, [{"t": t, "u": u, "at": at} for t, u, at in d.added])
+    counts = {int(t): int(n) for i in d.changed for t, n in unit.all(q.recount, tid=i, now=now)}
+    shown = sorted(
+        {
+            b.takeaway_id
+            for b, f in zip(ballots, d.flags, strict=True)
+            if not isinstance(f, Exception)
+        }
+    )
+    link = TakeawayConcept
+    tags = concept_tags_in_unit(unit, link.takeaway_id, link.concept_id, shown)
+    return Applied({i: rows[i] for i in shown}, d.flags, counts, tags)
+
+
 async def write_batch(
     db: Database, ballots: list[Ballot], *, one_trip: bool = True
 ) -> list[Outcome]:
     """Apply `ballots` in order, in one transaction; one outcome each. `one_trip=False`
-    forces the portable path on SQLite (tests compare the two)."""
-    write = _write_on_thread if one_trip and db.is_sqlite else _write_core
-    applied = await write(db, ballots)
+    takes the portable path on SQLite too (tests compare the two)."""
+    apply = functools.partial(_apply, ballots=tuple(ballots), now=utcnow())
+    async with db.sessions.begin() as s:
+        applied = await run_unit(s, apply, commit=True, one_trip=one_trip)
     infos = {
         i: takeaway_info(row, applied.tags.get(i, ()), votes=applied.counts.get(i))
         for i, row in applied.rows.items()
@@ -228,101 +267,3 @@ async def write_batch(
         else VoteResult(voted=flag, votes=infos[b.takeaway_id].votes, takeaway=infos[b.takeaway_id])
         for b, flag in zip(ballots, applied.flags, strict=True)
     ]
-
-
-def _shown(ballots: Sequence[Ballot], flags: Sequence[bool | Exception]) -> list[int]:
-    return sorted(
-        {b.takeaway_id for b, f in zip(ballots, flags, strict=True) if not isinstance(f, Exception)}
-    )
-
-
-async def _write_core(db: Database, ballots: list[Ballot]) -> Applied:
-    ids = sorted({b.takeaway_id for b in ballots})
-    users = sorted({b.user_id for b in ballots})
-    async with db.sessions.begin() as s:
-        rows = {r.id: r for r in (await s.execute(_LOCK, {"ids": ids})).all()}
-        found = await s.execute(_FOUND, {"ids": ids, "users": users})
-        d = decide(ballots, rows, {(int(t), int(u)) for t, u in found.all()})
-        if d.withdrawn:
-            await s.execute(_WITHDRAW, [{"t": t, "u": u} for t, u in d.withdrawn])
-        if d.added:
-            await s.execute(
-                _ADD, [{"takeaway_id": t, "user_id": u, "created_at": at} for t, u, at in d.added]
-            )
-        counts: dict[int, int] = {}
-        if changed := d.changed:
-            counted = await s.execute(_RECOUNT, {"ids": changed})
-            counts = {int(t): int(n) for t, n in counted.all()}
-    shown = _shown(ballots, d.flags)
-    async with db.reader() as r:  # concept tags: read after the write lock is released
-        link = TakeawayConcept
-        tags = await concept_tags(r, link.takeaway_id, link.concept_id, shown)
-    return Applied({i: rows[i] for i in shown}, d.flags, counts, tags)
-
-
-# -- SQLite: the batch in one trip to the connection's thread ---------------------------
-
-
-class _Sql(NamedTuple):
-    row: ThreadStatement
-    has: ThreadStatement
-    withdraw: ThreadStatement
-    add: ThreadStatement
-    recount: ThreadStatement
-
-
-@functools.cache
-def _sql() -> _Sql:
-    t, v = _TAKEAWAYS.c, _VOTES.c
-    return _Sql(
-        row=ThreadStatement(select(*t).where(t.id == bindparam("id")), "TakeawayRow"),
-        has=ThreadStatement(
-            select(v.user_id).where(v.takeaway_id == bindparam("t"), v.user_id == bindparam("u"))
-        ),
-        withdraw=ThreadStatement(_WITHDRAW),
-        add=ThreadStatement(
-            _VOTES.insert().values(
-                takeaway_id=bindparam("t"),
-                user_id=bindparam("u"),
-                created_at=bindparam("at", type_=v.created_at.type),
-            )
-        ),
-        recount=ThreadStatement(
-            _TAKEAWAYS.update()
-            .where(t.id == bindparam("id"))
-            .values(votes=_COUNT)
-            .returning(t.id, t.votes)
-        ),
-    )
-
-
-def _apply(conn: sqlite3.Connection, ballots: tuple[Ballot, ...]) -> Applied:
-    """On the connection's thread, inside the write transaction."""
-    q = _sql()
-    rows = {
-        i: found[0]
-        for i in sorted({b.takeaway_id for b in ballots})
-        if (found := q.row.all(conn, id=i))
-    }
-    pairs = sorted({(b.takeaway_id, b.user_id) for b in ballots if b.takeaway_id in rows})
-    before = {p for p in pairs if q.has.all(conn, t=p[0], u=p[1])}
-    d = decide(ballots, rows, before)
-    if d.withdrawn:
-        q.withdraw.many(conn, [{"t": t, "u": u} for t, u in d.withdrawn])
-    if d.added:
-        q.add.many(conn, [{"t": t, "u": u, "at": at} for t, u, at in d.added])
-    # updated_at's onupdate, as the Core statement applies it
-    counts = {
-        int(t): int(n) for i in d.changed for t, n in q.recount.all(conn, id=i, updated_at=utcnow())
-    }
-    shown = _shown(ballots, d.flags)
-    link = TakeawayConcept
-    tags = concept_tags_on_thread(conn, link.takeaway_id, link.concept_id, shown)
-    return Applied({i: rows[i] for i in shown}, d.flags, counts, tags)
-
-
-async def _write_on_thread(db: Database, ballots: list[Ballot]) -> Applied:
-    async with db.sessions.begin() as s:  # BEGIN IMMEDIATE and COMMIT go with the trip
-        return await run_on_thread(
-            await s.connection(), functools.partial(_apply, ballots=tuple(ballots)), commit=True
-        )
