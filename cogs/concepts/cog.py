@@ -86,16 +86,16 @@ class ConceptsCog(commands.Cog):
         outcome = await concepts.lookup(
             self.bot.db, interaction.guild_id, interaction.user.id, name
         )
-        if track is None:
-            track = await pairing.member_track(
-                self.bot.db, interaction.guild_id, interaction.user.id
-            )
         if outcome.concept is None:
             view = suggestions_view(outcome) or discord.utils.MISSING
             await interaction.response.send_message(
                 render.did_you_mean(outcome), view=view, ephemeral=True
             )
             return
+        if track is None and render.track_matters(outcome.concept):
+            track = await pairing.member_track(
+                self.bot.db, interaction.guild_id, interaction.user.id
+            )
         await interaction.response.send_message(
             render.merged_note(outcome) or render.corrected_note(outcome) or discord.utils.MISSING,
             embed=render.concept_embed(outcome.concept, track),

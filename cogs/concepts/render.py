@@ -46,6 +46,12 @@ def shown_angles(detail: ConceptDetail, track: str | None) -> tuple[str, ...]:
     return (track,) if track in written else written
 
 
+def track_matters(detail: ConceptDetail) -> bool:
+    """Whether the asker's track changes what a lookup shows: only when both angles are
+    written (so a lookup of any other concept never reads the member's profile)."""
+    return len([t for t in ANGLE_TRACKS if detail.angle(t)]) > 1
+
+
 def angle_title(track: str) -> str:
     return f"The {track} angle"
 
