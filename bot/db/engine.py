@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import time
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import event, exc
@@ -29,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session
 
 from bot.db.sqlite_driver import OneTripConnection, one_trip_dbapi
+from bot.db.units import Unit, run_unit
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
@@ -47,6 +50,10 @@ T = TypeVar("T")
 # server's digest. A connection that dies while in use (a server restart) fails its one
 # unit of work; SQLAlchemy then sees the disconnect and replaces the rest of the pool.
 PG_PING_AFTER_IDLE_SECONDS = 30.0
+# A commit that did not wait for the disk (`Database.write_unit(durable=False)`) is on it
+# within this many seconds: SQLite's WAL file is synced then (PostgreSQL's WAL writer does
+# it within 3 x wal_writer_delay, 0.6 s by default).
+WAL_SYNC_AFTER = 1.0
 
 
 def _pg_on_checkin(_dbapi_connection: Any, record: Any) -> None:
@@ -61,6 +68,17 @@ def _pg_on_checkout(dialect: Dialect, dbapi_connection: Any, record: Any, _proxy
         dialect.do_ping(dbapi_connection)
     except Exception as err:  # the pool discards it and checks out another (up to 3)
         raise exc.DisconnectionError("idle connection is gone") from err
+
+
+def _fsync(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:  # the last connection closed: SQLite checkpointed and synced
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -153,6 +171,9 @@ class Database:
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     # Tasks that only wait (timers) and clean up when cancelled: cancelled at once.
     _interruptible: set[asyncio.Task[Any]] = field(default_factory=set)
+    # SQLite's write-ahead log, synced after commits that did not wait for the disk.
+    wal_path: Path | None = None
+    _sync_due: bool = False
 
     def spawn(
         self, coro: Coroutine[Any, Any, T], *, name: str | None = None, interruptible: bool = False
@@ -181,6 +202,35 @@ class Database:
             )
         return cast(T, found)
 
+    async def write_unit(
+        self, fn: Callable[[Unit], T], *, durable: bool = True, one_trip: bool = True
+    ) -> T:
+        """One write transaction that is one unit of work (bot/db/units.py): a session from
+        `sessions` (its turn in this process's write queue), the unit, its commit.
+
+        `durable=False` is for writes a member may lose to a power cut but not to a crash
+        of the bot (takeaway votes): the commit returns without waiting for the disk (on
+        SQLite the transaction is in the WAL file, which outlives the process) and the
+        disk is synced within WAL_SYNC_AFTER. `one_trip`: see `run_unit`."""
+        async with self.sessions.begin() as s:
+            result = await run_unit(s, fn, commit=True, durable=durable, one_trip=one_trip)
+        if not durable:
+            self._sync_soon()
+        return result
+
+    def _sync_soon(self) -> None:
+        if self.wal_path is None or self._sync_due:
+            return
+        self._sync_due = True
+        self.spawn(self._sync_wal(self.wal_path), name="wal-sync")
+
+    async def _sync_wal(self, path: Path) -> None:
+        try:
+            await asyncio.sleep(WAL_SYNC_AFTER)
+        finally:  # also when shutting down: nothing stays unsynced
+            self._sync_due = False  # commits from now on schedule the next sync
+            await asyncio.to_thread(_fsync, path)
+
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
@@ -188,6 +238,7 @@ class Database:
     @classmethod
     def create(cls, url: str, *, echo: bool = False) -> Database:
         kwargs: dict[str, Any] = {"echo": echo}
+        wal_path: Path | None = None
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
             parsed = make_url(url)
@@ -195,6 +246,7 @@ class Database:
                 kwargs["module"] = one_trip_dbapi()
             if parsed.database not in (None, "", ":memory:") and "mode=memory" not in url:
                 kwargs.update(pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_MAX_OVERFLOW)
+                wal_path = Path(f"{parsed.database}-wal")
         else:
             kwargs.update(pool_size=10, max_overflow=20)
         engine = create_async_engine(url, **kwargs)
@@ -221,6 +273,7 @@ class Database:
                 read_engine, expire_on_commit=False, sync_session_class=session_class
             ),
             session_class=session_class,
+            wal_path=wal_path,
         )
 
     async def settle(self, grace: float = 5.0) -> None:

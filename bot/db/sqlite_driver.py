@@ -82,17 +82,40 @@ def _call(
     begin: str | None,
     fn: Callable[[sqlite3.Connection], T],
     commit: bool,
+    durable: bool = True,
 ) -> T:
-    if begin is not None:
-        conn.execute(begin)
-    result = fn(conn)
-    if commit:
+    # SQLite's safety level cannot change inside a transaction: only a transaction that
+    # starts here (its BEGIN is in this trip) can commit without waiting for the disk.
+    relax = commit and not durable and begin is not None
+    if not relax:
+        if begin is not None:
+            conn.execute(begin)
+        result = fn(conn)
+        if commit:
+            conn.execute("COMMIT")
+        return result
+    (level,) = conn.execute("PRAGMA synchronous").fetchone()
+    conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        conn.execute(begin)  # type: ignore[arg-type]  # relax implies a BEGIN
+        result = fn(conn)
         conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:  # ended here, so the level can be restored (the session's
+            conn.rollback()  # own rollback then finds nothing to undo)
+        raise
+    finally:
+        if not conn.in_transaction:
+            conn.execute(f"PRAGMA synchronous = {int(level)}")
     return result
 
 
 async def run_on_thread(
-    connection: AsyncConnection, fn: Callable[[sqlite3.Connection], T], *, commit: bool = False
+    connection: AsyncConnection,
+    fn: Callable[[sqlite3.Connection], T],
+    *,
+    commit: bool = False,
+    durable: bool = True,
 ) -> T:
     """Run `fn(sqlite3_connection)` on the connection's thread, in the session's transaction
     (its deferred BEGIN goes first), in one hand-off. `fn` runs off the event loop: it must
@@ -102,12 +125,18 @@ async def run_on_thread(
     `commit=True`: the transaction is committed on the thread right after `fn`, in the same
     hand-off; the session's own commit then has nothing left to send. Only as the last
     thing a write session does. If `fn` or the COMMIT raises, the transaction stays open
-    and the session rolls it back as usual."""
+    and the session rolls it back as usual.
+
+    `durable=False` (with `commit=True`, when the transaction starts in this trip): the
+    COMMIT does not wait for the disk (`synchronous=NORMAL` for this transaction only; the
+    connection's level is restored after it, or after its rollback). The commit is in the
+    WAL file, so a crash of the process loses nothing; a power loss before the WAL reaches
+    the disk would (see `Database.write_unit`, which syncs it soon after)."""
     raw = await connection.get_raw_connection()
     adapt = raw.dbapi_connection
     if not isinstance(adapt, OneTripConnection):
         raise TypeError("run_on_thread needs the one-trip SQLite adapter")
-    return await adapt.run(fn, commit=commit)
+    return await adapt.run(fn, commit=commit, durable=durable)
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -190,10 +219,13 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         statement. `read_only`: nothing to keep, so its ROLLBACK is not waited for."""
         self._state, self._begin, self._read_only = "pending", begin, read_only
 
-    async def run(self, fn: Callable[[sqlite3.Connection], T], *, commit: bool = False) -> T:
+    async def run(
+        self, fn: Callable[[sqlite3.Connection], T], *, commit: bool = False, durable: bool = True
+    ) -> T:
         async with self._execute_mutex:
             conn = self._connection
-            result: T = await conn._execute(_call, conn._conn, self._sending(), fn, commit)
+            begin = self._sending()
+            result: T = await conn._execute(_call, conn._conn, begin, fn, commit, durable)
         if commit:
             self._state = "ended"  # committed on the thread: commit() sends nothing
         return result

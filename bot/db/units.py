@@ -95,7 +95,9 @@ def _on_thread(fn: Callable[[Unit], T], conn: sqlite3.Connection) -> T:
     return fn(_ThreadUnit(conn))
 
 
-def _in_greenlet(fn: Callable[[Unit], T], conn: Connection) -> T:
+def _in_greenlet(fn: Callable[[Unit], T], durable: bool, conn: Connection) -> T:
+    if not durable and conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
     return fn(_SyncUnit(conn))
 
 
@@ -104,6 +106,7 @@ async def run_unit(
     fn: Callable[[Unit], T],
     *,
     commit: bool = False,
+    durable: bool = True,
     one_trip: bool = True,
 ) -> T:
     """Run `fn(unit)` in `session`'s transaction.
@@ -111,11 +114,17 @@ async def run_unit(
     `commit=True` (the last thing a write session does): on SQLite the COMMIT travels in
     the same hand-off and the session's own commit then has nothing left to send; on
     PostgreSQL the session commits as usual when its `begin()` block ends. If `fn` or
-    the COMMIT raises, the transaction is still open and the session rolls it back.
+    the COMMIT raises, the session rolls the transaction back.
+
+    `durable=False`: this transaction's commit does not wait for the disk (PostgreSQL's
+    `synchronous_commit = off`, SQLite's `synchronous = NORMAL` when the unit starts the
+    transaction); use `Database.write_unit`, which also bounds how long until it is on disk.
     `one_trip=False` takes the portable path on SQLite too (tests compare the two)."""
     conn = await session.connection()
     if one_trip and conn.dialect.name == "sqlite":
         raw = await conn.get_raw_connection()
         if isinstance(raw.dbapi_connection, OneTripConnection):
-            return await run_on_thread(conn, partial(_on_thread, fn), commit=commit)
-    return await conn.run_sync(partial(_in_greenlet, fn))
+            return await run_on_thread(
+                conn, partial(_on_thread, fn), commit=commit, durable=durable
+            )
+    return await conn.run_sync(partial(_in_greenlet, fn, durable))

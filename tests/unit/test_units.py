@@ -4,14 +4,18 @@ and leaves nothing behind when it fails."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sqlite3
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, text, update
 
-from bot.db import Database
+from bot.db import Database, engine
 from bot.db.models import Challenge, TakeawayVote
+from bot.db.sqlite_driver import run_on_thread
 from bot.db.units import Prepared, Unit, run_unit
 from tests.unit.entries_support import ALICE, BOB, CAROL, G, at, challenge
 
@@ -28,7 +32,9 @@ _SOLVE = Prepared(
     .returning(Challenge.id, Challenge.solved)
 )
 _VOTE = Prepared(
-    TakeawayVote.__table__.insert().values(
+    cast(Table, TakeawayVote.__table__)
+    .insert()
+    .values(
         takeaway_id=bindparam("t"),
         user_id=bindparam("u"),
         created_at=bindparam("at", type_=TakeawayVote.created_at.type),
@@ -104,3 +110,96 @@ async def test_on_sqlite_a_unit_is_one_hand_off(db: Database, hand_offs: list[st
         hand_offs.clear()
         await run_unit(s, partial(_work, cid=info.id, takeaway=takeaway), commit=True)
         assert hand_offs == ["_call"]  # BEGIN IMMEDIATE, 6 statements and COMMIT
+
+
+# -- commits that do not wait for the disk (durable=False) -------------------------------
+
+_LEVEL = Prepared(text("PRAGMA synchronous"))
+_PG_SYNC = Prepared(text("SHOW synchronous_commit"))
+
+
+def _level(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA synchronous").fetchone()[0])
+
+
+def _solve_and_level(unit: Unit, cid: int, fail: bool) -> int:
+    unit.all(_SOLVE, cid=cid, solved=True, at=at(5))
+    if fail:
+        raise RuntimeError("the unit fails after writing")
+    return int(unit.all(_LEVEL)[0][0])
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["commits", "fails"])
+async def test_on_sqlite_a_relaxed_commit_is_normal_only_for_its_transaction(
+    db: Database, fail: bool
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite's safety level")
+    info = await challenge(db, "Relaxed")
+    async with db.engine.connect() as conn:  # one connection throughout
+        await conn.begin()  # BEGIN IMMEDIATE, sent with the unit's trip
+        assert await run_on_thread(conn, _level) == 2  # FULL, as every connection opens
+        await conn.rollback()
+        await conn.begin()
+        work = partial(_on_thread_unit, cid=info.id, fail=fail)
+        if fail:
+            with pytest.raises(RuntimeError):
+                await run_on_thread(conn, work, commit=True, durable=False)
+            await conn.rollback()
+        else:
+            assert await run_on_thread(conn, work, commit=True, durable=False) == 1  # NORMAL
+            await conn.commit()
+        assert await run_on_thread(conn, _level) == 2  # and FULL again after it
+        assert not await run_on_thread(conn, _in_transaction)
+    async with db.reader() as s:
+        solved = (await s.execute(select(Challenge.solved).where(Challenge.id == info.id))).scalar()
+    assert solved is (not fail)
+
+
+def _on_thread_unit(conn: sqlite3.Connection, cid: int, fail: bool) -> int:
+    from bot.db.units import _ThreadUnit
+
+    return _solve_and_level(_ThreadUnit(conn), cid, fail)
+
+
+def _in_transaction(conn: sqlite3.Connection) -> bool:
+    return conn.in_transaction
+
+
+async def test_on_postgresql_a_relaxed_commit_is_asynchronous_for_its_transaction_only(
+    db: Database,
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL's synchronous_commit")
+
+    def show(unit: Unit) -> str:
+        return str(unit.all(_PG_SYNC)[0][0])
+
+    assert await db.write_unit(show, durable=False) == "off"
+    assert await db.write_unit(show) == "on"
+
+
+async def test_a_relaxed_write_syncs_the_wal_file_soon_after(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite's WAL file (PostgreSQL's WAL writer syncs its own)")
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    monkeypatch.setattr(engine, "WAL_SYNC_AFTER", 0.05)
+    info = await challenge(db, "Synced soon")
+    wal = str(db.wal_path)
+    await db.write_unit(partial(_solve_and_level, cid=info.id, fail=False))
+    await asyncio.sleep(0.2)
+    assert synced == []  # a durable commit waited for the disk itself
+    for _ in range(3):  # a burst schedules one sync
+        await db.write_unit(partial(_solve_and_level, cid=info.id, fail=False), durable=False)
+    assert synced == []  # not yet: the commit did not wait
+    await asyncio.sleep(0.3)
+    assert synced == [wal]

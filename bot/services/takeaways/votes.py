@@ -15,6 +15,12 @@ takeaway rows are locked (PostgreSQL, in id order) and recounted in the transact
 A batch is one unit of work (bot/db/units.py), the same function on both databases: on
 SQLite it runs on the connection's thread in one hand-off, COMMIT included, and no
 statement is built on the event loop; on PostgreSQL through SQLAlchemy's `run_sync`.
+
+Its commit does not wait for the disk (`Database.write_unit(durable=False)`): waiting for
+the fsync was most of a vote's time and all of its tail (bench/README.md, eighth
+session). The committed batch is in SQLite's WAL file (PostgreSQL's WAL buffers), so a
+crash of the bot loses no vote; the disk is synced within a second, so a power cut can
+lose at most the last second of clicks (RELIABILITY.md).
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from sqlalchemy import Table, bindparam, func, select
 from bot.db import Database
 from bot.db.models import Takeaway, TakeawayConcept, TakeawayVote
 from bot.db.types import utcnow
-from bot.db.units import Prepared, Unit, run_unit
+from bot.db.units import Prepared, Unit
 from bot.errors import Invalid, NotFound
 from bot.services.concepts import concept_tags_in_unit
 from bot.services.entries import ConceptTag, VoteResult, others_published, takeaway_info
@@ -255,8 +261,9 @@ async def write_batch(
     """Apply `ballots` in order, in one transaction; one outcome each. `one_trip=False`
     takes the portable path on SQLite too (tests compare the two)."""
     apply = functools.partial(_apply, ballots=tuple(ballots), now=utcnow())
-    async with db.sessions.begin() as s:
-        applied = await run_unit(s, apply, commit=True, one_trip=one_trip)
+    # A click is not worth a wait for the disk: the commit is in the WAL (it survives a
+    # crash of the bot) and on disk within a second (bot/db/engine.py, WAL_SYNC_AFTER).
+    applied = await db.write_unit(apply, durable=False, one_trip=one_trip)
     infos = {
         i: takeaway_info(row, applied.tags.get(i, ()), votes=applied.counts.get(i))
         for i, row in applied.rows.items()
