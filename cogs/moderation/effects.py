@@ -13,8 +13,13 @@ import discord
 
 from bot.services import guilds
 from bot.services.moderation import ActionResult
-from bot.ui.dm import send_dm
-from cogs.moderation.render import mirror_embed, rejection_dm, result_text
+from bot.ui.dm import send_notice
+from cogs.moderation.render import (
+    MODERATION_SUMMARY,
+    mirror_embed,
+    rejection_dm,
+    result_text,
+)
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -37,7 +42,15 @@ async def after_action(
     if result.action in ("reject", "hide") and result.notify_user_id and interaction.guild_id:
         guild_name = interaction.guild.name if interaction.guild else "your server"
         text = rejection_dm(guild_name, result)
-        await send_dm(bot, interaction.guild_id, result.notify_user_id, text, checked=True)
+        await send_notice(
+            bot,
+            interaction.guild_id,
+            result.notify_user_id,
+            "moderation",
+            text,
+            actor_id=interaction.user.id,
+            summary=MODERATION_SUMMARY,
+        )
     await mirror(bot, interaction, result_text(result), result.reason)
 
 
