@@ -1,7 +1,8 @@
 """The author's say over entries saved from their messages.
 
 Someone else saved your message: you get a DM (unless you turned them off or your DMs are
-closed) with a "Remove it" button; /challenge remove and /solution remove do the same.
+closed) with a "Remove it" button; /challenge remove and /solution remove do the same
+(cogs/challenges/own.py).
 Someone saved your message in a PRIVATE thread: the entry is held, seen only by you,
 until you press Approve (then the server's review policy applies) or Decline (it is
 removed). That request goes by DM, or, when Nexus cannot DM you, into the thread itself,
@@ -187,16 +188,6 @@ async def mirror_removal(bot: NexusBot, guild_id: int, author: str, result: Auth
         return
     line = render.removed_log_line(result)
     await mirror_to(bot, guild_id, author, line, None, title="Removed by its author")
-
-
-async def remove_entry(interaction: discord.Interaction, kind: str, entry_id: int) -> None:
-    """/challenge remove and /solution remove: the author withdraws their own entry."""
-    assert interaction.guild_id is not None
-    bot = _bot(interaction)
-    actor = Actor(interaction.user.id, interaction.user.display_name)
-    result = await moderation.withdraw(bot.db, interaction.guild_id, actor, kind, entry_id)
-    await interaction.response.send_message(render.decided(result), ephemeral=True)
-    await mirror_removal(bot, interaction.guild_id, interaction.user.display_name, result)
 
 
 async def own_entry_choices(

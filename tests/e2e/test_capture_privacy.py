@@ -101,16 +101,19 @@ async def test_remove_commands_only_for_the_author(nexus: Nexus) -> None:
         nexus.bob, "solution remove", {"id": ""}, focused="id", channel=nexus.general
     )
     assert [c["value"] for c in choices] == [sid]
-    gone = await nexus.sim.command(nexus.bob, "solution remove", {"id": sid})
-    assert gone.ephemeral and "Removed" in gone.content
+    ask = await nexus.sim.command(nexus.bob, "solution remove", {"id": sid})
+    assert ask.ephemeral and "can't be undone" in ask.content  # asks first
+    gone = await nexus.sim.click(nexus.bob, ask, ask.buttons[0].custom_id)
+    assert "Removed" in gone.text
     page = await nexus.sim.command(nexus.dave, "challenge view", {"id": cid})
     assert "network idle" not in page.text
     twice = await nexus.sim.command(nexus.bob, "solution remove", {"id": sid})
     assert twice.ephemeral and "can't find" in twice.content
     other = await nexus.sim.command(nexus.bob, "challenge remove", {"id": cid})
     assert other.ephemeral and "can't find" in other.content
-    mine = await nexus.sim.command(nexus.alice, "challenge remove", {"id": cid})
-    assert mine.ephemeral and "Removed" in mine.content
+    ask = await nexus.sim.command(nexus.alice, "challenge remove", {"id": cid})
+    mine = await nexus.sim.click(nexus.alice, ask, ask.buttons[0].custom_id)
+    assert "Removed" in mine.text
     assert (await _challenge(nexus, cid)).status == "withdrawn"
 
 

@@ -2,6 +2,13 @@
 
 from bot.services.moderation.actions import REASON_MAX, ActionResult, Actor, approve, edit, reject
 from bot.services.moderation.audit import ACTIONS, AuditEntry, AuditPage, list_audit
+from bot.services.moderation.author_edits import (
+    AUTHOR_FIELDS,
+    AuthorEdit,
+    OwnEntry,
+    edit_own,
+    own_entry,
+)
 from bot.services.moderation.authors import REMOVABLE, AuthorResult, consent, own_entries, withdraw
 from bot.services.moderation.entries import EDITABLE_FIELDS, OPTIONAL_FIELDS, kind_label
 from bot.services.moderation.flags import FLAG_REASONS, check_flaggable, flag_entry
@@ -35,6 +42,11 @@ from bot.services.moderation.queue import (
 from bot.services.moderation.visibility import hide, restore, toggle_feature
 
 __all__ = [
+    "AUTHOR_FIELDS",
+    "AuthorEdit",
+    "OwnEntry",
+    "edit_own",
+    "own_entry",
     "NOTICE_KINDS",
     "NOTICE_WINDOW",
     "Notice",
