@@ -1,6 +1,6 @@
-"""Authors own their entries: /challenge, /solution and /takeaway edit (a form holding the
-current text) and remove (after a confirmation). Moderators see every edit in the audit
-log (before and after) and a line in the mod-log."""
+"""Authors own their entries: /challenge edit, /solution edit and /takeaway edit (a form
+holding the current text), and the matching remove commands (after a confirmation).
+Moderators see every edit in the audit log (before and after) and a line in the mod-log."""
 
 from __future__ import annotations
 

@@ -125,8 +125,9 @@ async def consent(
 async def own_entries(
     db: Database, guild_id: int, kind: str, author_id: int, query: str, limit: int = 25
 ) -> list[tuple[int, str]]:
-    """Autocomplete for /challenge, /solution and /takeaway edit|remove: (id, label) of the
-    member's own entries of `kind`, newest first, matching `query` (words or a number)."""
+    """Autocomplete for the edit and remove subcommands of challenge, solution and
+    takeaway: (id, label) of the member's own entries of `kind`, newest first, matching
+    `query` (words or a number)."""
     if kind not in REMOVABLE:
         return []
     model = _MODELS[kind]
