@@ -29,6 +29,7 @@ from bot.ui.dm import send_dm
 from bot.ui.render import CHOICE_MAX, plain_label
 from cogs.challenges import render
 from cogs.moderation.effects import mirror_to
+from cogs.solutions.notices import solution_published
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -119,6 +120,9 @@ class AuthorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMP
             )
         await interaction.response.edit_message(content=render.decided(result), view=None)
         await mirror_removal(bot, self.guild_id, interaction.user.display_name, result)
+        if result.action == "approve" and result.kind == "solution":
+            if result.status == "published":
+                await solution_published(interaction, self.guild_id, self.entry_id)
 
 
 def author_view(captured: Captured, *actions: str) -> discord.ui.View:

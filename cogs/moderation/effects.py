@@ -1,5 +1,6 @@
-"""After a moderator action: mirror it to the mod-log channel and DM the author of a
-rejected or hidden entry (with the reason).
+"""After a moderator action: mirror it to the mod-log channel, DM the author of a
+rejected or hidden entry (with the reason), and tell a challenge's author of a solution
+that was held for review and is now published.
 
 Both are best effort: a failure is logged and never undoes or fails the action.
 """
@@ -20,6 +21,7 @@ from cogs.moderation.render import (
     rejection_dm,
     result_text,
 )
+from cogs.solutions.notices import solution_published
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -51,6 +53,8 @@ async def after_action(
             actor_id=interaction.user.id,
             summary=MODERATION_SUMMARY,
         )
+    if result.action == "approve" and result.kind == "solution" and interaction.guild_id:
+        await solution_published(interaction, interaction.guild_id, result.entry_id)
     await mirror(bot, interaction, result_text(result), result.reason)
 
 

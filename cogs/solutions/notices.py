@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.services import challenges
 from bot.services.entries import ChallengePage, SolutionInfo
 from bot.ui.dm import send_notice
 from cogs.solutions import render
@@ -19,8 +20,9 @@ def _bot(interaction: discord.Interaction) -> NexusBot:
     return interaction.client  # type: ignore[return-value]
 
 
-def _guild_name(interaction: discord.Interaction) -> str:
-    return interaction.guild.name if interaction.guild else "your server"
+def _guild_name(interaction: discord.Interaction, guild_id: int | None = None) -> str:
+    guild = interaction.guild or (_bot(interaction).get_guild(guild_id) if guild_id else None)
+    return guild.name if guild else "your server"
 
 
 def _solution(page: ChallengePage, solution_id: int) -> SolutionInfo | None:
@@ -28,20 +30,24 @@ def _solution(page: ChallengePage, solution_id: int) -> SolutionInfo | None:
 
 
 async def solution_posted(
-    interaction: discord.Interaction, page: ChallengePage, sol_id: int
+    interaction: discord.Interaction,
+    page: ChallengePage,
+    sol_id: int,
+    guild_id: int | None = None,
 ) -> None:
     """The challenge's author hears of a new published solution, unless they wrote it or
-    saved it themselves."""
+    saved it (or published it) themselves. `guild_id`: when the interaction is in a DM."""
     sol = _solution(page, sol_id)
     c = page.challenge
-    if sol is None or interaction.guild_id is None or sol.author_id == c.author_id:
+    guild_id = guild_id or interaction.guild_id
+    if sol is None or guild_id is None or sol.author_id == c.author_id:
         return
     text = render.solution_posted_dm(
-        _guild_name(interaction), sol.author_name, c.id, c.title, sol.id
+        _guild_name(interaction, guild_id), sol.author_name, c.id, c.title, sol.id
     )
     await send_notice(
         _bot(interaction),
-        interaction.guild_id,
+        guild_id,
         c.author_id,
         "solution",
         text,
@@ -86,3 +92,13 @@ async def solution_helped(
         actor_id=interaction.user.id,
         summary=render.HELPED_SUMMARY,
     )
+
+
+async def solution_published(
+    interaction: discord.Interaction, guild_id: int, solution_id: int
+) -> None:
+    """A held solution became public (a moderator approved it, or its author agreed to a
+    capture): the challenge's author hears of it now."""
+    page = await challenges.solution_page(_bot(interaction).db, guild_id, solution_id)
+    if page is not None:
+        await solution_posted(interaction, page, solution_id, guild_id)

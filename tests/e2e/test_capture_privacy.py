@@ -14,6 +14,7 @@ from bot.simulator.reply import MessageView
 from tests.e2e.challenges_helpers import challenge_id, share
 from tests.e2e.curation_helpers import dms_to, mirrored, queue
 from tests.e2e.harness import Nexus
+from tests.e2e.notice_helpers import handlers_done
 
 
 async def _challenge(nexus: Nexus, cid: int) -> Challenge:
@@ -176,7 +177,12 @@ async def test_private_thread_solution_waits_for_consent(nexus: Nexus) -> None:
     page: Any = await nexus.sim.command(nexus.dave, "challenge view", {"id": cid})
     assert "acks_late" not in page.text
     dm = await _dm(nexus, nexus.bob)
+    await handlers_done(nexus)
+    assert dms_to(nexus, nexus.alice) == []  # the challenge's author hears of it once public
     done = await nexus.sim.click(nexus.bob, dm, _button(dm, "nexus:author:approve:solution:"))
     assert "published" in done.text
     page = await nexus.sim.command(nexus.dave, "challenge view", {"id": cid})
     assert "acks_late" in page.text
+    await handlers_done(nexus)
+    [posted] = dms_to(nexus, nexus.alice)
+    assert "Bob posted solution" in posted and "Celery tasks run twice" in posted

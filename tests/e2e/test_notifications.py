@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.db.models import MemberPrefs
+from bot.services.guilds import settings as guilds
 from bot.services.moderation import NOTICE_WINDOW
 from bot.simulator.models import Member
 from bot.simulator.reply import Reply
 from tests.e2e.challenges_helpers import add_solution, button, challenge_id, share
-from tests.e2e.curation_helpers import dms_to, row
+from tests.e2e.curation_helpers import dms_to, queue, row
 from tests.e2e.harness import Nexus
 from tests.e2e.notice_helpers import handlers_done
 from tests.e2e.test_curation_dms import dm_attempts
@@ -132,3 +133,18 @@ async def test_moderation_notices_are_limited_too(nexus: Nexus) -> None:
     dave = await _dms(nexus, nexus.dave)
     assert len(dave) == 2 and "Real question" in dave[1]
     assert "hid or declined 2 more of your entries" in dave[1]
+
+
+async def test_a_solution_held_for_review_is_announced_when_published(nexus: Nexus) -> None:
+    await guilds.update_settings(nexus.db, nexus.guild.id, review_solutions=True)
+    cid = challenge_id(await share(nexus, nexus.alice, "Kafka consumer lag", "grows"))
+    held = await add_solution(nexus, nexus.bob, cid, "Add partitions and consumers")
+    assert held.ephemeral and "Held for review" in held.text
+    assert await _dms(nexus, nexus.alice) == []  # nothing public yet: nothing to tell
+    board = await queue(nexus)
+    approved = await nexus.sim.click(
+        nexus.mod, board, button(board, "nexus:curate:approve:solution:")
+    )
+    assert "pproved" in approved.text, approved.text
+    [posted] = await _dms(nexus, nexus.alice)
+    assert "Bob posted solution #1" in posted and "Kafka consumer lag" in posted
