@@ -81,9 +81,10 @@ def contributions_embed(c: Contributions, member: str, guild: str) -> discord.Em
         f"**{c.solutions}** solution(s), {c.accepted} accepted · "
         f"your solutions helped **{c.helped}** time(s) · "
         f"**{c.takeaways}** takeaway(s), {UP} {c.votes} · "
-        f"**{c.rounds}** pairing round(s) · "
-        f"you said {c.helped_others} solution(s) helped you"
+        f"**{c.rounds}** pairing round(s)"
     )
+    if c.helped_others:
+        summary += f" · you said {c.helped_others} solution(s) helped you"
     embed = make_embed(title, summary)
     if c.recent_challenges:
         lines = [_challenge(x) for x in c.recent_challenges]
