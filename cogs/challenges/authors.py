@@ -37,13 +37,24 @@ if TYPE_CHECKING:
 log = logging.getLogger("nexus.capture")
 
 TEMPLATE = (
-    r"nexus:author:(?P<action>withdraw|approve|decline):(?P<kind>challenge|solution)"
+    r"nexus:author:(?P<action>withdraw|remove|keep|approve|decline):(?P<kind>challenge|solution)"
     r":(?P<guild>[0-9]{1,20}):(?P<id>[0-9]{1,19}):(?P<author>[0-9]{1,20})"
 )
-_LABELS = MappingProxyType({"withdraw": "Remove it", "approve": "Approve", "decline": "Decline"})
+# "withdraw" asks first; "remove" (confirmed) and "keep" answer that question.
+_LABELS = MappingProxyType(
+    {
+        "withdraw": "Remove it",
+        "remove": "Yes, remove it",
+        "keep": "Keep it",
+        "approve": "Approve",
+        "decline": "Decline",
+    }
+)
 _STYLES = MappingProxyType(
     {
         "withdraw": discord.ButtonStyle.danger,
+        "remove": discord.ButtonStyle.danger,
+        "keep": discord.ButtonStyle.secondary,
         "approve": discord.ButtonStyle.success,
         "decline": discord.ButtonStyle.secondary,
     }
@@ -105,7 +116,19 @@ class AuthorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMP
             raise NotAllowed(f"Only <@{self.author_id}>, who wrote that message, can decide.")
         bot = _bot(interaction)
         actor = Actor(interaction.user.id, interaction.user.display_name)
-        if self.action == "withdraw":
+        what = f"{self.kind} #{self.entry_id}"
+        if self.action in ("withdraw", "keep"):
+            # Asking: "Yes, remove it" / "Keep it"; kept: "Remove it" stays for later.
+            ask = self.action == "withdraw"
+            view = discord.ui.View(timeout=None)
+            for action in ("remove", "keep") if ask else ("withdraw",):
+                view.add_item(
+                    AuthorButton(action, self.kind, self.guild_id, self.entry_id, self.author_id)
+                )
+            text = render.confirm_removal(what) if ask else render.kept(what, self.kind)
+            await interaction.response.edit_message(content=text, view=view)
+            return
+        if self.action == "remove":
             result = await moderation.withdraw(
                 bot.db, self.guild_id, actor, self.kind, self.entry_id
             )

@@ -135,7 +135,7 @@ class ConfirmRemoval(NexusView):
     async def keep(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
         self.stop()
         await interaction.response.edit_message(
-            content=f"Kept: {_what(self.entry)} is unchanged.", view=None
+            content=render.kept(_what(self.entry), self.entry.kind), view=None
         )
 
 
@@ -146,8 +146,7 @@ async def remove_entry(interaction: discord.Interaction, kind: str, entry_id: in
         _bot(interaction).db, interaction.guild_id, interaction.user.id, kind, entry_id
     )
     await interaction.response.send_message(
-        f"Remove your {_what(entry)}? Its text is deleted from Nexus for everyone, you "
-        "included, and this can't be undone.",
+        render.confirm_removal(_what(entry)),
         view=ConfirmRemoval(entry, interaction.user.id),
         ephemeral=True,
     )

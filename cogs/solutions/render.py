@@ -13,7 +13,7 @@ SOLUTION_SUMMARY = (
     "{count} more solution(s) came in since my last message: `/me` lists your challenges."
 )
 ACCEPTED_SUMMARY = "{count} more of your solutions were accepted since my last message."
-HELPED_SUMMARY = "It helped {count} more member(s) since my last message."
+HELPED_SUMMARY = "Your solutions helped {count} more time(s) since my last message."
 
 
 def _where(guild_name: str) -> str:

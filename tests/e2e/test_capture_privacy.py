@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.db.models import AuditLog, Challenge, Solution
 from bot.simulator.models import Channel, Member
 from bot.simulator.reply import MessageView
-from tests.e2e.challenges_helpers import challenge_id, share
+from tests.e2e.challenges_helpers import button, challenge_id, share
 from tests.e2e.curation_helpers import dms_to, mirrored, queue
 from tests.e2e.harness import Nexus
 from tests.e2e.notice_helpers import handlers_done
@@ -72,7 +72,14 @@ async def test_author_removes_a_capture_of_their_message(nexus: Nexus) -> None:
     assert "Carol" in dm.content and f"#{cid}" in dm.content and not dm.mention_everyone
     remove = _button(dm, "nexus:author:withdraw:challenge:")
     await nexus.restart()  # the button still works after a restart
-    done = await nexus.sim.click(nexus.bob, dm, remove)
+    ask = await nexus.sim.click(nexus.bob, dm, remove)
+    assert "can't be undone" in ask.text  # asks first
+    kept = await nexus.sim.click(nexus.bob, dm, button(ask, "nexus:author:keep:"))
+    assert "Kept" in kept.text and [b.label for b in kept.buttons] == ["Remove it"]
+    assert (await _challenge(nexus, cid)).status == "published"
+    ask = await nexus.sim.click(nexus.bob, dm, remove)
+    await nexus.restart()  # the confirmation survives a restart too
+    done = await nexus.sim.click(nexus.bob, dm, button(ask, "nexus:author:remove:"))
     assert "Removed" in done.text and not done.buttons
     row = await _challenge(nexus, cid)
     assert row.status == "withdrawn" and "Webpack" not in row.title + row.problem

@@ -63,7 +63,7 @@ async def test_bursts_are_rate_limited_and_summed_up(nexus: Nexus) -> None:
     await _helped(nexus, nexus.mallory, page)
     bob = await _dms(nexus, nexus.bob)
     assert len(bob) == 2 and "4 member(s)" in bob[1]
-    assert "It helped 2 more member(s) since my last message" in bob[1]
+    assert "Your solutions helped 2 more time(s) since my last message" in bob[1]
     # Kinds are limited separately: a solution notice right after still goes to alice,
     # whose own window for that kind started with Bob's solution.
     await add_solution(nexus, nexus.carol, cid, "Use BuildKit cache mounts")
