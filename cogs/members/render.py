@@ -1,13 +1,15 @@
 """/me as one embed: counts first, then at most members.RECENT entries per kind, each
-section pointing to where the rest is."""
+section pointing to its own pages (/me show:<section>)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import Any
 
 import discord
 
-from bot.services.entries import STATUS_LABELS
+from bot.services.entries import STATUS_LABELS, Paged
 from bot.services.members import (
     RECENT,
     Contributions,
@@ -86,18 +88,38 @@ def contributions_embed(c: Contributions, member: str, guild: str) -> discord.Em
     if c.helped_others:
         summary += f" · you said {c.helped_others} solution(s) helped you"
     embed = make_embed(title, summary)
-    if c.recent_challenges:
-        lines = [_challenge(x) for x in c.recent_challenges]
-        more = ": `/challenge list filter:mine`"
-        add_field(embed, "Your challenges", _section(lines, c.challenges, more))
-    if c.recent_solutions:
-        lines = [_solution(x) for x in c.recent_solutions]
-        add_field(embed, "Your solutions", _section(lines, c.solutions, ""))
-    if c.recent_takeaways:
-        lines = [_takeaway(x) for x in c.recent_takeaways]
-        add_field(embed, "Your takeaways", _section(lines, c.takeaways, ""))
-    if c.recent_pairings:
-        lines = [_pairing(x) for x in c.recent_pairings]
-        add_field(embed, "Your pairings", _section(lines, c.rounds, ""))
+    sections = (
+        ("challenges", c.recent_challenges, c.challenges),
+        ("solutions", c.recent_solutions, c.solutions),
+        ("takeaways", c.recent_takeaways, c.takeaways),
+        ("pairings", c.recent_pairings, c.rounds),
+    )
+    for section, items, total in sections:
+        if items:
+            lines = [_LINES[section](x) for x in items]
+            more = f": `/me show:{section}`"
+            add_field(embed, f"Your {section}", _section(lines, total, more))
     set_footer(embed, f"Newest first, {RECENT} of each. {HINT}")
     return embed
+
+
+def section_embed(section: str, page: Paged[Any], member: str) -> discord.Embed:
+    """One page of /me show:<section>."""
+    title = f"{one_line(member, 80)}: your {section}"
+    if not page.items:
+        text = f"No {section} here yet." if page.page == 0 else "No more."
+        return make_embed(title, text)
+    lines = [_LINES[section](x) for x in page.items]
+    embed = make_embed(title, clip("\n".join(lines), 4000))
+    set_footer(embed, f"Page {page.page + 1} · newest first. {HINT}")
+    return embed
+
+
+_LINES: Mapping[str, Callable[[Any], str]] = MappingProxyType(
+    {
+        "challenges": _challenge,
+        "solutions": _solution,
+        "takeaways": _takeaway,
+        "pairings": _pairing,
+    }
+)

@@ -73,7 +73,19 @@ async def test_me_truncates_hides_removed_and_stays_in_its_server(nexus: Nexus) 
     assert "**6** challenge(s)" in me.text
     assert "Question number 6" not in me.text and "Question number 5" in me.text
     assert "Question number 0" not in me.text  # only the newest five are listed
-    assert "… and 1 more: `/challenge list filter:mine`" in me.text
+    assert "… and 1 more: `/me show:challenges`" in me.text
+    for i in range(7, 12):
+        await share(nexus, nexus.alice, f"Question number {i}", "details")
+    pages = await nexus.sim.command(nexus.alice, "me", {"show": "challenges"})
+    assert pages.ephemeral and "Question number 11" in pages.text
+    # 11 left (one was removed): ten on the first page, the oldest on the next.
+    assert "Question number 1 ·" in pages.text and "Question number 0 ·" not in pages.text
+    assert "Question number 6 ·" not in pages.text  # removed
+    nxt = next(b for b in pages.buttons if b.label == "Next")
+    turned = await nexus.sim.click(nexus.alice, pages, nxt.custom_id)
+    assert "Question number 0 ·" in turned.text and "Question number 1 ·" not in turned.text
+    none = await nexus.sim.command(nexus.alice, "me", {"show": "pairings"})
+    assert "No pairings here yet." in none.text
     nobody = await nexus.sim.command(nexus.erin, "me", {}, channel=nexus.general)
     assert nobody.ephemeral and "Nothing here yet" in nobody.text
     elsewhere = await nexus.sim.command(nexus.other_member, "me", {}, channel=nexus.other.general)
