@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from bot.db import Database
 from bot.db.models import MemberNotice
@@ -69,6 +70,15 @@ async def claim_notice(
     _check(kind)
     if actor_id is not None and actor_id == user_id:
         return _SKIP
+    try:
+        return await _claim(db, guild_id, user_id, kind, now)
+    except IntegrityError:
+        # Another event of this kind claimed the member's first DM at the same moment
+        # (PostgreSQL): that one is sent; this one is held like any other in the window.
+        return await _claim(db, guild_id, user_id, kind, now)
+
+
+async def _claim(db: Database, guild_id: int, user_id: int, kind: str, now: datetime) -> Notice:
     async with db.sessions.begin() as s:
         if not await dm_allowed(s, guild_id, user_id, now):
             return _SKIP
@@ -83,6 +93,7 @@ async def claim_notice(
         )
         if row is None:
             s.add(MemberNotice(guild_id=guild_id, user_id=user_id, kind=kind, last_sent_at=now))
+            await s.flush()
             return Notice(True)
         if row.muted:
             return _SKIP
