@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("nexus.dm")
 
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
+NOTICE_MAX = 2000  # a message's content limit
 
 
 async def send_dm(
@@ -57,3 +58,30 @@ async def send_dm(
         return False
     await moderation.record_dm_delivered(bot.db, guild_id, user_id)
     return True
+
+
+async def send_notice(
+    bot: NexusBot,
+    guild_id: int,
+    user_id: int,
+    kind: str,
+    content: str,
+    *,
+    actor_id: int | None,
+    summary: str = "",
+) -> bool:
+    """A notification of `kind` (see moderation.NOTICE_KINDS): sent unless it is the
+    member's own action, they muted the kind, or the rate limit holds it (then counted,
+    and the next one carries `summary` formatted with the count)."""
+    notice = await moderation.claim_notice(
+        bot.db, guild_id, user_id, kind, bot.clock(), actor_id=actor_id
+    )
+    if not notice.send:
+        return False
+    text = content
+    if notice.held and summary:
+        text = f"{content}\n\n{summary.format(count=notice.held)}"
+    if await send_dm(bot, guild_id, user_id, text[:NOTICE_MAX], checked=True):
+        return True
+    await moderation.release_notice(bot.db, guild_id, user_id, kind, notice)
+    return False

@@ -1,7 +1,8 @@
 """The author's say over entries saved from their messages.
 
 Someone else saved your message: you get a DM (unless you turned them off or your DMs are
-closed) with a "Remove it" button; /challenge remove and /solution remove do the same.
+closed) with a "Remove it" button; /challenge remove and /solution remove do the same
+(cogs/challenges/own.py).
 Someone saved your message in a PRIVATE thread: the entry is held, seen only by you,
 until you press Approve (then the server's review policy applies) or Decline (it is
 removed). That request goes by DM, or, when Nexus cannot DM you, into the thread itself,
@@ -28,6 +29,7 @@ from bot.ui.dm import send_dm
 from bot.ui.render import CHOICE_MAX, plain_label
 from cogs.challenges import render
 from cogs.moderation.effects import mirror_to
+from cogs.solutions.notices import solution_published
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -35,13 +37,24 @@ if TYPE_CHECKING:
 log = logging.getLogger("nexus.capture")
 
 TEMPLATE = (
-    r"nexus:author:(?P<action>withdraw|approve|decline):(?P<kind>challenge|solution)"
+    r"nexus:author:(?P<action>withdraw|remove|keep|approve|decline):(?P<kind>challenge|solution)"
     r":(?P<guild>[0-9]{1,20}):(?P<id>[0-9]{1,19}):(?P<author>[0-9]{1,20})"
 )
-_LABELS = MappingProxyType({"withdraw": "Remove it", "approve": "Approve", "decline": "Decline"})
+# "withdraw" asks first; "remove" (confirmed) and "keep" answer that question.
+_LABELS = MappingProxyType(
+    {
+        "withdraw": "Remove it",
+        "remove": "Yes, remove it",
+        "keep": "Keep it",
+        "approve": "Approve",
+        "decline": "Decline",
+    }
+)
 _STYLES = MappingProxyType(
     {
         "withdraw": discord.ButtonStyle.danger,
+        "remove": discord.ButtonStyle.danger,
+        "keep": discord.ButtonStyle.secondary,
         "approve": discord.ButtonStyle.success,
         "decline": discord.ButtonStyle.secondary,
     }
@@ -103,7 +116,19 @@ class AuthorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMP
             raise NotAllowed(f"Only <@{self.author_id}>, who wrote that message, can decide.")
         bot = _bot(interaction)
         actor = Actor(interaction.user.id, interaction.user.display_name)
-        if self.action == "withdraw":
+        what = f"{self.kind} #{self.entry_id}"
+        if self.action in ("withdraw", "keep"):
+            # Asking: "Yes, remove it" / "Keep it"; kept: "Remove it" stays for later.
+            ask = self.action == "withdraw"
+            view = discord.ui.View(timeout=None)
+            for action in ("remove", "keep") if ask else ("withdraw",):
+                view.add_item(
+                    AuthorButton(action, self.kind, self.guild_id, self.entry_id, self.author_id)
+                )
+            text = render.confirm_removal(what) if ask else render.kept(what, self.kind)
+            await interaction.response.edit_message(content=text, view=view)
+            return
+        if self.action == "remove":
             result = await moderation.withdraw(
                 bot.db, self.guild_id, actor, self.kind, self.entry_id
             )
@@ -118,6 +143,9 @@ class AuthorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMP
             )
         await interaction.response.edit_message(content=render.decided(result), view=None)
         await mirror_removal(bot, self.guild_id, interaction.user.display_name, result)
+        if result.action == "approve" and result.kind == "solution":
+            if result.status == "published":
+                await solution_published(interaction, self.guild_id, self.entry_id)
 
 
 def author_view(captured: Captured, *actions: str) -> discord.ui.View:
@@ -187,16 +215,6 @@ async def mirror_removal(bot: NexusBot, guild_id: int, author: str, result: Auth
         return
     line = render.removed_log_line(result)
     await mirror_to(bot, guild_id, author, line, None, title="Removed by its author")
-
-
-async def remove_entry(interaction: discord.Interaction, kind: str, entry_id: int) -> None:
-    """/challenge remove and /solution remove: the author withdraws their own entry."""
-    assert interaction.guild_id is not None
-    bot = _bot(interaction)
-    actor = Actor(interaction.user.id, interaction.user.display_name)
-    result = await moderation.withdraw(bot.db, interaction.guild_id, actor, kind, entry_id)
-    await interaction.response.send_message(render.decided(result), ephemeral=True)
-    await mirror_removal(bot, interaction.guild_id, interaction.user.display_name, result)
 
 
 async def own_entry_choices(

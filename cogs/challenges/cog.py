@@ -20,9 +20,9 @@ from cogs.challenges.authors import (
     after_capture,
     is_private_thread,
     own_entry_choices,
-    remove_entry,
 )
 from cogs.challenges.capture import check_capturable
+from cogs.challenges.own import edit_entry, remove_entry
 from cogs.challenges.views import (
     CapturedMessage,
     ShareChallengeModal,
@@ -209,11 +209,21 @@ class ChallengesCog(commands.Cog):
         """Remove a challenge of yours from Nexus (its text is deleted)."""
         await remove_entry(interaction, "challenge", id)
 
+    @challenge.command(name="edit")
+    @app_commands.describe(id="One of your challenges (saved by you or from your message)")
+    async def edit(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, ID_MAX]
+    ) -> None:
+        """Edit a challenge of yours (opens a form with its current text)."""
+        await edit_entry(interaction, "challenge", id)
+
     @remove.autocomplete("id")
     async def _own_challenges(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         return await own_entry_choices(interaction, "challenge", current)
+
+    edit.autocomplete("id")(_own_challenges)
 
     # -- message context menus ------------------------------------------------------
 

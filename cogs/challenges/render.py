@@ -218,5 +218,16 @@ def decided(result: AuthorResult) -> str:
     return f"Removed {what}: its text is deleted from Nexus and it can't be saved again."
 
 
+def confirm_removal(what: str) -> str:
+    return (
+        f"Remove your {what}? Its text is deleted from Nexus for everyone, you included, "
+        "and this can't be undone."
+    )
+
+
+def kept(what: str, kind: str) -> str:
+    return f"Kept: {what} is unchanged. (`/{kind} remove` still removes it later.)"
+
+
 def removed_log_line(result: AuthorResult) -> str:
     return f"Removed by its author: {result.kind} #{result.entry_id} (its text is deleted)."

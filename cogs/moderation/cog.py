@@ -20,11 +20,10 @@ from bot.services.moderation import (
     list_audit,
     merge,
     search_entries,
-    set_dm_notifications,
 )
 from bot.ui.checks import is_moderator, require_moderator
 from bot.ui.render import CHOICE_MAX, plain_label
-from cogs.moderation import effects
+from cogs.moderation import effects, notifications
 from cogs.moderation.missed import show_missed
 from cogs.moderation.render import log_embed, merge_text
 from cogs.moderation.views import EditModal, actor_of, log_view, show_queue
@@ -186,20 +185,30 @@ class ModerationCog(commands.Cog):
 
     @app_commands.command(name="notifications")
     @app_commands.guild_only()
-    @app_commands.describe(dms="Receive DMs from Nexus about your entries (e.g. a rejection)")
-    async def notifications(self, interaction: discord.Interaction, dms: bool) -> None:
-        """Turn Nexus's DMs about your entries in this server on or off."""
-        enabled = await set_dm_notifications(
-            self.bot.db, self._gid(interaction), interaction.user.id, dms
-        )
-        text = (
-            "You'll get a DM when a moderator rejects or hides one of your entries. (If your "
-            "DMs from this server's members are off, Discord refuses them: turn them on in "
-            "the server's Privacy Settings.)"
-            if enabled
-            else "Nexus won't DM you about your entries in this server."
-        )
-        await interaction.response.send_message(text, ephemeral=True)
+    @app_commands.describe(
+        dms="Any DMs from Nexus about your entries here (False: none at all)",
+        new_solutions="A DM when someone posts a solution to your challenge",
+        accepted="A DM when your solution is accepted",
+        helped="A DM when your solution helped someone",
+        moderation="A DM when a moderator hides or rejects your entry, with the reason",
+    )
+    async def notifications(
+        self,
+        interaction: discord.Interaction,
+        dms: bool | None = None,
+        new_solutions: bool | None = None,
+        accepted: bool | None = None,
+        helped: bool | None = None,
+        moderation: bool | None = None,
+    ) -> None:
+        """See or change which DMs Nexus sends you about your entries in this server."""
+        kinds = {
+            "new_solutions": new_solutions,
+            "accepted": accepted,
+            "helped": helped,
+            "moderation": moderation,
+        }
+        await notifications.notifications(self.bot, interaction, dms, kinds)
 
     # ---- autocomplete: this server's entries of the chosen kind (moderators only) ----
 

@@ -1,5 +1,6 @@
-"""After a moderator action: mirror it to the mod-log channel and DM the author of a
-rejected or hidden entry (with the reason).
+"""After a moderator action: mirror it to the mod-log channel, DM the author of a
+rejected or hidden entry (with the reason), and tell a challenge's author of a solution
+that was held for review and is now published.
 
 Both are best effort: a failure is logged and never undoes or fails the action.
 """
@@ -13,8 +14,14 @@ import discord
 
 from bot.services import guilds
 from bot.services.moderation import ActionResult
-from bot.ui.dm import send_dm
-from cogs.moderation.render import mirror_embed, rejection_dm, result_text
+from bot.ui.dm import send_notice
+from cogs.moderation.render import (
+    MODERATION_SUMMARY,
+    mirror_embed,
+    rejection_dm,
+    result_text,
+)
+from cogs.solutions.notices import solution_published
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -37,7 +44,17 @@ async def after_action(
     if result.action in ("reject", "hide") and result.notify_user_id and interaction.guild_id:
         guild_name = interaction.guild.name if interaction.guild else "your server"
         text = rejection_dm(guild_name, result)
-        await send_dm(bot, interaction.guild_id, result.notify_user_id, text, checked=True)
+        await send_notice(
+            bot,
+            interaction.guild_id,
+            result.notify_user_id,
+            "moderation",
+            text,
+            actor_id=interaction.user.id,
+            summary=MODERATION_SUMMARY,
+        )
+    if result.action == "approve" and result.kind == "solution" and interaction.guild_id:
+        await solution_published(interaction, interaction.guild_id, result.entry_id)
     await mirror(bot, interaction, result_text(result), result.reason)
 
 

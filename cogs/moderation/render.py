@@ -263,12 +263,18 @@ def mirror_embed(
     return embed
 
 
+MODERATION_SUMMARY = (
+    "The moderators also hid or declined {count} more of your entries in the last minutes "
+    "(not sent one by one); `/me` lists your entries with their status."
+)
+
+
 def rejection_dm(guild_name: str, result: ActionResult) -> str:
     what = "proposed edit" if result.kind == "concept_edit" else kind_label(result.kind)
     outcome = "was hidden" if result.status == "hidden" else "was not accepted"
     return clip(
         f"Your {what} in **{one_line(guild_name, 100)}** ({one_line(result.title, 150)}) "
         f"{outcome} by the moderators.\nReason: {result.reason}\n\n"
-        "You can turn these messages off with `/notifications dms:False` in that server.",
+        "You can turn these messages off with `/notifications moderation:False` in that server.",
         CONTENT_MAX,
     )

@@ -1,4 +1,5 @@
-"""/solution add: answer a challenge (the form re-checks the chosen challenge on submit)."""
+"""/solution add: answer a challenge (the form re-checks the chosen challenge on submit);
+/solution edit|remove: the author's own solutions."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import challenges
-from cogs.challenges.authors import own_entry_choices, remove_entry
+from cogs.challenges.authors import own_entry_choices
 from cogs.challenges.cog import ID_MAX, challenge_choices
+from cogs.challenges.own import edit_entry, remove_entry
 from cogs.solutions.views import AddSolutionModal
 
 if TYPE_CHECKING:
@@ -51,8 +53,18 @@ class SolutionsCog(commands.Cog):
         """Remove a solution of yours from Nexus (its text is deleted)."""
         await remove_entry(interaction, "solution", id)
 
+    @solution.command(name="edit")
+    @app_commands.describe(id="One of your solutions (written by you or saved from your message)")
+    async def edit(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, ID_MAX]
+    ) -> None:
+        """Edit a solution of yours (opens a form with its current text)."""
+        await edit_entry(interaction, "solution", id)
+
     @remove.autocomplete("id")
     async def _own_solutions(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         return await own_entry_choices(interaction, "solution", current)
+
+    edit.autocomplete("id")(_own_solutions)

@@ -20,6 +20,7 @@ from bot.ui.checks import is_moderator
 from bot.ui.flag import FlagButton
 from bot.ui.render import BUTTON_LABEL_MAX, one_line, plain_label
 from cogs.challenges import render
+from cogs.solutions.notices import solution_accepted, solution_helped, solution_posted
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -92,6 +93,7 @@ class SolutionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TE
         if result.previous_id:
             note += f" (It replaces #{result.previous_id}.)"
         await interaction.followup.send(note, ephemeral=True)
+        await solution_accepted(interaction, result.page, self.solution_id)
 
     async def _helped(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
@@ -115,6 +117,7 @@ class SolutionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TE
             f"Thanks! Solution #{self.solution_id} has now helped {result.helped_count} member(s).",
             ephemeral=True,
         )
+        await solution_helped(interaction, result.page, self.solution_id)
 
 
 async def _refresh(interaction: discord.Interaction, page: ChallengePage) -> None:
@@ -211,3 +214,4 @@ async def send_recorded_solution(
         embed=render.challenge_embed(page),
         view=challenge_page_view(page),
     )
+    await solution_posted(interaction, page, sol.id)

@@ -1,4 +1,4 @@
-"""/takeaway share|list|view: best practices and lessons, upvoted by members."""
+"""/takeaway share|list|view|edit|remove: best practices and lessons, upvoted by members."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from bot.services import takeaways
 from bot.services.entries import TAKEAWAY_MAX, TakeawayKind, TakeawaySort
 from bot.ui.checks import is_moderator
 from bot.ui.paginator import Page, Paginator
+from cogs.challenges.authors import own_entry_choices
 from cogs.challenges.cog import CONCEPT_HINT, ID_MAX, concept_choices
+from cogs.challenges.own import edit_entry, remove_entry
 from cogs.takeaways import render
 from cogs.takeaways.views import takeaway_view
 
@@ -141,3 +143,27 @@ class TakeawaysCog(commands.Cog):
             view=takeaway_view(t) or discord.utils.MISSING,
             ephemeral=t.status != "published",
         )
+
+    @takeaway.command(name="edit")
+    @app_commands.describe(id="One of your takeaways")
+    async def edit(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, ID_MAX]
+    ) -> None:
+        """Edit a takeaway of yours (opens a form with its current text)."""
+        await edit_entry(interaction, "takeaway", id)
+
+    @takeaway.command(name="remove")
+    @app_commands.describe(id="One of your takeaways")
+    async def remove(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, ID_MAX]
+    ) -> None:
+        """Remove a takeaway of yours from Nexus (its text is deleted)."""
+        await remove_entry(interaction, "takeaway", id)
+
+    @edit.autocomplete("id")
+    async def _own_takeaways(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        return await own_entry_choices(interaction, "takeaway", current)
+
+    remove.autocomplete("id")(_own_takeaways)

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from bot.db.models import AuditLog, Challenge, Solution
 from bot.simulator.models import Channel, Member
 from bot.simulator.reply import MessageView
-from tests.e2e.challenges_helpers import challenge_id, share
+from tests.e2e.challenges_helpers import button, challenge_id, share
 from tests.e2e.curation_helpers import dms_to, mirrored, queue
 from tests.e2e.harness import Nexus
+from tests.e2e.notice_helpers import handlers_done
 
 
 async def _challenge(nexus: Nexus, cid: int) -> Challenge:
@@ -71,7 +72,14 @@ async def test_author_removes_a_capture_of_their_message(nexus: Nexus) -> None:
     assert "Carol" in dm.content and f"#{cid}" in dm.content and not dm.mention_everyone
     remove = _button(dm, "nexus:author:withdraw:challenge:")
     await nexus.restart()  # the button still works after a restart
-    done = await nexus.sim.click(nexus.bob, dm, remove)
+    ask = await nexus.sim.click(nexus.bob, dm, remove)
+    assert "can't be undone" in ask.text  # asks first
+    kept = await nexus.sim.click(nexus.bob, dm, button(ask, "nexus:author:keep:"))
+    assert "Kept" in kept.text and [b.label for b in kept.buttons] == ["Remove it"]
+    assert (await _challenge(nexus, cid)).status == "published"
+    ask = await nexus.sim.click(nexus.bob, dm, remove)
+    await nexus.restart()  # the confirmation survives a restart too
+    done = await nexus.sim.click(nexus.bob, dm, button(ask, "nexus:author:remove:"))
     assert "Removed" in done.text and not done.buttons
     row = await _challenge(nexus, cid)
     assert row.status == "withdrawn" and "Webpack" not in row.title + row.problem
@@ -101,16 +109,19 @@ async def test_remove_commands_only_for_the_author(nexus: Nexus) -> None:
         nexus.bob, "solution remove", {"id": ""}, focused="id", channel=nexus.general
     )
     assert [c["value"] for c in choices] == [sid]
-    gone = await nexus.sim.command(nexus.bob, "solution remove", {"id": sid})
-    assert gone.ephemeral and "Removed" in gone.content
+    ask = await nexus.sim.command(nexus.bob, "solution remove", {"id": sid})
+    assert ask.ephemeral and "can't be undone" in ask.content  # asks first
+    gone = await nexus.sim.click(nexus.bob, ask, ask.buttons[0].custom_id)
+    assert "Removed" in gone.text
     page = await nexus.sim.command(nexus.dave, "challenge view", {"id": cid})
     assert "network idle" not in page.text
     twice = await nexus.sim.command(nexus.bob, "solution remove", {"id": sid})
     assert twice.ephemeral and "can't find" in twice.content
     other = await nexus.sim.command(nexus.bob, "challenge remove", {"id": cid})
     assert other.ephemeral and "can't find" in other.content
-    mine = await nexus.sim.command(nexus.alice, "challenge remove", {"id": cid})
-    assert mine.ephemeral and "Removed" in mine.content
+    ask = await nexus.sim.command(nexus.alice, "challenge remove", {"id": cid})
+    mine = await nexus.sim.click(nexus.alice, ask, ask.buttons[0].custom_id)
+    assert "Removed" in mine.text
     assert (await _challenge(nexus, cid)).status == "withdrawn"
 
 
@@ -173,7 +184,12 @@ async def test_private_thread_solution_waits_for_consent(nexus: Nexus) -> None:
     page: Any = await nexus.sim.command(nexus.dave, "challenge view", {"id": cid})
     assert "acks_late" not in page.text
     dm = await _dm(nexus, nexus.bob)
+    await handlers_done(nexus)
+    assert dms_to(nexus, nexus.alice) == []  # the challenge's author hears of it once public
     done = await nexus.sim.click(nexus.bob, dm, _button(dm, "nexus:author:approve:solution:"))
     assert "published" in done.text
     page = await nexus.sim.command(nexus.dave, "challenge view", {"id": cid})
     assert "acks_late" in page.text
+    await handlers_done(nexus)
+    [posted] = dms_to(nexus, nexus.alice)
+    assert "Bob posted solution" in posted and "Celery tasks run twice" in posted

@@ -39,6 +39,11 @@ MEMBER_COMMANDS = {
     "challenge remove",  # only the member's own entries (tests/e2e/test_capture_privacy.py)
     "solution add",
     "solution remove",
+    "challenge edit",  # own entries only (tests/e2e/test_own_entries.py)
+    "solution edit",
+    "takeaway edit",
+    "takeaway remove",
+    "me",  # the member's own contributions
     "takeaway share",
     "takeaway list",
     "takeaway view",

@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 from bot.playground.parser import KEY
-from bot.services.moderation import EDITABLE_FIELDS
+from bot.services.moderation import AUTHOR_FIELDS, EDITABLE_FIELDS
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,9 +33,13 @@ def test_every_modal_field_has_a_stable_readable_id() -> None:
         ids = [k.value for k in call.keywords if k.arg == "custom_id"]
         assert ids, f"{where}:{line}: TextInput without custom_id"
         value = ids[0]
-        if isinstance(value, ast.Name):  # the moderator's edit modal: one per editable field
-            assert (where, value.id) == ("cogs/moderation/views.py", "name"), (where, line)
-            names = {f for fields in EDITABLE_FIELDS.values() for f in fields}
+        if isinstance(value, ast.Name):  # the edit modals: one field per editable field
+            assert (where, value.id) in {
+                ("cogs/moderation/views.py", "name"),  # a moderator's edit
+                ("cogs/challenges/own.py", "name"),  # an author's edit
+            }, (where, line)
+            tables = (*EDITABLE_FIELDS.values(), *AUTHOR_FIELDS.values())
+            names = {f for fields in tables for f in fields}
             assert all(KEY.fullmatch(f) for f in names), names
             continue
         assert isinstance(value, ast.Constant) and isinstance(value.value, str), (where, line)

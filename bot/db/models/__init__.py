@@ -18,6 +18,7 @@ from bot.db.models.entries import (
     TakeawayVote,
 )
 from bot.db.models.guild import BotState, GuildSettings, MemberPrefs
+from bot.db.models.notices import MemberNotice
 from bot.db.models.pairing import (
     Pair,
     PairAvoid,
@@ -39,6 +40,7 @@ __all__ = [
     "DigestPost",
     "Flag",
     "GuildSettings",
+    "MemberNotice",
     "MemberPrefs",
     "MissedLookup",
     "Pair",

@@ -17,6 +17,7 @@ from bot.services.challenges.solutions import (
     capture_solution,
     mark_helped,
     prepare_capture,
+    solution_page,
 )
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "prepare_capture",
     "search_challenges",
     "share_challenge",
+    "solution_page",
     "solution_order",
     "ALL_SERVERS",
     "SearchCache",

@@ -18,6 +18,7 @@ from bot.services.entries import (
     SOLUTION_MAX,
     AcceptResult,
     ChallengeInfo,
+    ChallengePage,
     HelpedResult,
     RecordedSolution,
     active_for,
@@ -299,3 +300,17 @@ async def mark_helped(
             await s.flush()
         page = await load_page(s, guild_id, sol.challenge_id, viewer_id)
         return HelpedResult(counted=counted, helped_count=sol.helped_count, page=page)
+
+
+async def solution_page(db: Database, guild_id: int, solution_id: int) -> ChallengePage | None:
+    """The page (as everyone sees it) of the challenge a solution of this server answers;
+    None if there is no such solution."""
+    async with db.reader() as s:
+        challenge_id = await s.scalar(
+            select(Solution.challenge_id).where(
+                Solution.id == solution_id, Solution.guild_id == guild_id
+            )
+        )
+        if challenge_id is None:
+            return None
+        return await load_page(s, guild_id, challenge_id, None)

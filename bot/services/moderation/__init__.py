@@ -2,13 +2,30 @@
 
 from bot.services.moderation.actions import REASON_MAX, ActionResult, Actor, approve, edit, reject
 from bot.services.moderation.audit import ACTIONS, AuditEntry, AuditPage, list_audit
+from bot.services.moderation.author_edits import (
+    AUTHOR_FIELDS,
+    AuthorEdit,
+    OwnEntry,
+    edit_own,
+    own_entry,
+)
 from bot.services.moderation.authors import REMOVABLE, AuthorResult, consent, own_entries, withdraw
 from bot.services.moderation.entries import EDITABLE_FIELDS, OPTIONAL_FIELDS, kind_label
 from bot.services.moderation.flags import FLAG_REASONS, check_flaggable, flag_entry
 from bot.services.moderation.merging import MergeResult, merge
+from bot.services.moderation.notices import (
+    NOTICE_KINDS,
+    NOTICE_WINDOW,
+    Notice,
+    claim_notice,
+    notice_kinds,
+    release_notice,
+    set_notice_kinds,
+)
 from bot.services.moderation.notify import (
     DM_RETRY_AFTER,
     dm_wanted,
+    get_dm_notifications,
     record_dm_closed,
     record_dm_delivered,
     set_dm_notifications,
@@ -25,6 +42,19 @@ from bot.services.moderation.queue import (
 from bot.services.moderation.visibility import hide, restore, toggle_feature
 
 __all__ = [
+    "AUTHOR_FIELDS",
+    "AuthorEdit",
+    "OwnEntry",
+    "edit_own",
+    "own_entry",
+    "NOTICE_KINDS",
+    "NOTICE_WINDOW",
+    "Notice",
+    "claim_notice",
+    "get_dm_notifications",
+    "notice_kinds",
+    "release_notice",
+    "set_notice_kinds",
     "ACTIONS",
     "DM_RETRY_AFTER",
     "ActionResult",

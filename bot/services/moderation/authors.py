@@ -17,17 +17,21 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.db import Database
-from bot.db.models import Challenge, Solution
+from bot.db.models import Challenge, Solution, Takeaway
 from bot.db.types import EntryKind, Status
 from bot.errors import Conflict, Invalid, NotFound
 from bot.services import guilds
 from bot.services.entries import STATUS_LABELS
 from bot.services.moderation.entries import Actor, record_audit, resolve_flags
 
-REMOVABLE = (EntryKind.CHALLENGE.value, EntryKind.SOLUTION.value)
+REMOVABLE = (EntryKind.CHALLENGE.value, EntryKind.SOLUTION.value, EntryKind.TAKEAWAY.value)
 REMOVED_TITLE = "(removed by its author)"
 _MODELS: Mapping[str, Any] = MappingProxyType(
-    {EntryKind.CHALLENGE.value: Challenge, EntryKind.SOLUTION.value: Solution}
+    {
+        EntryKind.CHALLENGE.value: Challenge,
+        EntryKind.SOLUTION.value: Solution,
+        EntryKind.TAKEAWAY.value: Takeaway,
+    }
 )
 
 
@@ -44,11 +48,14 @@ def _not_yours(kind: str, entry_id: int) -> NotFound:
     return NotFound(f"I can't find a {kind} of yours numbered #{entry_id} in this server.")
 
 
-async def _own(s: Any, guild_id: int, kind: str, entry_id: int, author_id: int) -> Any:
+async def _own(
+    s: Any, guild_id: int, kind: str, entry_id: int, author_id: int, *, lock: bool = True
+) -> Any:
     if kind not in REMOVABLE:
-        raise Invalid("Only challenges and solutions can be removed this way.")
+        raise Invalid("Only challenges, solutions and takeaways can be changed this way.")
     model = _MODELS[kind]
-    row = await s.scalar(select(model).where(model.id == entry_id).with_for_update())
+    stmt = select(model).where(model.id == entry_id)
+    row = await s.scalar(stmt.with_for_update() if lock else stmt)
     if (
         row is None
         or row.guild_id != guild_id
@@ -62,6 +69,8 @@ async def _own(s: Any, guild_id: int, kind: str, entry_id: int, author_id: int) 
 async def _erase(s: Any, kind: str, row: Any) -> None:
     if kind == EntryKind.CHALLENGE:
         row.title, row.problem, row.tried, row.search_text = REMOVED_TITLE, "", "", ""
+    elif kind == EntryKind.TAKEAWAY:
+        row.body = ""
     else:
         row.body = ""
         if row.accepted:
@@ -86,7 +95,7 @@ async def _withdraw_row(s: Any, guild_id: int, author: Actor, kind: str, row: An
 async def withdraw(
     db: Database, guild_id: int, author: Actor, kind: str, entry_id: int
 ) -> AuthorResult:
-    """The author removes their challenge or solution (saved by them or by anyone)."""
+    """The author removes their challenge, solution or takeaway (saved by them or anyone)."""
     async with db.sessions.begin() as s:
         row = await _own(s, guild_id, kind, entry_id, author.id)
         previous = await _withdraw_row(s, guild_id, author, kind, row)
@@ -116,8 +125,9 @@ async def consent(
 async def own_entries(
     db: Database, guild_id: int, kind: str, author_id: int, query: str, limit: int = 25
 ) -> list[tuple[int, str]]:
-    """Autocomplete for /challenge remove and /solution remove: (id, label) of the
-    member's own entries of `kind`, newest first, matching `query` (words or a number)."""
+    """Autocomplete for the edit and remove subcommands of challenge, solution and
+    takeaway: (id, label) of the member's own entries of `kind`, newest first, matching
+    `query` (words or a number)."""
     if kind not in REMOVABLE:
         return []
     model = _MODELS[kind]
