@@ -9,12 +9,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.errors import Conflict, NotAllowed
 from bot.services import concepts, pairing
 from bot.services.concepts import warm_indexes
 from bot.ui.paginator import Page, Paginator
 from bot.ui.render import CHOICE_MAX, plain_label
 from cogs.concepts import render
-from cogs.concepts.views import SuggestConceptModal, concept_view, suggestions_view
+from cogs.concepts.views import (
+    SuggestConceptModal,
+    concept_view,
+    post_in_channel,
+    suggestions_view,
+)
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -73,6 +79,7 @@ class ConceptsCog(commands.Cog):
     @app_commands.describe(
         name="A concept's name or alias, e.g. caching or k8s",
         track="Whose angle to show (default: your /pair profile's track)",
+        share="Also post it in this channel for everyone (default: only you see it)",
     )
     @app_commands.choices(track=list(ANGLE_CHOICES))
     async def lookup(
@@ -80,8 +87,9 @@ class ConceptsCog(commands.Cog):
         interaction: discord.Interaction,
         name: app_commands.Range[str, 1, 100],
         track: str | None = None,
+        share: bool = False,
     ) -> None:
-        """Explain a concept: summary, example, related concepts and documentation."""
+        """Explain a concept (only to you): summary, example, related concepts, docs."""
         assert interaction.guild_id is not None
         outcome = await concepts.lookup(
             self.bot.db, interaction.guild_id, interaction.user.id, name
@@ -96,10 +104,18 @@ class ConceptsCog(commands.Cog):
                 render.did_you_mean(outcome), view=view, ephemeral=True
             )
             return
+        note = render.merged_note(outcome) or render.corrected_note(outcome)
+        if share:
+            try:
+                said = await post_in_channel(interaction, outcome.concept)
+            except (Conflict, NotAllowed) as refused:  # the explanation is still answered
+                said = refused.message
+            note = f"{note}\n{said}" if note else said
         await interaction.response.send_message(
-            render.merged_note(outcome) or render.corrected_note(outcome) or discord.utils.MISSING,
+            note or discord.utils.MISSING,
             embed=render.concept_embed(outcome.concept, track),
-            view=concept_view(outcome.concept, track),
+            view=concept_view(outcome.concept, track, shareable=True),
+            ephemeral=True,
         )
 
     lookup.autocomplete("name")(_complete)

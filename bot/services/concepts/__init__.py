@@ -30,6 +30,15 @@ from bot.services.concepts.service import (
     lookup,
     open_concept,
 )
+from bot.services.concepts.sharing import (
+    SHARE_LIMIT,
+    SHARE_WINDOW,
+    ShareLimits,
+    ShareSlot,
+    confirm_share,
+    release_share,
+    reserve_share,
+)
 from bot.services.concepts.tags import (
     concept_tags,
     concept_tags_on_thread,
@@ -84,4 +93,11 @@ __all__ = [
     "open_misses",
     "MISSED_DAYS",
     "MissCount",
+    "SHARE_LIMIT",
+    "SHARE_WINDOW",
+    "ShareLimits",
+    "ShareSlot",
+    "confirm_share",
+    "release_share",
+    "reserve_share",
 ]
