@@ -9,18 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import Conflict, NotAllowed
-from bot.services import concepts, pairing
+from bot.services import concepts
 from bot.services.concepts import warm_indexes
 from bot.ui.paginator import Page, Paginator
 from bot.ui.render import CHOICE_MAX, plain_label
 from cogs.concepts import render
-from cogs.concepts.views import (
-    SuggestConceptModal,
-    concept_view,
-    post_in_channel,
-    suggestions_view,
-)
+from cogs.concepts.lookup import answer_lookup
+from cogs.concepts.views import SuggestConceptModal
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -90,33 +85,7 @@ class ConceptsCog(commands.Cog):
         share: bool = False,
     ) -> None:
         """Explain a concept (only to you): summary, example, related concepts, docs."""
-        assert interaction.guild_id is not None
-        outcome = await concepts.lookup(
-            self.bot.db, interaction.guild_id, interaction.user.id, name
-        )
-        if track is None:
-            track = await pairing.member_track(
-                self.bot.db, interaction.guild_id, interaction.user.id
-            )
-        if outcome.concept is None:
-            view = suggestions_view(outcome) or discord.utils.MISSING
-            await interaction.response.send_message(
-                render.did_you_mean(outcome), view=view, ephemeral=True
-            )
-            return
-        note = render.merged_note(outcome) or render.corrected_note(outcome)
-        if share:
-            try:
-                said = await post_in_channel(interaction, outcome.concept)
-            except (Conflict, NotAllowed) as refused:  # the explanation is still answered
-                said = refused.message
-            note = f"{note}\n{said}" if note else said
-        await interaction.response.send_message(
-            note or discord.utils.MISSING,
-            embed=render.concept_embed(outcome.concept, track),
-            view=concept_view(outcome.concept, track, shareable=True),
-            ephemeral=True,
-        )
+        await answer_lookup(interaction, name, track, share=share)
 
     lookup.autocomplete("name")(_complete)
 

@@ -51,6 +51,7 @@ MEMBER_COMMANDS = {
     "pair resume",
     "pair leave",
     "digest preview",
+    "help",
 }
 PRIVILEGED_EXTRA = {"setup": ADMIN_REFUSAL}  # admin-only (Manage Server); others: moderators
 
