@@ -33,7 +33,8 @@ ANSWER = (
 PAIR = "`/pair join` matches you each round with a learner from the other track."
 YOURS = (
     "`/challenge remove` and `/solution remove` take back what was saved from your words; "
-    "`/notifications` turns Nexus's DMs on or off."
+    "`/privacy` stops others saving your messages and keeps your words out of the digest "
+    "and exports; `/notifications` turns Nexus's DMs on or off."
 )
 MODERATE = (
     "`/curate queue` reviews held and flagged entries; `/curate missed` shows lookups that "

@@ -52,6 +52,7 @@ MEMBER_COMMANDS = {
     "pair leave",
     "digest preview",
     "help",
+    "privacy",
 }
 PRIVILEGED_EXTRA = {"setup": ADMIN_REFUSAL}  # admin-only (Manage Server); others: moderators
 
