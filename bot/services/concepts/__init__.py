@@ -16,7 +16,7 @@ from bot.services.concepts.index import ConceptIndex
 from bot.services.concepts.lookup_log import LookupBuffer
 from bot.services.concepts.lookup_log import flush as flush_lookup_log
 from bot.services.concepts.missed import MISSED_DAYS, add_alias, open_misses
-from bot.services.concepts.search import search_concepts
+from bot.services.concepts.search import concepts_in_text, search_concepts
 from bot.services.concepts.seed import seed_if_needed
 from bot.services.concepts.service import (
     CATEGORIES,
@@ -51,6 +51,7 @@ from bot.services.concepts.types import (
     LookupOutcome,
     MergedFrom,
     MissCount,
+    RelatedRef,
     SuggestResult,
 )
 
@@ -71,6 +72,7 @@ __all__ = [
     "all_visible",
     "autocomplete",
     "concept_tags",
+    "concepts_in_text",
     "concept_tags_on_thread",
     "existing_override",
     "find_concept",
@@ -93,6 +95,7 @@ __all__ = [
     "open_misses",
     "MISSED_DAYS",
     "MissCount",
+    "RelatedRef",
     "SHARE_LIMIT",
     "SHARE_WINDOW",
     "ShareLimits",
