@@ -195,7 +195,7 @@ async def post_in_channel(interaction: discord.Interaction, detail: ConceptDetai
         concepts.release_share(bot.db, slot)
         raise Conflict(f"Discord did not take the post ({error.status}); try again.") from error
     concepts.confirm_share(slot, message.jump_url)
-    return f"Posted {detail.name} in {where} for everyone: {message.jump_url}"
+    return f"Posted {detail.name} in {where} for everyone."
 
 
 def concept_view(
