@@ -15,8 +15,9 @@ Which write invalidates what (after COMMIT; a rollback invalidates nothing):
   challenges (their solution counts and tags) are reloaded.
 
 The other objects hold no derived data: LookupBuffer (lookup statistics waiting for
-their once-a-second write), VoteQueue (takeaway votes waiting for their batch) and
-DigestStatements (the digest's SQL, built once).
+their once-a-second write), ShareLimits (concepts recently posted in each channel),
+VoteQueue (takeaway votes waiting for their batch) and DigestStatements (the digest's SQL,
+built once).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from bot.db.models import Challenge, ChallengeConcept, Concept, Solution
 from bot.db.models.concepts import BASE_GUILD_ID
 from bot.db.write_events import notify_on_commit
 from bot.services.challenges import ALL_SERVERS, SearchCache
-from bot.services.concepts import ConceptIndex, LookupBuffer
+from bot.services.concepts import ConceptIndex, LookupBuffer, ShareLimits
 from bot.services.digest import DigestStatements
 from bot.services.takeaways import VoteQueue
 
@@ -55,5 +56,6 @@ def wire(db: Database) -> None:
         )
 
     db.provide(LookupBuffer())
+    db.provide(ShareLimits())
     db.provide(VoteQueue())
     db.provide(DigestStatements())

@@ -318,6 +318,9 @@ class Gateway:
         if event == "GUILD_CREATE" and guild_id is not None:
             guild = self.world.guilds[guild_id]
             data = guild.to_gateway_dict(member_limit=250)
+            # The bot joined a server while connected: Discord sends no `unavailable` (false
+            # means an outage ended), so the client dispatches on_guild_join.
+            data.pop("unavailable", None)
         self.dispatch(event, data, guild_id)
 
     # ---- readiness -------------------------------------------------------------------

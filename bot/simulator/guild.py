@@ -36,6 +36,8 @@ class Guild:
         self.name = name
         self.owner_id = owner_id
         self.locale = "en-US"
+        # Where Discord posts joins and boosts (a new server's first text channel); None: off.
+        self.system_channel_id: int | None = None
         self.roles: dict[int, Role] = {}
         self.channels: dict[int, Channel] = {}
         self.members: dict[int, Member] = {}
@@ -372,7 +374,7 @@ class Guild:
             "features": [],
             "mfa_level": 0,
             "application_id": None,
-            "system_channel_id": None,
+            "system_channel_id": str(self.system_channel_id) if self.system_channel_id else None,
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "vanity_url_code": None,

@@ -66,8 +66,10 @@ class World:
         *,
         general: str = "general",
         bot_permissions: P.PermissionsLike | None = None,
+        system_channel: bool = True,
     ) -> Guild:
-        """A guild with @everyone (id == guild id), a #general channel, its owner and the bot."""
+        """A guild with @everyone (id == guild id), a #general channel, its owner and the bot.
+        #general is its system channel (as on Discord) unless `system_channel` is False."""
         if isinstance(owner, Member):
             owner_user = owner.user
         elif isinstance(owner, User):
@@ -81,7 +83,8 @@ class World:
         perms = self.bot_permissions if bot_permissions is None else P.perm_value(bot_permissions)
         bot_role = guild.create_role(self.bot_user.username, perms, managed=True)
         guild.members[self.bot_user.id] = Member(self.bot_user, guild.id, [bot_role.id])
-        guild.create_text_channel(general)
+        first = guild.create_text_channel(general)
+        guild.system_channel_id = first.id if system_channel else None
         self._building.discard(guild.id)
         self.emit("GUILD_CREATE", {"id": str(guild.id)}, guild.id)
         return guild

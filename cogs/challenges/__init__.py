@@ -9,6 +9,8 @@ if TYPE_CHECKING:
 async def setup(bot: NexusBot) -> None:
     from cogs.challenges.authors import AuthorButton
     from cogs.challenges.cog import ChallengesCog
+    from cogs.challenges.concept_links import LinkConceptButton
 
     bot.add_dynamic_items(AuthorButton)  # "Remove it", "Approve", "Decline" after restarts
+    bot.add_dynamic_items(LinkConceptButton)  # "Link <concept>" after a challenge is recorded
     await bot.add_cog(ChallengesCog(bot))

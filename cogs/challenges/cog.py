@@ -262,7 +262,12 @@ class ChallengesCog(commands.Cog):
         assert interaction.guild_id is not None
         check_capturable(self.bot, message)
         targets = await challenges.prepare_capture(
-            self.bot.db, interaction.guild_id, message.content, viewer_id=interaction.user.id
+            self.bot.db,
+            interaction.guild_id,
+            message.content,
+            viewer_id=interaction.user.id,
+            author_id=message.author.id,
+            author_name=message.author.display_name,
         )
         captured = CapturedMessage(
             content=message.content,

@@ -14,6 +14,7 @@ from bot.ui.checks import is_moderator
 from bot.ui.mentions import mention_names
 from cogs.challenges import render
 from cogs.challenges.authors import Captured, after_capture
+from cogs.challenges.concept_links import propose_concepts
 from cogs.solutions.views import challenge_page_view, send_recorded_solution
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ async def send_recorded_challenge(
         view=challenge_page_view(page),
         ephemeral=not public,
     )
+    if rec.created:
+        await propose_concepts(interaction, rec.challenge.id)
 
 
 class ShareChallengeModal(NexusModal, title="Share a challenge"):

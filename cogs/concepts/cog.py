@@ -9,12 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import concepts, pairing
+from bot.services import concepts
 from bot.services.concepts import warm_indexes
 from bot.ui.paginator import Page, Paginator
 from bot.ui.render import CHOICE_MAX, plain_label
 from cogs.concepts import render
-from cogs.concepts.views import SuggestConceptModal, concept_view, suggestions_view
+from cogs.concepts.lookup import answer_lookup
+from cogs.concepts.views import SuggestConceptModal
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -73,6 +74,7 @@ class ConceptsCog(commands.Cog):
     @app_commands.describe(
         name="A concept's name or alias, e.g. caching or k8s",
         track="Whose angle to show (default: your /pair profile's track)",
+        share="Also post it in this channel for everyone (default: only you see it)",
     )
     @app_commands.choices(track=list(ANGLE_CHOICES))
     async def lookup(
@@ -80,27 +82,10 @@ class ConceptsCog(commands.Cog):
         interaction: discord.Interaction,
         name: app_commands.Range[str, 1, 100],
         track: str | None = None,
+        share: bool = False,
     ) -> None:
-        """Explain a concept: summary, example, related concepts and documentation."""
-        assert interaction.guild_id is not None
-        outcome = await concepts.lookup(
-            self.bot.db, interaction.guild_id, interaction.user.id, name
-        )
-        if outcome.concept is None:
-            view = suggestions_view(outcome) or discord.utils.MISSING
-            await interaction.response.send_message(
-                render.did_you_mean(outcome), view=view, ephemeral=True
-            )
-            return
-        if track is None and render.track_matters(outcome.concept):
-            track = await pairing.member_track(
-                self.bot.db, interaction.guild_id, interaction.user.id
-            )
-        await interaction.response.send_message(
-            render.merged_note(outcome) or render.corrected_note(outcome) or discord.utils.MISSING,
-            embed=render.concept_embed(outcome.concept, track),
-            view=concept_view(outcome.concept, track),
-        )
+        """Explain a concept (only to you): summary, example, related concepts, docs."""
+        await answer_lookup(interaction, name, track, share=share)
 
     lookup.autocomplete("name")(_complete)
 

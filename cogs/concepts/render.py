@@ -83,6 +83,11 @@ def concept_embed(detail: ConceptDetail, track: str | None = None) -> discord.Em
     return embed
 
 
+def shared_by(mention: str) -> str:
+    """The line above a concept posted for everyone (sent with no mention allowed)."""
+    return f"Shared by {mention} with `/concept lookup`."
+
+
 def corrected_note(outcome: LookupOutcome) -> str:
     """ "Showing X for 'y'" when the lookup answered with a close match of what was typed."""
     if not outcome.corrected or outcome.concept is None:

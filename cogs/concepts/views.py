@@ -2,7 +2,9 @@
 
 Related-concept and "did you mean" buttons are DynamicItems (`nexus:concept:open:<id>`):
 they keep working after a restart and resolve the id for the CLICKING member's server at
-click time, so a stale or foreign id behaves like an unknown concept.
+click time, so a stale or foreign id behaves like an unknown concept. So does "Post in
+channel" (`nexus:concept:share:<id>`) on a private answer: it posts the concept in the
+channel for everyone, naming who shared it and pinging nobody (limits: concepts.sharing).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.errors import Conflict, NotAllowed
 from bot.services import concepts
 from bot.services.concepts import ConceptDetail, LookupOutcome
 from bot.ui.base import NexusModal, guarded
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 
 OPEN_TEMPLATE = r"nexus:concept:open:(?P<id>[0-9]{1,10})"
 ANGLE_TEMPLATE = r"nexus:concept:angle:(?P<id>[0-9]{1,10}):(?P<track>frontend|backend)"
+SHARE_TEMPLATE = r"nexus:concept:share:(?P<id>[0-9]{1,10})"
 RELATED_BUTTONS_MAX = 10
 
 
@@ -65,7 +69,7 @@ class OpenConceptButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
         await interaction.response.send_message(
             render.merged_note(outcome) or discord.utils.MISSING,
             embed=render.concept_embed(detail),
-            view=concept_view(detail),
+            view=concept_view(detail, shareable=True),
             ephemeral=True,
         )
 
@@ -110,9 +114,95 @@ class AngleButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ANGLE
         )
 
 
-def concept_view(detail: ConceptDetail, track: str | None = None) -> discord.ui.View:
-    """Related concepts (rows 0-1), documentation links (row 2), the other track's angle
-    and flag (row 3)."""
+class ShareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SHARE_TEMPLATE):
+    """Posts a concept from a private answer in the channel, for everyone."""
+
+    def __init__(self, concept_id: int, *, row: int | None = None) -> None:
+        self.concept_id = concept_id
+        super().__init__(
+            discord.ui.Button(
+                label="Post in channel",
+                style=discord.ButtonStyle.success,
+                custom_id=f"nexus:concept:share:{concept_id}",
+            ),
+            row=row,
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ShareButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._share(interaction))
+
+    async def _share(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        outcome = await concepts.open_concept(
+            _bot(interaction).db, interaction.guild_id, interaction.user.id, self.concept_id
+        )
+        assert outcome.concept is not None  # open_concept raises NotFound instead
+        done = await post_in_channel(interaction, outcome.concept)
+        await interaction.response.send_message(done, ephemeral=True)
+
+
+_PERMISSION_NAMES = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+)
+
+
+def _cannot_post(channel: str, missing: str | None) -> NotAllowed:
+    need = f": I need the {missing} permission there" if missing else ""
+    return NotAllowed(
+        f"I can't post in {channel}{need}. A server admin can let Nexus post there; "
+        "meanwhile the explanation is yours to read (or share its link)."
+    )
+
+
+async def post_in_channel(interaction: discord.Interaction, detail: ConceptDetail) -> str:
+    """Post `detail` in the interaction's channel, naming who shared it and pinging nobody.
+    Returns the confirmation for the sharer; NotAllowed where Nexus cannot post, Conflict
+    over the channel's limit (the sharer keeps the private answer either way)."""
+    bot = _bot(interaction)
+    channel = interaction.channel
+    where = getattr(channel, "mention", None) or "this channel"
+    if not isinstance(channel, discord.abc.Messageable):
+        raise _cannot_post(where, None)
+    perms = interaction.app_permissions
+    in_thread = isinstance(channel, discord.Thread)
+    for attr, label in _PERMISSION_NAMES:
+        if attr == "send_messages" and in_thread:
+            attr, label = "send_messages_in_threads", "Send Messages in Threads"
+        if not getattr(perms, attr):
+            raise _cannot_post(where, label)
+    slot = concepts.reserve_share(
+        bot.db, interaction.channel_id or 0, detail.id, detail.name, bot.clock()
+    )
+    try:
+        message = await channel.send(
+            render.shared_by(interaction.user.mention),
+            embed=render.concept_embed(detail),
+            view=concept_view(detail),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+    except discord.Forbidden as error:
+        concepts.release_share(bot.db, slot)
+        raise _cannot_post(where, None) from error
+    except discord.HTTPException as error:
+        concepts.release_share(bot.db, slot)
+        raise Conflict(f"Discord did not take the post ({error.status}); try again.") from error
+    concepts.confirm_share(slot, message.jump_url)
+    return f"Posted {detail.name} in {where} for everyone."
+
+
+def concept_view(
+    detail: ConceptDetail, track: str | None = None, *, shareable: bool = False
+) -> discord.ui.View:
+    """Related concepts (rows 0-1), documentation links (row 2), the other track's angle,
+    flag and, on a private answer, "Post in channel" (row 3)."""
     view = discord.ui.View(timeout=None)
     for i, ref in enumerate(detail.related[:RELATED_BUTTONS_MAX]):
         view.add_item(OpenConceptButton(ref.id, ref.name, row=i // 5))
@@ -127,6 +217,8 @@ def concept_view(detail: ConceptDetail, track: str | None = None) -> discord.ui.
         if detail.angle(side) and side not in shown:
             view.add_item(AngleButton(detail.id, side, row=3))
     view.add_item(FlagButton("concept", detail.id, label="Flag as outdated", row=3))
+    if shareable:
+        view.add_item(ShareButton(detail.id, row=3))
     return view
 
 

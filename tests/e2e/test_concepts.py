@@ -33,7 +33,7 @@ async def test_lookup_embed_related_button_and_flag(nexus: Nexus) -> None:
     reply = await nexus.sim.command(
         nexus.alice, "concept lookup", {"name": choices[0]["value"]}, channel=nexus.general
     )
-    assert not reply.ephemeral
+    assert reply.ephemeral  # private; "Post in channel" shares it (test_concept_share)
     embed = reply.embeds[0]
     assert embed["title"] == "Redis"
     assert embed["description"].count("```") % 2 == 0
@@ -236,7 +236,7 @@ async def test_a_typo_with_one_close_match_answers_with_it(nexus: Nexus) -> None
     reply = await nexus.sim.command(
         nexus.alice, "concept lookup", {"name": "dokcer"}, channel=nexus.general
     )
-    assert not reply.ephemeral
+    assert reply.ephemeral
     assert reply.embeds[0]["title"] == "Docker"
     assert reply.content == "Showing **Docker** for `dokcer`."
 

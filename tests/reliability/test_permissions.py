@@ -56,6 +56,8 @@ MEMBER_COMMANDS = {
     "pair resume",
     "pair leave",
     "digest preview",
+    "help",
+    "privacy",
 }
 PRIVILEGED_EXTRA = {"setup": ADMIN_REFUSAL}  # admin-only (Manage Server); others: moderators
 

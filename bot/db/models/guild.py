@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
@@ -67,3 +67,6 @@ class MemberPrefs(Base):
     # When a DM to this member was refused (DMs closed: 403/50007); none are tried for a
     # while after that, and /notifications dms:True clears it.
     dm_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # /privacy reuse:False: others may not save this member's messages, and nothing they
+    # wrote is in the digest or an export (bot/services/consent).
+    reuse_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

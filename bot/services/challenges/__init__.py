@@ -1,5 +1,6 @@
 """Challenges and their solutions: capture, search, accept, 'this helped me'."""
 
+from bot.services.challenges.concept_links import concept_suggestions, link_concept
 from bot.services.challenges.load import load_challenges, solution_order
 from bot.services.challenges.search_cache import ALL_SERVERS, SearchCache
 from bot.services.challenges.service import (
@@ -26,6 +27,8 @@ __all__ = [
     "capture_challenge",
     "capture_solution",
     "challenge_suggestions",
+    "concept_suggestions",
+    "link_concept",
     "check_concepts",
     "get_challenge_page",
     "list_challenges",

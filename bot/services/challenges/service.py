@@ -21,6 +21,7 @@ from bot.services.challenges.search import Scope, ranked_challenge_ids, tokenize
 from bot.services.challenges.search_cache import search_cache
 from bot.services.challenges.titles import derive_title, typed_title
 from bot.services.concepts import resolve_concepts, track_for
+from bot.services.consent import check_reuse
 from bot.services.entries import (
     PROBLEM_MAX,
     TITLE_MAX,
@@ -104,6 +105,9 @@ async def capture_challenge(
     Saving the same message again returns the existing challenge (created=False); if
     that one is not visible to `captured_by`, Conflict."""
     body = capture_text(content, "Use /challenge share to describe the challenge in words.")
+    await check_reuse(
+        db, guild_id, author_id=author_id, author_name=author_name, saver_id=captured_by
+    )
     existing = await _by_source(db, guild_id, message_id, captured_by)
     if existing is not None:
         return existing

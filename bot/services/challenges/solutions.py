@@ -14,6 +14,7 @@ from bot.errors import Conflict, Invalid, NotAllowed, NotFound
 from bot.services.challenges.load import load_page
 from bot.services.challenges.service import NOT_FOUND as CHALLENGE_NOT_FOUND
 from bot.services.challenges.service import REMOVED, solution_targets
+from bot.services.consent import check_reuse
 from bot.services.entries import (
     SOLUTION_MAX,
     AcceptResult,
@@ -84,6 +85,9 @@ async def capture_solution(
     """ "Save as solution": the message keeps its author; the chosen challenge is re-checked.
     `awaiting_author`: held until its author agrees (see entries.initial_status)."""
     text = capture_text(content, _CAPTURE_INSTEAD)
+    await check_reuse(
+        db, guild_id, author_id=author_id, author_name=author_name, saver_id=captured_by
+    )
 
     async def record() -> RecordedSolution:
         return await _record(
@@ -110,11 +114,22 @@ async def capture_solution(
 
 
 async def prepare_capture(
-    db: Database, guild_id: int, content: str, *, viewer_id: int
+    db: Database,
+    guild_id: int,
+    content: str,
+    *,
+    viewer_id: int,
+    author_id: int | None = None,
+    author_name: str = "",
 ) -> list[ChallengeInfo]:
-    """ "Save as solution", step 1: check the message has text; the open challenges it
-    may solve, most similar first (at most 25)."""
+    """ "Save as solution", step 1: check the message has text and its author (when it is
+    not the viewer) lets others save it; the open challenges it may solve, most similar
+    first (at most 25)."""
     text = capture_text(content, _CAPTURE_INSTEAD)
+    if author_id is not None:
+        await check_reuse(
+            db, guild_id, author_id=author_id, author_name=author_name, saver_id=viewer_id
+        )
     targets = await solution_targets(db, guild_id, text, viewer_id=viewer_id, limit=25)
     if not targets:
         raise NotFound(

@@ -16,7 +16,7 @@ from bot.services.concepts.index import ConceptIndex
 from bot.services.concepts.lookup_log import LookupBuffer
 from bot.services.concepts.lookup_log import flush as flush_lookup_log
 from bot.services.concepts.missed import MISSED_DAYS, add_alias, open_misses
-from bot.services.concepts.search import search_concepts
+from bot.services.concepts.search import concepts_in_text, search_concepts
 from bot.services.concepts.seed import seed_if_needed
 from bot.services.concepts.service import (
     CATEGORIES,
@@ -30,6 +30,15 @@ from bot.services.concepts.service import (
     lookup,
     open_concept,
 )
+from bot.services.concepts.sharing import (
+    SHARE_LIMIT,
+    SHARE_WINDOW,
+    ShareLimits,
+    ShareSlot,
+    confirm_share,
+    release_share,
+    reserve_share,
+)
 from bot.services.concepts.tags import (
     concept_tags,
     concept_tags_in_unit,
@@ -42,6 +51,7 @@ from bot.services.concepts.types import (
     LookupOutcome,
     MergedFrom,
     MissCount,
+    RelatedRef,
     SuggestResult,
 )
 
@@ -63,6 +73,7 @@ __all__ = [
     "autocomplete",
     "concept_tags",
     "concept_tags_in_unit",
+    "concepts_in_text",
     "existing_override",
     "find_concept",
     "flush_lookup_log",
@@ -84,4 +95,12 @@ __all__ = [
     "open_misses",
     "MISSED_DAYS",
     "MissCount",
+    "RelatedRef",
+    "SHARE_LIMIT",
+    "SHARE_WINDOW",
+    "ShareLimits",
+    "ShareSlot",
+    "confirm_share",
+    "release_share",
+    "reserve_share",
 ]

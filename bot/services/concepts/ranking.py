@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -39,6 +40,9 @@ COVERAGE_WEIGHT = 0.6  # share of the query's words in the concept's name, alias
 # across engines: PostgreSQL's ts_rank weighs a name (A) ten times a body word (D), so a
 # concept about the query that only mentions it in its body scores ~0.1 of a name match.
 WEAK = MappingProxyType({"fts": 0.3, "like": 0.3, "pg": 0.08})
+# Concepts proposed for a piece of writing must spell out their name, so their relevance
+# may be lower than a search result's (a challenge names several things at once).
+SUGGEST_WEAK = MappingProxyType({"fts": 0.2, "like": 0.2, "pg": 0.05})
 TYPO_SIMILARITY = 0.8  # Damerau-Levenshtein similarity to correct a word (one typo in 5)
 TYPO_MIN_LENGTH = 5  # shorter words are other words more often than typos
 BM25 = "bm25(concepts_fts, 10.0, 6.0, 3.0, 1.0)"  # name, aliases, summary, body
@@ -195,13 +199,12 @@ def correct(groups: Sequence[Group], index: GuildIndex | None) -> list[Group]:
     return out
 
 
-def rerank(
-    found: list[Scored], text: str, index: GuildIndex | None, backend: str = "fts"
-) -> list[ConceptBrief]:
-    """Relevance, plus what the concept's own name, aliases and summary say about the
-    query: a name or alias the query spells out (worth more the more of the query it
-    is), and the share of the query's meaningful words its name, aliases and summary
-    hold. Weak hits (by relevance, and spelling out nothing) are cut."""
+def _score(
+    found: list[Scored], text: str, index: GuildIndex | None
+) -> list[tuple[float, float, float, ConceptBrief]]:
+    """(total, relevance share, spelled-out bonus, concept) for each of `found`, best
+    first: relevance, plus what the concept's own name, aliases and summary say about the
+    text (see rerank)."""
     if not found:
         return []
     best = max(s.score for s in found) or 1.0
@@ -237,6 +240,45 @@ def rerank(
         total = share + bonus + COVERAGE_WEIGHT * covered(s.brief, names)
         scored.append((total, share, bonus, s.brief))
     scored.sort(key=lambda t: -t[0])
+    return scored
+
+
+def rerank(
+    found: list[Scored], text: str, index: GuildIndex | None, backend: str = "fts"
+) -> list[ConceptBrief]:
+    """Relevance, plus what the concept's own name, aliases and summary say about the
+    query: a name or alias the query spells out (worth more the more of the query it
+    is), and the share of the query's meaningful words its name, aliases and summary
+    hold. Weak hits (by relevance, and spelling out nothing) are cut."""
     weak = WEAK.get(backend, WEAK["fts"])
+    scored = _score(found, text, index)
     kept = [brief for _total, share, bonus, brief in scored if bonus > 0 or share >= weak]
     return kept[:CANDIDATES]
+
+
+def standalone(name: str, raw: str) -> bool:
+    """`name` (any case, a plural allowed) stands as words of its own in `raw`: not part
+    of a longer hyphenated or joined token ("access-control-allow-origin" does not name
+    Access Control)."""
+    key = " ".join(name.casefold().split())
+    return bool(key) and re.search(rf"(?<![\w-]){re.escape(key)}(?:e?s)?(?![\w-])", raw) is not None
+
+
+def spelled_out(
+    found: list[Scored], text: str, index: GuildIndex | None, backend: str = "fts"
+) -> list[ConceptBrief]:
+    """The good matches for a piece of writing (not a query): concepts whose name or an
+    alias the text spells out as words of their own AND whose relevance is not weak,
+    best first. A word that merely appears in a concept's explanation proposes nothing."""
+    weak = SUGGEST_WEAK.get(backend, SUGGEST_WEAK["fts"])
+    raw = " ".join(text.casefold().split())
+    out = []
+    for _total, share, bonus, brief in _score(found, text, index):
+        if bonus <= 0 or share < weak:
+            continue
+        names = [brief.name]
+        if index is not None and brief.id in index.by_id:
+            names += list(index.by_id[brief.id].aliases)
+        if any(standalone(name, raw) for name in names):
+            out.append(brief)
+    return out

@@ -31,7 +31,7 @@ from bot.db.models import Concept
 from bot.services.concepts import ranking
 from bot.services.concepts.index import GuildIndex, index_for
 from bot.services.concepts.service import PER_PAGE_MAX, clean_query
-from bot.services.concepts.types import ConceptBrief, ConceptPage, to_brief
+from bot.services.concepts.types import ConceptBrief, ConceptPage, RelatedRef, to_brief
 
 log = logging.getLogger("nexus.concepts")
 
@@ -160,3 +160,63 @@ async def _search(
             found = await _candidates(db, guild_id, fixed, backend, any_group=len(fixed) > 1)
             text = " ".join(g[0] for g in fixed)  # rank by what was meant
     return ranking.rerank(found, text, index, backend)
+
+
+WRITING_MAX = 1200  # of a challenge's title and problem, the part read for its concepts
+CHUNK_WORDS = 24  # words per search over the writing (groups_for keeps 12 meaningful ones)
+CHUNKS_MAX = 3
+
+
+async def concepts_in_text(
+    db: Database, guild_id: int, text: str, *, limit: int = 3, exclude: frozenset[int] = frozenset()
+) -> list[RelatedRef]:
+    """The concepts a piece of writing (a challenge) touches, best first; nothing
+    convincing: an empty list. Only concepts the writing NAMES are proposed:
+
+    - its name, as words of their own ("React", "CORS"): a concept's name is distinctive;
+    - one of its aliases ("index", "404", "postgres") AND the search ranking finds the
+      concept relevant for the writing (ranking.spelled_out): aliases are often common
+      words, and the ranking weeds out the ones the writing only brushes.
+    """
+    clean = clean_query(text, WRITING_MAX)
+    if not search_tokens(clean):
+        return []
+    index = await index_for(db).get(db, guild_id)
+    raw = " ".join(clean.casefold().split())
+    named = [e for e in index.entries if ranking.standalone(e.name, raw)]
+    ranked: list[ConceptBrief] = []
+    if any(any(ranking.standalone(a, raw) for a in e.aliases) for e in index.entries):
+        backend = "pg" if not db.is_sqlite else ("fts" if await fts_available(db) else "like")
+        ranked = ranking.spelled_out(
+            await _writing_candidates(db, guild_id, clean, backend), clean, index, backend
+        )
+    seen = set(exclude)
+    out: list[RelatedRef] = []
+    for ref in [
+        *(RelatedRef(b.id, b.name) for b in ranked),
+        *(RelatedRef(e.id, e.name) for e in named),
+    ]:
+        if ref.id not in seen:
+            seen.add(ref.id)
+            out.append(ref)
+    return out[:limit]
+
+
+async def _writing_candidates(
+    db: Database, guild_id: int, text: str, backend: str
+) -> list[ranking.Scored]:
+    """Candidates for a longer text, read in chunks (groups_for reads 12 meaningful words),
+    each scored against its own best candidate, so that a concept named late is found."""
+    tokens = _WORD.findall(text.casefold())
+    best: dict[int, ranking.Scored] = {}
+    for start in range(0, min(len(tokens), CHUNK_WORDS * CHUNKS_MAX), CHUNK_WORDS):
+        groups = ranking.groups_for(" ".join(tokens[start : start + CHUNK_WORDS]))
+        if not groups:
+            continue
+        found = await _candidates(db, guild_id, groups, backend, any_group=True)
+        top = max((f.score for f in found), default=0.0)
+        for f in found:
+            share = f.score / top if top > 0 else 1.0
+            if f.brief.id not in best or best[f.brief.id].score < share:
+                best[f.brief.id] = ranking.Scored(f.brief, share)
+    return list(best.values())

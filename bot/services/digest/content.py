@@ -309,6 +309,7 @@ class _Gather(ActivityQueries):
                     c.guild_id == self.guild_id,
                     c.status == PUBLISHED,
                     c.id.in_(bindparam("ids", expanding=True)),
+                    self._consenting(c),
                 ),
                 ids=sorted({r[0] for r in accepted}),
             )
@@ -329,6 +330,7 @@ class _Gather(ActivityQueries):
             c.created_at < self.end,
             c.solved.is_(False),
             c.merged_into_id.is_(None),
+            self._consenting(c),
         )
 
     async def open_challenges(self) -> tuple[TrackGroup, ...]:

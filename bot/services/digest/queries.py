@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, and_, bindparam, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.types import Status, UTCDateTime
+from bot.services.consent import reuse_allowed
 
 # Activity this week on older entries (an accepted solution, a vote, a "helped me") counts
 # for entries created within LOOKBACK, which keeps every scan a bounded index range.
@@ -73,13 +74,19 @@ class Query:
         return list((await self._execute(key, build, **extra)).all())
 
     def _recent(self, model: Any) -> Any:
-        """Published rows of this server created in [start - LOOKBACK, end)."""
+        """Published rows of this server created in [start - LOOKBACK, end), by members
+        who let their words be reused (bot/services/consent)."""
         return and_(
             model.guild_id == self.guild_id,
             model.status == PUBLISHED,
             model.created_at >= self.since,
             model.created_at < self.end,
+            self._consenting(model),
         )
+
+    def _consenting(self, model: Any) -> Any:
+        """The row's author did not opt out of reuse (/privacy)."""
+        return reuse_allowed(model.author_id, self.guild_id)
 
     def _touched(self, model: Any) -> Any:
         # Created this week, or featured (edited) this week.

@@ -1,8 +1,9 @@
 """`nexus export`: a server's curated knowledge as a small Markdown documentation hub.
 
 Writes index.md, concepts.md, challenges.md, takeaways.md and collaboration.md into
-`out`. Only published entries; authors by display name; member text escaped; output
-sorted so the same database always gives the same files.
+`out`. Only published entries, and none by a member who opted out of reuse (/privacy: a
+challenge they asked leaves with its solutions); authors by display name; member text
+escaped; output sorted so the same database always gives the same files.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.db.models import (
 from bot.db.types import Status
 from bot.services.challenges import load_challenges, solution_order
 from bot.services.concepts import all_visible
+from bot.services.consent import reuse_allowed
 from bot.services.entries import (
     ConceptTag,
     SolutionInfo,
@@ -56,7 +58,11 @@ async def _challenge_entries(
             (
                 await s.scalars(
                     select(Challenge.id)
-                    .where(Challenge.guild_id == guild_id, Challenge.status == PUBLISHED)
+                    .where(
+                        Challenge.guild_id == guild_id,
+                        Challenge.status == PUBLISHED,
+                        reuse_allowed(Challenge.author_id, guild_id),
+                    )
                     .order_by(Challenge.created_at.desc(), Challenge.id.desc())
                 )
             ).all()
@@ -64,7 +70,11 @@ async def _challenge_entries(
         loaded = await load_challenges(s, ids)
         sols: dict[int, list[SolutionInfo]] = defaultdict(list)
         rows = await s.scalars(
-            select(Solution).where(Solution.guild_id == guild_id, Solution.status == PUBLISHED)
+            select(Solution).where(
+                Solution.guild_id == guild_id,
+                Solution.status == PUBLISHED,
+                reuse_allowed(Solution.author_id, guild_id),
+            )
         )
         for row in rows:
             sols[row.challenge_id].append(solution_info(row))
@@ -86,7 +96,11 @@ async def _takeaways(
         rows = (
             await s.scalars(
                 select(Takeaway)
-                .where(Takeaway.guild_id == guild_id, Takeaway.status == PUBLISHED)
+                .where(
+                    Takeaway.guild_id == guild_id,
+                    Takeaway.status == PUBLISHED,
+                    reuse_allowed(Takeaway.author_id, guild_id),
+                )
                 .order_by(Takeaway.votes.desc(), Takeaway.created_at, Takeaway.id)
             )
         ).all()

@@ -10,8 +10,16 @@ from bot.services.guilds.settings import (
     update_settings,
     validate_timezone,
 )
+from bot.services.guilds.welcome import (
+    claim_setup_guide,
+    record_setup_guide,
+    release_setup_guide,
+)
 
 __all__ = [
+    "claim_setup_guide",
+    "record_setup_guide",
+    "release_setup_guide",
     "GuildConfig",
     "WEEKDAYS",
     "all_settings",

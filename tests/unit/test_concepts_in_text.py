@@ -1,0 +1,43 @@
+"""The concepts a challenge names (proposed on capture): names spelled out as words of
+their own, aliases only when the ranking backs them; noise proposes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.db import Database
+from bot.services.concepts import concepts_in_text
+
+G = 4242
+CASES = [
+    (
+        "CORS error when my React app calls the Django API\n"
+        "The browser blocks the request: no Access-Control-Allow-Origin header",
+        {"CORS", "React", "Django"},  # not "Role-Based Access Control" (a header name)
+    ),
+    ("jwt expired but the user is still logged in after a refresh", {"JWT"}),
+    ("Postgres index not used for my LIKE query", {"PostgreSQL", "Database Indexes"}),
+    ("Flaky Jest timers\nfake timers hang", {"Jest"}),
+    ("Help please, nothing works\nsince this morning", set()),
+    ("!!! ??? ...", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+async def test_concepts_named_by_a_challenge(db: Database, text: str, expected: set[str]) -> None:
+    found = await concepts_in_text(db, G, text)
+    assert {c.name for c in found} == expected
+
+
+async def test_limit_and_exclusions(db: Database) -> None:
+    text = "CORS error when my React app calls the Django API"
+    every = await concepts_in_text(db, G, text)
+    assert len(await concepts_in_text(db, G, text, limit=1)) == 1
+    rest = await concepts_in_text(db, G, text, exclude=frozenset({every[0].id}))
+    assert every[0].id not in {c.id for c in rest} and len(rest) == len(every) - 1
+
+
+async def test_a_concept_named_late_in_a_long_problem(db: Database) -> None:
+    filler = " ".join(f"word{i}" for i in range(60))
+    found = await concepts_in_text(db, G, f"Something odd\n{filler} and then Docker crashed")
+    assert "Docker" in {c.name for c in found}
