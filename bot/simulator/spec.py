@@ -231,7 +231,11 @@ class SpecValidator:
             leaf = _leaf(error)
             message = _message(leaf)
             code = _CODES.get(str(leaf.validator), "SCHEMA_" + str(leaf.validator).upper())
-            errors.append(FieldError(tuple(leaf.absolute_path), code, message))
+            path = tuple(leaf.absolute_path)
+            if leaf.validator == "required":  # Discord names the missing field itself
+                missing = [k for k in leaf.validator_value if k not in (leaf.instance or {})]
+                path = (*path, *missing[:1])
+            errors.append(FieldError(path, code, message))
             if len(errors) >= 20:
                 break
         return errors
