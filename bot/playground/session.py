@@ -114,6 +114,13 @@ def build_world() -> tuple[World, DemoServer]:
             learner.name, roles=[role], global_name=learner.display
         )
     members["mallory"] = g.add_member("mallory", global_name="Mallory")
+    # Added last, so that the ids of everything above stay what they were (a --database
+    # file from before still finds its server). Tags: the tracks; /setup adds "Solved".
+    channels["help-forum"] = g.create_forum_channel(
+        "help-forum",
+        tags=["Frontend", "Backend", "Full-stack"],
+        topic="Ask for help: one post per question. Mark the answer that solved it.",
+    )
     world.ids = runtime_ids  # messages get real, time-based ids (all newer than the world's)
     return world, DemoServer(g, channels, members, mod_role)
 
