@@ -154,7 +154,7 @@ class MessageRoutes:
             after=int(q["after"]) if "after" in q else None,
             around=int(q["around"]) if "around" in q else None,
         )
-        return json_response([m.to_dict() for m in msgs])
+        return json_response([self.sim.gateway.rest_message(m.to_dict()) for m in msgs])
 
     async def create_message(self, request: web.Request) -> web.StreamResponse:
         ch = self.channel(request)
@@ -225,7 +225,7 @@ class MessageRoutes:
     async def get_message(self, request: web.Request) -> web.StreamResponse:
         ch = self.channel(request)
         self.need(ch, "READ_MESSAGE_HISTORY")
-        return json_response(self.message(request, ch).to_dict())
+        return json_response(self.sim.gateway.rest_message(self.message(request, ch).to_dict()))
 
     async def edit_message(self, request: web.Request) -> web.StreamResponse:
         ch = self.channel(request)
