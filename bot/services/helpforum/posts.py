@@ -287,6 +287,33 @@ async def due_posts(db: Database, guild_id: int, now: datetime) -> list[PostInfo
     return due
 
 
+async def next_due(db: Database, guild_id: int) -> list[datetime]:
+    """When something falls due for the server's followed posts (closing a solved post,
+    nudging or closing a quiet one): for a clock that jumps (the playground's `wait`)."""
+    cfg = await get_settings(db, guild_id)
+    quiet = timedelta(hours=cfg.help_forum_nudge_hours)
+    async with db.reader() as s:
+        rows = (
+            await s.scalars(
+                select(ForumPost).where(
+                    ForumPost.guild_id == guild_id,
+                    ForumPost.archived.is_(False),
+                    ForumPost.state.in_((OPEN, SOLVED)),
+                )
+            )
+        ).all()
+    out: list[datetime] = []
+    for row in rows:
+        if row.state == SOLVED:
+            if row.archive_at is not None:
+                out.append(row.archive_at)
+        elif row.nudged_at is not None and row.nudged_at >= row.last_activity_at:
+            out.append(row.nudged_at + quiet)
+        else:
+            out.append(row.last_activity_at + quiet)
+    return out
+
+
 def nudge_due(post: PostInfo, now: datetime, quiet_hours: int) -> str:
     """What a due open post needs: "nudge" (first time) or "close" (nudged long ago)."""
     if post.nudged_at is None or post.nudged_at < post.last_activity_at:
