@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.errors import NexusError
 from bot.services import guilds, helpforum
 from bot.ui.checks import is_moderator
 from cogs.challenges.capture import check_capturable
@@ -82,7 +83,19 @@ class HelpForumCog(commands.Cog):
             return
         if starter.author.bot or starter.webhook_id is not None:
             return  # other bots' and integrations' posts are not questions from members
-        new = await helpforum.record_post(
+        try:
+            new = await self._record(thread, forum, starter)
+        except NexusError as exc:  # e.g. a title with no words: nothing to learn from
+            log.info("help forum post %s not recorded: %s", thread.id, exc)
+            return
+        if new.created and new.similar_solved and not thread.archived:
+            with contextlib.suppress(discord.HTTPException):
+                await thread.send(render.similar_text(new.similar_solved))
+
+    async def _record(
+        self, thread: discord.Thread, forum: discord.ForumChannel, starter: discord.Message
+    ) -> helpforum.NewPost:
+        return await helpforum.record_post(
             self.bot.db,
             thread.guild.id,
             forum_id=forum.id,
@@ -94,9 +107,6 @@ class HelpForumCog(commands.Cog):
             tag_names=tuple(t.name for t in thread.applied_tags),
             now=self.bot.clock(),
         )
-        if new.created and new.similar_solved and not thread.archived:
-            with contextlib.suppress(discord.HTTPException):
-                await thread.send(render.similar_text(new.similar_solved))
 
     async def _starter(self, thread: discord.Thread) -> discord.Message | None:
         for attempt in range(STARTER_RETRIES):
@@ -153,15 +163,14 @@ class HelpForumCog(commands.Cog):
         post = await helpforum.get_post(self.bot.db, payload.guild_id, payload.thread_id)
         if post is None or post.state == helpforum.DELETED or post.archived == archived:
             return
-        reopened = not archived and post.state == helpforum.CLOSED
-        await helpforum.set_state(
-            self.bot.db,
-            payload.guild_id,
-            payload.thread_id,
-            archived=archived,
-            state=helpforum.OPEN if reopened else None,
-            last_activity_at=self.bot.clock() if not archived else None,
-        )
+        if archived:
+            await helpforum.set_state(
+                self.bot.db, payload.guild_id, payload.thread_id, archived=True
+            )
+        else:
+            await helpforum.set_state(
+                self.bot.db, payload.guild_id, payload.thread_id, reopened_at=self.bot.clock()
+            )
 
     # ---- Mark as solution --------------------------------------------------------------
     async def mark_as_solution(

@@ -228,3 +228,41 @@ async def test_deleted_posts_other_bots_and_posts_made_while_offline(nexus: Nexu
     row = await _challenge(nexus, offline.id)
     assert row.title == "Missed while offline" and row.author_id == nexus.bob.id
     assert await _post_row(nexus, theirs.id) is None
+
+
+async def test_without_manage_threads_the_solution_is_still_recorded_and_counted(
+    nexus: Nexus,
+) -> None:
+    forum = await _forum(nexus)
+    await _setup(nexus, forum)
+    nexus.guild.deny_bot(forum, "MANAGE_THREADS")
+    post, _ = await nexus.sim.post(nexus.alice, forum, "Flexbox centering", "div not centred")
+    await _challenge(nexus, post.id)
+    answer = await nexus.sim.say(nexus.erin, post, "Use display:flex with place-items:center")
+    done = await nexus.sim.context_menu(nexus.alice, "Mark as solution", message=answer)
+    assert "Marked Erin's reply" in done.content and "I need Manage Threads" in done.content
+    assert post.applied_tags == []
+    row = await _challenge(nexus, post.id)
+    assert row.solved
+    # A solved forum post is a solved challenge like any other: this week's digest has it.
+    preview = await nexus.sim.command(nexus.mod, "digest preview", channel=nexus.general)
+    assert "Flexbox centering" in preview.text
+
+
+async def test_a_solved_post_reopened_closes_again_later(nexus: Nexus) -> None:
+    forum = await _forum(nexus)
+    await _setup(nexus, forum)
+    post, _ = await nexus.sim.post(nexus.alice, forum, "Git rebase", "lost my commits")
+    await _challenge(nexus, post.id)
+    answer = await nexus.sim.say(nexus.bob, post, "git reflog shows them")
+    await nexus.sim.context_menu(nexus.alice, "Mark as solution", message=answer)
+    cog: Any = nexus.client.get_cog("HelpForumCog")
+    guild = nexus.client.get_guild(nexus.guild.id)
+    nexus.clock.advance(timedelta(hours=25))
+    assert await cog.sweep(guild) == ["closed solved post 'Git rebase'"]
+    nexus.clock.advance(timedelta(hours=1))
+    await nexus.sim.say(nexus.alice, post, "one more question about reflog")
+    await _eventually(lambda: _reopened(nexus, post.id))
+    assert await cog.sweep(guild) == []
+    nexus.clock.advance(timedelta(hours=25))
+    assert await cog.sweep(guild) == ["closed solved post 'Git rebase'"] and post.archived

@@ -238,8 +238,13 @@ async def set_state(
     nudged_at: datetime | None = None,
     answered: bool | None = None,
     last_activity_at: datetime | None = None,
+    reopened_at: datetime | None = None,
 ) -> PostInfo | None:
-    """Record what happened to a post on Discord (closed, reopened, deleted, nudged)."""
+    """Record what happened to a post on Discord (closed, reopened, deleted, nudged).
+
+    `reopened_at`: the post came back (a reply, or unarchived by hand): a solved one is
+    closed again after the server's closing time; a closed one is open (and may be nudged
+    again)."""
     async with db.sessions.begin() as s:
         row = await s.get(ForumPost, thread_id)
         if row is None or row.guild_id != guild_id:
@@ -256,6 +261,14 @@ async def set_state(
             row.answered = answered
         if last_activity_at is not None:
             row.last_activity_at = max(row.last_activity_at, last_activity_at)
+        if reopened_at is not None and row.state != DELETED:
+            row.archived = False
+            row.last_activity_at = max(row.last_activity_at, reopened_at)
+            if row.state == SOLVED:
+                cfg = await get_settings(db, guild_id)
+                row.archive_at = reopened_at + timedelta(hours=cfg.help_forum_archive_hours)
+            else:
+                row.state = OPEN
         await s.flush()
         return _info(row)
 
