@@ -13,7 +13,7 @@ from bot.services import guilds, pairing
 from bot.ui.checks import require_admin
 from cogs.admin.render import about_embed, settings_embed
 from cogs.admin.roles import check_moderator_role, crowd_note
-from cogs.helpforum.tags import ensure_tags
+from cogs.helpforum.tags import ensure_tags, missing_permissions
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -156,6 +156,8 @@ class AdminCog(commands.Cog):
             forum = self.bot.get_channel(help_forum.id)
             if isinstance(forum, discord.ForumChannel):
                 note += f"\nHelp forum: {forum.mention}. " + await ensure_tags(forum)
+                lacking = missing_permissions(forum)
+                note += f"\n{lacking}" if lacking else ""
         next_round = pairing.current_period(cfg, self.bot.clock()).end
         await interaction.response.send_message(
             note, embed=settings_embed(cfg, next_round), ephemeral=True

@@ -257,6 +257,8 @@ class HelpForumCog(commands.Cog):
         now = self.bot.clock()
         cfg = await guilds.get_settings(self.bot.db, guild.id)
         done: list[str] = []
+        if cfg.help_forum_channel_id is None:
+            return done
         for post in await helpforum.due_posts(self.bot.db, guild.id, now):
             thread = await self._thread(guild, post.thread_id)
             if thread is None:
@@ -268,8 +270,8 @@ class HelpForumCog(commands.Cog):
                 await helpforum.set_state(self.bot.db, guild.id, thread.id, archived=True)
                 continue
             if post.state == helpforum.SOLVED:
-                await self._archive(thread)
-                done.append(f"closed solved post {thread.name!r}")
+                if await self._archive(thread):
+                    done.append(f"closed solved post {thread.name!r}")
                 continue
             last = discord.utils.snowflake_time(thread.last_message_id or thread.id)
             if (
@@ -311,13 +313,19 @@ class HelpForumCog(commands.Cog):
             return None
         return channel if isinstance(channel, discord.Thread) else None
 
-    async def _archive(self, thread: discord.Thread) -> None:
+    async def _archive(self, thread: discord.Thread) -> bool:
         try:
             await thread.edit(archived=True)
+        except discord.Forbidden:
+            # No Manage Threads: stop trying (/setup names what is missing).
+            log.warning("help forum: no permission to close post %s; leaving it open", thread.id)
+            await helpforum.set_state(self.bot.db, thread.guild.id, thread.id, stop_closing=True)
+            return False
         except discord.HTTPException:
-            log.warning("help forum: cannot close post %s", thread.id)
-            return
+            log.warning("help forum: cannot close post %s (will retry)", thread.id)
+            return False
         await helpforum.set_state(self.bot.db, thread.guild.id, thread.id, archived=True)
+        return True
 
     async def _answered(self, thread: discord.Thread, asker_id: int) -> bool:
         me = self.bot.user

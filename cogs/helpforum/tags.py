@@ -6,6 +6,25 @@ import discord
 
 from bot.services import helpforum
 
+NEEDED = (
+    ("view_channel", "View Channel"),
+    ("read_message_history", "Read Message History"),
+    ("send_messages_in_threads", "Send Messages in Threads"),
+    ("manage_threads", "Manage Threads"),
+)
+
+
+def missing_permissions(forum: discord.ForumChannel) -> str:
+    """What Nexus cannot do in the forum, as a sentence for the owner ("" when all is well)."""
+    perms = forum.permissions_for(forum.guild.me)
+    missing = [label for attr, label in NEEDED if not getattr(perms, attr)]
+    if not missing:
+        return ""
+    return (
+        f"In {forum.mention} I am missing: {', '.join(missing)}. Without them I cannot read "
+        "new posts, answer in them, or tag and close them."
+    )
+
 
 async def ensure_tags(forum: discord.ForumChannel) -> str:
     """Create the help-forum tags the forum lacks (a track each, "Solved"); the answer says

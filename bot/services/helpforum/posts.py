@@ -239,12 +239,13 @@ async def set_state(
     answered: bool | None = None,
     last_activity_at: datetime | None = None,
     reopened_at: datetime | None = None,
+    stop_closing: bool = False,
 ) -> PostInfo | None:
     """Record what happened to a post on Discord (closed, reopened, deleted, nudged).
 
     `reopened_at`: the post came back (a reply, or unarchived by hand): a solved one is
     closed again after the server's closing time; a closed one is open (and may be nudged
-    again)."""
+    again). `stop_closing`: Nexus may not close it (no permission): never due again."""
     async with db.sessions.begin() as s:
         row = await s.get(ForumPost, thread_id)
         if row is None or row.guild_id != guild_id:
@@ -261,6 +262,10 @@ async def set_state(
             row.answered = answered
         if last_activity_at is not None:
             row.last_activity_at = max(row.last_activity_at, last_activity_at)
+        if stop_closing:
+            row.archive_at = None
+            if row.state == OPEN:
+                row.state = CLOSED
         if reopened_at is not None and row.state != DELETED:
             row.archived = False
             row.last_activity_at = max(row.last_activity_at, reopened_at)
