@@ -8,5 +8,7 @@ if TYPE_CHECKING:
 
 async def setup(bot: NexusBot) -> None:
     from cogs.helpforum.cog import HelpForumCog
+    from cogs.helpforum.views import MarkButton
 
+    bot.add_dynamic_items(MarkButton)  # "Mark the answer" on Nexus's replies, after restarts
     await bot.add_cog(HelpForumCog(bot))

@@ -15,11 +15,9 @@ from discord.ext import commands
 
 from bot.errors import NexusError
 from bot.services import guilds, helpforum
-from bot.ui.checks import is_moderator
-from cogs.challenges.capture import check_capturable
-from cogs.challenges.render import name
 from cogs.helpforum import render
-from cogs.helpforum.tags import solved_tags
+from cogs.helpforum.marking import help_forum_of, mark
+from cogs.helpforum.views import mark_view
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -58,12 +56,7 @@ class HelpForumCog(commands.Cog):
         )
 
     async def _forum_of(self, thread: discord.Thread) -> discord.ForumChannel | None:
-        """The thread's forum when it is the server's help forum."""
-        cfg = await guilds.get_settings(self.bot.db, thread.guild.id)
-        if cfg.help_forum_channel_id is None or thread.parent_id != cfg.help_forum_channel_id:
-            return None
-        parent = thread.parent
-        return parent if isinstance(parent, discord.ForumChannel) else None
+        return await help_forum_of(self.bot, thread)
 
     # ---- new posts ---------------------------------------------------------------------
     @commands.Cog.listener()
@@ -90,7 +83,9 @@ class HelpForumCog(commands.Cog):
             return
         if new.created and new.similar_solved and not thread.archived:
             with contextlib.suppress(discord.HTTPException):
-                await thread.send(render.similar_text(new.similar_solved))
+                await thread.send(
+                    render.similar_text(new.similar_solved), view=mark_view(thread.id)
+                )
 
     async def _record(
         self, thread: discord.Thread, forum: discord.ForumChannel, starter: discord.Message
@@ -186,50 +181,7 @@ class HelpForumCog(commands.Cog):
                 ephemeral=True,
             )
             return
-        check_capturable(self.bot, message)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        mod = await is_moderator(self.bot, interaction)
-        marked = await helpforum.mark_solution(
-            self.bot.db,
-            interaction.guild.id,
-            thread.id,
-            message_id=message.id,
-            content=message.content,
-            author_id=message.author.id,
-            author_name=message.author.display_name,
-            actor_id=interaction.user.id,
-            actor_is_moderator=mod,
-            thread_archived=thread.archived,
-            now=self.bot.clock(),
-        )
-        solver = name(message.author.display_name)
-        if marked.was_archived:
-            await interaction.followup.send(
-                f"Recorded {solver}'s reply as the solution. The post stays closed (nobody was "
-                "notified).",
-                ephemeral=True,
-            )
-            return
-        notes = [f"Marked {solver}'s reply as the solution."]
-        cfg = await guilds.get_settings(self.bot.db, interaction.guild.id)
-        tags = solved_tags(thread, forum)
-        try:
-            if [t.id for t in tags] != [t.id for t in thread.applied_tags]:
-                await thread.edit(applied_tags=tags)
-        except discord.Forbidden:
-            notes.append(
-                f"I could not add the Solved tag: I need Manage Threads in {forum.mention}."
-            )
-        if marked.changed:
-            own = message.author.id == interaction.user.id
-            text = render.thanks_text(
-                name(interaction.user.display_name), solver, own, cfg.help_forum_archive_hours
-            )
-            try:
-                await message.reply(text, mention_author=False)
-            except discord.HTTPException:
-                notes.append("I could not post in the thread (missing permissions?).")
-        await interaction.followup.send(" ".join(notes), ephemeral=True)
+        await mark(self.bot, interaction, thread, forum, message)
 
     async def _thread_of(
         self, interaction: discord.Interaction, message: discord.Message

@@ -126,6 +126,20 @@ async def test_a_post_becomes_a_challenge_and_similar_solved_ones_are_listed(
         and "Mark as solution" in listed.content
     )
     assert not listed.pings
+    # Its "Mark the answer" button: for the asker (or a moderator), once someone replied.
+    assert [b.label for b in listed.buttons] == ["Mark the answer"]
+    early = await nexus.sim.click(nexus.carol, listed, index=1)
+    assert early.ephemeral and "Nobody has replied" in early.content
+    fix = await nexus.sim.say(nexus.dave, later, "Allow your origin in the API's CORS settings")
+    refused = await nexus.sim.click(nexus.mallory, listed, index=1)
+    assert refused.ephemeral and "Only the member who asked" in refused.content
+    pick = await nexus.sim.click(nexus.carol, listed, index=1)
+    assert pick.ephemeral and len(pick.selects) == 1
+    assert [o["value"] for o in pick.selects[0].options] == [str(fix.id)]
+    assert pick.selects[0].options[0]["label"].startswith("Dave: Allow your origin")
+    chosen = await nexus.sim.select(nexus.carol, pick, values=[str(fix.id)])
+    assert "Marked Dave's reply as the solution" in chosen.content
+    assert (await _challenge(nexus, later.id)).solved
 
 
 async def test_mark_as_solution_records_accepts_tags_thanks_and_closes_later(
