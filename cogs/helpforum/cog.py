@@ -114,9 +114,15 @@ class HelpForumCog(commands.Cog):
                 return None
         return None
 
+    async def _forum_guilds(self) -> list[discord.Guild]:
+        """Servers with a help forum (read without creating anyone's settings)."""
+        configured = await guilds.all_settings(self.bot.db)
+        found = (self.bot.get_guild(c.guild_id) for c in configured if c.help_forum_channel_id)
+        return [g for g in found if g is not None]
+
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        for guild in self.bot.guilds:
+        for guild in await self._forum_guilds():
             if guild.id not in self._caught_up:
                 self._caught_up.add(guild.id)
                 await self.catch_up(guild)
@@ -197,7 +203,7 @@ class HelpForumCog(commands.Cog):
 
     # ---- closing and nudging -----------------------------------------------------------
     async def sweep_all(self) -> None:
-        for guild in list(self.bot.guilds):
+        for guild in await self._forum_guilds():
             try:
                 await self.sweep(guild)
             except Exception:

@@ -18,12 +18,13 @@ if TYPE_CHECKING:
 
 
 async def help_forum_of(bot: NexusBot, thread: discord.Thread) -> discord.ForumChannel | None:
-    """The thread's forum when it is the server's help forum."""
-    cfg = await guilds.get_settings(bot.db, thread.guild.id)
-    if cfg.help_forum_channel_id is None or thread.parent_id != cfg.help_forum_channel_id:
-        return None
+    """The thread's forum when it is the server's help forum (other threads cost nothing:
+    no settings are read for a thread outside a forum)."""
     parent = thread.parent
-    return parent if isinstance(parent, discord.ForumChannel) else None
+    if not isinstance(parent, discord.ForumChannel):
+        return None
+    cfg = await guilds.get_settings(bot.db, thread.guild.id)
+    return parent if cfg.help_forum_channel_id == parent.id else None
 
 
 async def mark(
