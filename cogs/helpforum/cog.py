@@ -123,9 +123,15 @@ class HelpForumCog(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         for guild in await self._forum_guilds():
-            if guild.id not in self._caught_up:
-                self._caught_up.add(guild.id)
+            if guild.id in self._caught_up or self.bot.is_closed():
+                continue
+            self._caught_up.add(guild.id)
+            try:
                 await self.catch_up(guild)
+            except Exception:
+                if self.bot.is_closed():
+                    return  # stopping (e.g. Ctrl-C) while catching up: nothing is lost
+                log.exception("help forum catch-up failed for server %s", guild.id)
 
     async def catch_up(self, guild: discord.Guild) -> int:
         """Posts made while Nexus was offline: the forum's active posts it does not know."""
