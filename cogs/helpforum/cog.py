@@ -3,7 +3,6 @@ catch-up on start. The rules live in bot.services.helpforum; this is the Discord
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from datetime import timedelta
@@ -13,9 +12,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import NexusError
 from bot.services import guilds, helpforum
 from cogs.helpforum import render
+from cogs.helpforum.intake import record
 from cogs.helpforum.marking import help_forum_of, mark
 from cogs.helpforum.views import mark_view
 
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SWEEP_MINUTES = 10
-STARTER_RETRIES = 3  # the first message may land just after THREAD_CREATE
 
 
 class HelpForumCog(commands.Cog):
@@ -66,53 +64,14 @@ class HelpForumCog(commands.Cog):
             await self.take_post(thread, forum)
 
     async def take_post(self, thread: discord.Thread, forum: discord.ForumChannel) -> None:
-        """Record a post as a challenge and, when close solved ones exist, list them."""
-        me = self.bot.user
-        if me is not None and thread.owner_id == me.id:
-            return
-        starter = await self._starter(thread)
-        if starter is None:
-            log.info("help forum post %s has no first message (deleted?): skipped", thread.id)
-            return
-        if starter.author.bot or starter.webhook_id is not None:
-            return  # other bots' and integrations' posts are not questions from members
-        try:
-            new = await self._record(thread, forum, starter)
-        except NexusError as exc:  # e.g. a title with no words: nothing to learn from
-            log.info("help forum post %s not recorded: %s", thread.id, exc)
-            return
-        if new.created and new.similar_solved and not thread.archived:
+        """Record a post as a challenge and, when close solved ones exist, list them (with
+        a "Mark the answer" button)."""
+        new = await record(self.bot, thread, forum)
+        if new is not None and new.created and new.similar_solved and not thread.archived:
             with contextlib.suppress(discord.HTTPException):
                 await thread.send(
                     render.similar_text(new.similar_solved), view=mark_view(thread.id)
                 )
-
-    async def _record(
-        self, thread: discord.Thread, forum: discord.ForumChannel, starter: discord.Message
-    ) -> helpforum.NewPost:
-        return await helpforum.record_post(
-            self.bot.db,
-            thread.guild.id,
-            forum_id=forum.id,
-            thread_id=thread.id,
-            title=thread.name,
-            content=starter.content,
-            author_id=starter.author.id,
-            author_name=starter.author.display_name,
-            tag_names=tuple(t.name for t in thread.applied_tags),
-            now=self.bot.clock(),
-        )
-
-    async def _starter(self, thread: discord.Thread) -> discord.Message | None:
-        for attempt in range(STARTER_RETRIES):
-            try:
-                return await thread.fetch_message(thread.id)
-            except discord.NotFound:
-                await asyncio.sleep(0.5 * (attempt + 1))
-            except discord.HTTPException:
-                log.warning("could not read the first message of post %s", thread.id)
-                return None
-        return None
 
     async def _forum_guilds(self) -> list[discord.Guild]:
         """Servers with a help forum (read without creating anyone's settings)."""

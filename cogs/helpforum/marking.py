@@ -11,6 +11,7 @@ from bot.ui.checks import is_moderator
 from cogs.challenges.capture import check_capturable
 from cogs.challenges.render import name
 from cogs.helpforum import render
+from cogs.helpforum.intake import record
 from cogs.helpforum.tags import solved_tags
 
 if TYPE_CHECKING:
@@ -40,6 +41,10 @@ async def mark(
     check_capturable(bot, message)
     if not interaction.response.is_done():
         await interaction.response.defer(ephemeral=True, thinking=True)
+    if await helpforum.get_post(bot.db, interaction.guild.id, thread.id) is None:
+        # A post Nexus has not recorded yet (made a moment ago, or while it was offline
+        # and since closed): record it now, then mark its answer.
+        await record(bot, thread, forum)
     marked = await helpforum.mark_solution(
         bot.db,
         interaction.guild.id,

@@ -293,3 +293,25 @@ async def test_a_solved_post_reopened_closes_again_later(nexus: Nexus) -> None:
     assert await cog.sweep(guild) == []
     nexus.clock.advance(timedelta(hours=25))
     assert await cog.sweep(guild) == ["closed solved post 'Git rebase'"] and post.archived
+
+
+async def test_marking_an_answer_in_a_post_nexus_missed_records_the_post_first(
+    nexus: Nexus,
+) -> None:
+    forum = await _forum(nexus)
+    await _setup(nexus, forum)
+    await nexus.stop_bot()
+    # Asked, answered and closed while Nexus was offline: the catch-up (active posts only)
+    # does not see it.
+    post, _ = await nexus.sim.post(nexus.alice, forum, "Python venv", "pip installs globally")
+    answer = await nexus.sim.say(
+        nexus.bob, post, "Activate the venv first: source .venv/bin/activate"
+    )
+    await nexus.sim.edit_post(nexus.alice, post, archived=True)
+    await nexus.start_bot()
+    await asyncio.sleep(0.1)
+    assert await _post_row(nexus, post.id) is None
+    done = await nexus.sim.context_menu(nexus.alice, "Mark as solution", message=answer)
+    assert "stays closed" in done.content and post.archived
+    row = await _challenge(nexus, post.id)
+    assert row.title == "Python venv" and row.solved and row.author_id == nexus.alice.id

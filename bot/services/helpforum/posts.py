@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from bot.db import Database
 from bot.db.models import ForumPost
@@ -131,6 +132,33 @@ async def record_post(
         track=track_from_tags(tag_names),
         now=when,
     )
+    try:
+        post = await _follow(
+            db, guild_id, forum_id, thread_id, recorded.challenge.id, author_id, when
+        )
+    except IntegrityError:  # recorded at the same moment by another path (PostgreSQL)
+        again = await get_post(db, guild_id, thread_id)
+        if again is None:
+            raise
+        return NewPost(again, False, None, ())
+    wanted = _words(f"{title} {body}")
+    good = tuple(
+        c
+        for c in recorded.similar
+        if c.solved and len(wanted & _words(f"{c.title} {c.problem}")) >= GOOD_MATCH_WORDS
+    )
+    return NewPost(post, True, recorded.challenge, good)
+
+
+async def _follow(
+    db: Database,
+    guild_id: int,
+    forum_id: int,
+    thread_id: int,
+    challenge_id: int,
+    author_id: int,
+    when: datetime,
+) -> PostInfo:
     async with db.sessions.begin() as s:
         row = await s.get(ForumPost, thread_id)
         if row is None:
@@ -138,7 +166,7 @@ async def record_post(
                 thread_id=thread_id,
                 guild_id=guild_id,
                 forum_id=forum_id,
-                challenge_id=recorded.challenge.id,
+                challenge_id=challenge_id,
                 author_id=author_id,
                 state=OPEN,
                 answered=False,
@@ -148,14 +176,7 @@ async def record_post(
             )
             s.add(row)
             await s.flush()
-        post = _info(row)
-    wanted = _words(f"{title} {body}")
-    good = tuple(
-        c
-        for c in recorded.similar
-        if c.solved and len(wanted & _words(f"{c.title} {c.problem}")) >= GOOD_MATCH_WORDS
-    )
-    return NewPost(post, True, recorded.challenge, good)
+        return _info(row)
 
 
 async def mark_solution(
