@@ -66,6 +66,8 @@ class NexusBot(commands.Bot):
         # chatter costs the bot nothing. No privileged intent.
         intents = discord.Intents.none()
         intents.guilds = True
+        # Opt-in (privileged): lets the help forum read a post's first message.
+        intents.message_content = settings.message_content_intent
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         # No feature reads discord.py's message cache: 1,000 cached messages with embeds and
         # buttons were churn for the cycle collector and its full collections.

@@ -44,6 +44,9 @@ class Settings:
     auto_seed: bool = True
     sync_on_start: bool = True
     shard_count: int | None = None
+    # Discord's privileged Message Content intent (enable it in the Developer Portal too):
+    # without it a help-forum post becomes a challenge from its title alone.
+    message_content_intent: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -91,6 +94,7 @@ class Settings:
             auto_seed=_bool(env, "AUTO_SEED", True),
             sync_on_start=_bool(env, "SYNC_ON_START", True),
             shard_count=_optional_int(env, "SHARD_COUNT", minimum=1),
+            message_content_intent=_bool(env, "MESSAGE_CONTENT_INTENT", False),
         )
 
     def logging_level(self) -> int:

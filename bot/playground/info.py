@@ -6,7 +6,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bot.playground.resolve import TYPE_NAMES, Names, command_options
-from bot.simulator.models import Member, Message
+from bot.simulator.models import Channel, Member, Message
 
 if TYPE_CHECKING:
     from bot.playground.session import Session
@@ -24,9 +24,10 @@ Act as a member of the demo server (you start as alice in #general):
   select 1  |  select "value"    pick in the last select menu (... from 2)
   modal name="..." body="..."    fill the open modal (field ids or labels)
   say I am stuck on CORS         chat message (@bob, #pairing are mentions)
+  post "Title" tags:Frontend TEXT  a post in #help-forum; reply: in "Title" say ...
   menu "Save as challenge"       message menu on the last message here
   menu "NAME" on 3  |  on @bob   ... on the 3rd latest / bob's last message
-  history [N]  members  channels   help /COMMAND   quit   # a comment"""
+  history [N]  members  channels  posts   help /COMMAND   quit   # a comment"""
 
 
 def help_text(commands: list[JSON], topic: str | None) -> str:
@@ -121,13 +122,19 @@ def members_text(session: Session, actor: str) -> str:
 
 
 ROLES = MappingProxyType(
-    {"pairing": "pair threads", "digest": "weekly digest", "mod-log": "moderator log"}
+    {
+        "pairing": "pair threads",
+        "digest": "weekly digest",
+        "mod-log": "moderator log",
+        "help-forum": "forum: questions as posts (`post`, `posts`)",
+    }
 )
 
 
 def channels_text(session: Session, current: int, viewer: Member | None = None) -> str:
     """The channels and threads `viewer` can see (a private thread: its members only)."""
     names = Names(session.guild)
+    forums = {c.name for c in session.guild.forum_channels}
     lines = ["Channels (* = current):"]
     for ch in names.channels():
         if viewer is not None and not session.guild.can(viewer, "VIEW_CHANNEL", ch):
@@ -135,11 +142,48 @@ def channels_text(session: Session, current: int, viewer: Member | None = None) 
         star = "*" if ch.id == current else " "
         if ch.is_thread:
             parent = names.channel_label(ch.parent_id) if ch.parent_id else "?"
-            lines.append(f" {star}   thread #{ch.name} (in #{parent})")
+            kind = "post" if parent in forums else "thread"
+            lines.append(f" {star}   {kind} #{ch.name} (in #{parent})")
         else:
             role = ROLES.get(ch.name or "")
             lines.append(f" {star} #{ch.name}" + (f"  - {role}" if role else ""))
     return "\n".join(lines)
+
+
+def tag_names(forum: Channel, tag_ids: list[int]) -> list[str]:
+    return [str(t["name"]) for i in tag_ids if (t := forum.tag(i)) is not None]
+
+
+def posts_text(session: Session, viewer: Member) -> str:
+    """Each forum with its tags, then its posts (newest first) with their tags and state."""
+    guild = session.guild
+    names = Names(guild)
+    lines: list[str] = []
+    for forum in guild.forum_channels:
+        if not guild.can(viewer, "VIEW_CHANNEL", forum):
+            continue
+        tags = [
+            str(t["name"]) + (" (moderators)" if t.get("moderated") else "")
+            for t in forum.available_tags
+        ]
+        lines.append(f"#{forum.name} - tags: {', '.join(tags) or '(none)'}")
+        posts = sorted(
+            (c for c in guild.threads if c.parent_id == forum.id and not c.deleted),
+            key=lambda c: -c.id,
+        )
+        for post in posts:
+            state = "locked" if post.locked else "closed" if post.archived else "open"
+            applied = tag_names(forum, post.applied_tags)
+            author = names.username(post.owner_id) if post.owner_id else "?"
+            replies = max(len(session.world.messages_in(post.id)) - 1, 0)
+            lines.append(
+                f"  [{state}] {post.name!r} by {author}"
+                + (f" [{', '.join(applied)}]" if applied else "")
+                + f", {replies} repl{'y' if replies == 1 else 'ies'}"
+            )
+        if not posts:
+            lines.append('  no posts yet: `post "Title" tags:NAME your question`')
+    return "\n".join(lines) or "no forum channel here"
 
 
 def history_text(messages: list[Message], names: Names) -> str:

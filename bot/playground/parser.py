@@ -8,11 +8,12 @@
     modal key="value" ...                    fill and submit the open modal
     menu "Name" [on last|on N|on @member]    a context-menu (app) command on a message or user
     say TEXT                                 post TEXT in the channel (taken literally)
+    post "TITLE" [tags:"A, B"] TEXT          start a post in the forum (#help-forum)
     wait 7d | wait 2h30m | wait until mon 09:00   let time pass: scheduled digests,
                                              pairing rounds and check-ins happen on the way
     (a line with an open ``` fence, or ending in a backslash, goes on on the next line)
     as MEMBER / in #CHANNEL                  alone: switch the default member / channel
-    help [/cmd] | members | channels | history [N] | quit
+    help [/cmd] | members | channels | posts | history [N] | quit
 
 Values may be quoted ("two words" or 'two words'; backslash escapes a quote). An unquoted
 number after `click`/`select` is a position (1-based); a quoted one is a label or value.
@@ -106,6 +107,20 @@ class Say:
 
 
 @dataclass(frozen=True)
+class Post:
+    """Start a forum post: its title, first message and tags (names)."""
+
+    title: str
+    text: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Posts:
+    """List the forums, their tags and their posts."""
+
+
+@dataclass(frozen=True)
 class Menu:
     name: str
     target: str | int = MENU_TARGET_LAST  # "last", N (N-th most recent message) or "@member"
@@ -146,8 +161,8 @@ class Wait:
     minute: int = 0
 
 
-Action = Slash | Complete | Click | Select | ModalFill | Say | Menu | Wait
-Meta = Help | Members | Channels | History | Quit
+Action = Slash | Complete | Click | Select | ModalFill | Say | Post | Menu | Wait
+Meta = Help | Members | Channels | Posts | History | Quit
 
 
 @dataclass(frozen=True)
@@ -269,6 +284,8 @@ def _action(text: str) -> Action | Meta:
         if not tail.strip():
             raise ParseError("`say` needs the message text, e.g. `say I am stuck on CORS`")
         return Say(tail.strip())
+    if word == "post":
+        return _post(tail)
     tokens = tokenize(tail)
     if word == "complete":
         return _complete(tokens)
@@ -282,11 +299,13 @@ def _action(text: str) -> Action | Meta:
         return _menu(tokens)
     if word in ("help", "?"):
         return Help(" ".join(_word(t) for t in tokens) if tokens else None)
-    if word in ("members", "channels", "quit", "exit"):
+    if word in ("members", "channels", "posts", "quit", "exit"):
         if tokens:
             raise ParseError(f"`{word}` takes no arguments")
         if word == "members":
             return Members()
+        if word == "posts":
+            return Posts()
         return Channels() if word == "channels" else Quit()
     if word == "history":
         return History(_count(tokens, "history"))
@@ -296,6 +315,38 @@ def _action(text: str) -> Action | Meta:
     if word in ("concept", "setup", "challenge", "nexus", "digest", "pair", "curate"):
         hint = f" (slash commands start with /, e.g. `/{text}`)"
     raise ParseError(f"unknown input {head!r}{hint}; type `help` for the line language")
+
+
+_POST_HELP = 'write e.g. `post "CORS error on fetch" tags:Frontend my fetch is blocked`'
+_TAGS = re.compile(r"tags?[:=]", re.IGNORECASE)
+
+
+def _post(tail: str) -> Post:
+    """`post "TITLE" [tags:"A, B"] TEXT`: the text is taken literally, like `say`."""
+    rest = tail.strip()
+    if not rest:
+        raise ParseError(f"`post` needs a title and a message: {_POST_HELP}")
+    if rest[0] in "\"'":
+        title, end = _read_quoted(rest, 0)
+        rest = rest[end:].strip()
+    else:
+        title, _, rest = rest.partition(" ")
+        rest = rest.strip()
+    tags: tuple[str, ...] = ()
+    if m := _TAGS.match(rest):
+        rest = rest[m.end() :]
+        if rest[:1] in ('"', "'"):
+            value, end = _read_quoted(rest, 0)
+        else:
+            value = rest.split(" ", 1)[0]
+            end = len(value)
+        rest = rest[end:].strip()
+        tags = tuple(t.strip() for t in value.split(",") if t.strip())
+    if not title.strip() or not rest:
+        raise ParseError(f"`post` needs a title and a message: {_POST_HELP}")
+    if len(title) > 100:
+        raise ParseError("a post title is at most 100 characters")
+    return Post(title.strip(), rest, tags)
 
 
 _DURATION = re.compile(r"(\d+)\s*(d|h|m|w)", re.IGNORECASE)

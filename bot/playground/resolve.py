@@ -82,6 +82,14 @@ class Names:
         known = ", ".join(f"#{c.name}" for c in channels)
         raise PlaygroundError(f"no channel named {name!r} here; channels: {known}")
 
+    def forum(self) -> Channel:
+        """The server's forum channel (where `post` goes when not typed in a forum)."""
+        forums = [c for c in self.channels() if c.is_forum]
+        if len(forums) != 1:
+            where = ", ".join(f"#{c.name}" for c in forums) or "none here"
+            raise PlaygroundError(f"say which forum: `in #FORUM post ...` (forums: {where})")
+        return forums[0]
+
     def role(self, name: str) -> Role:
         key = _strip_mention(_strip_mention(name, "@&"), "@").lower()
         for role in self.guild.roles.values():

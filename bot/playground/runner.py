@@ -32,6 +32,8 @@ from bot.playground.parser import (
     ModalFill,
     Option,
     ParseError,
+    Post,
+    Posts,
     Quit,
     Say,
     Select,
@@ -136,7 +138,7 @@ class Runner:
                     content=f"now acting as {actor} in #{channel.name}",
                 )
             ]
-        if isinstance(action, Help | Members | Channels | History):
+        if isinstance(action, Help | Members | Channels | Posts | History):
             return [Event(INFO, actor, content=self._info(action, actor, channel))]
         if isinstance(action, Quit):
             return []
@@ -144,6 +146,8 @@ class Runner:
         if isinstance(action, Say):
             await self.sim.say(member, channel, self.names.chat_text(action.text))
             return await self._after(None, actor, channel)
+        if isinstance(action, Post):
+            return await self._post(action, member, channel)
         if isinstance(action, Complete):
             opts = self._options(
                 action.path, action.options, actor_channel=channel, focused=action.focused
@@ -164,6 +168,22 @@ class Runner:
             return await self._wait(action, actor, channel)
         reply = await self._interact(action, member, channel)
         return await self._after(reply, actor, channel)
+
+    async def _post(self, action: Post, member: Member, channel: Channel) -> list[Event]:
+        """A forum post: in the current channel if it is a forum, else in the server's forum."""
+        forum = channel if channel.is_forum else self.names.forum()
+        actor = member.user.username
+        post, _ = await self.sim.post(
+            member, forum, action.title, self.names.chat_text(action.text), tags=action.tags
+        )
+        tags = info.tag_names(forum, post.applied_tags)
+        note = (
+            f"{actor} posted {action.title!r} in #{forum.name}"
+            + (f" [{', '.join(tags)}]" if tags else "")
+            + f'; reply with `in "{action.title}" say ...`'
+        )
+        where = self.names.channel_label(post.id)
+        return [Event(INFO, actor, where, content=note)] + await self._after(None, actor, post)
 
     async def _wait(self, action: Wait, actor: str, channel: Channel) -> list[Event]:
         bot, clock = self.session.bot, self.session.clock
@@ -313,7 +333,7 @@ class Runner:
             return self.names.role(name).id
 
     def _info(
-        self, action: Help | Members | Channels | History, actor: str, channel: Channel
+        self, action: Help | Members | Channels | Posts | History, actor: str, channel: Channel
     ) -> str:
         if isinstance(action, Help):
             return info.help_text(self._commands(), action.topic)
@@ -321,6 +341,8 @@ class Runner:
             return info.members_text(self.session, actor)
         if isinstance(action, Channels):
             return info.channels_text(self.session, channel.id, self.names.member(actor))
+        if isinstance(action, Posts):
+            return info.posts_text(self.session, self.names.member(actor))
         return info.history_text(self.world.messages_in(channel.id)[-action.count :], self.names)
 
     # ---- what the bot showed -----------------------------------------------------------

@@ -114,6 +114,14 @@ def build_world() -> tuple[World, DemoServer]:
             learner.name, roles=[role], global_name=learner.display
         )
     members["mallory"] = g.add_member("mallory", global_name="Mallory")
+    # Added last, so that the ids of everything above stay what they were (a --database
+    # file from before still finds its server). Tags: the tracks and "Solved" (only
+    # moderators and Nexus set it), as /setup help_forum creates them.
+    channels["help-forum"] = g.create_forum_channel(
+        "help-forum",
+        tags=["Frontend", "Backend", "Full-stack", {"name": "Solved", "moderated": True}],
+        topic="Ask for help: one post per question. Mark the answer that solved it.",
+    )
     world.ids = runtime_ids  # messages get real, time-based ids (all newer than the world's)
     return world, DemoServer(g, channels, members, mod_role)
 
@@ -160,6 +168,7 @@ async def configure_demo(db: Database, demo: DemoServer) -> None:
         "pairing_channel_id": demo.channels["pairing"].id,
         "digest_channel_id": demo.channels["digest"].id,
         "mod_log_channel_id": demo.channels["mod-log"].id,
+        "help_forum_channel_id": demo.channels["help-forum"].id,
     }
     changes = {k: v for k, v in wanted.items() if getattr(cfg, k) is None}
     if changes:
@@ -219,6 +228,8 @@ class Session:
                 auto_migrate=False,
                 auto_seed=False,
                 sync_on_start=False,
+                # As a server that enabled the intent: help-forum posts keep their text.
+                message_content_intent=True,
             )
             # No scheduler: nothing posts by itself (a pairing round or digest "catching up"
             # at start would depend on the weekday); `/pair round`, `/digest now` do it,

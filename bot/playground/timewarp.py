@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.db.types import utcnow
-from bot.services import digest, guilds, pairing
+from bot.services import digest, guilds, helpforum, pairing
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -65,6 +65,8 @@ async def _due(bot: NexusBot, guild_id: int, now: datetime) -> list[tuple[dateti
         if not r.end_sent:
             out.append((r.ends_at, "end", r.id))
         out.append((pairing.close_at(r.started_at, r.ends_at), "close", r.id))
+    for when in sorted(set(await helpforum.next_due(bot.db, guild_id))):
+        out.append((when, "help forum", None))
     return [d for d in out if d[0] > now]
 
 
@@ -86,6 +88,12 @@ async def wait_until(
                 await digest_jobs.fire(guild_id)
             elif kind == "round":
                 await pairing_jobs.scheduled_round(guild_id, now=when)
+            elif kind == "help forum":
+                guild = bot.get_guild(guild_id)
+                cog: Any = bot.get_cog("HelpForumCog")
+                done = await cog.sweep(guild) if guild is not None and cog else []
+                ran.extend(f"{when:%a %d %b %H:%M} UTC: help forum: {d}" for d in done)
+                continue
             elif kind in ("midway", "end"):
                 await pairing_jobs.job_followup(guild_id, detail, kind)
             else:

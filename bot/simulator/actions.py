@@ -437,7 +437,11 @@ class Actions:
         `attachments`: names of files uploaded with it (files alone, with no content, are
         a message Discord accepts)."""
         inv = Invocation(self.world, member, channel, dm)
+        if inv.channel.is_forum:
+            raise InvalidInput(f"#{inv.channel.name} is a forum: start a post (sim.post)")
         if inv.guild is not None and inv.member is not None:
+            if inv.channel.locked and not inv.guild.can(inv.member, "MANAGE_THREADS", inv.channel):
+                raise InvalidInput(f"#{inv.channel.name} is locked")
             perm = "SEND_MESSAGES_IN_THREADS" if inv.channel.is_thread else "SEND_MESSAGES"
             if not inv.guild.can(inv.member, "VIEW_CHANNEL", inv.channel):
                 raise InvalidInput(

@@ -304,6 +304,15 @@ class Gateway:
         connected = [s for s in sessions if s.conn is not None] or sessions
         connected[-1].push("INTERACTION_CREATE", data, on_sent)
 
+    def rest_message(self, data: JSON) -> JSON:
+        """A message fetched over REST: Discord empties its content (and embeds, files,
+        components) for an app without the Message Content intent, as on the gateway.
+        The intent is the app's: taken from its identified sessions (none: left as is)."""
+        sessions = list(self.sessions.values())
+        if not sessions or any(s.intents & MESSAGE_CONTENT for s in sessions):
+            return data
+        return self._content_for(data, 0)
+
     def _content_for(self, data: JSON, intents: int) -> JSON:
         if intents & MESSAGE_CONTENT:
             return data

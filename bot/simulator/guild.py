@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from . import permissions as P
+from .forum import create_forum_channel
 from .models import (
     GUILD_CATEGORY,
     GUILD_TEXT,
@@ -161,6 +162,15 @@ class Guild:
         self._add_channel(ch)
         self.world.emit("CHANNEL_CREATE", ch.to_dict(), self.id)
         return ch
+
+    def create_forum_channel(self, name: str, **options: Any) -> Channel:
+        """A forum (type 15); options: tags (names or tag objects), topic, category,
+        default_auto_archive_duration. Posts: `forum.create_post` / `sim.post`."""
+        return create_forum_channel(self, name, **options)
+
+    @property
+    def forum_channels(self) -> list[Channel]:
+        return [c for c in self.channels.values() if c.is_forum]
 
     def create_category(self, name: str) -> Channel:
         ch = Channel(self.world.ids.next(), GUILD_CATEGORY, name, guild_id=self.id)

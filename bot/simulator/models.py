@@ -14,8 +14,11 @@ GUILD_TEXT = 0
 DM = 1
 GUILD_CATEGORY = 4
 PUBLIC_THREAD = 11
+GUILD_FORUM = 15
 PRIVATE_THREAD = 12
 THREAD_TYPES = (10, PUBLIC_THREAD, PRIVATE_THREAD)
+MAX_FORUM_TAGS = 20  # Discord: a forum has at most 20 available tags
+MAX_APPLIED_TAGS = 5  # ... and a post at most 5 applied tags
 
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
@@ -164,6 +167,19 @@ class Channel:
     message_count: int = 0
     last_message_id: int | None = None
     deleted: bool = False
+    archive_timestamp: str | None = None
+    # Forum channels: their tags (ForumTag objects as Discord sends them) and the default
+    # auto-archive duration of new posts; forum posts: the ids of the tags applied to them.
+    available_tags: list[JSON] = field(default_factory=list)
+    default_auto_archive_duration: int = 1440
+    applied_tags: list[int] = field(default_factory=list)
+
+    @property
+    def is_forum(self) -> bool:
+        return self.type == GUILD_FORUM
+
+    def tag(self, tag_id: int) -> JSON | None:
+        return next((t for t in self.available_tags if int(t["id"]) == tag_id), None)
 
     @property
     def is_thread(self) -> bool:
@@ -199,12 +215,12 @@ class Channel:
                 thread_metadata={
                     "archived": self.archived,
                     "auto_archive_duration": self.auto_archive_duration,
-                    "archive_timestamp": created,
+                    "archive_timestamp": self.archive_timestamp or created,
                     "locked": self.locked,
                     "invitable": self.invitable,
                     "create_timestamp": created,
                 },
-                applied_tags=[],
+                applied_tags=[str(t) for t in self.applied_tags],
             )
         else:
             data.update(
@@ -216,6 +232,15 @@ class Channel:
                     for t, (kind, allow, deny) in self.overwrites.items()
                 ],
             )
+            if self.is_forum:
+                data.update(
+                    available_tags=[dict(t) for t in self.available_tags],
+                    default_auto_archive_duration=self.default_auto_archive_duration,
+                    default_thread_rate_limit_per_user=0,
+                    default_reaction_emoji=None,
+                    default_sort_order=None,
+                    default_forum_layout=0,
+                )
         if permissions is not None:
             data["permissions"] = str(permissions)
         return data

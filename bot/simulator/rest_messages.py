@@ -9,6 +9,7 @@ from aiohttp import web
 from . import permissions as P
 from .models import DM, GUILD_TEXT, JSON, PRIVATE_THREAD, PUBLIC_THREAD, Channel, Message
 from .rest import API, ApiError, body_of, files_of, json_response, no_content, snowflake
+from .rest_forum import forum_errors, patch_forum, start_post, update_thread
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -84,6 +85,10 @@ class MessageRoutes:
             if not have & P.perm_value(perm):
                 raise ApiError(403, 50013, "Missing Permissions")
 
+    def can(self, ch: Channel, perm: str) -> bool:
+        guild = self.world.guild_of(ch.id)
+        return guild is not None and guild.can(self.world.bot_user.id, perm, ch)
+
     def message(self, request: web.Request, ch: Channel) -> Message:
         msg = self.world.messages.get(snowflake(request, "message_id"))
         if msg is None or msg.deleted or msg.channel_id != ch.id or msg.ephemeral:
@@ -104,12 +109,20 @@ class MessageRoutes:
     async def patch_channel(self, request: web.Request) -> web.StreamResponse:
         ch = self.channel(request)
         body: JSON = body_of(request) or {}
-        self.need(ch, "MANAGE_THREADS" if ch.is_thread else "MANAGE_CHANNELS")
-        for key in ("name", "topic", "archived", "locked", "invitable", "auto_archive_duration"):
+        guild = self.world.guild_of(ch.id)
+        if ch.is_thread and guild is not None:
+            self.need(ch)
+            with forum_errors():
+                update_thread(guild, ch, body, self.world.bot_user.id)
+            return json_response(ch.to_dict())
+        self.need(ch, "MANAGE_CHANNELS")
+        if ch.is_forum and guild is not None:
+            with forum_errors():
+                patch_forum(guild, ch, body)
+        for key in ("name", "topic"):
             if key in body and body[key] is not None:
                 setattr(ch, key, body[key])
-        event = "THREAD_UPDATE" if ch.is_thread else "CHANNEL_UPDATE"
-        self.world.emit(event, ch.to_dict(), ch.guild_id)
+        self.world.emit("CHANNEL_UPDATE", ch.to_dict(), ch.guild_id)
         return json_response(ch.to_dict())
 
     async def delete_channel(self, request: web.Request) -> web.StreamResponse:
@@ -141,7 +154,7 @@ class MessageRoutes:
             after=int(q["after"]) if "after" in q else None,
             around=int(q["around"]) if "around" in q else None,
         )
-        return json_response([m.to_dict() for m in msgs])
+        return json_response([self.sim.gateway.rest_message(m.to_dict()) for m in msgs])
 
     async def create_message(self, request: web.Request) -> web.StreamResponse:
         ch = self.channel(request)
@@ -151,7 +164,7 @@ class MessageRoutes:
                 raise ApiError(403, 50007, "Cannot send messages to this user")
         else:
             self.need(ch, "SEND_MESSAGES_IN_THREADS" if ch.is_thread else "SEND_MESSAGES")
-            if ch.is_thread and ch.locked:
+            if ch.is_thread and ch.locked and not self.can(ch, "MANAGE_THREADS"):
                 raise ApiError(403, 50083, "Thread is locked")
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce"):
@@ -212,7 +225,7 @@ class MessageRoutes:
     async def get_message(self, request: web.Request) -> web.StreamResponse:
         ch = self.channel(request)
         self.need(ch, "READ_MESSAGE_HISTORY")
-        return json_response(self.message(request, ch).to_dict())
+        return json_response(self.sim.gateway.rest_message(self.message(request, ch).to_dict()))
 
     async def edit_message(self, request: web.Request) -> web.StreamResponse:
         ch = self.channel(request)
@@ -246,6 +259,11 @@ class MessageRoutes:
         ch = self.channel(request)
         body: JSON = body_of(request) or {}
         guild = self.world.guild_of(ch.id)
+        if guild is not None and ch.is_forum:
+            self.need(ch, "SEND_MESSAGES")
+            with forum_errors():
+                fields = message_fields(body.get("message") or {}, files_of(request))
+                return json_response(start_post(self.sim, guild, ch, body, fields), 201)
         if guild is None or ch.type != GUILD_TEXT:
             raise ApiError(400, 50024, "Cannot execute action on this channel type")
         kind = int(body.get("type") or PRIVATE_THREAD)

@@ -16,11 +16,12 @@ from aiohttp import web
 
 from .actions import Actions, Actor
 from .faults import Faults
+from .forum_actions import ForumActions
 from .gateway import Gateway
 from .guild import Guild
 from .interactions import InteractionRecord, InteractionRegistry, Violation
 from .limits import MentionPolicy, check_request
-from .models import Channel, Message
+from .models import DM, Channel, Message
 from .redirect import redirect_discord
 from .reply import MessageView
 from .rest import API, RequestRecord, make_middleware, not_found
@@ -33,9 +34,10 @@ from .world import World
 log = logging.getLogger(__name__)
 _CALLBACK = re.compile(r"^/interactions/(\d+)/[^/]+/callback$")
 _WEBHOOK = re.compile(r"^/webhooks/\d+/([^/]+)")
+_CHANNEL_BODY = re.compile(r"^/channels/(\d+)(/threads)?$")
 
 
-class Simulator(Actions):
+class Simulator(Actions, ForumActions):
     """`sim = Simulator(token="test-token"); await sim.start(); sim.redirect_client()`."""
 
     def __init__(
@@ -161,8 +163,32 @@ class Simulator(Actions):
 
     # ---- hooks used by the REST layer --------------------------------------------------
     def validate(self, method: str, path: str, body: Any) -> list[FieldError]:
-        errors = self.spec.validate(method, path, body) if self.spec is not None else []
+        errors: list[FieldError] = []
+        if self.spec is not None:
+            branch = self._body_schema(method, path)
+            if branch is None:
+                errors = self.spec.validate(method, path, body)
+            else:
+                errors = self.spec.validate_object(f"components/schemas/{branch}", body)
         return errors + check_request(method, path, body, self.mention_policy)
+
+    def _body_schema(self, method: str, path: str) -> str | None:
+        """For the request bodies the spec gives as a union of loose objects (any body
+        matches one of them), the member that applies to the target channel, as Discord
+        decides it: a thread, a DM or a guild channel; a post in a forum or a thread."""
+        m = _CHANNEL_BODY.match(path)
+        ch = self.world.channel(int(m.group(1))) if m else None
+        if m is None or ch is None:
+            return None
+        if method == "PATCH" and not m.group(2):
+            if ch.is_thread:
+                return "UpdateThreadRequestPartial"
+            return "UpdateDMRequestPartial" if ch.type == DM else "UpdateGuildChannelRequestPartial"
+        if method == "POST" and m.group(2):
+            if ch.is_forum:
+                return "CreateForumThreadRequest"
+            return "CreateTextThreadWithoutMessageRequest"
+        return None
 
     def _record_for(self, path: str) -> InteractionRecord | None:
         if m := _CALLBACK.match(path):

@@ -45,7 +45,8 @@ def default_spec_path() -> Path:
 
 
 def load_spec(path: Path) -> dict[str, Any] | None:
-    """The spec with SnowflakeType widened to accept ints (discord.py sends some as ints)."""
+    """The spec with SnowflakeType widened to accept ints (discord.py sends some as ints)
+    and channel type 16 (media) known."""
     return _load(path.resolve())
 
 
@@ -63,6 +64,12 @@ def _load(path: Path) -> dict[str, Any] | None:
     schemas = spec["components"]["schemas"]
     original = copy.deepcopy(schemas["SnowflakeType"])
     schemas["SnowflakeType"] = {"anyOf": [original, {"type": "integer", "minimum": 0}]}
+    # Discord documents channel type 16 (GUILD_MEDIA) and accepts it, e.g. in a channel
+    # option's channel_types (discord.py sends [15, 16] for a ForumChannel option); the
+    # spec's enum lacks it.
+    kinds = schemas["ChannelTypes"].get("oneOf")
+    if isinstance(kinds, list) and not any(k.get("const") == 16 for k in kinds):
+        kinds.append({"title": "GUILD_MEDIA", "const": 16})
     return spec
 
 
@@ -231,7 +238,11 @@ class SpecValidator:
             leaf = _leaf(error)
             message = _message(leaf)
             code = _CODES.get(str(leaf.validator), "SCHEMA_" + str(leaf.validator).upper())
-            errors.append(FieldError(tuple(leaf.absolute_path), code, message))
+            path = tuple(leaf.absolute_path)
+            if leaf.validator == "required":  # Discord names the missing field itself
+                missing = [k for k in leaf.validator_value if k not in (leaf.instance or {})]
+                path = (*path, *missing[:1])
+            errors.append(FieldError(path, code, message))
             if len(errors) >= 20:
                 break
         return errors

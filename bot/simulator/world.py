@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import permissions as P
+from .forum import unarchive_for_message
 from .guild import Guild
 from .models import DM, EPHEMERAL, JSON, LOADING, Channel, Member, Message, User, parse_mentions
 from .snowflake import SnowflakeGenerator, now_iso
@@ -123,11 +124,15 @@ class World:
         *,
         allowed_mentions: JSON | None = None,
         dispatch: bool = True,
+        message_id: int | None = None,
         **fields: Any,
     ) -> Message:
-        """Store a message, compute its mentions, and send MESSAGE_CREATE (not for ephemeral)."""
+        """Store a message, compute its mentions, and send MESSAGE_CREATE (not for ephemeral).
+
+        A message sent into an archived, unlocked thread unarchives it first (THREAD_UPDATE),
+        as on Discord: everyone following the thread sees it come back."""
         msg = Message(
-            self.ids.next(),
+            message_id or self.ids.next(),
             channel.id,
             author,
             guild_id=channel.guild_id,
@@ -138,6 +143,9 @@ class World:
         self._apply_mentions(msg)
         self.messages[msg.id] = msg
         if not msg.flags & EPHEMERAL:
+            guild = self.guild_of(channel.id)
+            if channel.is_thread and channel.archived and guild is not None:
+                unarchive_for_message(guild, channel)
             self._channel_messages.setdefault(channel.id, []).append(msg)
             channel.last_message_id = msg.id
             if channel.is_thread:

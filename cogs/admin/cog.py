@@ -13,6 +13,7 @@ from bot.services import guilds, pairing
 from bot.ui.checks import require_admin
 from cogs.admin.render import about_embed, settings_embed
 from cogs.admin.roles import check_moderator_role, crowd_note
+from cogs.helpforum.tags import ensure_tags, missing_permissions
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -69,6 +70,9 @@ class AdminCog(commands.Cog):
         review_takeaways="Publish new takeaways at once or hold them for review",
         review_concepts="Publish members' new concepts at once or hold them for review",
         private_channel="Toggle: captures from this channel are always held for review",
+        help_forum="Forum whose posts become challenges (adds a tag per track and Solved)",
+        help_forum_close_hours="Hours after a marked solution before the post closes (1-168)",
+        help_forum_nudge_hours="Hours of quiet before a post is nudged, then closed (6-720)",
     )
     @app_commands.choices(  # int choices here, str choices below: one type per decorator
         digest_day=list(WEEKDAY_CHOICES), pairing_weekday=list(WEEKDAY_CHOICES)
@@ -100,6 +104,9 @@ class AdminCog(commands.Cog):
         review_takeaways: app_commands.Choice[str] | None = None,
         review_concepts: app_commands.Choice[str] | None = None,
         private_channel: discord.TextChannel | None = None,
+        help_forum: discord.ForumChannel | None = None,
+        help_forum_close_hours: app_commands.Range[int, 1, 168] | None = None,
+        help_forum_nudge_hours: app_commands.Range[int, 6, 720] | None = None,
     ) -> None:
         """View or change Nexus's settings for this server (Manage Server)."""
         require_admin(interaction)
@@ -129,6 +136,9 @@ class AdminCog(commands.Cog):
             "pairing_weekday": pairing_weekday.value if pairing_weekday else None,
             "pairing_hour": pairing_hour,
             "mod_log_channel_id": mod_log_channel.id if mod_log_channel else None,
+            "help_forum_channel_id": help_forum.id if help_forum else None,
+            "help_forum_archive_hours": help_forum_close_hours,
+            "help_forum_nudge_hours": help_forum_nudge_hours,
             **review,
         }
         changes = {key: value for key, value in given.items() if value is not None}
@@ -141,6 +151,13 @@ class AdminCog(commands.Cog):
         if moderator_role is not None:
             crowd = await crowd_note(interaction.guild, moderator_role)
             note += f"\n{crowd}" if crowd else ""
+        if help_forum is not None:
+            # A resolved channel option is partial: the cached forum has its tags.
+            forum = self.bot.get_channel(help_forum.id)
+            if isinstance(forum, discord.ForumChannel):
+                note += f"\nHelp forum: {forum.mention}. " + await ensure_tags(forum)
+                lacking = missing_permissions(forum)
+                note += f"\n{lacking}" if lacking else ""
         next_round = pairing.current_period(cfg, self.bot.clock()).end
         await interaction.response.send_message(
             note, embed=settings_embed(cfg, next_round), ephemeral=True

@@ -61,6 +61,16 @@ def settings_embed(cfg: GuildConfig, next_round: datetime | None = None) -> disc
     add_field(embed, "Held for review", ", ".join(held) or "nothing: entries publish at once")
     private = ", ".join(_channel(c) for c in cfg.private_channel_ids) or "none"
     add_field(embed, "Private channels (captures always held)", private)
+    forum = (
+        "none (name a forum channel with /setup help_forum)"
+        if cfg.help_forum_channel_id is None
+        else (
+            f"{_channel(cfg.help_forum_channel_id)}: solved posts close after "
+            f"{cfg.help_forum_archive_hours} h; quiet posts are nudged after "
+            f"{cfg.help_forum_nudge_hours} h"
+        )
+    )
+    add_field(embed, "Help forum", forum)
     return embed
 
 

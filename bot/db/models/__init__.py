@@ -17,6 +17,7 @@ from bot.db.models.entries import (
     TakeawayConcept,
     TakeawayVote,
 )
+from bot.db.models.forum import ForumPost
 from bot.db.models.guild import BotState, GuildSettings, MemberPrefs
 from bot.db.models.notices import MemberNotice
 from bot.db.models.pairing import (
@@ -39,6 +40,7 @@ __all__ = [
     "ConceptLookup",
     "DigestPost",
     "Flag",
+    "ForumPost",
     "GuildSettings",
     "MemberNotice",
     "MemberPrefs",

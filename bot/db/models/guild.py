@@ -42,6 +42,12 @@ class GuildSettings(Base):
     review_takeaways: Mapped[bool] = mapped_column(Boolean, default=False)
     # Channel ids whose captured messages are always held for review.
     private_channel_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Help forum: the forum channel whose posts become challenges; hours after a marked
+    # solution before the post is closed, and of inactivity before one nudge (and as much
+    # again before it is closed).
+    help_forum_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    help_forum_archive_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    help_forum_nudge_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

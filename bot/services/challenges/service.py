@@ -97,9 +97,12 @@ async def capture_challenge(
     by_moderator: bool = False,
     awaiting_author: bool = False,
     names: MentionNames | None = None,
+    title: str | None = None,
+    track: str | None = None,
     now: datetime | None = None,
 ) -> RecordedChallenge:
-    """ "Save as challenge" on a chat message: keeps its author, channel and link;
+    """ "Save as challenge" on a chat message (or a help-forum post: `title` is the post's,
+    `track` from its tags): keeps its author, channel and link;
     `awaiting_author`: held until its author agrees (see entries.initial_status).
 
     Saving the same message again returns the existing challenge (created=False); if
@@ -117,7 +120,9 @@ async def capture_challenge(
             guild_id,
             author_id=author_id,
             author_name=author_name,
-            title=derive_title(body, names),
+            title=typed_title(clean_text(title, "The title", TITLE_MAX), names)
+            if title
+            else derive_title(body, names),
             tried="",
             problem=body,
             concepts=(),
@@ -125,6 +130,7 @@ async def capture_challenge(
             source_channel_id=channel_id,
             source_message_id=message_id,
             awaiting_author=awaiting_author,
+            track=track,
             now=now,
         )
     except IntegrityError:
@@ -172,6 +178,7 @@ async def _record(
     source_message_id: int | None,
     now: datetime | None,
     awaiting_author: bool = False,
+    track: str | None = None,
 ) -> RecordedChallenge:
     status = await initial_status(
         db,
@@ -190,7 +197,7 @@ async def _record(
             tried=tried,
             problem=problem,
             search_text=f"{title}\n{tried}\n{problem}",
-            track=track_for(tags),
+            track=track or track_for(tags),
             author_id=author_id,
             author_name=clean_name(author_name),
             source_channel_id=source_channel_id,

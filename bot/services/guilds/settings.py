@@ -41,6 +41,9 @@ class GuildConfig:
     review_solutions: bool
     review_takeaways: bool
     private_channel_ids: tuple[int, ...]
+    help_forum_channel_id: int | None = None
+    help_forum_archive_hours: int = 24
+    help_forum_nudge_hours: int = 72
 
     @property
     def zone(self) -> ZoneInfo:
@@ -121,6 +124,10 @@ def _validate(changes: dict[str, Any]) -> dict[str, Any]:
             raise Invalid("Hour must be between 0 and 23.")
     if "pairing_cadence_days" in out and not 1 <= int(out["pairing_cadence_days"]) <= 28:
         raise Invalid("Pairing cadence must be between 1 and 28 days.")
+    if "help_forum_archive_hours" in out and not 1 <= int(out["help_forum_archive_hours"]) <= 168:
+        raise Invalid("Close solved posts after 1 to 168 hours.")
+    if "help_forum_nudge_hours" in out and not 6 <= int(out["help_forum_nudge_hours"]) <= 720:
+        raise Invalid("Nudge quiet posts after 6 to 720 hours (30 days).")
     if "private_channel_ids" in out:
         out["private_channel_ids"] = sorted({int(c) for c in out["private_channel_ids"]})
     return out
