@@ -17,10 +17,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein
 from sqlalchemy import ColumnElement, and_, bindparam, case, func, literal_column, or_, select
@@ -28,20 +28,41 @@ from sqlalchemy import text as sql_text
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services.concepts.index import GuildIndex, normalise
+from bot.services.concepts.index import CorpusStats, GuildIndex, normalise
 from bot.services.concepts.types import ConceptBrief, to_brief, visible_clause
-from bot.services.search import expand, meaningful, singular, words
+from bot.services.search import (
+    code_words,
+    expand,
+    identifiers,
+    meaningful,
+    singular,
+    word_sequence,
+    words,
+)
 
 CANDIDATES = 40  # a search shows at most this many results (8 pages of 5)
 SPELLED_BASE, SPELLED_SHARE = 0.3, 0.7  # a spelled-out name: worth more the more of the query
+SPELLED_SHORT_QUERY = 3  # up to this many words, a one-word name spelled out counts fully
 COVERAGE_WEIGHT = 0.6  # share of the query's words in the concept's name, aliases, summary
+FEW_MATCH_ALL = 3
+# Fewer concepts than FEW_MATCH_ALL hold every telling word of the query: any word may
+# match, and those that hold every one stay ahead by EVERY_WORD_BONUS.
+EVERY_WORD_BONUS = 0.3
+ORDINARY_SHARE = 0.15  # a word in more of the concepts than this need not match
+CODE_WEIGHT = 2.0  # a word that looks like code (see code_words) tells twice as much
+SUMMARY_SHARE = 0.5  # a word in the summary counts half as much as one in a name or alias
+STRONG_COVERAGE = 0.999  # a concept whose titles cover the query best is never cut as weak
+TRACK_WEIGHT = 0.1  # a tie-break: the query names the tools of this concept's track
 # Results scoring below this share of the best one are cut. Scores are not comparable
 # across engines: PostgreSQL's ts_rank weighs a name (A) ten times a body word (D), so a
 # concept about the query that only mentions it in its body scores ~0.1 of a name match.
 WEAK = MappingProxyType({"fts": 0.3, "like": 0.3, "pg": 0.08})
 TYPO_SIMILARITY = 0.8  # Damerau-Levenshtein similarity to correct a word (one typo in 5)
 TYPO_MIN_LENGTH = 5  # shorter words are other words more often than typos
-BM25 = "bm25(concepts_fts, 10.0, 6.0, 3.0, 1.0)"  # name, aliases, summary, body
+PREFIX_MIN_LENGTH = 2  # FTS5: longer words also match as a prefix ("cach" -> "caching")
+NUMBER_MIN_DIGITS = 3  # "404", "5432" may tell; "1", "0", "2" in an error do not
+# name, aliases, summary, body, frontend angle, backend angle (migration 0012)
+BM25 = "bm25(concepts_fts, 10.0, 6.0, 3.0, 1.0, 1.0, 1.0)"
 _REGCONFIG: ColumnElement[Any] = literal_column("'english'::regconfig")
 BRIEF = (
     Concept.id,
@@ -64,11 +85,20 @@ class Scored:
 
 
 def groups_for(text: str) -> list[Group]:
-    """The meaningful words of `text`, each with its singular and its synonyms' words."""
+    """The meaningful words of `text`, each with its singular, its synonyms' words and,
+    for an identifier from a pasted error ("UndefinedTable", "useEffect"), its parts."""
+    parts = identifiers(text)
+    kept = meaningful(words(text))
+    # Short numbers in a longer text are line numbers, counts, errno codes: noise.
+    noise = [w for w in kept if w.isdigit() and len(w) < NUMBER_MIN_DIGITS]
+    if len(noise) < len(kept):
+        kept = [w for w in kept if w not in noise]
     out: list[Group] = []
-    for word in meaningful(words(text))[:12]:
+    for word in kept[:12]:
         alts = [word, singular(word)]
         alts += [w for w in expand([word]) if w != word]
+        for part in parts.get(word, ()):
+            alts += [part, singular(part)]
         out.append(tuple(dict.fromkeys(a for a in alts if a)))
     # Two-word synonyms ("env vars"): their words join the first word's group.
     core = [g[0] for g in out]
@@ -83,7 +113,9 @@ def fts5_match(groups: Sequence[Group], *, any_group: bool = False) -> str:
     FTS5 syntax raw, so `"`, `AND`, `NEAR(`, `*` or emoji cannot raise."""
 
     def phrase(word: str) -> str:
-        return '"' + word.replace('"', "") + '"*'
+        # A prefix of two letters ("re" of "re-renders") matches half the vocabulary.
+        star = "*" if len(word) > PREFIX_MIN_LENGTH else ""
+        return '"' + word.replace('"', "") + '"' + star
 
     parts = ["(" + " OR ".join(phrase(w) for w in g) + ")" for g in groups]
     return (" OR " if any_group else " AND ").join(parts)
@@ -195,19 +227,69 @@ def correct(groups: Sequence[Group], index: GuildIndex | None) -> list[Group]:
     return out
 
 
-def rerank(
-    found: list[Scored], text: str, index: GuildIndex | None, backend: str = "fts"
-) -> list[ConceptBrief]:
-    """Relevance, plus what the concept's own name, aliases and summary say about the
-    query: a name or alias the query spells out (worth more the more of the query it
-    is), and the share of the query's meaningful words its name, aliases and summary
-    hold. Weak hits (by relevance, and spelling out nothing) are cut."""
+def group_weights(groups: Sequence[Group], idf: Callable[[str], float]) -> list[float]:
+    """How telling each group is: its rarest word's inverse document frequency (a
+    pasted error's identifier outweighs "error", "value", "line")."""
+    return [max(idf(singular(a)) for a in g) for g in groups]
+
+
+def query_track(groups: Sequence[Group], index: GuildIndex | None) -> str | None:
+    """The track whose tools the query names ("react", "django", "js" as javascript),
+    if its words name only one track's (GuildIndex.track_words)."""
+    if index is None:
+        return None
+    tracks = index.track_words
+    named = {tracks[k] for g in groups for k in {singular(a) for a in g} if k in tracks}
+    return named.pop() if len(named) == 1 else None
+
+
+def telling(groups: Sequence[Group], corpus: CorpusStats) -> list[Group]:
+    """The groups that are not ordinary words of the knowledge base (held by more than
+    ORDINARY_SHARE of its concepts), or all of them when every one is."""
+    limit = ORDINARY_SHARE * corpus.documents
+    kept = [g for g in groups if min(corpus.df.get(singular(a), 0) for a in g) <= limit]
+    return kept or list(groups)
+
+
+class Row(NamedTuple):
+    """One candidate's score and its parts (the evaluation's --explain shows them)."""
+
+    brief: ConceptBrief
+    total: float
+    share: float  # the database's relevance, as a share of the best candidate's
+    spelled: float  # a name or alias the query spells out
+    coverage: float  # the query's telling words in the name, aliases, summary (0-1)
+    on_track: float  # the track whose tools the query names
+    strong: bool  # never cut as a weak hit
+
+
+def score(
+    found: list[Scored],
+    text: str,
+    index: GuildIndex | None,
+    groups: Sequence[Group] | None = None,
+    every: frozenset[int] = frozenset(),
+    corpus: CorpusStats | None = None,
+) -> list[Row]:
+    """The candidates scored, best first (see `rerank`)."""
     if not found:
         return []
+    groups = list(groups) if groups is not None else groups_for(text)
+
+    def idf(word: str) -> float:
+        return corpus.idf(word) if corpus is not None else 1.0
+
+    code = code_words(text)
+    weights = [
+        w * CODE_WEIGHT if g[0] in code else w
+        for g, w in zip(groups, group_weights(groups, idf), strict=True)
+    ]
+    total_weight = sum(weights) or 1.0
+    track = query_track(groups, index)
     best = max(s.score for s in found) or 1.0
-    all_words = [singular(w) for w in words(text)]
     core = {singular(w) for w in meaningful(words(text))}
-    query = f" {' '.join(all_words)} "
+    query = f" {' '.join(singular(w) for w in word_sequence(text))} "
+    keys = [{singular(a) for a in g} for g in groups]
 
     def names_of(brief: ConceptBrief) -> list[str]:
         names = [brief.name]
@@ -223,20 +305,67 @@ def rerank(
                 longest = max(longest, len(key))
         if not longest:
             return 0.0
-        return min(1.0, SPELLED_BASE + SPELLED_SHARE * longest / max(1, len(core)))
+        share = SPELLED_SHARE * longest / max(1, len(core))
+        # One word of a long text that happens to be an alias ("log", "git") is a title
+        # hit like any other (coverage), not the concept the text is about.
+        if longest == 1 and len(core) > SPELLED_SHORT_QUERY:
+            return share
+        return min(1.0, SPELLED_BASE + share)
 
     def covered(brief: ConceptBrief, names: list[str]) -> float:
-        own = {singular(w) for text in (*names, brief.summary) for w in words(text)}
-        return len(core & own) / len(core) if core else 0.0
+        titled = {singular(w) for text in names for w in words(text)}
+        summary = {singular(w) for w in words(brief.summary)}
+        hit, used = 0.0, set[str]()
+        for key in keys:  # a word shared by two groups ("props") counts once
+            matched, part = (key & titled) - used, 1.0
+            if not matched:
+                matched, part = (key & summary) - used, SUMMARY_SHARE
+            if matched:
+                used |= matched
+                hit += part * max(idf(w) for w in matched)
+        return hit / total_weight
 
-    scored = []
+    def on_track(brief: ConceptBrief) -> float:
+        if track is None or brief.tracks not in (track, "both"):
+            return 0.0
+        return TRACK_WEIGHT if brief.tracks == track else TRACK_WEIGHT / 2
+
+    parts = []
     for s in found:
         names = names_of(s.brief)
         share = s.score / best if best > 0 else 1.0
-        bonus = spelled(names)
-        total = share + bonus + COVERAGE_WEIGHT * covered(s.brief, names)
-        scored.append((total, share, bonus, s.brief))
-    scored.sort(key=lambda t: -t[0])
+        parts.append((s.brief, share, spelled(names), covered(s.brief, names)))
+    most = max(c for *_, c in parts) or 1.0
+    some_hold_all = 0 < len(every) < len(found)
+    rows = []
+    for brief, share, bonus, coverage in parts:
+        relative = coverage / most
+        track_part = on_track(brief)
+        total = share + bonus + COVERAGE_WEIGHT * relative + track_part
+        if some_hold_all and brief.id in every:
+            total += EVERY_WORD_BONUS
+        strong = bonus > 0 or relative >= STRONG_COVERAGE
+        rows.append(Row(brief, total, share, bonus, relative, track_part, strong))
+    rows.sort(key=lambda r: -r.total)
+    return rows
+
+
+def rerank(
+    found: list[Scored],
+    text: str,
+    index: GuildIndex | None,
+    backend: str = "fts",
+    groups: Sequence[Group] | None = None,
+    every: frozenset[int] = frozenset(),
+    corpus: CorpusStats | None = None,
+) -> list[ConceptBrief]:
+    """Relevance, plus what the concept's own name, aliases and summary say about the
+    query: a name or alias the query spells out (worth more the more of the query it
+    is); the query's words its name and aliases (fully) or summary (partly) hold, each
+    weighted by how rare the word is in the knowledge base (`corpus`); the concepts
+    holding every word, when only some do; and, as a tie-break, the track whose tools
+    the query names. Weak hits (by relevance and by those words, and spelling out
+    nothing) are cut."""
     weak = WEAK.get(backend, WEAK["fts"])
-    kept = [brief for _total, share, bonus, brief in scored if bonus > 0 or share >= weak]
-    return kept[:CANDIDATES]
+    rows = score(found, text, index, groups, every, corpus)
+    return [r.brief for r in rows if r.strong or r.share >= weak][:CANDIDATES]

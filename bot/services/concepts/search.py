@@ -29,6 +29,7 @@ from sqlalchemy.exc import OperationalError
 from bot.db import Database
 from bot.db.models import Concept
 from bot.services.concepts import ranking
+from bot.services.concepts.corpus import corpus_stats
 from bot.services.concepts.index import GuildIndex, index_for
 from bot.services.concepts.service import PER_PAGE_MAX, clean_query
 from bot.services.concepts.types import ConceptBrief, ConceptPage, to_brief
@@ -138,6 +139,14 @@ async def _candidates(
     return await ranking.like_candidates(db, guild_id, groups, any_group)
 
 
+def _union(first: list[ranking.Scored], second: list[ranking.Scored]) -> list[ranking.Scored]:
+    """`first`, then what only `second` holds (scored below all of `first`: the rerank
+    reads relevance as a share of the best)."""
+    seen = {s.brief.id for s in first}
+    floor = min((s.score for s in first), default=0.0)
+    return first + [ranking.Scored(s.brief, floor) for s in second if s.brief.id not in seen]
+
+
 async def _search(
     db: Database, guild_id: int, query: str, backend: str, index: GuildIndex | None
 ) -> list[ConceptBrief]:
@@ -145,9 +154,17 @@ async def _search(
     groups = ranking.groups_for(text)
     if not groups:
         return []
-    found = await _candidates(db, guild_id, groups, backend, any_group=False)
-    if not found and len(groups) > 1:
-        found = await _candidates(db, guild_id, groups, backend, any_group=True)
+    corpus = await corpus_stats(db)
+    # Every telling word must match (ordinary words in a long question or a pasted
+    # error would leave only concepts that mention everything in passing) ...
+    telling = ranking.telling(groups, corpus)
+    found = await _candidates(db, guild_id, telling, backend, any_group=False)
+    every = frozenset(s.brief.id for s in found)
+    if (len(found) < ranking.FEW_MATCH_ALL or len(telling) < len(groups)) and len(groups) > 1:
+        # ... and when few concepts hold them all, or some words were left out, any
+        # word may match: the rerank weighs which ones tell.
+        more = await _candidates(db, guild_id, groups, backend, any_group=True)
+        found = _union(more, found)
     if not found and backend == "pg":
         # Only English stop words ("when", "how to"): the tsquery is empty and matches
         # nothing, but a member typing them still expects the concepts that say them.
@@ -159,4 +176,7 @@ async def _search(
         if fixed != groups:
             found = await _candidates(db, guild_id, fixed, backend, any_group=len(fixed) > 1)
             text = " ".join(g[0] for g in fixed)  # rank by what was meant
-    return ranking.rerank(found, text, index, backend)
+            groups = fixed
+    if index is None:  # the rerank weighs words by the server's names and aliases
+        index = await index_for(db).get(db, guild_id)
+    return ranking.rerank(found, text, index, backend, groups, every, corpus)

@@ -1,0 +1,52 @@
+"""How ordinary a word is in the knowledge base's prose (search reranking).
+
+A pasted error or a long question is mostly ordinary words ("value", "line", "file",
+"next"); the words that tell ("zustand", "celery", "useEffect") are rare in the
+concepts' text. The reranker weighs each query word by its inverse document frequency
+over a sample of the database's published concepts (name, aliases, summary, body and
+angles: `search_text`), read once and kept with the database's ConceptIndex: no
+per-query pass over bodies, and the same figures on every database engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+
+from bot.db import Database
+from bot.db.models import Concept
+from bot.db.types import Status
+from bot.services.concepts.index import CorpusStats, index_for
+from bot.services.search import singular, word_sequence
+
+# Enough text for stable word statistics; a larger database is sampled (by id).
+CORPUS_SAMPLE = 2000
+
+
+def _count(texts: list[str], now: float) -> CorpusStats:
+    df: dict[str, int] = {}
+    for text in texts:
+        for word in {singular(w) for w in word_sequence(text)}:
+            df[word] = df.get(word, 0) + 1
+    return CorpusStats(len(texts), df, now, complete=len(texts) < CORPUS_SAMPLE)
+
+
+async def corpus_stats(db: Database) -> CorpusStats:
+    """The database's word statistics, built on first use and after writes (see
+    ConceptIndex.invalidate) or when older than the index time-to-live."""
+    index = index_for(db)
+    stats = index.corpus
+    if stats is not None and index.clock() - stats.built_at < index.ttl:
+        return stats
+    query = (
+        select(Concept.search_text)
+        .where(Concept.status == Status.PUBLISHED.value)
+        .order_by(Concept.id)
+        .limit(CORPUS_SAMPLE)
+    )
+    async with db.reader() as session:
+        texts = [t or "" for t in (await session.scalars(query)).all()]
+    stats = await asyncio.to_thread(_count, texts, index.clock())
+    index.corpus = stats
+    return stats
