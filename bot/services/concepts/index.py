@@ -248,7 +248,22 @@ class GuildIndex:
                 found = self.find_exact(variant)
                 if found is not None:
                     return found
-        return None
+        # The same words in another order ("javascript await async"), if only one
+        # concept's name or alias has them.
+        owner = self._word_sets.get(_word_set(tokens))
+        return self.entries[owner] if owner is not None and owner >= 0 else None
+
+    @functools.cached_property
+    def _word_sets(self) -> Mapping[frozenset[str], int]:
+        """Each name's and alias's set of (singular) words -> its concept, or -1 when
+        several concepts share it. Built on the first lookup that needs it."""
+        out: dict[frozenset[str], int] = {}
+        for i, e in enumerate(self.entries):
+            for text in (e.name, *e.aliases):
+                key = _word_set(words(normalise(text)))
+                if len(key) > 1:
+                    out[key] = i if out.get(key, i) == i else -1
+        return MappingProxyType(out)
 
     def close_match(self, text: str) -> IndexedConcept | None:
         """The one concept whose name or alias is a convincing typo of `text` (no other
@@ -458,6 +473,10 @@ class ConceptIndex:
 
 
 _NO_ALIASES: tuple[str, ...] = ()
+
+
+def _word_set(tokens: list[str]) -> frozenset[str]:
+    return frozenset(singular(t) for t in tokens)
 
 
 def _make_index(

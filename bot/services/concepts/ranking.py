@@ -48,11 +48,12 @@ FEW_MATCH_ALL = 3
 # Fewer concepts than FEW_MATCH_ALL hold every telling word of the query: any word may
 # match, and those that hold every one stay ahead by EVERY_WORD_BONUS.
 EVERY_WORD_BONUS = 0.3
-ORDINARY_SHARE = 0.15  # a word in more of the concepts than this need not match
+ORDINARY_SHARE = 0.1  # a word in more of the concepts than this need not match
 CODE_WEIGHT = 2.0  # a word that looks like code (see code_words) tells twice as much
 SUMMARY_SHARE = 0.5  # a word in the summary counts half as much as one in a name or alias
 STRONG_COVERAGE = 0.999  # a concept whose titles cover the query best is never cut as weak
-TRACK_WEIGHT = 0.1  # a tie-break: the query names the tools of this concept's track
+CLASH_SHARE = 0.5  # a name spelled out, of a concept of the other track than the query's
+TRACK_WEIGHT = 0.2  # a tie-break: the query names the tools of this concept's track
 # Results scoring below this share of the best one are cut. Scores are not comparable
 # across engines: PostgreSQL's ts_rank weighs a name (A) ten times a body word (D), so a
 # concept about the query that only mentions it in its body scores ~0.1 of a name match.
@@ -227,10 +228,16 @@ def correct(groups: Sequence[Group], index: GuildIndex | None) -> list[Group]:
     return out
 
 
+def word_idf(alternative: str, idf: Callable[[str], float]) -> float:
+    """An alternative's weight: its rarest word's ("next.js" from the synonym table
+    weighs what "next" does)."""
+    return max((idf(singular(w)) for w in words(alternative)), default=0.0)
+
+
 def group_weights(groups: Sequence[Group], idf: Callable[[str], float]) -> list[float]:
-    """How telling each group is: its rarest word's inverse document frequency (a
-    pasted error's identifier outweighs "error", "value", "line")."""
-    return [max(idf(singular(a)) for a in g) for g in groups]
+    """How telling each group is: its rarest alternative's inverse document frequency
+    (a pasted error's identifier outweighs "error", "value", "line")."""
+    return [max(word_idf(a, idf) for a in g) for g in groups]
 
 
 def query_track(groups: Sequence[Group], index: GuildIndex | None) -> str | None:
@@ -247,7 +254,7 @@ def telling(groups: Sequence[Group], corpus: CorpusStats) -> list[Group]:
     """The groups that are not ordinary words of the knowledge base (held by more than
     ORDINARY_SHARE of its concepts), or all of them when every one is."""
     limit = ORDINARY_SHARE * corpus.documents
-    kept = [g for g in groups if min(corpus.df.get(singular(a), 0) for a in g) <= limit]
+    kept = [g for g in groups if max(corpus.df.get(singular(a), 0) for a in g) <= limit]
     return kept or list(groups)
 
 
@@ -279,16 +286,18 @@ def score(
     def idf(word: str) -> float:
         return corpus.idf(word) if corpus is not None else 1.0
 
-    code = code_words(text)
-    weights = [
-        w * CODE_WEIGHT if g[0] in code else w
-        for g, w in zip(groups, group_weights(groups, idf), strict=True)
-    ]
+    code = {singular(w) for w in code_words(text)}
+    rarest = group_weights(groups, idf)
+    # What a group's words are worth, matched: their idf, doubled for code.
+    boost = [CODE_WEIGHT if g[0] in code else 1.0 for g in groups]
+    weights = [r * b for r, b in zip(rarest, boost, strict=True)]
     total_weight = sum(weights) or 1.0
     track = query_track(groups, index)
     best = max(s.score for s in found) or 1.0
     core = {singular(w) for w in meaningful(words(text))}
-    query = f" {' '.join(singular(w) for w in word_sequence(text))} "
+    parts = identifiers(text)  # "JSONDecodeError" spells out "json" too
+    sequence = [p for w in word_sequence(text) for p in (w, *parts.get(w, ()))]
+    query = f" {' '.join(singular(w) for w in sequence)} "
     keys = [{singular(a) for a in g} for g in groups]
 
     def names_of(brief: ConceptBrief) -> list[str]:
@@ -298,17 +307,19 @@ def score(
         return names
 
     def spelled(names: list[str]) -> float:
-        longest = 0
+        longest, as_code = 0, False
         for name in names:
             key = [singular(w) for w in words(normalise(name))]
             if key and f" {' '.join(key)} " in query:
                 longest = max(longest, len(key))
+                as_code = as_code or (len(key) == 1 and key[0] in code)
         if not longest:
             return 0.0
         share = SPELLED_SHARE * longest / max(1, len(core))
         # One word of a long text that happens to be an alias ("log", "git") is a title
-        # hit like any other (coverage), not the concept the text is about.
-        if longest == 1 and len(core) > SPELLED_SHORT_QUERY:
+        # hit like any other (coverage), not the concept the text is about; unless the
+        # text names it as code ("json.decoder", "CORS", "useEffect").
+        if longest == 1 and len(core) > SPELLED_SHORT_QUERY and not as_code:
             return share
         return min(1.0, SPELLED_BASE + share)
 
@@ -316,19 +327,21 @@ def score(
         titled = {singular(w) for text in names for w in words(text)}
         summary = {singular(w) for w in words(brief.summary)}
         hit, used = 0.0, set[str]()
-        for key in keys:  # a word shared by two groups ("props") counts once
-            matched, part = (key & titled) - used, 1.0
+        for key, factor in zip(keys, boost, strict=True):
+            matched, part = (key & titled) - used, factor
             if not matched:
-                matched, part = (key & summary) - used, SUMMARY_SHARE
-            if matched:
+                matched, part = (key & summary) - used, factor * SUMMARY_SHARE
+            if matched:  # a word shared by two groups ("props") counts once
                 used |= matched
                 hit += part * max(idf(w) for w in matched)
         return hit / total_weight
 
     def on_track(brief: ConceptBrief) -> float:
-        if track is None or brief.tracks not in (track, "both"):
+        if track is None:
             return 0.0
-        return TRACK_WEIGHT if brief.tracks == track else TRACK_WEIGHT / 2
+        if brief.tracks == track:
+            return TRACK_WEIGHT
+        return TRACK_WEIGHT / 2 if brief.tracks == "both" else -TRACK_WEIGHT
 
     parts = []
     for s in found:
@@ -339,6 +352,8 @@ def score(
     some_hold_all = 0 < len(every) < len(found)
     rows = []
     for brief, share, bonus, coverage in parts:
+        if track is not None and brief.tracks not in (track, "both"):
+            bonus *= CLASH_SHARE  # "event loop" in a React question: not the Python one
         relative = coverage / most
         track_part = on_track(brief)
         total = share + bonus + COVERAGE_WEIGHT * relative + track_part
