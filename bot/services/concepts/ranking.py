@@ -295,8 +295,8 @@ def score(
     track = query_track(groups, index)
     best = max(s.score for s in found) or 1.0
     core = {singular(w) for w in meaningful(words(text))}
-    parts = identifiers(text)  # "JSONDecodeError" spells out "json" too
-    sequence = [p for w in word_sequence(text) for p in (w, *parts.get(w, ()))]
+    pieces = identifiers(text)  # "JSONDecodeError" spells out "json" too
+    sequence = [p for w in word_sequence(text) for p in (w, *pieces.get(w, ()))]
     query = f" {' '.join(singular(w) for w in sequence)} "
     keys = [{singular(a) for a in g} for g in groups]
 
