@@ -23,7 +23,18 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy import text as sql_text
 
 from bot.db import Database
@@ -57,7 +68,7 @@ TRACK_WEIGHT = 0.2  # a tie-break: the query names the tools of this concept's t
 # Results scoring below this share of the best one are cut. Scores are not comparable
 # across engines: PostgreSQL's ts_rank weighs a name (A) ten times a body word (D), so a
 # concept about the query that only mentions it in its body scores ~0.1 of a name match.
-WEAK = MappingProxyType({"fts": 0.3, "like": 0.3, "pg": 0.08})
+WEAK = MappingProxyType({"fts": 0.3, "like": 0.3, "pg": 0.2})
 TYPO_SIMILARITY = 0.8  # Damerau-Levenshtein similarity to correct a word (one typo in 5)
 TYPO_MIN_LENGTH = 5  # shorter words are other words more often than typos
 PREFIX_MIN_LENGTH = 2  # FTS5: longer words also match as a prefix ("cach" -> "caching")
@@ -65,6 +76,8 @@ NUMBER_MIN_DIGITS = 3  # "404", "5432" may tell; "1", "0", "2" in an error do no
 # name, aliases, summary, body, frontend angle, backend angle (migration 0012)
 BM25 = "bm25(concepts_fts, 10.0, 6.0, 3.0, 1.0, 1.0, 1.0)"
 _REGCONFIG: ColumnElement[Any] = literal_column("'english'::regconfig")
+# ts_rank's weights of D, C, B, A: body and angles, summary, aliases, name.
+PG_WEIGHTS = "'{0.2, 0.4, 0.6, 1.0}'::float4[]"
 BRIEF = (
     Concept.id,
     Concept.guild_id,
@@ -190,9 +203,21 @@ async def pg_candidates(
     tsq = either(groups[0])
     for group in groups[1:]:
         tsq = tsq.op("||" if any_group else "&&")(either(group))
-    vector = func.to_tsvector(_REGCONFIG, Concept.search_text)
-    named = func.setweight(func.to_tsvector(_REGCONFIG, Concept.name), literal_column("'A'"))
-    rank = func.ts_rank(named.op("||")(vector), tsq)
+    vector = func.to_tsvector(_REGCONFIG, Concept.search_text)  # GIN-indexed (0002)
+
+    def weighted(column: Any, weight: str) -> Any:
+        return func.setweight(func.to_tsvector(_REGCONFIG, column), literal_column(f"'{weight}'"))
+
+    # As FTS5's bm25 weights: name (A) over aliases (B) over summary (C) over body and
+    # angles (D); computed for the matching rows only.
+    rest = func.concat_ws(" ", Concept.body, Concept.frontend_angle, Concept.backend_angle)
+    ranked = (
+        weighted(Concept.name, "A")
+        .op("||")(weighted(cast(Concept.aliases, Text), "B"))
+        .op("||")(weighted(Concept.summary, "C"))
+        .op("||")(weighted(rest, "D"))
+    )
+    rank = func.ts_rank(literal_column(PG_WEIGHTS), ranked, tsq)
     stmt = (
         select(*BRIEF, rank.label("score"))
         .where(vector.op("@@")(tsq), visible_clause(guild_id))
@@ -357,9 +382,10 @@ def score(
         relative = coverage / most
         track_part = on_track(brief)
         total = share + bonus + COVERAGE_WEIGHT * relative + track_part
-        if some_hold_all and brief.id in every:
+        holds_all = some_hold_all and brief.id in every
+        if holds_all:
             total += EVERY_WORD_BONUS
-        strong = bonus > 0 or relative >= STRONG_COVERAGE
+        strong = bonus > 0 or relative >= STRONG_COVERAGE or holds_all
         rows.append(Row(brief, total, share, bonus, relative, track_part, strong))
     rows.sort(key=lambda r: -r.total)
     return rows
