@@ -11,17 +11,32 @@ per-query pass over bodies, and the same figures on every database engine.
 from __future__ import annotations
 
 import asyncio
+import math
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from bot.db import Database
 from bot.db.models import Concept
 from bot.db.types import Status
-from bot.services.concepts.index import CorpusStats, index_for
+from bot.services.concepts.index import index_for
 from bot.services.search import singular, word_sequence
 
 # Enough text for stable word statistics; a larger database is sampled (by id).
 CORPUS_SAMPLE = 2000
+
+
+class CorpusStats(NamedTuple):
+    """Word statistics over (a sample of) the database's concepts."""
+
+    documents: int
+    df: dict[str, int]  # singular word -> documents holding it
+    built_at: float
+    complete: bool  # every published concept was read (not a sample)
+
+    def idf(self, word: str) -> float:
+        """Higher for rarer words; an unseen word weighs most."""
+        return math.log(1.0 + self.documents / (1.0 + self.df.get(word, 0)))
 
 
 def _count(texts: list[str], now: float) -> CorpusStats:
@@ -37,7 +52,7 @@ async def corpus_stats(db: Database) -> CorpusStats:
     ConceptIndex.invalidate) or when older than the index time-to-live."""
     index = index_for(db)
     stats = index.corpus
-    if stats is not None and index.clock() - stats.built_at < index.ttl:
+    if isinstance(stats, CorpusStats) and index.clock() - stats.built_at < index.ttl:
         return stats
     query = (
         select(Concept.search_text)

@@ -25,7 +25,6 @@ import functools
 import itertools
 import json
 import logging
-import math
 import time
 from bisect import bisect_left
 from collections import OrderedDict
@@ -78,7 +77,6 @@ WRATIO_MAX_STRINGS = 5000
 # Up to this many visible concepts a cold keystroke builds the index itself (~2 ms per
 # 1,000 on SQLite); above it the keystroke is answered by SQL while the index builds.
 SYNC_BUILD_MAX = 1000
-TRACK_WORD_MIN = 3  # see GuildIndex.track_words
 WARM_CONCURRENCY = 2
 # Answers computed from the rows a warm index was built from: keyed by that index's token,
 # so a write (which replaces the index) orphans them. Bounded in total, across servers.
@@ -107,19 +105,6 @@ class IndexedConcept(NamedTuple):  # a NamedTuple: ~5x cheaper to build than a d
     tracks: str = "both"
 
 
-class CorpusStats(NamedTuple):
-    """Word statistics over (a sample of) the database's concepts: see corpus.py."""
-
-    documents: int
-    df: dict[str, int]  # singular word -> documents holding it
-    built_at: float
-    complete: bool  # every published concept was read (not a sample)
-
-    def idf(self, word: str) -> float:
-        """Higher for rarer words; an unseen word weighs most."""
-        return math.log(1.0 + self.documents / (1.0 + self.df.get(word, 0)))
-
-
 class GuildIndex:
     """The visible concepts of one server, arranged for prefix, exact and fuzzy matching,
     plus the server's merged duplicates: their ids and names redirect to the survivor
@@ -142,6 +127,9 @@ class GuildIndex:
         self.details = CacheSlice(details, token)
         self.searches = CacheSlice(searches, token)
         self.by_id = {e.id: e for e in entries}
+        # Derived data search ranking computes on demand (ranking.py), valid exactly as
+        # long as this index: the words of a concept's titles, the tracks' tool words.
+        self.ranking_memo: dict[Any, Any] = {}
         names = sorted((normalise(e.name), i) for i, e in enumerate(entries))
         self._name_keys = [n for n, _ in names]
         self._name_owner = [i for _, i in names]
@@ -167,25 +155,6 @@ class GuildIndex:
 
     def __len__(self) -> int:
         return len(self.entries)
-
-    @functools.cached_property
-    def track_words(self) -> Mapping[str, str]:
-        """Words that name one track's tools: in the names of at least TRACK_WORD_MIN
-        concepts of that track only and of none of the other ("react", "django", "css").
-        Built on the first search (not for autocomplete): one pass over the names."""
-        counts: dict[str, dict[str, int]] = {}
-        for e in self.entries:
-            for w in {singular(w) for w in words(e.name)}:
-                side = counts.setdefault(w, {})
-                side[e.tracks] = side.get(e.tracks, 0) + 1
-        out = {}
-        for w, side in counts.items():
-            fe, be = side.get("frontend", 0), side.get("backend", 0)
-            if fe >= TRACK_WORD_MIN and not be:
-                out[w] = "frontend"
-            elif be >= TRACK_WORD_MIN and not fe:
-                out[w] = "backend"
-        return MappingProxyType(out)
 
     def find_exact(self, text: str) -> IndexedConcept | None:
         """Case-insensitive match on name, slug or alias."""
@@ -344,7 +313,7 @@ class ConceptIndex:
         self._base_version = 0
         self.builds = 0  # how many times an index was loaded from the database
         self.fts_available: bool | None = None  # SQLite search: detected once per process
-        self.corpus: CorpusStats | None = None  # word statistics for search (corpus.py)
+        self.corpus: Any = None  # corpus.CorpusStats: word statistics for search
         self.sync_build_max = SYNC_BUILD_MAX
         self._pending: dict[int, tuple[tuple[int, int], asyncio.Future[GuildIndex]]] = {}
         self._sizes: dict[int, int] = {}  # visible concepts per server (upper bound)
@@ -356,7 +325,7 @@ class ConceptIndex:
     def invalidate(self, guild_id: int) -> None:
         """Drop the index of `guild_id` (BASE_GUILD_ID: all). A large server's dropped index
         is kept as `stale` so autocomplete can answer from it while the new one builds."""
-        if guild_id == BASE_GUILD_ID or (self.corpus is not None and self.corpus.complete):
+        if guild_id == BASE_GUILD_ID or getattr(self.corpus, "complete", False):
             self.corpus = None  # a sample of a large database stays good until its TTL
         if guild_id == BASE_GUILD_ID:
             self._base_version += 1

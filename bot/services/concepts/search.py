@@ -28,7 +28,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services.concepts import ranking
+from bot.services.concepts import ranking, rerank
 from bot.services.concepts.corpus import corpus_stats
 from bot.services.concepts.index import GuildIndex, index_for
 from bot.services.concepts.service import PER_PAGE_MAX, clean_query
@@ -157,7 +157,7 @@ async def _search(
     corpus = await corpus_stats(db)
     # Every telling word must match (ordinary words in a long question or a pasted
     # error would leave only concepts that mention everything in passing) ...
-    telling = ranking.telling(groups, corpus)
+    telling = rerank.telling(groups, corpus)
     found = await _candidates(db, guild_id, telling, backend, any_group=False)
     every = frozenset(s.brief.id for s in found)
     if (len(found) < ranking.FEW_MATCH_ALL or len(telling) < len(groups)) and len(groups) > 1:
@@ -179,4 +179,4 @@ async def _search(
             groups = fixed
     if index is None:  # the rerank weighs words by the server's names and aliases
         index = await index_for(db).get(db, guild_id)
-    return ranking.rerank(found, text, index, backend, groups, every, corpus)
+    return rerank.rerank(found, text, index, backend, groups, every, corpus)
