@@ -52,8 +52,10 @@ def identifier_parts(token: str) -> list[str]:
 
 
 def identifiers(text: str) -> dict[str, list[str]]:
-    """Each word of `text` (lower case) that is an identifier, with its parts."""
-    found = ((raw.casefold(), identifier_parts(raw)) for raw in WORD.findall(text or ""))
+    """Each word of `text` (lower case) that is an identifier, with its telling parts
+    ("TypeError", "ReferenceError": the one part is the kind of error, not the problem;
+    "UndefinedTable", "JSONDecodeError" name the problem)."""
+    found = ((raw.casefold(), _telling_parts(raw)) for raw in WORD.findall(text or ""))
     return {word: parts for word, parts in found if parts}
 
 
@@ -63,6 +65,13 @@ _ERROR_CLASS = re.compile(r"(Error|Exception|Warning)$")
 _CODE_PATH = re.compile(r"[^\W_]+(?:[._@/][^\W_]+)+")
 
 
+def _telling_parts(raw: str) -> list[str]:
+    parts = identifier_parts(raw)
+    if len(parts) == 1 and raw.casefold() != parts[0] and _ERROR_CLASS.search(raw):
+        return []
+    return parts
+
+
 def code_words(text: str) -> frozenset[str]:
     """The lower-case words of `text` that look like code rather than prose: camelCase
     or PascalCase identifiers and their parts, ALL-CAPS words (CORS, JSX), the words of
@@ -70,13 +79,9 @@ def code_words(text: str) -> frozenset[str]:
     tells (a module, an exception class, a hook), the prose around them rarely does."""
     out: set[str] = set()
     for raw in WORD.findall(text or ""):
-        parts = identifier_parts(raw)
-        if parts:
+        if identifier_parts(raw):
             out.add(raw.casefold())
-            # "TypeError", "ReferenceError": one part is the kind of error, not the
-            # problem; "UndefinedTable", "JSONDecodeError" name the problem.
-            if len(parts) > 1 or raw.casefold() == parts[0] or not _ERROR_CLASS.search(raw):
-                out.update(parts)
+            out.update(_telling_parts(raw))
         elif len(raw) > 1 and raw.isupper() and raw.isalpha():
             out.add(raw.casefold())
         elif not raw.isdigit() and any(c.isdigit() for c in raw):
