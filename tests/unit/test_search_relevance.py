@@ -96,3 +96,17 @@ async def test_a_lookup_reads_words_in_any_order(db: Database) -> None:
     ambiguous = await concepts.lookup(db, A, 42, "beta alpha gamma")
     assert ambiguous.concept is None
     assert {s.name for s in ambiguous.suggestions} >= {"Alpha Beta Gamma", "Gamma Beta Alpha"}
+
+
+async def test_word_statistics_follow_the_knowledge_base(db: Database) -> None:
+    """A word's weight comes from the concepts' text, read once (not per search) and
+    again after a write to a database small enough to read whole."""
+    from bot.services.concepts.corpus import corpus_stats
+
+    before = await corpus_stats(db)
+    assert await corpus_stats(db) is before  # kept between searches
+    assert before.df.get("snorkelwax", 0) == 0
+    await add_concept(db, A, "Snorkelwax", body="Snorkelwax keeps snorkels shiny.")
+    after = await corpus_stats(db)
+    assert after.documents == before.documents + 1 and after.df["snorkelwax"] == 1
+    assert after.idf("snorkelwax") > after.idf("database")

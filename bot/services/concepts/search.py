@@ -1,11 +1,13 @@
-"""Full-text search over concept names, aliases, summaries and bodies.
+"""Full-text search over concept names, aliases, summaries, bodies and track angles.
 
-SQLite: the FTS5 table `concepts_fts` (migration 0002). Member input never reaches
-MATCH raw: it is cut into word tokens, each a quoted phrase with a prefix star, so `"`,
-`AND`, `NEAR(`, `-x`, `*` or emoji can never raise. bm25 weights names highest. When the
-table (or its triggers, or FTS5 itself) is missing, a LIKE search is used instead.
-PostgreSQL: `websearch_to_tsquery` (never raises) against the GIN-indexed
-`to_tsvector('english', search_text)`, ordered by ts_rank with the name weighted A.
+SQLite: the FTS5 table `concepts_fts` (migrations 0002, 0012: Porter stemming, angle
+columns). Member input never reaches MATCH raw: it is cut into word tokens, each a
+quoted phrase (with a prefix star past two letters), so `"`, `AND`, `NEAR(`, `-x`, `*`
+or emoji can never raise. bm25 weights names highest. When the table (or its triggers,
+or FTS5 itself) is missing, a LIKE search over `search_text` is used instead.
+PostgreSQL: `plainto_tsquery` per word (never raises) against the GIN-indexed
+`to_tsvector('english', search_text)`, ordered by ts_rank with name, aliases, summary
+and body-and-angles weighted A to D. The rules: ranking.py and rerank.py.
 
 Scoping is always done on the base table with `visible_clause`.
 """
@@ -40,7 +42,6 @@ SEARCH_QUERY_MAX = 200
 TOKENS_MAX = 12
 TOKEN_MAX = 40
 FTS_OBJECTS = ("concepts_fts", "concepts_fts_ai", "concepts_fts_ad", "concepts_fts_au")
-# bm25 column weights: name, aliases, summary, body.
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FTS = table("concepts_fts", column("rowid"))
 _REGCONFIG: ColumnElement[Any] = literal_column("'english'::regconfig")
