@@ -155,15 +155,22 @@ def _like(word: str) -> str:
 
 
 async def like_candidates(
-    db: Database, guild_id: int, groups: Sequence[Group], any_group: bool
+    db: Database,
+    guild_id: int,
+    groups: Sequence[Group],
+    any_group: bool,
+    weights: Sequence[float] | None = None,
 ) -> list[Scored]:
+    """Concepts whose text holds the words, scored by the words they hold (a word in the
+    name counts three times), each word weighted by how telling it is (`weights`, as
+    bm25 and ts_rank weigh rare words more)."""
     haystack, name = func.lower(Concept.search_text), func.lower(Concept.name)
     hits = [or_(*[haystack.like(_like(w), escape="\\") for w in g]) for g in groups]
     in_name = [or_(*[name.like(_like(w), escape="\\") for w in g]) for g in groups]
-    score: ColumnElement[Any] = sum(
-        (case((h, 1.0), else_=0.0) for h in hits), start=literal_column("0.0")
-    )
-    score = score + sum((case((n, 2.0), else_=0.0) for n in in_name), start=literal_column("0.0"))
+    weights = list(weights) if weights is not None else [1.0] * len(groups)
+    score: ColumnElement[Any] = literal_column("0.0")
+    for h, n, w in zip(hits, in_name, weights, strict=True):
+        score = score + case((h, w), else_=0.0) + case((n, 2.0 * w), else_=0.0)
     stmt = (
         select(*BRIEF, score.label("score"))
         .where((or_ if any_group else and_)(*hits), visible_clause(guild_id))

@@ -31,7 +31,7 @@ from sqlalchemy.exc import OperationalError
 from bot.db import Database
 from bot.db.models import Concept
 from bot.services.concepts import ranking, rerank
-from bot.services.concepts.corpus import corpus_stats
+from bot.services.concepts.corpus import CorpusStats, corpus_stats
 from bot.services.concepts.index import GuildIndex, index_for
 from bot.services.concepts.service import PER_PAGE_MAX, clean_query
 from bot.services.concepts.types import ConceptBrief, ConceptPage, to_brief
@@ -127,7 +127,12 @@ async def _with_merged(
 
 
 async def _candidates(
-    db: Database, guild_id: int, groups: list[ranking.Group], backend: str, any_group: bool
+    db: Database,
+    guild_id: int,
+    groups: list[ranking.Group],
+    backend: str,
+    any_group: bool,
+    corpus: CorpusStats | None = None,
 ) -> list[ranking.Scored]:
     if backend == "fts":
         try:
@@ -137,7 +142,8 @@ async def _candidates(
             index_for(db).fts_available = False
     if backend == "pg":
         return await ranking.pg_candidates(db, guild_id, groups, any_group)
-    return await ranking.like_candidates(db, guild_id, groups, any_group)
+    weights = rerank.group_weights(groups, corpus.idf) if corpus is not None else None
+    return await ranking.like_candidates(db, guild_id, groups, any_group, weights)
 
 
 def _union(first: list[ranking.Scored], second: list[ranking.Scored]) -> list[ranking.Scored]:
@@ -159,25 +165,26 @@ async def _search(
     # Every telling word must match (ordinary words in a long question or a pasted
     # error would leave only concepts that mention everything in passing) ...
     telling = rerank.telling(groups, corpus)
-    found = await _candidates(db, guild_id, telling, backend, any_group=False)
+    found = await _candidates(db, guild_id, telling, backend, False, corpus)
     every = frozenset(s.brief.id for s in found)
     if (len(found) < ranking.FEW_MATCH_ALL or len(telling) < len(groups)) and len(groups) > 1:
         # ... and when few concepts hold them all, or some words were left out, any
         # word may match: the rerank weighs which ones tell.
-        more = await _candidates(db, guild_id, groups, backend, any_group=True)
+        more = await _candidates(db, guild_id, groups, backend, True, corpus)
         found = _union(more, found)
     if not found and backend == "pg":
         # Only English stop words ("when", "how to"): the tsquery is empty and matches
         # nothing, but a member typing them still expects the concepts that say them.
-        found = await ranking.like_candidates(db, guild_id, groups, len(groups) > 1)
+        weights = rerank.group_weights(groups, corpus.idf)
+        found = await ranking.like_candidates(db, guild_id, groups, len(groups) > 1, weights)
     if not found:  # a misspelled word: correct it against the names and aliases
         if index is None:
             index = await index_for(db).get(db, guild_id)
         fixed = ranking.correct(groups, index)
         if fixed != groups:
-            found = await _candidates(db, guild_id, fixed, backend, any_group=len(fixed) > 1)
+            found = await _candidates(db, guild_id, fixed, backend, len(fixed) > 1, corpus)
             text = " ".join(g[0] for g in fixed)  # rank by what was meant
             groups = fixed
-    if index is None:  # the rerank weighs words by the server's names and aliases
+    if index is None:  # the rerank reads the concepts' names and aliases
         index = await index_for(db).get(db, guild_id)
     return rerank.rerank(found, text, index, backend, groups, every, corpus)
