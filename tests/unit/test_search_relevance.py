@@ -110,3 +110,14 @@ async def test_word_statistics_follow_the_knowledge_base(db: Database) -> None:
     after = await corpus_stats(db)
     assert after.documents == before.documents + 1 and after.df["snorkelwax"] == 1
     assert after.idf("snorkelwax") > after.idf("database")
+
+
+async def test_searches_arriving_together_read_the_statistics_once(db: Database) -> None:
+    import asyncio
+
+    from bot.services.concepts.corpus import corpus_stats
+    from bot.services.concepts.index import index_for
+
+    index_for(db).corpus = None
+    first, second = await asyncio.gather(corpus_stats(db), corpus_stats(db))
+    assert first is second

@@ -49,11 +49,23 @@ def _count(texts: list[str], now: float) -> CorpusStats:
 
 async def corpus_stats(db: Database) -> CorpusStats:
     """The database's word statistics, built on first use and after writes (see
-    ConceptIndex.invalidate) or when older than the index time-to-live."""
+    ConceptIndex.invalidate) or when older than the index time-to-live. Searches
+    arriving while they are read share that one read."""
     index = index_for(db)
     stats = index.corpus
     if isinstance(stats, CorpusStats) and index.clock() - stats.built_at < index.ttl:
         return stats
+    pending = index.corpus_pending
+    if pending is None or pending.done():
+        pending = db.spawn(_build(db), name="concept-corpus")
+        index.corpus_pending = pending
+    built: CorpusStats = await asyncio.shield(pending)
+    return built
+
+
+async def _build(db: Database) -> CorpusStats:
+    index = index_for(db)
+    version = index.corpus_version
     query = (
         select(Concept.search_text)
         .where(Concept.status == Status.PUBLISHED.value)
@@ -63,5 +75,6 @@ async def corpus_stats(db: Database) -> CorpusStats:
     async with db.reader() as session:
         texts = [t or "" for t in (await session.scalars(query)).all()]
     stats = await asyncio.to_thread(_count, texts, index.clock())
-    index.corpus = stats
+    if version == index.corpus_version:  # no write dropped them while they were read
+        index.corpus = stats
     return stats

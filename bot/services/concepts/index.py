@@ -314,6 +314,8 @@ class ConceptIndex:
         self.builds = 0  # how many times an index was loaded from the database
         self.fts_available: bool | None = None  # SQLite search: detected once per process
         self.corpus: Any = None  # corpus.CorpusStats: word statistics for search
+        self.corpus_pending: asyncio.Future[Any] | None = None  # its build, shared
+        self.corpus_version = 0  # bumped when a write drops it (a build then is stale)
         self.sync_build_max = SYNC_BUILD_MAX
         self._pending: dict[int, tuple[tuple[int, int], asyncio.Future[GuildIndex]]] = {}
         self._sizes: dict[int, int] = {}  # visible concepts per server (upper bound)
@@ -327,6 +329,7 @@ class ConceptIndex:
         is kept as `stale` so autocomplete can answer from it while the new one builds."""
         if guild_id == BASE_GUILD_ID or getattr(self.corpus, "complete", False):
             self.corpus = None  # a sample of a large database stays good until its TTL
+            self.corpus_version += 1
         if guild_id == BASE_GUILD_ID:
             self._base_version += 1
             dropped = list(self._guilds.items())
