@@ -121,3 +121,11 @@ async def test_searches_arriving_together_read_the_statistics_once(db: Database)
     index_for(db).corpus = None
     first, second = await asyncio.gather(corpus_stats(db), corpus_stats(db))
     assert first is second
+
+
+async def test_a_pasted_error_is_answered_by_a_few_concepts(db: Database) -> None:
+    for backend in backends(db):
+        page = await concept_search.search_concepts(
+            db, A, "Access to fetch has been blocked by CORS policy", backend=backend
+        )
+        assert page.items[0].slug == "cors" and page.total <= 5, (backend, page.total)

@@ -50,6 +50,9 @@ TRACK_WEIGHT = 0.2  # a tie-break: the query names the tools of this concept's t
 # Results scoring below this share of the best one are cut. Scores are not comparable
 # across engines: PostgreSQL's ts_rank (ranking.PG_WEIGHTS) gives a concept about the
 # query that only mentions it in its body ~0.2 of a name match.
+# ... and so are those scoring below this share of the best one's total, unless they hold
+# every telling word (a body that keeps mentioning the one word searched for stays).
+TOTAL_CUT = 0.4
 WEAK = MappingProxyType({"fts": 0.3, "like": 0.3, "pg": 0.2})
 
 
@@ -142,6 +145,7 @@ class Row(NamedTuple):
     coverage: float  # the query's telling words in the name, aliases, summary (0-1)
     on_track: float  # the track whose tools the query names
     strong: bool  # never cut as a weak hit
+    holds_all: bool  # holds every telling word of the query
 
 
 def score(
@@ -224,11 +228,11 @@ def score(
         relative = coverage / most
         track_part = on_track(brief)
         total = share + bonus + COVERAGE_WEIGHT * relative + track_part
-        holds_all = some_hold_all and brief.id in every
-        if holds_all:
+        holds_all = brief.id in every
+        if holds_all and some_hold_all:
             total += EVERY_WORD_BONUS
-        strong = bonus > 0 or relative >= STRONG_COVERAGE or holds_all
-        rows.append(Row(brief, total, share, bonus, relative, track_part, strong))
+        strong = bonus > 0 or relative >= STRONG_COVERAGE or (holds_all and some_hold_all)
+        rows.append(Row(brief, total, share, bonus, relative, track_part, strong, holds_all))
     rows.sort(key=lambda r: -r.total)
     return rows
 
@@ -251,4 +255,10 @@ def rerank(
     nothing) are cut."""
     weak = WEAK.get(backend, WEAK["fts"])
     rows = score(found, text, index, groups, every, corpus)
-    return [r.brief for r in rows if r.strong or r.share >= weak][:CANDIDATES]
+    if not rows:
+        return []
+    floor = TOTAL_CUT * rows[0].total
+    kept = [
+        r.brief for r in rows if (r.strong or r.share >= weak) and (r.holds_all or r.total >= floor)
+    ]
+    return kept[:CANDIDATES]
