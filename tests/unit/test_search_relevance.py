@@ -129,3 +129,16 @@ async def test_a_pasted_error_is_answered_by_a_few_concepts(db: Database) -> Non
             db, A, "Access to fetch has been blocked by CORS policy", backend=backend
         )
         assert page.items[0].slug == "cors" and page.total <= 5, (backend, page.total)
+
+
+async def test_old_statistics_serve_while_they_are_read_again(db: Database) -> None:
+    from bot.services.concepts.corpus import corpus_stats
+    from bot.services.concepts.index import index_for
+
+    index = index_for(db)
+    old = await corpus_stats(db)
+    index.corpus = old._replace(built_at=old.built_at - index.ttl - 1)  # expired
+    assert (await corpus_stats(db)).built_at == old.built_at - index.ttl - 1  # no wait
+    assert index.corpus_pending is not None
+    await index.corpus_pending
+    assert (await corpus_stats(db)).built_at > old.built_at - index.ttl - 1

@@ -11,6 +11,7 @@ per-query pass over bodies, and the same figures on every database engine.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 from typing import NamedTuple
 
@@ -21,6 +22,8 @@ from bot.db.models import Concept
 from bot.db.types import Status
 from bot.services.concepts.index import index_for
 from bot.services.search import singular, word_sequence
+
+log = logging.getLogger("nexus.concepts")
 
 # Enough text for stable word statistics; a larger database is sampled (by id).
 CORPUS_SAMPLE = 2000
@@ -49,18 +52,28 @@ def _count(texts: list[str], now: float) -> CorpusStats:
 
 async def corpus_stats(db: Database) -> CorpusStats:
     """The database's word statistics, built on first use and after writes (see
-    ConceptIndex.invalidate) or when older than the index time-to-live. Searches
-    arriving while they are read share that one read."""
+    ConceptIndex.invalidate). Searches arriving while they are read share that read;
+    statistics older than the index time-to-live are still used while they are read
+    again (word frequencies drift slowly: a search never waits for a refresh)."""
     index = index_for(db)
     stats = index.corpus
-    if isinstance(stats, CorpusStats) and index.clock() - stats.built_at < index.ttl:
+    fresh = isinstance(stats, CorpusStats) and index.clock() - stats.built_at < index.ttl
+    if fresh:
         return stats
     pending = index.corpus_pending
     if pending is None or pending.done():
         pending = db.spawn(_build(db), name="concept-corpus")
+        pending.add_done_callback(_log_failure)
         index.corpus_pending = pending
+    if isinstance(stats, CorpusStats):
+        return stats
     built: CorpusStats = await asyncio.shield(pending)
     return built
+
+
+def _log_failure(task: asyncio.Future[CorpusStats]) -> None:
+    if not task.cancelled() and task.exception() is not None:  # retrieved, then logged
+        log.warning("reading the search word statistics failed", exc_info=task.exception())
 
 
 async def _build(db: Database) -> CorpusStats:
