@@ -1,7 +1,7 @@
 """Help forum: the forum channel in the server's settings, and the posts Nexus follows
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 
 guild_settings gets help_forum_channel_id (NULL: no help forum), help_forum_archive_hours
 (after a marked solution) and help_forum_nudge_hours (inactivity before a nudge).
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 import bot.db.types
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

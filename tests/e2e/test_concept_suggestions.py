@@ -98,8 +98,9 @@ async def test_save_as_challenge_proposes_to_the_saver_and_checks_on_click(nexus
     done = await nexus.sim.click(nexus.carol, offer, links["Redis"])  # the saver may
     assert "Linked **Redis**" in done.text and await _linked(nexus, cid) == {"Redis"}
     # The author removes the challenge: a later click says so and links nothing.
-    removed = await nexus.sim.command(nexus.dave, "challenge remove", {"id": cid})
-    assert "Removed" in removed.content
+    ask = await nexus.sim.command(nexus.dave, "challenge remove", {"id": cid})
+    removed = await nexus.sim.click(nexus.dave, ask, str(ask.buttons[0].custom_id))
+    assert "Removed" in removed.text
     rest = _links(done)
     assert rest, done.text
     gone = await nexus.sim.click(nexus.carol, done, next(iter(rest.values())))

@@ -66,3 +66,34 @@ async def test_two_migrations_at_once_on_two_event_loops(tmp_path: Path) -> None
             assert await _diff(db) == []
         finally:
             await db.dispose()
+
+
+async def test_search_reads_angles_of_concepts_written_before_0015(empty_db: Database) -> None:
+    """Migration 0015 rebuilds each concept's search_text (and SQLite's FTS5 table) with
+    its angles, so a concept written before it is found by a word only its angle has."""
+    from bot.services.concepts import search_concepts
+    from bot.services.concepts.index import invalidate_concepts
+
+    url = empty_db.engine.url.render_as_string(hide_password=False)
+    await downgrade(url, "0014")
+    async with empty_db.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO concepts (guild_id, slug, name, aliases, category, tracks, "
+                "related, summary, body, frontend_angle, backend_angle, links, search_text, "
+                "status, featured, created_at, updated_at) VALUES (0, 'gizmo', 'Gizmo', "
+                "'[]', 'technology', 'both', '[]', 'About gizmos.', 'Gizmo body.', "
+                "'Browsers call it a wobblefrump.', 'Servers log it.', '[]', "
+                "'Gizmo About gizmos. Gizmo body.', 'published', false, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    await upgrade(url)
+    invalidate_concepts(empty_db, 0)
+    page = await search_concepts(empty_db, 1001, "wobblefrump")
+    assert [c.slug for c in page.items] == ["gizmo"]
+    await downgrade(url, "0014")  # and back: the text without angles, still searchable
+    async with empty_db.engine.connect() as conn:
+        kept = (await conn.execute(text("SELECT search_text FROM concepts"))).scalar()
+    assert kept is not None and "wobblefrump" not in kept and "Gizmo body." in kept
+    await upgrade(url)

@@ -49,7 +49,7 @@ class Concept(Base):
     frontend_angle: Mapped[str] = mapped_column(Text, default="", server_default="")
     backend_angle: Mapped[str] = mapped_column(Text, default="", server_default="")
     links: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    # Denormalised "name aliases summary body" for the plain LIKE fallback and PG tsvector.
+    # Denormalised "name aliases summary body angles" for the plain LIKE fallback and PG tsvector.
     search_text: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="published")
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -68,10 +68,14 @@ class Concept(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-def concept_search_text(name: str, aliases: list[Any] | None, summary: str, body: str) -> str:
-    """The denormalised text the LIKE fallback and the PostgreSQL tsvector search over."""
+def concept_search_text(
+    name: str, aliases: list[Any] | None, summary: str, body: str, *angles: str
+) -> str:
+    """The denormalised text the LIKE fallback and the PostgreSQL tsvector search over:
+    name, aliases, summary, body and the tracks' angles (a pasted error's telling words
+    are often only in the body or an angle)."""
     alias_text = " ".join(str(a) for a in (aliases or []))
-    return "\n".join(part for part in (name, alias_text, summary, body) if part)
+    return "\n".join(part for part in (name, alias_text, summary, body, *angles) if part)
 
 
 @event.listens_for(Concept, "before_insert")
@@ -79,7 +83,12 @@ def concept_search_text(name: str, aliases: list[Any] | None, summary: str, body
 def _refresh_search_text(_mapper: Any, _connection: Any, target: Concept) -> None:
     # Every ORM write keeps search_text in step with the fields it is built from.
     target.search_text = concept_search_text(
-        target.name or "", target.aliases, target.summary or "", target.body or ""
+        target.name or "",
+        target.aliases,
+        target.summary or "",
+        target.body or "",
+        target.frontend_angle or "",
+        target.backend_angle or "",
     )
 
 

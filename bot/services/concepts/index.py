@@ -21,14 +21,16 @@ Small servers build synchronously (a few ms), so their first answer is already r
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
 import logging
 import time
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -100,6 +102,7 @@ class IndexedConcept(NamedTuple):  # a NamedTuple: ~5x cheaper to build than a d
     slug: str
     name: str
     aliases: tuple[str, ...]
+    tracks: str = "both"
 
 
 class GuildIndex:
@@ -124,6 +127,9 @@ class GuildIndex:
         self.details = CacheSlice(details, token)
         self.searches = CacheSlice(searches, token)
         self.by_id = {e.id: e for e in entries}
+        # Derived data search ranking computes on demand (ranking.py), valid exactly as
+        # long as this index: the words of a concept's titles, the tracks' tool words.
+        self.ranking_memo: dict[Any, Any] = {}
         names = sorted((normalise(e.name), i) for i, e in enumerate(entries))
         self._name_keys = [n for n, _ in names]
         self._name_owner = [i for _, i in names]
@@ -211,7 +217,22 @@ class GuildIndex:
                 found = self.find_exact(variant)
                 if found is not None:
                     return found
-        return None
+        # The same words in another order ("javascript await async"), if only one
+        # concept's name or alias has them.
+        owner = self._word_sets.get(_word_set(tokens))
+        return self.entries[owner] if owner is not None and owner >= 0 else None
+
+    @functools.cached_property
+    def _word_sets(self) -> Mapping[frozenset[str], int]:
+        """Each name's and alias's set of (singular) words -> its concept, or -1 when
+        several concepts share it. Built on the first lookup that needs it."""
+        out: dict[frozenset[str], int] = {}
+        for i, e in enumerate(self.entries):
+            for text in (e.name, *e.aliases):
+                key = _word_set(words(normalise(text)))
+                if len(key) > 1:
+                    out[key] = i if out.get(key, i) == i else -1
+        return MappingProxyType(out)
 
     def close_match(self, text: str) -> IndexedConcept | None:
         """The one concept whose name or alias is a convincing typo of `text` (no other
@@ -292,6 +313,9 @@ class ConceptIndex:
         self._base_version = 0
         self.builds = 0  # how many times an index was loaded from the database
         self.fts_available: bool | None = None  # SQLite search: detected once per process
+        self.corpus: Any = None  # corpus.CorpusStats: word statistics for search
+        self.corpus_pending: asyncio.Future[Any] | None = None  # its build, shared
+        self.corpus_version = 0  # bumped when a write drops it (a build then is stale)
         self.sync_build_max = SYNC_BUILD_MAX
         self._pending: dict[int, tuple[tuple[int, int], asyncio.Future[GuildIndex]]] = {}
         self._sizes: dict[int, int] = {}  # visible concepts per server (upper bound)
@@ -303,6 +327,9 @@ class ConceptIndex:
     def invalidate(self, guild_id: int) -> None:
         """Drop the index of `guild_id` (BASE_GUILD_ID: all). A large server's dropped index
         is kept as `stale` so autocomplete can answer from it while the new one builds."""
+        if guild_id == BASE_GUILD_ID or getattr(self.corpus, "complete", False):
+            self.corpus = None  # a sample of a large database stays good until its TTL
+            self.corpus_version += 1
         if guild_id == BASE_GUILD_ID:
             self._base_version += 1
             dropped = list(self._guilds.items())
@@ -396,6 +423,7 @@ class ConceptIndex:
             Concept.slug,
             Concept.name,
             cast(Concept.aliases, Text),
+            Concept.tracks,
         ).where(visible_clause(guild_id))
         async with db.reader() as session:
             conn = await session.connection()
@@ -419,6 +447,10 @@ class ConceptIndex:
 _NO_ALIASES: tuple[str, ...] = ()
 
 
+def _word_set(tokens: list[str]) -> frozenset[str]:
+    return frozenset(singular(t) for t in tokens)
+
+
 def _make_index(
     rows: list[Any],
     now: float,
@@ -428,7 +460,7 @@ def _make_index(
 ) -> GuildIndex:
     aliases = _decode_aliases([r[4] for r in rows])
     entries = [
-        IndexedConcept(r[0], r[1], r[2], r[3], a) for r, a in zip(rows, aliases, strict=True)
+        IndexedConcept(r[0], r[1], r[2], r[3], a, r[5]) for r, a in zip(rows, aliases, strict=True)
     ]
     merged: list[MergedName] = []
     if merged_found:

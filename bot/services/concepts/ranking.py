@@ -3,15 +3,21 @@
 1. The query's meaningful words (a question's scaffolding dropped: "why does my ... not
    work"), each with its alternatives: its singular and the synonym table's words
    (data/synonyms.yaml: "k8s" also means "kubernetes").
-2. Candidates from the database's text search: every word (one of its alternatives)
-   must match; when nothing does, any word may. SQLite FTS5 bm25 (names weigh most),
-   PostgreSQL ts_rank, or a LIKE count where full-text search is missing.
+   An identifier from a pasted error ("UndefinedTable", "useEffect") also stands for
+   its parts; short numbers in a longer text (line numbers, counts) are dropped.
+2. Candidates from the database's text search over name, aliases, summary, body and
+   the tracks' angles: every telling word (one of its alternatives; words most
+   concepts hold are not telling, corpus.py) must match; when fewer than FEW_MATCH_ALL
+   concepts hold them all, or some words were left out, any word may match too.
+   SQLite FTS5 bm25 with Porter stemming (name over aliases over summary over body and
+   angles), PostgreSQL ts_rank with the same order (A-D), or a LIKE count where
+   full-text search is missing.
 3. When nothing matches, misspelled words are corrected against the words of concept
    names and aliases (a one-letter typo still finds the concept) and the search runs
    again.
-4. Reranked: a concept whose name or alias the query spells out (as a phrase of its
-   words) comes first; then relevance. Weak hits (below WEAK of the best) are cut, so a
-   natural question is answered by a few concepts, not dozens.
+4. Reranked by what the concepts' own names, aliases and summaries say about the
+   query's telling words (rerank.py); weak hits are cut, so a natural question is
+   answered by a few concepts, not dozens.
 """
 
 from __future__ import annotations
@@ -20,33 +26,46 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 from rapidfuzz.distance import DamerauLevenshtein
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy import text as sql_text
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services.concepts.index import GuildIndex, normalise
+from bot.services.concepts.index import GuildIndex
 from bot.services.concepts.types import ConceptBrief, to_brief, visible_clause
-from bot.services.search import expand, meaningful, singular, words
+from bot.services.search import (
+    expand,
+    identifiers,
+    meaningful,
+    singular,
+    words,
+)
 
 CANDIDATES = 40  # a search shows at most this many results (8 pages of 5)
-SPELLED_BASE, SPELLED_SHARE = 0.3, 0.7  # a spelled-out name: worth more the more of the query
-COVERAGE_WEIGHT = 0.6  # share of the query's words in the concept's name, aliases, summary
-# Results scoring below this share of the best one are cut. Scores are not comparable
-# across engines: PostgreSQL's ts_rank weighs a name (A) ten times a body word (D), so a
-# concept about the query that only mentions it in its body scores ~0.1 of a name match.
-WEAK = MappingProxyType({"fts": 0.3, "like": 0.3, "pg": 0.08})
-# Concepts proposed for a piece of writing must spell out their name, so their relevance
-# may be lower than a search result's (a challenge names several things at once).
-SUGGEST_WEAK = MappingProxyType({"fts": 0.2, "like": 0.2, "pg": 0.05})
+FEW_MATCH_ALL = 3
 TYPO_SIMILARITY = 0.8  # Damerau-Levenshtein similarity to correct a word (one typo in 5)
 TYPO_MIN_LENGTH = 5  # shorter words are other words more often than typos
-BM25 = "bm25(concepts_fts, 10.0, 6.0, 3.0, 1.0)"  # name, aliases, summary, body
+PREFIX_MIN_LENGTH = 2  # FTS5: longer words also match as a prefix ("cach" -> "caching")
+NUMBER_MIN_DIGITS = 3  # "404", "5432" may tell; "1", "0", "2" in an error do not
+# name, aliases, summary, body, frontend angle, backend angle (migration 0015)
+BM25 = "bm25(concepts_fts, 10.0, 6.0, 3.0, 1.0, 1.0, 1.0)"
 _REGCONFIG: ColumnElement[Any] = literal_column("'english'::regconfig")
+# ts_rank's weights of D, C, B, A: body and angles, summary, aliases, name.
+PG_WEIGHTS = "'{0.2, 0.4, 0.6, 1.0}'::float4[]"
 BRIEF = (
     Concept.id,
     Concept.guild_id,
@@ -68,11 +87,20 @@ class Scored:
 
 
 def groups_for(text: str) -> list[Group]:
-    """The meaningful words of `text`, each with its singular and its synonyms' words."""
+    """The meaningful words of `text`, each with its singular, its synonyms' words and,
+    for an identifier from a pasted error ("UndefinedTable", "useEffect"), its parts."""
+    parts = identifiers(text)
+    kept = meaningful(words(text))
+    # Short numbers in a longer text are line numbers, counts, errno codes: noise.
+    noise = [w for w in kept if w.isdigit() and len(w) < NUMBER_MIN_DIGITS]
+    if len(noise) < len(kept):
+        kept = [w for w in kept if w not in noise]
     out: list[Group] = []
-    for word in meaningful(words(text))[:12]:
+    for word in kept[:12]:
         alts = [word, singular(word)]
         alts += [w for w in expand([word]) if w != word]
+        for part in parts.get(word, ()):
+            alts += [part, singular(part)]
         out.append(tuple(dict.fromkeys(a for a in alts if a)))
     # Two-word synonyms ("env vars"): their words join the first word's group.
     core = [g[0] for g in out]
@@ -87,7 +115,9 @@ def fts5_match(groups: Sequence[Group], *, any_group: bool = False) -> str:
     FTS5 syntax raw, so `"`, `AND`, `NEAR(`, `*` or emoji cannot raise."""
 
     def phrase(word: str) -> str:
-        return '"' + word.replace('"', "") + '"*'
+        # A prefix of two letters ("re" of "re-renders") matches half the vocabulary.
+        star = "*" if len(word) > PREFIX_MIN_LENGTH else ""
+        return '"' + word.replace('"', "") + '"' + star
 
     parts = ["(" + " OR ".join(phrase(w) for w in g) + ")" for g in groups]
     return (" OR " if any_group else " AND ").join(parts)
@@ -126,15 +156,22 @@ def _like(word: str) -> str:
 
 
 async def like_candidates(
-    db: Database, guild_id: int, groups: Sequence[Group], any_group: bool
+    db: Database,
+    guild_id: int,
+    groups: Sequence[Group],
+    any_group: bool,
+    weights: Sequence[float] | None = None,
 ) -> list[Scored]:
+    """Concepts whose text holds the words, scored by the words they hold (a word in the
+    name counts three times), each word weighted by how telling it is (`weights`, as
+    bm25 and ts_rank weigh rare words more)."""
     haystack, name = func.lower(Concept.search_text), func.lower(Concept.name)
     hits = [or_(*[haystack.like(_like(w), escape="\\") for w in g]) for g in groups]
     in_name = [or_(*[name.like(_like(w), escape="\\") for w in g]) for g in groups]
-    score: ColumnElement[Any] = sum(
-        (case((h, 1.0), else_=0.0) for h in hits), start=literal_column("0.0")
-    )
-    score = score + sum((case((n, 2.0), else_=0.0) for n in in_name), start=literal_column("0.0"))
+    weights = list(weights) if weights is not None else [1.0] * len(groups)
+    score: ColumnElement[Any] = literal_column("0.0")
+    for h, n, w in zip(hits, in_name, weights, strict=True):
+        score = score + case((h, w), else_=0.0) + case((n, 2.0 * w), else_=0.0)
     stmt = (
         select(*BRIEF, score.label("score"))
         .where((or_ if any_group else and_)(*hits), visible_clause(guild_id))
@@ -161,9 +198,21 @@ async def pg_candidates(
     tsq = either(groups[0])
     for group in groups[1:]:
         tsq = tsq.op("||" if any_group else "&&")(either(group))
-    vector = func.to_tsvector(_REGCONFIG, Concept.search_text)
-    named = func.setweight(func.to_tsvector(_REGCONFIG, Concept.name), literal_column("'A'"))
-    rank = func.ts_rank(named.op("||")(vector), tsq)
+    vector = func.to_tsvector(_REGCONFIG, Concept.search_text)  # GIN-indexed (0002)
+
+    def weighted(column: Any, weight: str) -> Any:
+        return func.setweight(func.to_tsvector(_REGCONFIG, column), literal_column(f"'{weight}'"))
+
+    # As FTS5's bm25 weights: name (A) over aliases (B) over summary (C) over body and
+    # angles (D); computed for the matching rows only.
+    rest = func.concat_ws(" ", Concept.body, Concept.frontend_angle, Concept.backend_angle)
+    ranked = (
+        weighted(Concept.name, "A")
+        .op("||")(weighted(cast(Concept.aliases, Text), "B"))
+        .op("||")(weighted(Concept.summary, "C"))
+        .op("||")(weighted(rest, "D"))
+    )
+    rank = func.ts_rank(literal_column(PG_WEIGHTS), ranked, tsq)
     stmt = (
         select(*BRIEF, rank.label("score"))
         .where(vector.op("@@")(tsq), visible_clause(guild_id))
@@ -199,86 +248,9 @@ def correct(groups: Sequence[Group], index: GuildIndex | None) -> list[Group]:
     return out
 
 
-def _score(
-    found: list[Scored], text: str, index: GuildIndex | None
-) -> list[tuple[float, float, float, ConceptBrief]]:
-    """(total, relevance share, spelled-out bonus, concept) for each of `found`, best
-    first: relevance, plus what the concept's own name, aliases and summary say about the
-    text (see rerank)."""
-    if not found:
-        return []
-    best = max(s.score for s in found) or 1.0
-    all_words = [singular(w) for w in words(text)]
-    core = {singular(w) for w in meaningful(words(text))}
-    query = f" {' '.join(all_words)} "
-
-    def names_of(brief: ConceptBrief) -> list[str]:
-        names = [brief.name]
-        if index is not None and brief.id in index.by_id:
-            names += list(index.by_id[brief.id].aliases)
-        return names
-
-    def spelled(names: list[str]) -> float:
-        longest = 0
-        for name in names:
-            key = [singular(w) for w in words(normalise(name))]
-            if key and f" {' '.join(key)} " in query:
-                longest = max(longest, len(key))
-        if not longest:
-            return 0.0
-        return min(1.0, SPELLED_BASE + SPELLED_SHARE * longest / max(1, len(core)))
-
-    def covered(brief: ConceptBrief, names: list[str]) -> float:
-        own = {singular(w) for text in (*names, brief.summary) for w in words(text)}
-        return len(core & own) / len(core) if core else 0.0
-
-    scored = []
-    for s in found:
-        names = names_of(s.brief)
-        share = s.score / best if best > 0 else 1.0
-        bonus = spelled(names)
-        total = share + bonus + COVERAGE_WEIGHT * covered(s.brief, names)
-        scored.append((total, share, bonus, s.brief))
-    scored.sort(key=lambda t: -t[0])
-    return scored
-
-
-def rerank(
-    found: list[Scored], text: str, index: GuildIndex | None, backend: str = "fts"
-) -> list[ConceptBrief]:
-    """Relevance, plus what the concept's own name, aliases and summary say about the
-    query: a name or alias the query spells out (worth more the more of the query it
-    is), and the share of the query's meaningful words its name, aliases and summary
-    hold. Weak hits (by relevance, and spelling out nothing) are cut."""
-    weak = WEAK.get(backend, WEAK["fts"])
-    scored = _score(found, text, index)
-    kept = [brief for _total, share, bonus, brief in scored if bonus > 0 or share >= weak]
-    return kept[:CANDIDATES]
-
-
 def standalone(name: str, raw: str) -> bool:
     """`name` (any case, a plural allowed) stands as words of its own in `raw`: not part
     of a longer hyphenated or joined token ("access-control-allow-origin" does not name
     Access Control)."""
     key = " ".join(name.casefold().split())
     return bool(key) and re.search(rf"(?<![\w-]){re.escape(key)}(?:e?s)?(?![\w-])", raw) is not None
-
-
-def spelled_out(
-    found: list[Scored], text: str, index: GuildIndex | None, backend: str = "fts"
-) -> list[ConceptBrief]:
-    """The good matches for a piece of writing (not a query): concepts whose name or an
-    alias the text spells out as words of their own AND whose relevance is not weak,
-    best first. A word that merely appears in a concept's explanation proposes nothing."""
-    weak = SUGGEST_WEAK.get(backend, SUGGEST_WEAK["fts"])
-    raw = " ".join(text.casefold().split())
-    out = []
-    for _total, share, bonus, brief in _score(found, text, index):
-        if bonus <= 0 or share < weak:
-            continue
-        names = [brief.name]
-        if index is not None and brief.id in index.by_id:
-            names += list(index.by_id[brief.id].aliases)
-        if any(standalone(name, raw) for name in names):
-            out.append(brief)
-    return out

@@ -1,11 +1,13 @@
-"""Full-text search over concept names, aliases, summaries and bodies.
+"""Full-text search over concept names, aliases, summaries, bodies and track angles.
 
-SQLite: the FTS5 table `concepts_fts` (migration 0002). Member input never reaches
-MATCH raw: it is cut into word tokens, each a quoted phrase with a prefix star, so `"`,
-`AND`, `NEAR(`, `-x`, `*` or emoji can never raise. bm25 weights names highest. When the
-table (or its triggers, or FTS5 itself) is missing, a LIKE search is used instead.
-PostgreSQL: `websearch_to_tsquery` (never raises) against the GIN-indexed
-`to_tsvector('english', search_text)`, ordered by ts_rank with the name weighted A.
+SQLite: the FTS5 table `concepts_fts` (migrations 0002, 0015: Porter stemming, angle
+columns). Member input never reaches MATCH raw: it is cut into word tokens, each a
+quoted phrase (with a prefix star past two letters), so `"`, `AND`, `NEAR(`, `-x`, `*`
+or emoji can never raise. bm25 weights names highest. When the table (or its triggers,
+or FTS5 itself) is missing, a LIKE search over `search_text` is used instead.
+PostgreSQL: `plainto_tsquery` per word (never raises) against the GIN-indexed
+`to_tsvector('english', search_text)`, ordered by ts_rank with name, aliases, summary
+and body-and-angles weighted A to D. The rules: ranking.py and rerank.py.
 
 Scoping is always done on the base table with `visible_clause`.
 """
@@ -28,7 +30,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services.concepts import ranking
+from bot.services.concepts import ranking, rerank
+from bot.services.concepts.corpus import CorpusStats, corpus_stats
 from bot.services.concepts.index import GuildIndex, index_for
 from bot.services.concepts.service import PER_PAGE_MAX, clean_query
 from bot.services.concepts.types import ConceptBrief, ConceptPage, RelatedRef, to_brief
@@ -39,7 +42,6 @@ SEARCH_QUERY_MAX = 200
 TOKENS_MAX = 12
 TOKEN_MAX = 40
 FTS_OBJECTS = ("concepts_fts", "concepts_fts_ai", "concepts_fts_ad", "concepts_fts_au")
-# bm25 column weights: name, aliases, summary, body.
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FTS = table("concepts_fts", column("rowid"))
 _REGCONFIG: ColumnElement[Any] = literal_column("'english'::regconfig")
@@ -125,7 +127,12 @@ async def _with_merged(
 
 
 async def _candidates(
-    db: Database, guild_id: int, groups: list[ranking.Group], backend: str, any_group: bool
+    db: Database,
+    guild_id: int,
+    groups: list[ranking.Group],
+    backend: str,
+    any_group: bool,
+    corpus: CorpusStats | None = None,
 ) -> list[ranking.Scored]:
     if backend == "fts":
         try:
@@ -135,7 +142,16 @@ async def _candidates(
             index_for(db).fts_available = False
     if backend == "pg":
         return await ranking.pg_candidates(db, guild_id, groups, any_group)
-    return await ranking.like_candidates(db, guild_id, groups, any_group)
+    weights = rerank.group_weights(groups, corpus.idf) if corpus is not None else None
+    return await ranking.like_candidates(db, guild_id, groups, any_group, weights)
+
+
+def _union(first: list[ranking.Scored], second: list[ranking.Scored]) -> list[ranking.Scored]:
+    """`first`, then what only `second` holds (scored below all of `first`: the rerank
+    reads relevance as a share of the best)."""
+    seen = {s.brief.id for s in first}
+    floor = min((s.score for s in first), default=0.0)
+    return first + [ranking.Scored(s.brief, floor) for s in second if s.brief.id not in seen]
 
 
 async def _search(
@@ -145,21 +161,33 @@ async def _search(
     groups = ranking.groups_for(text)
     if not groups:
         return []
-    found = await _candidates(db, guild_id, groups, backend, any_group=False)
-    if not found and len(groups) > 1:
-        found = await _candidates(db, guild_id, groups, backend, any_group=True)
+    corpus = await corpus_stats(db)
+    # Every telling word must match (ordinary words in a long question or a pasted
+    # error would leave only concepts that mention everything in passing) ...
+    telling = rerank.telling(groups, corpus)
+    found = await _candidates(db, guild_id, telling, backend, False, corpus)
+    every = frozenset(s.brief.id for s in found)
+    if (len(found) < ranking.FEW_MATCH_ALL or len(telling) < len(groups)) and len(groups) > 1:
+        # ... and when few concepts hold them all, or some words were left out, any
+        # word may match: the rerank weighs which ones tell.
+        more = await _candidates(db, guild_id, groups, backend, True, corpus)
+        found = _union(more, found)
     if not found and backend == "pg":
         # Only English stop words ("when", "how to"): the tsquery is empty and matches
         # nothing, but a member typing them still expects the concepts that say them.
-        found = await ranking.like_candidates(db, guild_id, groups, len(groups) > 1)
+        weights = rerank.group_weights(groups, corpus.idf)
+        found = await ranking.like_candidates(db, guild_id, groups, len(groups) > 1, weights)
     if not found:  # a misspelled word: correct it against the names and aliases
         if index is None:
             index = await index_for(db).get(db, guild_id)
         fixed = ranking.correct(groups, index)
         if fixed != groups:
-            found = await _candidates(db, guild_id, fixed, backend, any_group=len(fixed) > 1)
+            found = await _candidates(db, guild_id, fixed, backend, len(fixed) > 1, corpus)
             text = " ".join(g[0] for g in fixed)  # rank by what was meant
-    return ranking.rerank(found, text, index, backend)
+            groups = fixed
+    if index is None:  # the rerank reads the concepts' names and aliases
+        index = await index_for(db).get(db, guild_id)
+    return rerank.rerank(found, text, index, backend, groups, every, corpus)
 
 
 WRITING_MAX = 1200  # of a challenge's title and problem, the part read for its concepts
@@ -175,7 +203,7 @@ async def concepts_in_text(
 
     - its name, as words of their own ("React", "CORS"): a concept's name is distinctive;
     - one of its aliases ("index", "404", "postgres") AND the search ranking finds the
-      concept relevant for the writing (ranking.spelled_out): aliases are often common
+      concept relevant for the writing (rerank.spelled_out): aliases are often common
       words, and the ranking weeds out the ones the writing only brushes.
     """
     clean = clean_query(text, WRITING_MAX)
@@ -187,7 +215,7 @@ async def concepts_in_text(
     ranked: list[ConceptBrief] = []
     if any(any(ranking.standalone(a, raw) for a in e.aliases) for e in index.entries):
         backend = "pg" if not db.is_sqlite else ("fts" if await fts_available(db) else "like")
-        ranked = ranking.spelled_out(
+        ranked = rerank.spelled_out(
             await _writing_candidates(db, guild_id, clean, backend), clean, index, backend
         )
     seen = set(exclude)
@@ -213,7 +241,7 @@ async def _writing_candidates(
         groups = ranking.groups_for(" ".join(tokens[start : start + CHUNK_WORDS]))
         if not groups:
             continue
-        found = await _candidates(db, guild_id, groups, backend, any_group=True)
+        found = await _candidates(db, guild_id, groups, backend, True)
         top = max((f.score for f in found), default=0.0)
         for f in found:
             share = f.score / top if top > 0 else 1.0

@@ -3,7 +3,16 @@ small LRU used by search caches. Concepts and challenges rank by these same rule
 
 from bot.services.search.fuzzy import RatioMatcher
 from bot.services.search.lru import CacheSlice, Lru
-from bot.services.search.query_words import STOPWORDS, meaningful, singular, words
+from bot.services.search.query_words import (
+    STOPWORDS,
+    code_words,
+    identifier_parts,
+    identifiers,
+    meaningful,
+    singular,
+    word_sequence,
+    words,
+)
 from bot.services.search.synonyms import (
     SynonymError,
     alternatives,
@@ -19,10 +28,14 @@ __all__ = [
     "RatioMatcher",
     "SynonymError",
     "alternatives",
+    "code_words",
     "expand",
+    "identifier_parts",
+    "identifiers",
     "load_synonyms",
     "meaningful",
     "singular",
     "synonyms_path",
+    "word_sequence",
     "words",
 ]
