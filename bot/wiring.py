@@ -71,6 +71,8 @@ def wire(db: Database) -> None:
             bulk=everything,
             publish=kind if shared is not None else None,
         )
+        if shared is not None:  # the same invalidation, when another process wrote
+            shared.register(kind, callback, everything=everything)
 
     index = ConceptIndex()
     db.provide(index)
@@ -81,10 +83,6 @@ def wire(db: Database) -> None:
     on_commit(Challenge, search.changed, ALL_SERVERS, "challenges")
     for model in (Solution, ChallengeConcept, Concept):
         on_commit(model, search.content_changed, ALL_SERVERS, "content")
-    if shared is not None:
-        shared.register("concepts", index.invalidate, everything=BASE_GUILD_ID)
-        shared.register("challenges", search.changed, everything=ALL_SERVERS)
-        shared.register("content", search.content_changed, everything=ALL_SERVERS)
 
     db.provide(LookupBuffer())
     db.provide(VoteQueue())

@@ -71,10 +71,14 @@ class CacheListener:
         self._connected: asyncio.Event | None = None
 
     def register(self, kind: str, callback: Callable[[int], None], *, everything: int) -> None:
-        """Call `callback(guild_id)` when another process publishes `kind` for a server."""
+        """Call `callback(guild_id)` when another process publishes `kind` for a server
+        (registering the same callback for a kind again changes nothing)."""
         if ":" in kind:
             raise ValueError("a kind must not contain ':'")
-        self._handlers.setdefault(kind, []).append(_Handler(callback, everything))
+        handlers = self._handlers.setdefault(kind, [])
+        handler = _Handler(callback, everything)
+        if handler not in handlers:
+            handlers.append(handler)
 
     def attach(self, session_class: type[Session]) -> None:
         """Publish, inside each write transaction of `session_class`, what it invalidates."""
