@@ -8,7 +8,8 @@ Two Database objects on one generated database stand for two bot processes:
   The alternative design, a version number read on every request, would add a database
   round trip to each: the PK read (`detail.version_check_alternative_p50_ms`).
 * per write: from the start of a committed write in one process to the other process's
-  index being dropped (the message travels through PostgreSQL), p99 of 20.
+  index being dropped (the message travels through PostgreSQL), p99 of 20; in `detail`,
+  the write itself with publishing vs on a Database with no listeners (the NOTIFY's cost).
 The inserted concepts are deleted again, so the cached bench database is left as found.
 """
 
@@ -94,7 +95,10 @@ async def _lookups(db: Database, guild: int, names: list[str]) -> list[float]:
 async def _per_write(writer: Database, listening: Database, guild: int) -> Result:
     index = concept_index.index_for(listening)
     delays: list[float] = []
+    writes: list[float] = []  # the same insert, publishing (wired)...
+    bare: list[float] = []  # ...and on a Database with no listeners at all
     added: list[int] = []
+    unwired = Database.create(writer.engine.url.render_as_string(hide_password=False))
     floor = await pk_floor(writer, Concept, 1000, WRITES)
     try:
         for i in range(WRITES):
@@ -110,7 +114,17 @@ async def _per_write(writer: Database, listening: Database, guild: int) -> Resul
                 if time.perf_counter() - t0 > 5:
                     raise TimeoutError("the other process never dropped its index")
             delays.append((time.perf_counter() - t0) * 1000)
+        # The write's own cost, alternating, with nothing else running in between.
+        for i in range(WRITES):
+            for d, out in ((writer, writes), (unwired, bare)):
+                t0 = time.perf_counter()
+                async with d.sessions.begin() as s:
+                    row = _probe(guild, i)
+                    s.add(row)
+                out.append((time.perf_counter() - t0) * 1000)
+                added.append(row.id)
     finally:
+        await unwired.dispose()
         if added:
             async with writer.sessions.begin() as s:
                 await s.execute(delete(Concept).where(Concept.id.in_(added)))
@@ -124,7 +138,12 @@ async def _per_write(writer: Database, listening: Database, guild: int) -> Resul
         PK + " p99",
         "< 1000 ms",
         p99 < 1000,
-        detail={"p50": percentile(delays, 50), "runs": delays},
+        detail={
+            "p50": percentile(delays, 50),
+            "runs": delays,
+            "write_p50_ms_publishing": percentile(writes, 50),
+            "write_p50_ms_without_listeners": percentile(bare, 50),
+        },
     )
 
 
