@@ -58,7 +58,7 @@ def wire(db: Database) -> None:
     sessions = db.session_class
     shared = None
     if not db.is_sqlite:
-        shared = CacheListener(db.engine.url.set(drivername="postgresql").render_as_string(False))
+        shared = CacheListener.for_engine(db.engine)
         shared.attach(sessions)
         db.provide(shared)
 

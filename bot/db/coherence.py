@@ -35,6 +35,7 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
 from bot.db.write_events import publish_on_flush
@@ -50,6 +51,12 @@ RETRY_MAX = 10.0
 # pg_notify's payload limit is 8,000 bytes; a message here is under 60.
 _NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', p) FROM unnest(CAST(:payloads AS text[])) AS p")
 
+_ADAPTER_OPTIONS = (
+    "async_creator_fn",
+    "prepared_statement_cache_size",
+    "prepared_statement_name_func",
+)
+
 
 @dataclass(frozen=True)
 class _Handler:
@@ -60,8 +67,8 @@ class _Handler:
 class CacheListener:
     """One process's side of the channel: what to invalidate per kind, and the listener."""
 
-    def __init__(self, dsn: str) -> None:
-        self.dsn = dsn
+    def __init__(self, connect_args: dict[str, Any]) -> None:
+        self.connect_args = connect_args
         self.sender = secrets.token_hex(6)
         self._handlers: dict[str, list[_Handler]] = {}
         self.retry_first = RETRY_FIRST
@@ -69,6 +76,15 @@ class CacheListener:
         self.received = 0  # messages from other processes acted on
         self.server_pid: int | None = None  # the listening backend (tests terminate it)
         self._connected: asyncio.Event | None = None
+
+    @classmethod
+    def for_engine(cls, engine: AsyncEngine) -> CacheListener:
+        """A listener connecting like `engine`'s pool does (host, user, ssl... from its URL),
+        less the options SQLAlchemy's asyncpg adapter keeps for itself."""
+        _, kwargs = engine.dialect.create_connect_args(engine.url)
+        for own in _ADAPTER_OPTIONS:
+            kwargs.pop(own, None)
+        return cls(dict(kwargs))
 
     def register(self, kind: str, callback: Callable[[int], None], *, everything: int) -> None:
         """Call `callback(guild_id)` when another process publishes `kind` for a server
@@ -125,7 +141,7 @@ class CacheListener:
         delay = self.retry_first
         while True:
             try:
-                conn = await asyncpg.connect(self.dsn, timeout=CONNECT_TIMEOUT)
+                conn = await asyncpg.connect(**self.connect_args, timeout=CONNECT_TIMEOUT)
             except Exception as err:  # noqa: BLE001 - unreachable, refused, starting up...
                 log.warning("cache listener cannot connect (%s); retrying in %.1fs", err, delay)
                 await asyncio.sleep(delay)

@@ -205,7 +205,7 @@ async def test_sqlite_publishes_and_listens_to_nothing(empty_db: Database) -> No
 
 
 def test_messages_reach_each_invalidation_once_and_never_the_sender() -> None:
-    listener = CacheListener("postgresql://unused")
+    listener = CacheListener({})
     seen: list[tuple[str, int]] = []
 
     def concepts_changed(guild_id: int) -> None:
@@ -223,3 +223,19 @@ def test_messages_reach_each_invalidation_once_and_never_the_sender() -> None:
     assert seen == [("content", 42), ("concepts", 7)]
     listener.invalidate_everything()
     assert seen[2:] == [("concepts", 0), ("content", -1)]
+
+
+def test_the_listener_connects_like_the_pool_without_the_adapters_own_options() -> None:
+    db = Database.create(
+        "postgresql+asyncpg://nexus:secret@db.example:6543/nexus"
+        "?prepared_statement_cache_size=0&ssl=require"
+    )
+    listener = CacheListener.for_engine(db.engine)
+    assert listener.connect_args == {
+        "host": "db.example",
+        "port": 6543,
+        "user": "nexus",
+        "password": "secret",
+        "database": "nexus",
+        "ssl": "require",
+    }
