@@ -13,7 +13,9 @@ serve the same server, so an invalidating write also says so to the others:
 * faults: messages sent while the listener is disconnected are lost, so each time it
   (re)connects it invalidates everything; a connection that dies is noticed at once (its
   termination) or by a ping every `PING_SECONDS` (a silent network cut), and reconnected
-  with a growing delay. Meanwhile the caches' time-to-live bounds how stale they can get.
+  with a growing delay. Until it is back the process hears nothing, so it forgets every
+  cache each `DEGRADED_SECONDS` instead: still coherent within a second, at the price of
+  rebuilding what is used (a warning in the log says so).
 
 Why notifications rather than a version number read on every lookup: a lookup stays
 zero database round trips when warm (autocomplete runs on every keystroke), and the cost
@@ -48,6 +50,7 @@ PING_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 10.0
 RETRY_FIRST = 0.2
 RETRY_MAX = 10.0
+DEGRADED_SECONDS = 1.0
 # pg_notify's payload limit is 8,000 bytes; a message here is under 60.
 _NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', p) FROM unnest(CAST(:payloads AS text[])) AS p")
 
@@ -143,21 +146,44 @@ class CacheListener:
             try:
                 conn = await asyncpg.connect(**self.connect_args, timeout=CONNECT_TIMEOUT)
             except Exception as err:  # noqa: BLE001 - unreachable, refused, starting up...
-                log.warning("cache listener cannot connect (%s); retrying in %.1fs", err, delay)
-                await asyncio.sleep(delay)
+                log.warning(
+                    "cache listener cannot connect (%s); retrying in %.1fs, caches are "
+                    "dropped every %.0fs meanwhile",
+                    err,
+                    delay,
+                    DEGRADED_SECONDS,
+                )
+                await self._deaf(delay)
                 delay = min(delay * 2, RETRY_MAX)
                 continue
             try:
-                await self._listen(conn)
-                delay = self.retry_first
+                await self._listen(conn)  # returns only by raising
             except asyncio.CancelledError:
                 raise
             except Exception as err:  # noqa: BLE001 - any failure: reconnect
-                log.warning("cache listener lost its connection (%s); reconnecting", err)
+                log.warning(
+                    "cache listener lost its connection (%s); reconnecting, caches are "
+                    "dropped every %.0fs meanwhile",
+                    err,
+                    DEGRADED_SECONDS,
+                )
             finally:
                 self._event().clear()
                 conn.terminate()
-            await asyncio.sleep(delay)
+            delay = self.retry_first  # it had connected: start again from a short wait
+            await self._deaf(delay)
+
+    async def _deaf(self, seconds: float) -> None:
+        """Wait `seconds` without a listener: other processes' writes go unheard, so every
+        cache is forgotten now and each DEGRADED_SECONDS until the wait is over."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        while True:
+            self.invalidate_everything()
+            left = end - loop.time()
+            if left <= 0:
+                return
+            await asyncio.sleep(min(DEGRADED_SECONDS, left))
 
     async def _listen(self, conn: asyncpg.Connection) -> None:
         lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()

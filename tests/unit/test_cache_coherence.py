@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import asyncpg
 import pytest
 
-from bot.db import Database
+from bot.db import Database, coherence
 from bot.db.coherence import CacheListener
 from bot.db.models import Concept
 from bot.services import concepts, moderation
@@ -128,24 +128,20 @@ async def test_hide_and_merge_through_one_process_are_seen_by_the_others(
 
 @pg_only
 async def test_a_lost_listener_reconnects_and_forgets_what_it_may_have_missed(
-    db: Database, other: Database
+    db: Database, other: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(coherence, "DEGRADED_SECONDS", 60.0)  # only the reconnect forgets
     cid = await _concept(db, other, "closure", "Closure")
     assert await _name(other, "Closure") == "Closure"
     listener = other.part(CacheListener)
     listener.retry_first = 0.5  # the write below lands while nobody listens
-    killer = await asyncpg.connect(
-        db.engine.url.set(drivername="postgresql").render_as_string(False)
-    )
-    try:
-        assert await killer.fetchval("SELECT pg_terminate_backend($1)", listener.server_pid)
-    finally:
-        await killer.close()
+    await _terminate(db, listener)
 
     async def noticed() -> bool:
         return not listener.connected
 
     await _seen_within(noticed, 2.0)
+    assert await _name(other, "Closure") == "Closure"  # warm again after the loss
     await moderation.edit(db, f.G1, ACTOR, "concept", cid, {"name": "Lexical capture"})
 
     async def renamed() -> bool:
@@ -153,6 +149,42 @@ async def test_a_lost_listener_reconnects_and_forgets_what_it_may_have_missed(
 
     await _seen_within(renamed, 3.0)
     assert listener.connections == 2
+
+
+@pg_only
+async def test_while_the_listener_cannot_reconnect_the_caches_hold_for_a_second_at_most(
+    db: Database, other: Database
+) -> None:
+    """A listener that cannot get its connection back (a proxy refusing, a firewall) hears
+    nothing: meanwhile the process forgets its caches every second, so the promise holds."""
+    cid = await _concept(db, other, "decorator", "Decorator")
+    assert await _name(other, "Decorator") == "Decorator"
+    listener = other.part(CacheListener)
+    listener.retry_first = 60.0  # no reconnect during this test
+    await _terminate(db, listener)
+
+    async def noticed() -> bool:
+        return not listener.connected
+
+    await _seen_within(noticed, 2.0)
+    assert await _name(other, "Decorator") == "Decorator"  # warm again after the loss
+    await moderation.edit(db, f.G1, ACTOR, "concept", cid, {"name": "Function wrapper"})
+
+    async def renamed() -> bool:
+        return await _offers(other, "function wrap", cid)
+
+    await _seen_within(renamed, 1.5)
+    assert listener.connections == 1
+
+
+async def _terminate(db: Database, listener: CacheListener) -> None:
+    """What a server restart or a network cut does to the listening connection."""
+    url = db.engine.url.set(drivername="postgresql").render_as_string(False)
+    killer = await asyncpg.connect(url)
+    try:
+        assert await killer.fetchval("SELECT pg_terminate_backend($1)", listener.server_pid)
+    finally:
+        await killer.close()
 
 
 @pg_only
