@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 
-from bench import e2e, memory, services
+from bench import coherence, e2e, memory, services
 from bench.generators import DigestSpec, KbSpec, Spec
 from bench.loaders import pg_db, pg_drop_all, progress, sqlite_db, sqlite_url
 from bench.report import Result, Steal, failed, machine, show, write_json
@@ -97,6 +97,8 @@ async def service_part(plan: Plan, backend: str, pg_url: str | None, log: Consol
             if isinstance(spec, KbSpec):
                 out += await services.autocomplete(db, spec, backend, plan.repeats)
                 out += await services.search(db, spec, backend, plan.repeats)
+                if backend == "postgresql":
+                    out += await coherence.coherence(db, spec, plan.repeats)
             else:
                 out += await services.digest(db, spec, backend)
         finally:

@@ -38,7 +38,7 @@ async def _run(settings: Settings) -> int:
     from bot.wiring import open_database
 
     await _prepare_database(settings)
-    db = open_database(settings.database_url)
+    db = open_database(settings.database_url, listen=True)
     try:
         async with NexusBot(settings, db) as bot:
             try:

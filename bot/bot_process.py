@@ -29,7 +29,7 @@ async def _no_identify_wait(shard_id: int | None, *, initial: bool = False) -> N
 async def run(rest: str, gateway: str, database: str, token: str) -> None:
     redirect_discord(rest, gateway)
     settings = Settings(token=token, database_url=database, auto_migrate=False, auto_seed=False)
-    db = open_database(database)
+    db = open_database(database, listen=True)
     bot = NexusBot(settings, db, guild_ready_timeout=0.05)
     bot.before_identify_hook = _no_identify_wait  # type: ignore[method-assign]
     try:

@@ -14,6 +14,7 @@ from alembic.config import Config
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from alembic import command
+from bot.db import locks
 from bot.settings import REPO_ROOT
 
 
@@ -56,6 +57,7 @@ async def _migrate(url: str, step: Callable[[Config], Any]) -> None:
     engine = create_async_engine(url)
     try:
         async with _alone(), engine.begin() as conn:
+            await locks.hold_for_transaction(conn, locks.MIGRATE)  # other processes wait
 
             def _run(sync_conn: object) -> None:
                 cfg = alembic_config(url)

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from bot.db import Database
+from bot.db import Database, locks
 from bot.db.models import BASE_GUILD_ID, Concept
 from bot.db.types import Status
 from bot.services.concepts.index import invalidate_concepts
@@ -216,6 +216,7 @@ async def seed_if_needed(db: Database, directory: Path | None = None) -> int:
     seeds = await asyncio.to_thread(load_seed_concepts, directory)  # file I/O off the loop
     written = 0
     async with db.sessions.begin() as session:
+        await locks.hold_for_transaction(session, locks.SEED)  # processes starting at once
         rows = {
             r.slug: r
             for r in await session.scalars(select(Concept).where(Concept.guild_id == BASE_GUILD_ID))
