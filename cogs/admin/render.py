@@ -61,6 +61,12 @@ def settings_embed(cfg: GuildConfig, next_round: datetime | None = None) -> disc
     add_field(embed, "Held for review", ", ".join(held) or "nothing: entries publish at once")
     private = ", ".join(_channel(c) for c in cfg.private_channel_ids) or "none"
     add_field(embed, "Private channels (captures always held)", private)
+    if cfg.web_enabled:
+        names = "members' names shown" if cfg.web_show_names else "members' names hidden"
+        web = f"on, at the address `{cfg.web_slug}` ({names})"
+    else:
+        web = "off (`/setup web_hub:True` publishes approved entries of public channels)"
+    add_field(embed, "Web hub", web)
     return embed
 
 

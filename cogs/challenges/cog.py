@@ -236,6 +236,7 @@ class ChallengesCog(commands.Cog):
             awaiting_author=someone_else and is_private_thread(interaction.channel),
             names=mention_names(interaction, message.content, message),
             now=self.bot.clock(),
+            private_thread=is_private_thread(interaction.channel),
         )
         for_author = message.author.display_name if someone_else else None
         await send_recorded_challenge(interaction, rec, for_author=for_author)

@@ -153,6 +153,7 @@ class SolutionTargetView(NexusView):
             by_moderator=self.by_moderator,
             awaiting_author=cap.by_someone_else and cap.private_thread,
             now=bot.clock(),
+            private_thread=cap.private_thread,
         )
         self.stop()
         for_author = cap.author_name if cap.by_someone_else else None

@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import moderation
+from bot.services import web as web_service
 from bot.services.moderation import (
     ACTIONS,
     get_entry,
@@ -198,6 +199,21 @@ class ModerationCog(commands.Cog):
             "the server's Privacy Settings.)"
             if enabled
             else "Nexus won't DM you about your entries in this server."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="privacy")
+    @app_commands.guild_only()
+    @app_commands.describe(web="Show what you wrote on this server's web hub (True) or keep it off")
+    async def privacy(self, interaction: discord.Interaction, web: bool) -> None:
+        """Keep your entries in this server off its public web hub, or allow them again."""
+        gid = self._gid(interaction)
+        hidden = await web_service.set_web_hidden(self.bot.db, gid, interaction.user.id, not web)
+        text = (
+            "Your challenges, solutions, takeaways and concepts are kept off this server's "
+            "web hub (they stay in Discord)."
+            if hidden
+            else "Your published entries may appear on this server's web hub when it is on."
         )
         await interaction.response.send_message(text, ephemeral=True)
 

@@ -28,6 +28,7 @@ from tests.unit import curation_factory as f
 MEMBER_COMMANDS = {
     "nexus about",
     "notifications",
+    "privacy",
     "concept lookup",
     "concept search",
     "concept list",

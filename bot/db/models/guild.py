@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
@@ -16,6 +16,7 @@ class GuildSettings(Base):
     """One row per server; created with defaults the first time a server is seen."""
 
     __tablename__ = "guild_settings"
+    __table_args__ = (Index("ux_guild_settings_web_slug", "web_slug", unique=True),)
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -42,6 +43,12 @@ class GuildSettings(Base):
     review_takeaways: Mapped[bool] = mapped_column(Boolean, default=False)
     # Channel ids whose captured messages are always held for review.
     private_channel_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The web knowledge hub (`nexus web`): off until the server opts in; names hidden
+    # unless chosen; the server's address there (never its Discord id) and shown name.
+    web_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    web_show_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    web_slug: Mapped[str | None] = mapped_column(String(40))
+    web_title: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -67,3 +74,5 @@ class MemberPrefs(Base):
     # When a DM to this member was refused (DMs closed: 403/50007); none are tried for a
     # while after that, and /notifications dms:True clears it.
     dm_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The member keeps everything they wrote off the web hub (`/privacy web:False`).
+    web_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -97,9 +97,11 @@ async def capture_challenge(
     awaiting_author: bool = False,
     names: MentionNames | None = None,
     now: datetime | None = None,
+    private_thread: bool = False,
 ) -> RecordedChallenge:
     """ "Save as challenge" on a chat message: keeps its author, channel and link;
-    `awaiting_author`: held until its author agrees (see entries.initial_status).
+    `awaiting_author`: held until its author agrees (see entries.initial_status);
+    `private_thread`: the message is in a private thread (never on the web hub).
 
     Saving the same message again returns the existing challenge (created=False); if
     that one is not visible to `captured_by`, Conflict."""
@@ -122,6 +124,7 @@ async def capture_challenge(
             source_message_id=message_id,
             awaiting_author=awaiting_author,
             now=now,
+            private_thread=private_thread,
         )
     except IntegrityError:
         # Someone saved the same message at the same moment (PostgreSQL).
@@ -168,6 +171,7 @@ async def _record(
     source_message_id: int | None,
     now: datetime | None,
     awaiting_author: bool = False,
+    private_thread: bool = False,
 ) -> RecordedChallenge:
     status = await initial_status(
         db,
@@ -193,6 +197,7 @@ async def _record(
             source_message_id=source_message_id,
             jump_url=source_url(guild_id, source_channel_id, source_message_id),
             status=status.value,
+            source_private=private_thread,
             solved=False,
             featured=False,
             created_at=when,

@@ -79,9 +79,11 @@ async def capture_solution(
     by_moderator: bool = False,
     awaiting_author: bool = False,
     now: datetime | None = None,
+    private_thread: bool = False,
 ) -> RecordedSolution:
     """ "Save as solution": the message keeps its author; the chosen challenge is re-checked.
-    `awaiting_author`: held until its author agrees (see entries.initial_status)."""
+    `awaiting_author`: held until its author agrees (see entries.initial_status);
+    `private_thread`: the message is in a private thread (never on the web hub)."""
     text = capture_text(content, _CAPTURE_INSTEAD)
 
     async def record() -> RecordedSolution:
@@ -98,6 +100,7 @@ async def capture_solution(
             source_message_id=message_id,
             awaiting_author=awaiting_author,
             now=now,
+            private_thread=private_thread,
         )
 
     try:
@@ -137,6 +140,7 @@ async def _record(
     source_message_id: int | None,
     now: datetime | None,
     awaiting_author: bool = False,
+    private_thread: bool = False,
 ) -> RecordedSolution:
     status = await initial_status(
         db,
@@ -179,6 +183,7 @@ async def _record(
                 source_message_id=source_message_id,
                 jump_url=source_url(guild_id, source_channel_id, source_message_id),
                 status=status.value,
+                source_private=private_thread,
                 accepted=False,
                 helped_count=0,
                 featured=False,

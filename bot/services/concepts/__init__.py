@@ -25,6 +25,7 @@ from bot.services.concepts.service import (
     autocomplete,
     existing_override,
     find_concept,
+    get_concept,
     guild_concept,
     list_concepts,
     lookup,
@@ -43,6 +44,7 @@ from bot.services.concepts.types import (
     MergedFrom,
     MissCount,
     SuggestResult,
+    visible_clause,
 )
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "NAME_MIN",
     "SUMMARY_MAX",
     "SuggestResult",
+    "visible_clause",
     "TRACKS",
     "all_visible",
     "autocomplete",
@@ -65,6 +68,7 @@ __all__ = [
     "concept_tags_in_unit",
     "existing_override",
     "find_concept",
+    "get_concept",
     "flush_lookup_log",
     "guild_concept",
     "list_concepts",

@@ -9,6 +9,8 @@ from bot.services.guilds.settings import (
     timezone_choices,
     update_settings,
     validate_timezone,
+    validate_web_slug,
+    web_slug_for,
 )
 
 __all__ = [
@@ -20,4 +22,6 @@ __all__ = [
     "timezone_choices",
     "update_settings",
     "validate_timezone",
+    "validate_web_slug",
+    "web_slug_for",
 ]

@@ -1,0 +1,73 @@
+"""The web hub's switches in Discord: a server owner opts in with /setup (off by
+default), a member keeps their entries off it with /privacy, and a message saved from a
+private thread is never published there even once its author agrees."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.db.models import Challenge
+from bot.services import web
+from bot.services.guilds import settings as guilds
+from tests.e2e.challenges_helpers import challenge_id
+from tests.e2e.harness import Nexus
+
+
+async def test_setup_turns_the_hub_on_with_an_address_from_the_server_name(nexus: Nexus) -> None:
+    shown = await nexus.sim.command(nexus.admin, "setup", channel=nexus.general)
+    fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+    assert fields["Web hub"].startswith("off")
+    assert (await guilds.get_settings(nexus.db, nexus.guild.id)).web_enabled is False
+    on = await nexus.sim.command(nexus.admin, "setup", {"web_hub": True}, channel=nexus.general)
+    assert on.ephemeral and "saved" in on.content
+    cfg = await guilds.get_settings(nexus.db, nexus.guild.id)
+    assert cfg.web_enabled and not cfg.web_show_names
+    assert cfg.web_slug == guilds.web_slug_for(nexus.guild.name)
+    assert cfg.web_title == nexus.guild.name
+    fields = {f["name"]: f["value"] for f in on.embeds[0]["fields"]}
+    assert f"`{cfg.web_slug}`" in fields["Web hub"] and "names hidden" in fields["Web hub"]
+    named = await nexus.sim.command(
+        nexus.admin,
+        "setup",
+        {"web_names": True, "web_address": "learners-hub"},
+        channel=nexus.general,
+    )
+    assert "saved" in named.content
+    hub = await web.get_hub(nexus.db, "learners-hub")
+    assert hub.show_names and hub.title == nexus.guild.name
+
+
+async def test_bad_web_address_is_explained_and_nothing_changes(nexus: Nexus) -> None:
+    before = await guilds.get_settings(nexus.db, nexus.guild.id)
+    bad = await nexus.sim.command(
+        nexus.admin, "setup", {"web_hub": True, "web_address": "No Spaces!"}
+    )
+    assert bad.ephemeral and "lowercase letters" in bad.content
+    assert await guilds.get_settings(nexus.db, nexus.guild.id) == before
+
+
+async def test_privacy_keeps_a_members_entries_off_the_hub(nexus: Nexus) -> None:
+    off = await nexus.sim.command(nexus.bob, "privacy", {"web": False}, channel=nexus.general)
+    assert off.ephemeral and "kept off" in off.content
+    assert await web.is_web_hidden(nexus.db, nexus.guild.id, nexus.bob.id)
+    on = await nexus.sim.command(nexus.bob, "privacy", {"web": True}, channel=nexus.general)
+    assert on.ephemeral and "may appear" in on.content
+    assert not await web.is_web_hidden(nexus.db, nexus.guild.id, nexus.bob.id)
+
+
+async def test_own_capture_in_a_private_thread_is_marked_private(nexus: Nexus) -> None:
+    thread = nexus.guild.create_thread(nexus.pairing, "Pair", owner=nexus.bob, private=True)
+    said = await nexus.sim.say(nexus.bob, thread, "Webpack chunk names collide in prod")
+    saved = await nexus.sim.context_menu(nexus.bob, "Save as challenge", message=said)
+    cid = challenge_id(saved)
+    public = await nexus.sim.say(nexus.bob, nexus.general, "Vite preview ignores base path")
+    kept = await nexus.sim.context_menu(nexus.bob, "Save as challenge", message=public)
+    pid = challenge_id(kept)
+    async with nexus.db.reader() as s:
+        rows = {r.id: r for r in await s.scalars(select(Challenge))}
+    assert rows[cid].status == "published" and rows[cid].source_private
+    assert not rows[pid].source_private
+    await guilds.update_settings(nexus.db, nexus.guild.id, web_enabled=True, web_slug="hub")
+    hub = await web.get_hub(nexus.db, "hub")
+    listed, _ = await web.list_hub_challenges(nexus.db, hub)
+    assert [c.id for c in listed] == [pid]
