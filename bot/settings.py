@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -44,6 +45,9 @@ class Settings:
     auto_seed: bool = True
     sync_on_start: bool = True
     shard_count: int | None = None
+    # The web hub's public address (`nexus web` behind a proxy), e.g. https://hub.example.org:
+    # Discord answers get a "View on the web" button when it is set and the server opted in.
+    web_base_url: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -91,10 +95,21 @@ class Settings:
             auto_seed=_bool(env, "AUTO_SEED", True),
             sync_on_start=_bool(env, "SYNC_ON_START", True),
             shard_count=_optional_int(env, "SHARD_COUNT", minimum=1),
+            web_base_url=_web_base_url(env.get("WEB_BASE_URL", "")),
         )
 
     def logging_level(self) -> int:
         return int(getattr(logging, self.log_level))
+
+
+def _web_base_url(raw: str) -> str | None:
+    text = raw.strip().rstrip("/")
+    if not text:
+        return None
+    parsed = urlsplit(text)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query:
+        raise SettingsError("WEB_BASE_URL must be the hub's address, e.g. https://hub.example.org")
+    return text
 
 
 def normalise_database_url(raw: str) -> str:

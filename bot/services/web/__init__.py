@@ -39,6 +39,7 @@ from bot.services.web.types import (
     WebSolution,
     WebTakeaway,
 )
+from bot.services.web.urls import absolute, challenge_path, concept_path, hub_path
 from bot.services.web.weeks import digest_periods, digest_week, hub_home
 
 __all__ = [
@@ -54,6 +55,10 @@ __all__ = [
     "WebConceptBrief",
     "WebSolution",
     "WebTakeaway",
+    "absolute",
+    "challenge_path",
+    "concept_path",
+    "hub_path",
     "challenge_briefs",
     "check_filters",
     "concept_briefs",
