@@ -38,7 +38,7 @@ async def add(db: Database, row: Any) -> int:
     async with db.sessions.begin() as s:
         s.add(row)
         await s.flush()
-        return int(row.id)
+        return int(getattr(row, "id", 0))
 
 
 async def concept(

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 
 from bot.db import Database
-from bot.db.models import BASE_GUILD_ID, ChallengeConcept, Concept
+from bot.db.models import BASE_GUILD_ID, Challenge, ChallengeConcept, Concept
 from bot.errors import Invalid, NotFound
 from bot.services import concepts
-from bot.services.web.rules import concept_rule, name_for, scrub
-from bot.services.web.types import Hub, Moved, WebConcept, WebConceptBrief
+from bot.services.web.briefs import CHALLENGE_BRIEF, challenge_brief
+from bot.services.web.rules import challenge_rule, concept_rule, name_for, scrub
+from bot.services.web.types import Hub, Moved, WebChallengeBrief, WebConcept, WebConceptBrief
 
 NO_CONCEPT = "There is no such concept on this hub."
 LIST_MAX = 2000  # a category page never lists more than this (the sitemap has them all)
@@ -53,6 +54,21 @@ async def concept_briefs(db: Database, hub: Hub, ids: Sequence[int]) -> dict[int
     stmt = select(Concept.id, *_BRIEF).where(concept_rule(hub), Concept.id.in_(list(ids)))
     async with db.reader() as s:
         return {r[0]: _brief(r[1:]) for r in (await s.execute(stmt)).all()}
+
+
+async def challenges_of_concept(
+    db: Database, hub: Hub, concept_id: int, *, limit: int = 20
+) -> tuple[WebChallengeBrief, ...]:
+    """The hub's challenges tagged with the concept, newest first."""
+    stmt = (
+        select(*CHALLENGE_BRIEF)
+        .join(ChallengeConcept, ChallengeConcept.challenge_id == Challenge.id)
+        .where(ChallengeConcept.concept_id == concept_id, challenge_rule(hub))
+        .order_by(Challenge.created_at.desc(), Challenge.id.desc())
+        .limit(limit)
+    )
+    async with db.reader() as s:
+        return tuple(challenge_brief(r) for r in (await s.execute(stmt)).all())
 
 
 async def count_concepts(db: Database, hub: Hub) -> int:
@@ -111,6 +127,7 @@ async def get_hub_concept(db: Database, hub: Hub, slug: str) -> WebConcept | Mov
         related=tuple(related[r.id] for r in detail.related if r.id in related),
         author=None if detail.is_base else name_for(hub, detail.author_name),
         updated_at=detail.updated_at,
+        challenges=await challenges_of_concept(db, hub, detail.id),
     )
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
 from bot.db import Database
 from bot.db.models import Challenge, Solution, Takeaway
 from bot.errors import NotFound
+from bot.services.web.briefs import CHALLENGE_BRIEF, challenge_brief
 from bot.services.web.concept_pages import concepts_of_challenges
 from bot.services.web.rules import challenge_rule, name_for, scrub, solution_rule, takeaway_rule
 from bot.services.web.types import (
@@ -25,19 +25,6 @@ from bot.services.web.types import (
 NO_CHALLENGE = "There is no such challenge on this hub."
 MERGE_HOPS_MAX = 20
 ID_MAX = 2**31 - 1
-_CBRIEF = (
-    Challenge.id,
-    Challenge.title,
-    Challenge.solved,
-    Challenge.track,
-    Challenge.created_at,
-    Challenge.solved_at,
-)
-
-
-def _cbrief(row: Sequence[Any]) -> WebChallengeBrief:
-    cid, title, solved, track, created, solved_at = row
-    return WebChallengeBrief(cid, scrub(title), bool(solved), track, created, solved_at)
 
 
 async def challenge_briefs(
@@ -46,9 +33,9 @@ async def challenge_briefs(
     """The hub's challenges among `ids` (others are left out)."""
     if not ids:
         return {}
-    stmt = select(*_CBRIEF).where(challenge_rule(hub), Challenge.id.in_(list(ids)))
+    stmt = select(*CHALLENGE_BRIEF).where(challenge_rule(hub), Challenge.id.in_(list(ids)))
     async with db.reader() as s:
-        return {r[0]: _cbrief(r) for r in (await s.execute(stmt)).all()}
+        return {r[0]: challenge_brief(r) for r in (await s.execute(stmt)).all()}
 
 
 async def recent_solved(
@@ -59,14 +46,14 @@ async def recent_solved(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> tuple[WebChallengeBrief, ...]:
-    stmt = select(*_CBRIEF).where(challenge_rule(hub), Challenge.solved.is_(True))
+    stmt = select(*CHALLENGE_BRIEF).where(challenge_rule(hub), Challenge.solved.is_(True))
     if since is not None:
         stmt = stmt.where(Challenge.solved_at >= since)
     if until is not None:
         stmt = stmt.where(Challenge.solved_at < until)
     stmt = stmt.order_by(Challenge.solved_at.desc(), Challenge.id.desc()).limit(limit)
     async with db.reader() as s:
-        return tuple(_cbrief(r) for r in (await s.execute(stmt)).all())
+        return tuple(challenge_brief(r) for r in (await s.execute(stmt)).all())
 
 
 async def list_hub_challenges(
@@ -75,7 +62,7 @@ async def list_hub_challenges(
     """Newest first; (items, has_next)."""
     page = max(0, min(page, 10_000))
     stmt = (
-        select(*_CBRIEF)
+        select(*CHALLENGE_BRIEF)
         .where(challenge_rule(hub))
         .order_by(Challenge.created_at.desc(), Challenge.id.desc())
         .offset(page * per_page)
@@ -83,7 +70,7 @@ async def list_hub_challenges(
     )
     async with db.reader() as s:
         rows = (await s.execute(stmt)).all()
-    return tuple(_cbrief(r) for r in rows[:per_page]), len(rows) > per_page
+    return tuple(challenge_brief(r) for r in rows[:per_page]), len(rows) > per_page
 
 
 async def _survivor(db: Database, hub: Hub, challenge_id: int) -> int | None:

@@ -35,6 +35,16 @@ class WebConceptBrief:
 
 
 @dataclass(frozen=True)
+class WebChallengeBrief:
+    id: int
+    title: str
+    solved: bool
+    track: str | None
+    created_at: datetime
+    solved_at: datetime | None
+
+
+@dataclass(frozen=True)
 class WebConcept:
     slug: str
     name: str
@@ -49,6 +59,7 @@ class WebConcept:
     related: tuple[WebConceptBrief, ...]
     author: str | None  # None: seed content, or names not shown
     updated_at: datetime
+    challenges: tuple[WebChallengeBrief, ...] = ()  # tagged with it, newest first
 
 
 @dataclass(frozen=True)
@@ -59,16 +70,6 @@ class WebSolution:
     accepted: bool
     helped: int
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class WebChallengeBrief:
-    id: int
-    title: str
-    solved: bool
-    track: str | None
-    created_at: datetime
-    solved_at: datetime | None
 
 
 @dataclass(frozen=True)
