@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import concepts, pairing
+from bot.services import concepts, pairing, web
 from bot.services.concepts import warm_indexes
 from bot.ui.paginator import Page, Paginator
 from bot.ui.render import CHOICE_MAX, plain_label
@@ -96,10 +96,13 @@ class ConceptsCog(commands.Cog):
                 render.did_you_mean(outcome), view=view, ephemeral=True
             )
             return
+        web_url = await web.concept_web_url(
+            self.bot.db, self.bot.settings.web_base_url, interaction.guild_id, outcome.concept.id
+        )
         await interaction.response.send_message(
             render.merged_note(outcome) or render.corrected_note(outcome) or discord.utils.MISSING,
             embed=render.concept_embed(outcome.concept, track),
-            view=concept_view(outcome.concept, track),
+            view=concept_view(outcome.concept, track, web_url),
         )
 
     lookup.autocomplete("name")(_complete)

@@ -110,9 +110,11 @@ class AngleButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ANGLE
         )
 
 
-def concept_view(detail: ConceptDetail, track: str | None = None) -> discord.ui.View:
+def concept_view(
+    detail: ConceptDetail, track: str | None = None, web_url: str | None = None
+) -> discord.ui.View:
     """Related concepts (rows 0-1), documentation links (row 2), the other track's angle
-    and flag (row 3)."""
+    and flag (row 3), "View on the web" (row 4) when the server's web hub shows it."""
     view = discord.ui.View(timeout=None)
     for i, ref in enumerate(detail.related[:RELATED_BUTTONS_MAX]):
         view.add_item(OpenConceptButton(ref.id, ref.name, row=i // 5))
@@ -127,6 +129,8 @@ def concept_view(detail: ConceptDetail, track: str | None = None) -> discord.ui.
         if detail.angle(side) and side not in shown:
             view.add_item(AngleButton(detail.id, side, row=3))
     view.add_item(FlagButton("concept", detail.id, label="Flag as outdated", row=3))
+    if web_url:
+        view.add_item(discord.ui.Button(label="View on the web", url=web_url, row=4))
     return view
 
 

@@ -4,12 +4,15 @@ private thread is never published there even once its author agrees."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from sqlalchemy import select
 
 from bot.db.models import Challenge
 from bot.services import web
 from bot.services.guilds import settings as guilds
-from tests.e2e.challenges_helpers import challenge_id
+from tests.e2e.challenges_helpers import challenge_id, share
 from tests.e2e.harness import Nexus
 
 
@@ -71,3 +74,39 @@ async def test_own_capture_in_a_private_thread_is_marked_private(nexus: Nexus) -
     hub = await web.get_hub(nexus.db, "hub")
     listed, _ = await web.list_hub_challenges(nexus.db, hub)
     assert [c.id for c in listed] == [pid]
+
+
+def _web_buttons(reply: Any) -> list[str]:
+    return [
+        str(c["url"])
+        for row in reply.components
+        for c in row.get("components", [])
+        if c.get("label") == "View on the web"
+    ]
+
+
+async def test_view_on_the_web_only_when_the_hub_shows_the_entry(nexus: Nexus) -> None:
+    saved = await share(nexus, nexus.alice, "Docker layer cache misses", "Every build is cold")
+    cid = challenge_id(saved)
+    bobs = challenge_id(await share(nexus, nexus.bob, "Bob's question", "Why"))
+    lookup = {"name": "idempotency"}
+    # The hub is off and no address is configured: no button.
+    reply = await nexus.sim.command(nexus.dave, "concept lookup", lookup, channel=nexus.general)
+    assert _web_buttons(reply) == []
+    await nexus.sim.command(nexus.admin, "setup", {"web_hub": True, "web_address": "learners"})
+    reply = await nexus.sim.command(nexus.dave, "concept lookup", lookup, channel=nexus.general)
+    assert _web_buttons(reply) == []  # WEB_BASE_URL is not set
+    nexus.settings = replace(nexus.settings, web_base_url="https://hub.example.org")
+    await nexus.restart()
+    reply = await nexus.sim.command(nexus.dave, "concept lookup", lookup, channel=nexus.general)
+    assert _web_buttons(reply) == ["https://hub.example.org/s/learners/concepts/idempotency"]
+    view = await nexus.sim.command(nexus.dave, "challenge view", {"id": cid})
+    assert _web_buttons(view) == [f"https://hub.example.org/s/learners/challenges/{cid}"]
+    # Bob keeps his entries off the hub: his challenge has no button.
+    await nexus.sim.command(nexus.bob, "privacy", {"web": False}, channel=nexus.general)
+    view = await nexus.sim.command(nexus.dave, "challenge view", {"id": bobs})
+    assert "Bob's question" in view.text and _web_buttons(view) == []
+    # The owner switches the hub off: no buttons anywhere.
+    await nexus.sim.command(nexus.admin, "setup", {"web_hub": False})
+    view = await nexus.sim.command(nexus.dave, "challenge view", {"id": cid})
+    assert _web_buttons(view) == []

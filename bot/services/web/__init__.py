@@ -24,6 +24,7 @@ from bot.services.web.hubs import (
     list_hubs,
     set_web_hidden,
 )
+from bot.services.web.links import challenge_web_url, concept_web_url
 from bot.services.web.search import search_hub
 from bot.services.web.sitemap import SITEMAP_MAX, hub_paths
 from bot.services.web.types import (
@@ -57,6 +58,8 @@ __all__ = [
     "WebTakeaway",
     "absolute",
     "challenge_path",
+    "challenge_web_url",
+    "concept_web_url",
     "concept_path",
     "hub_path",
     "challenge_briefs",
