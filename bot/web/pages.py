@@ -58,8 +58,8 @@ async def hub_home(request: web.Request) -> web.Response:
         request,
         "home.html",
         title=hub.title,
-        description=f"What {hub.title} learned: {home.concept_count} concepts, solved "
-        "challenges, takeaways and the weekly digest.",
+        description=f"What {hub.title} learned: concepts, solved challenges, takeaways "
+        "and the weekly digest.",
         hub=hub,
         home=home,
     )

@@ -71,11 +71,6 @@ async def challenges_of_concept(
         return tuple(challenge_brief(r) for r in (await s.execute(stmt)).all())
 
 
-async def count_concepts(db: Database, hub: Hub) -> int:
-    async with db.reader() as s:
-        return int(await s.scalar(select(func.count(Concept.id)).where(concept_rule(hub))) or 0)
-
-
 async def _survivor_slug(db: Database, hub: Hub, slug: str) -> str | None:
     """A duplicate merged away (this server's or the base's): its survivor's slug."""
     async with db.reader() as s:

@@ -116,7 +116,6 @@ class HubHome:
     solved: tuple[WebChallengeBrief, ...]
     takeaways: tuple[WebTakeaway, ...]
     digest: DigestWeek | None
-    concept_count: int
 
 
 @dataclass(frozen=True)

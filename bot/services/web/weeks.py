@@ -14,7 +14,6 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.db.models import Concept, DigestPost
 from bot.errors import NotFound
-from bot.services.web.concept_pages import count_concepts
 from bot.services.web.entries import recent_solved, top_takeaways
 from bot.services.web.rules import concept_rule, scrub
 from bot.services.web.types import DigestWeek, Hub, HubHome, WebConceptBrief
@@ -81,5 +80,4 @@ async def hub_home(db: Database, hub: Hub) -> HubHome:
         solved=await recent_solved(db, hub, limit=10),
         takeaways=await top_takeaways(db, hub, limit=5),
         digest=await digest_week(db, hub, periods[0]) if periods else None,
-        concept_count=await count_concepts(db, hub),
     )
