@@ -24,9 +24,10 @@ def _read_only_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def _read_only_postgresql(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-    cursor.execute("SET default_transaction_read_only = on")
+    cursor.execute("SET SESSION default_transaction_read_only = on")
     cursor.close()
+    # The driver ran SET in a transaction of its own: a SET rolled back is undone.
+    dbapi_connection.commit()
 
 
 def open_read_only(url: str) -> Database:

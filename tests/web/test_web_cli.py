@@ -11,6 +11,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.unit.cli_support import nexus
 
 
@@ -66,3 +68,14 @@ def test_nexus_web_refuses_a_database_it_cannot_read(tmp_path: Path) -> None:
 def test_nexus_web_rejects_a_bad_port() -> None:
     result = nexus("web", "--port", "70000")
     assert result.returncode == 2 and "--port" in result.stderr
+
+
+def test_web_base_url_setting() -> None:
+    from bot.settings import Settings, SettingsError
+
+    env = {"WEB_BASE_URL": "https://hub.example.org/"}
+    assert Settings.from_env(env, require_token=False).web_base_url == "https://hub.example.org"
+    assert Settings.from_env({}, require_token=False).web_base_url is None
+    for bad in ("hub.example.org", "javascript:alert(1)", "https://x.org/?a=1"):
+        with pytest.raises(SettingsError):
+            Settings.from_env({"WEB_BASE_URL": bad}, require_token=False)
