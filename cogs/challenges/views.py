@@ -13,7 +13,7 @@ from bot.ui.base import NexusModal, NexusView
 from bot.ui.checks import is_moderator
 from bot.ui.mentions import mention_names
 from cogs.challenges import render
-from cogs.challenges.authors import Captured, after_capture
+from cogs.challenges.authors import Captured, after_capture, is_private_thread
 from cogs.solutions.views import challenge_page_view, send_recorded_solution
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ class ShareChallengeModal(NexusModal, title="Share a challenge"):
             source_channel_id=interaction.channel_id,
             names=mention_names(interaction, self.name.value),
             now=bot.clock(),
+            private_thread=is_private_thread(interaction.channel),
         )
         await send_recorded_challenge(interaction, rec)
 

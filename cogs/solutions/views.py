@@ -180,6 +180,8 @@ class AddSolutionModal(NexusModal, title="Add a solution"):
             by_moderator=await is_moderator(bot, interaction),
             source_channel_id=interaction.channel_id,
             now=bot.clock(),
+            private_thread=getattr(interaction.channel, "type", None)
+            == discord.ChannelType.private_thread,
         )
         await send_recorded_solution(interaction, rec)
 

@@ -66,9 +66,13 @@ async def test_own_capture_in_a_private_thread_is_marked_private(nexus: Nexus) -
     public = await nexus.sim.say(nexus.bob, nexus.general, "Vite preview ignores base path")
     kept = await nexus.sim.context_menu(nexus.bob, "Save as challenge", message=public)
     pid = challenge_id(kept)
+    typed = challenge_id(
+        await share(nexus, nexus.bob, "Typed in the thread", "Secret details", channel=thread)
+    )
     async with nexus.db.reader() as s:
         rows = {r.id: r for r in await s.scalars(select(Challenge))}
     assert rows[cid].status == "published" and rows[cid].source_private
+    assert rows[typed].status == "published" and rows[typed].source_private
     assert not rows[pid].source_private
     await guilds.update_settings(nexus.db, nexus.guild.id, web_enabled=True, web_slug="hub")
     hub = await web.get_hub(nexus.db, "hub")

@@ -63,9 +63,10 @@ async def share_challenge(
     source_channel_id: int | None = None,
     names: MentionNames | None = None,
     now: datetime | None = None,
+    private_thread: bool = False,
 ) -> RecordedChallenge:
     """Record a challenge written in the /challenge share modal (`names`: for the ids its
-    title mentions)."""
+    title mentions; `private_thread`: written in one, never on the web hub)."""
     clean_title = typed_title(clean_text(title, "The title", TITLE_MAX), names)
     return await _record(
         db,
@@ -80,6 +81,7 @@ async def share_challenge(
         source_channel_id=source_channel_id,
         source_message_id=None,
         now=now,
+        private_thread=private_thread,
     )
 
 

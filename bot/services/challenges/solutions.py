@@ -47,8 +47,10 @@ async def add_solution(
     by_moderator: bool = False,
     source_channel_id: int | None = None,
     now: datetime | None = None,
+    private_thread: bool = False,
 ) -> RecordedSolution:
-    """/solution add: `challenge_id` comes from autocomplete, so it is re-checked here."""
+    """/solution add: `challenge_id` comes from autocomplete, so it is re-checked here.
+    `private_thread`: written in one (never on the web hub)."""
     text = clean_text(body, "The solution", SOLUTION_MAX)
     return await _record(
         db,
@@ -62,6 +64,7 @@ async def add_solution(
         source_channel_id=source_channel_id,
         source_message_id=None,
         now=now,
+        private_thread=private_thread,
     )
 
 
