@@ -43,6 +43,7 @@ async def add_security_headers(_request: web.Request, response: web.StreamRespon
     """on_response_prepare: every response, static files and error pages included."""
     for name, value in HEADERS.items():
         response.headers[name] = value
+    response.headers["Server"] = "Nexus"  # not aiohttp's and Python's versions
 
 
 @dataclass

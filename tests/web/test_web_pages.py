@@ -80,6 +80,7 @@ async def test_every_page_has_a_title_a_description_and_the_security_headers(
         assert "<script" not in body and " style=" not in body
         assert str(G) not in body and "discord.com/channels" not in body
     assert len(titles) == len(PAGES)  # every page its own title
+    assert "aiohttp" not in resp.headers["Server"]
     css = await client.get("/static/hub.css")
     assert css.status == 200 and css.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in css.headers["Content-Security-Policy"]
