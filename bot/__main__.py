@@ -145,7 +145,7 @@ def _db(settings: Settings, action: str, revision: str, args: argparse.Namespace
     return 0
 
 
-def _web(settings: Settings, host: str, port: int, rate: float) -> int:
+def _web(settings: Settings, host: str, port: int, rate: float, behind_proxy: bool) -> int:
     from bot.web.context import WebConfig
     from bot.web.serve import NotReady, run
 
@@ -153,7 +153,8 @@ def _web(settings: Settings, host: str, port: int, rate: float) -> int:
         print("nexus: error: --port must be 1-65535 and --rate 0 or more", file=sys.stderr)
         return EXIT_CONFIG
     try:
-        run(settings.database_url, host, port, WebConfig(settings.web_base_url, rate))
+        config = WebConfig(settings.web_base_url, rate, behind_proxy=behind_proxy)
+        run(settings.database_url, host, port, config)
     except NotReady as exc:
         print(f"nexus: error: {exc}", file=sys.stderr)
         return 1
@@ -206,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return _db(settings, args.db_command, getattr(args, "revision", ""), args)
         if args.command == "web":
-            return _web(settings, args.host, args.port, args.rate)
+            return _web(settings, args.host, args.port, args.rate, args.behind_proxy)
     except KeyboardInterrupt:
         return 130
     except OSError as exc:

@@ -130,6 +130,11 @@ def parser() -> argparse.ArgumentParser:
     hub.add_argument(
         "--rate", type=float, default=120.0, help="requests a minute per client (0: no limit)"
     )
+    hub.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="count clients by the address your reverse proxy adds to X-Forwarded-For",
+    )
 
     ev = sub.add_parser(
         "eval-search",

@@ -54,7 +54,7 @@ def create_app(db: Database, config: WebConfig | None = None) -> web.Application
     middlewares: list[Middleware] = [errors]
     if config.per_minute > 0:
         limiter = RateLimiter(per_minute=config.per_minute, burst=config.burst)
-        middlewares.insert(0, rate_limit_middleware(limiter))
+        middlewares.insert(0, rate_limit_middleware(limiter, config.behind_proxy))
     app = web.Application(middlewares=middlewares)
     app[DB] = db
     app[SETTINGS] = config

@@ -78,12 +78,22 @@ class RateLimiter:
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def rate_limit_middleware(limiter: RateLimiter) -> Middleware:
+def client_of(request: web.Request, behind_proxy: bool) -> str:
+    """Whom a request counts against: the peer, or behind our own reverse proxy the
+    address the proxy appended to X-Forwarded-For (the last one: earlier entries are
+    whatever the client sent)."""
+    if behind_proxy:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last[:64]
+    return request.remote or "?"
+
+
+def rate_limit_middleware(limiter: RateLimiter, behind_proxy: bool = False) -> Middleware:
     @web.middleware
     async def limit(request: web.Request, handler: Handler) -> web.StreamResponse:
-        # The peer's address: behind a reverse proxy, give the proxy its own limits (the
-        # hub does not trust X-Forwarded-For, which any client can set).
-        wait = limiter.take(request.remote or "?")
+        wait = limiter.take(client_of(request, behind_proxy))
         if wait > 0:
             return web.Response(
                 status=429,

@@ -229,3 +229,16 @@ async def test_requests_are_rate_limited_per_client(db: Database, hub_client: Ma
     limited = await client.get("/s/learners/")
     assert limited.status == 429 and int(limited.headers["Retry-After"]) >= 1
     assert limited.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_behind_a_proxy_clients_are_told_apart_by_the_proxys_address(
+    db: Database, hub_client: MakeClient
+) -> None:
+    await _fill(db)
+    client = await hub_client(WebConfig(per_minute=60, burst=2, behind_proxy=True))
+    one, two = {"X-Forwarded-For": "1.1.1.1"}, {"X-Forwarded-For": "9.9.9.9, 2.2.2.2"}
+    assert [(await client.get("/", headers=one)).status for _ in range(3)] == [200, 200, 429]
+    assert (await client.get("/", headers=two)).status == 200  # another client
+    # A client cannot dodge the limit by sending its own first hop.
+    spoofed = {"X-Forwarded-For": "7.7.7.7, 1.1.1.1"}
+    assert (await client.get("/", headers=spoofed)).status == 429
