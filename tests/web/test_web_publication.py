@@ -193,6 +193,8 @@ async def test_two_servers_never_leak_into_each_other(db: Database) -> None:
 async def test_concept_page_angles_related_and_merged_redirect(db: Database) -> None:
     await open_hub(db)
     await concept(db, "Hidden Helper", status="hidden")
+    for status in ("pending", "rejected"):
+        await concept(db, f"{status.title()} Idea", status=status)
     await concept(db, "Caching Layer", frontend="In the browser", backend="On the server")
     survivor = await concept(db, "Memo Table", related=["caching-layer", "hidden-helper"])
     await concept(db, "Memo Old", status="hidden", merged_into_id=survivor)
@@ -204,8 +206,11 @@ async def test_concept_page_angles_related_and_merged_redirect(db: Database) -> 
     assert isinstance(angles, web.WebConcept)
     assert (angles.frontend_angle, angles.backend_angle) == ("In the browser", "On the server")
     assert await web.get_hub_concept(db, hub, "memo-old") == web.Moved("memo-table")
-    with pytest.raises(NotFound):
-        await web.get_hub_concept(db, hub, "hidden-helper")
+    for slug in ("hidden-helper", "pending-idea", "rejected-idea"):
+        with pytest.raises(NotFound):
+            await web.get_hub_concept(db, hub, slug)
+    listed = {c.slug for c in await web.list_hub_concepts(db, hub)}
+    assert not listed & {"hidden-helper", "pending-idea", "rejected-idea", "memo-old"}
 
 
 async def test_search_uses_the_concept_search_typo_tolerance(db: Database) -> None:
