@@ -10,6 +10,8 @@ Revises: 0011
 - member_prefs.web_hidden: a member keeps everything they wrote off the hub.
 - challenges/solutions.source_private: saved from a private thread (never on the hub,
   whatever its status).
+- ix_challenge_concepts_concept: a concept's challenges (its hub page) without walking
+  every challenge of the server.
 """
 
 from collections.abc import Sequence
@@ -49,9 +51,13 @@ def upgrade() -> None:
             table,
             sa.Column("source_private", sa.Boolean(), nullable=False, server_default=_FALSE),
         )
+    op.create_index(
+        "ix_challenge_concepts_concept", "challenge_concepts", ["concept_id", "challenge_id"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_challenge_concepts_concept", table_name="challenge_concepts")
     # SQLite drops a column in place (3.35+), keeping the tables' triggers.
     for table in ("solutions", "challenges"):
         op.drop_column(table, "source_private")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.db import Database
+from bot.db.models import ChallengeConcept
 from bot.errors import Conflict, Invalid, NotFound
 from bot.services import guilds, web
 from tests.web.support import (
@@ -199,9 +200,14 @@ async def test_concept_page_angles_related_and_merged_redirect(db: Database) -> 
     survivor = await concept(db, "Memo Table", related=["caching-layer", "hidden-helper"])
     await concept(db, "Memo Old", status="hidden", merged_into_id=survivor)
     hub = await web.get_hub(db, "learners")
+    shown = await challenge(db, "Tagged and public")
+    hidden = await challenge(db, "Tagged but hidden", status="hidden")
+    for cid in (shown, hidden):
+        await add(db, ChallengeConcept(challenge_id=cid, concept_id=survivor))
     page = await web.get_hub_concept(db, hub, "memo-table")
     assert isinstance(page, web.WebConcept)
     assert [r.slug for r in page.related] == ["caching-layer"]
+    assert [c.title for c in page.challenges] == ["Tagged and public"]
     angles = await web.get_hub_concept(db, hub, "caching-layer")
     assert isinstance(angles, web.WebConcept)
     assert (angles.frontend_angle, angles.backend_angle) == ("In the browser", "On the server")

@@ -60,6 +60,8 @@ class Challenge(Base):
 
 class ChallengeConcept(Base):
     __tablename__ = "challenge_concepts"
+    # A concept's challenges (the web hub's concept page), newest ids first.
+    __table_args__ = (Index("ix_challenge_concepts_concept", "concept_id", "challenge_id"),)
 
     challenge_id: Mapped[int] = mapped_column(
         ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True

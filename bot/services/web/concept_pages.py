@@ -56,19 +56,33 @@ async def concept_briefs(db: Database, hub: Hub, ids: Sequence[int]) -> dict[int
         return {r[0]: _brief(r[1:]) for r in (await s.execute(stmt)).all()}
 
 
+RECENT_TAGGED = 500  # a concept page looks at its newest tagged challenges only
+
+
 async def challenges_of_concept(
     db: Database, hub: Hub, concept_id: int, *, limit: int = 20
 ) -> tuple[WebChallengeBrief, ...]:
-    """The hub's challenges tagged with the concept, newest first."""
-    stmt = (
-        select(*CHALLENGE_BRIEF)
-        .join(ChallengeConcept, ChallengeConcept.challenge_id == Challenge.id)
-        .where(ChallengeConcept.concept_id == concept_id, challenge_rule(hub))
-        .order_by(Challenge.created_at.desc(), Challenge.id.desc())
-        .limit(limit)
-    )
+    """The hub's challenges tagged with the concept, newest first. The tag index gives
+    the newest ids first; a join instead walked every challenge of the server, probing
+    each for the tag (4.7 ms at 5,000 challenges when none was tagged)."""
     async with db.reader() as s:
-        return tuple(challenge_brief(r) for r in (await s.execute(stmt)).all())
+        ids = (
+            await s.scalars(
+                select(ChallengeConcept.challenge_id)
+                .where(ChallengeConcept.concept_id == concept_id)
+                .order_by(ChallengeConcept.challenge_id.desc())
+                .limit(RECENT_TAGGED)
+            )
+        ).all()
+        if not ids:
+            return ()
+        rows = await s.execute(
+            select(*CHALLENGE_BRIEF)
+            .where(Challenge.id.in_(list(ids)), challenge_rule(hub))
+            .order_by(Challenge.created_at.desc(), Challenge.id.desc())
+            .limit(limit)
+        )
+        return tuple(challenge_brief(r) for r in rows.all())
 
 
 async def _survivor_slug(db: Database, hub: Hub, slug: str) -> str | None:
