@@ -16,6 +16,7 @@ from tests.web.support import (
     PRIVATE_CH,
     WEEK,
     G,
+    add,
     challenge,
     concept,
     open_hub,
