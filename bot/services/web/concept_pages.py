@@ -78,7 +78,7 @@ async def challenges_of_concept(
             return ()
         rows = await s.execute(
             select(*CHALLENGE_BRIEF)
-            .where(Challenge.id.in_(list(ids)), challenge_rule(hub))
+            .where(Challenge.id.in_(list(ids)), challenge_rule(hub, by_id=True))
             .order_by(Challenge.created_at.desc(), Challenge.id.desc())
             .limit(limit)
         )

@@ -33,7 +33,9 @@ async def challenge_briefs(
     """The hub's challenges among `ids` (others are left out)."""
     if not ids:
         return {}
-    stmt = select(*CHALLENGE_BRIEF).where(challenge_rule(hub), Challenge.id.in_(list(ids)))
+    stmt = select(*CHALLENGE_BRIEF).where(
+        challenge_rule(hub, by_id=True), Challenge.id.in_(list(ids))
+    )
     async with db.reader() as s:
         return {r[0]: challenge_brief(r) for r in (await s.execute(stmt)).all()}
 
@@ -91,7 +93,7 @@ async def _survivor(db: Database, hub: Hub, challenge_id: int) -> int | None:
         if row is None:
             return None
         found = await s.scalar(
-            select(Challenge.id).where(challenge_rule(hub), Challenge.id == row.id)
+            select(Challenge.id).where(challenge_rule(hub, by_id=True), Challenge.id == row.id)
         )
         return int(found) if found is not None else None
 
@@ -102,7 +104,7 @@ async def get_hub_challenge(db: Database, hub: Hub, challenge_id: int) -> WebCha
         raise NotFound(NO_CHALLENGE)
     async with db.reader() as s:
         row = await s.scalar(
-            select(Challenge).where(challenge_rule(hub), Challenge.id == challenge_id)
+            select(Challenge).where(challenge_rule(hub, by_id=True), Challenge.id == challenge_id)
         )
         if row is None:
             survivor = await _survivor(db, hub, challenge_id)
@@ -113,7 +115,7 @@ async def get_hub_challenge(db: Database, hub: Hub, challenge_id: int) -> WebCha
             await s.scalars(
                 select(Solution)
                 .join(Challenge, Challenge.id == Solution.challenge_id)
-                .where(Solution.challenge_id == challenge_id, solution_rule(hub))
+                .where(Solution.challenge_id == challenge_id, solution_rule(hub, by_id=True))
             )
         ).all()
     ordered = sorted(sols, key=lambda x: (not x.accepted, -x.helped_count, x.created_at, x.id))

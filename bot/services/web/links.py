@@ -39,6 +39,8 @@ async def challenge_web_url(
         return None
     async with db.reader() as s:
         found = await s.scalar(
-            select(Challenge.id).where(challenge_rule(hub), Challenge.id == challenge_id)
+            select(Challenge.id).where(
+                challenge_rule(hub, by_id=True), Challenge.id == challenge_id
+            )
         )
     return absolute(base_url, challenge_path(hub.slug, int(found))) if found else None

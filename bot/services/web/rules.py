@@ -45,9 +45,13 @@ def _public_source(model: Any, hub: Hub) -> list[ColumnElement[bool]]:
     return where
 
 
-def challenge_rule(hub: Hub) -> ColumnElement[bool]:
+def challenge_rule(hub: Hub, *, by_id: bool = False) -> ColumnElement[bool]:
+    """`by_id`: the query names the rows by id. `guild_id + 0` then keeps SQLite from
+    walking the server's (guild_id, status, created_at) index instead of the primary key:
+    a challenge page read every challenge of a 100,000-challenge server (150 ms)."""
+    guild = (Challenge.guild_id + 0) if by_id else Challenge.guild_id
     return and_(
-        Challenge.guild_id == hub.guild_id,
+        guild == hub.guild_id,
         Challenge.status == PUBLISHED,
         Challenge.merged_into_id.is_(None),
         author_shown(Challenge, hub.guild_id),
@@ -55,14 +59,16 @@ def challenge_rule(hub: Hub) -> ColumnElement[bool]:
     )
 
 
-def solution_rule(hub: Hub) -> ColumnElement[bool]:
-    """Published solutions of published challenges (join Challenge on challenge_id)."""
+def solution_rule(hub: Hub, *, by_id: bool = False) -> ColumnElement[bool]:
+    """Published solutions of published challenges (join Challenge on challenge_id);
+    `by_id`: the query names the challenge (see challenge_rule)."""
+    guild = (Solution.guild_id + 0) if by_id else Solution.guild_id
     return and_(
-        Solution.guild_id == hub.guild_id,
+        guild == hub.guild_id,
         Solution.status == PUBLISHED,
         author_shown(Solution, hub.guild_id),
         *_public_source(Solution, hub),
-        challenge_rule(hub),
+        challenge_rule(hub, by_id=by_id),
     )
 
 
