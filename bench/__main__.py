@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 
-from bench import coherence, e2e, memory, services
+from bench import coherence, e2e, memory, services, web
 from bench.generators import DigestSpec, KbSpec, Spec
 from bench.loaders import pg_db, pg_drop_all, progress, sqlite_db, sqlite_url
 from bench.report import Result, Steal, failed, machine, show, write_json
@@ -71,7 +71,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=Path("bench/results/latest.json"))
     p.add_argument(
         "--only",
-        choices=("services", "e2e", "memory"),
+        choices=("services", "e2e", "memory", "web"),
         action="append",
         help="run only these parts (repeatable)",
     )
@@ -104,6 +104,23 @@ async def service_part(plan: Plan, backend: str, pg_url: str | None, log: Consol
         finally:
             await db.dispose()
     return out
+
+
+async def web_part(plan: Plan, backend: str, pg_url: str | None, log: Console) -> list[Result]:
+    try:
+        if backend == "sqlite":
+            url = sqlite_url(await sqlite_db(plan.kb))
+        else:
+            assert pg_url is not None
+            url = await pg_db(plan.kb, pg_url)
+    except Exception as exc:  # noqa: BLE001 - report, keep benchmarking
+        return [failed("web hub dataset", backend, "", repr(exc)[:120])]
+    log.log(f"web hub ({backend})")
+    db = open_database(url)
+    try:
+        return await web.pages(db, url, plan.kb, backend, plan.repeats)
+    finally:
+        await db.dispose()
 
 
 async def prepare(
@@ -140,10 +157,12 @@ async def main_async(
     backends = ["sqlite", "postgresql"] if backend == "both" else [backend]
     if "postgresql" in backends and not args.pg_url:
         raise SystemExit("PostgreSQL needs --pg-url or NEXUS_BENCH_PG_URL")
-    parts = set(args.only or ("services", "e2e", "memory"))
+    parts = set(args.only or ("services", "e2e", "memory", "web"))
     sqlite_specs: list[Spec] = []
     if "services" in parts and "sqlite" in backends:
         sqlite_specs += [plan.kb, plan.digest]
+    if "web" in parts and "sqlite" in backends and plan.kb not in sqlite_specs:
+        sqlite_specs.append(plan.kb)
     if "e2e" in parts and plan.kb not in sqlite_specs:
         sqlite_specs.append(plan.kb)
     pg_specs: list[Spec] = (
@@ -156,6 +175,9 @@ async def main_async(
             results += await service_part(plan, b, args.pg_url, console)
         console.log("services: matching")
         results += services.matching(plan.learners)
+    if "web" in parts:
+        for b in backends:
+            results += await web_part(plan, b, args.pg_url, console)
     if "e2e" in parts:
         kb_path = await sqlite_db(plan.kb)
         steal = Steal()

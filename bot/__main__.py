@@ -1,4 +1,4 @@
-"""The `nexus` command line: run, playground, db, seed, sync, export, invite-url."""
+"""The `nexus` command line: run, playground, db, seed, sync, export, web, invite-url."""
 
 from __future__ import annotations
 
@@ -145,6 +145,22 @@ def _db(settings: Settings, action: str, revision: str, args: argparse.Namespace
     return 0
 
 
+def _web(settings: Settings, host: str, port: int, rate: float, behind_proxy: bool) -> int:
+    from bot.web.context import WebConfig
+    from bot.web.serve import NotReady, run
+
+    if not 0 < port < 65536 or rate < 0:
+        print("nexus: error: --port must be 1-65535 and --rate 0 or more", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        config = WebConfig(settings.web_base_url, rate, behind_proxy=behind_proxy)
+        run(settings.database_url, host, port, config)
+    except NotReady as exc:
+        print(f"nexus: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -190,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_export(settings, args.guild, args.out))
         if args.command == "db":
             return _db(settings, args.db_command, getattr(args, "revision", ""), args)
+        if args.command == "web":
+            return _web(settings, args.host, args.port, args.rate, args.behind_proxy)
     except KeyboardInterrupt:
         return 130
     except OSError as exc:

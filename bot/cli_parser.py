@@ -112,6 +112,30 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--guild", type=int, required=True, help="server (guild) id")
     export.add_argument("--out", type=Path, default=Path("export"), help="output folder")
 
+    hub = sub.add_parser(
+        "web",
+        help="serve the read-only web knowledge hub",
+        description=(
+            "Serve the knowledge of the servers that opted in (/setup web_hub:True) as web\n"
+            "pages, read-only, from the bot's database (DATABASE_URL). docs/server-owners.md."
+        ),
+        formatter_class=_FMT,
+        epilog=_examples(
+            "nexus web                              http://127.0.0.1:8080/",
+            "nexus web --host 0.0.0.0 --port 8000  behind a reverse proxy",
+        ),
+    )
+    hub.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    hub.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    hub.add_argument(
+        "--rate", type=float, default=120.0, help="requests a minute per client (0: no limit)"
+    )
+    hub.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="count clients by the address your reverse proxy adds to X-Forwarded-For",
+    )
+
     ev = sub.add_parser(
         "eval-search",
         help="measure how well lookups and searches find the right concept",

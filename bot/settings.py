@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -47,6 +48,9 @@ class Settings:
     # Discord's privileged Message Content intent (enable it in the Developer Portal too):
     # without it a help-forum post becomes a challenge from its title alone.
     message_content_intent: bool = False
+    # The web hub's public address (`nexus web` behind a proxy), e.g. https://hub.example.org:
+    # Discord answers get a "View on the web" button when it is set and the server opted in.
+    web_base_url: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,10 +99,21 @@ class Settings:
             sync_on_start=_bool(env, "SYNC_ON_START", True),
             shard_count=_optional_int(env, "SHARD_COUNT", minimum=1),
             message_content_intent=_bool(env, "MESSAGE_CONTENT_INTENT", False),
+            web_base_url=_web_base_url(env.get("WEB_BASE_URL", "")),
         )
 
     def logging_level(self) -> int:
         return int(getattr(logging, self.log_level))
+
+
+def _web_base_url(raw: str) -> str | None:
+    text = raw.strip().rstrip("/")
+    if not text:
+        return None
+    parsed = urlsplit(text)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query:
+        raise SettingsError("WEB_BASE_URL must be the hub's address, e.g. https://hub.example.org")
+    return text
 
 
 def normalise_database_url(raw: str) -> str:

@@ -73,6 +73,9 @@ class AdminCog(commands.Cog):
         help_forum="Forum whose posts become challenges (adds a tag per track and Solved)",
         help_forum_close_hours="Hours after a marked solution before the post closes (1-168)",
         help_forum_nudge_hours="Hours of quiet before a post is nudged, then closed (6-720)",
+        web_hub="Publish approved entries of public channels on the web hub (default off)",
+        web_names="Show members' names on the web hub (off: shown as 'a member')",
+        web_address="This server's address on the web hub, e.g. frontend-learners",
     )
     @app_commands.choices(  # int choices here, str choices below: one type per decorator
         digest_day=list(WEEKDAY_CHOICES), pairing_weekday=list(WEEKDAY_CHOICES)
@@ -107,6 +110,9 @@ class AdminCog(commands.Cog):
         help_forum: discord.ForumChannel | None = None,
         help_forum_close_hours: app_commands.Range[int, 1, 168] | None = None,
         help_forum_nudge_hours: app_commands.Range[int, 6, 720] | None = None,
+        web_hub: bool | None = None,
+        web_names: bool | None = None,
+        web_address: app_commands.Range[str, 2, 40] | None = None,
     ) -> None:
         """View or change Nexus's settings for this server (Manage Server)."""
         require_admin(interaction)
@@ -139,9 +145,14 @@ class AdminCog(commands.Cog):
             "help_forum_channel_id": help_forum.id if help_forum else None,
             "help_forum_archive_hours": help_forum_close_hours,
             "help_forum_nudge_hours": help_forum_nudge_hours,
+            "web_enabled": web_hub,
+            "web_show_names": web_names,
+            "web_slug": web_address,
             **review,
         }
         changes = {key: value for key, value in given.items() if value is not None}
+        if web_hub:
+            changes.update(await self._web_defaults(interaction, web_address))
         if private_channel is not None:
             current = await guilds.get_settings(self.bot.db, interaction.guild_id)
             ids = set(current.private_channel_ids) ^ {private_channel.id}
@@ -162,6 +173,19 @@ class AdminCog(commands.Cog):
         await interaction.response.send_message(
             note, embed=settings_embed(cfg, next_round), ephemeral=True
         )
+
+    async def _web_defaults(
+        self, interaction: discord.Interaction, address: str | None
+    ) -> dict[str, Any]:
+        """Turning the hub on: the shown name is the server's; the address, unless one is
+        given or already set, comes from the server's name."""
+        assert interaction.guild is not None
+        extra: dict[str, Any] = {"web_title": interaction.guild.name}
+        if address is None:
+            current = await guilds.get_settings(self.bot.db, interaction.guild.id)
+            if current.web_slug is None:
+                extra["web_slug"] = guilds.web_slug_for(interaction.guild.name)
+        return extra
 
     @setup.autocomplete("timezone")
     async def timezone_autocomplete(

@@ -71,6 +71,12 @@ def settings_embed(cfg: GuildConfig, next_round: datetime | None = None) -> disc
         )
     )
     add_field(embed, "Help forum", forum)
+    if cfg.web_enabled:
+        names = "members' names shown" if cfg.web_show_names else "members' names hidden"
+        web = f"on, at the address `{cfg.web_slug}` ({names})"
+    else:
+        web = "off (`/setup web_hub:True` publishes approved entries of public channels)"
+    add_field(embed, "Web hub", web)
     return embed
 
 

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services import challenges, concepts
+from bot.services import challenges, concepts, web
 from bot.services.entries import ChallengeFilter
 from bot.ui.checks import is_moderator
 from bot.ui.mentions import mention_names
@@ -142,10 +142,13 @@ class ChallengesCog(commands.Cog):
             page = await challenges.get_challenge_page(
                 self.bot.db, interaction.guild_id, id, viewer_id=None
             )
+        web_url = await web.challenge_web_url(
+            self.bot.db, self.bot.settings.web_base_url, interaction.guild_id, page.challenge.id
+        )
         await interaction.response.send_message(
             render.merged_note(page) or discord.utils.MISSING,
             embed=render.challenge_embed(page),
-            view=challenge_page_view(page),
+            view=challenge_page_view(page, web_url),
             ephemeral=not public,
         )
 
@@ -246,6 +249,7 @@ class ChallengesCog(commands.Cog):
             awaiting_author=someone_else and is_private_thread(interaction.channel),
             names=mention_names(interaction, message.content, message),
             now=self.bot.clock(),
+            private_thread=is_private_thread(interaction.channel),
         )
         for_author = message.author.display_name if someone_else else None
         await send_recorded_challenge(interaction, rec, for_author=for_author)

@@ -13,7 +13,7 @@ from bot.ui.base import NexusModal, NexusView
 from bot.ui.checks import is_moderator
 from bot.ui.mentions import mention_names
 from cogs.challenges import render
-from cogs.challenges.authors import Captured, after_capture
+from cogs.challenges.authors import Captured, after_capture, is_private_thread
 from cogs.challenges.concept_links import propose_concepts
 from cogs.solutions.views import challenge_page_view, send_recorded_solution
 
@@ -90,6 +90,7 @@ class ShareChallengeModal(NexusModal, title="Share a challenge"):
             source_channel_id=interaction.channel_id,
             names=mention_names(interaction, self.name.value),
             now=bot.clock(),
+            private_thread=is_private_thread(interaction.channel),
         )
         await send_recorded_challenge(interaction, rec)
 
@@ -156,6 +157,7 @@ class SolutionTargetView(NexusView):
             by_moderator=self.by_moderator,
             awaiting_author=cap.by_someone_else and cap.private_thread,
             now=bot.clock(),
+            private_thread=cap.private_thread,
         )
         self.stop()
         for_author = cap.author_name if cap.by_someone_else else None

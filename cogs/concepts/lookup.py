@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.errors import Conflict, NotAllowed
-from bot.services import concepts, pairing
+from bot.services import concepts, pairing, web
 from cogs.concepts import render
 from cogs.concepts.views import concept_view, post_in_channel, suggestions_view
 
@@ -37,9 +37,12 @@ async def answer_lookup(
         except (Conflict, NotAllowed) as refused:  # the explanation is still answered
             said = refused.message
         note = f"{note}\n{said}" if note else said
+    web_url = await web.concept_web_url(
+        bot.db, bot.settings.web_base_url, interaction.guild_id, outcome.concept.id
+    )
     await interaction.response.send_message(
         note or discord.utils.MISSING,
         embed=render.concept_embed(outcome.concept, track),
-        view=concept_view(outcome.concept, track, shareable=True),
+        view=concept_view(outcome.concept, track, shareable=True, web_url=web_url),
         ephemeral=True,
     )

@@ -199,10 +199,15 @@ async def post_in_channel(interaction: discord.Interaction, detail: ConceptDetai
 
 
 def concept_view(
-    detail: ConceptDetail, track: str | None = None, *, shareable: bool = False
+    detail: ConceptDetail,
+    track: str | None = None,
+    *,
+    shareable: bool = False,
+    web_url: str | None = None,
 ) -> discord.ui.View:
     """Related concepts (rows 0-1), documentation links (row 2), the other track's angle,
-    flag and, on a private answer, "Post in channel" (row 3)."""
+    flag and, on a private answer, "Post in channel" (row 3), "View on the web" (row 4)
+    when the server's web hub shows it."""
     view = discord.ui.View(timeout=None)
     for i, ref in enumerate(detail.related[:RELATED_BUTTONS_MAX]):
         view.add_item(OpenConceptButton(ref.id, ref.name, row=i // 5))
@@ -219,6 +224,8 @@ def concept_view(
     view.add_item(FlagButton("concept", detail.id, label="Flag as outdated", row=3))
     if shareable:
         view.add_item(ShareButton(detail.id, row=3))
+    if web_url:
+        view.add_item(discord.ui.Button(label="View on the web", url=web_url, row=4))
     return view
 
 

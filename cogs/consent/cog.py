@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import consent
+from bot.services import web as web_hub
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -35,6 +36,15 @@ REFUSED_NOW = (
     "digest or exports. `/privacy reuse:True` allows it again."
 )
 
+WEB_HIDDEN = (
+    "Web hub: your challenges, solutions, takeaways and concepts are kept off this "
+    "server's web hub (they stay in Discord). `/privacy web:True` allows them again."
+)
+WEB_SHOWN = (
+    "Web hub: your published entries may appear on this server's web hub when the server "
+    "has it on (never anything from private threads). `/privacy web:False` keeps them off."
+)
+
 
 class ConsentCog(commands.Cog):
     def __init__(self, bot: NexusBot) -> None:
@@ -43,16 +53,25 @@ class ConsentCog(commands.Cog):
     @app_commands.command(name="privacy")
     @app_commands.guild_only()
     @app_commands.describe(
-        reuse="Let others save your messages, and your entries appear in the digest and exports"
+        reuse="Let others save your messages, and your entries appear in the digest and exports",
+        web="Show what you wrote on this server's web hub (True) or keep it off",
     )
-    async def privacy(self, interaction: discord.Interaction, reuse: bool | None = None) -> None:
+    async def privacy(
+        self, interaction: discord.Interaction, reuse: bool | None = None, web: bool | None = None
+    ) -> None:
         """See or change whether Nexus may reuse your messages outside the conversation."""
         assert interaction.guild_id is not None
         gid, uid = interaction.guild_id, interaction.user.id
-        if reuse is None:
+        lines = []
+        if reuse is None and web is None:
             allowed = await consent.get_reuse_allowed(self.bot.db, gid, uid)
-            text = ALLOWED_NOW if allowed else REFUSED_NOW
-        else:
+            lines.append(ALLOWED_NOW if allowed else REFUSED_NOW)
+            hidden = await web_hub.is_web_hidden(self.bot.db, gid, uid)
+            lines.append(WEB_HIDDEN if hidden else WEB_SHOWN)
+        if reuse is not None:
             await consent.set_reuse_allowed(self.bot.db, gid, uid, reuse)
-            text = OPTED_IN if reuse else OPTED_OUT
-        await interaction.response.send_message(text, ephemeral=True)
+            lines.append(OPTED_IN if reuse else OPTED_OUT)
+        if web is not None:
+            await web_hub.set_web_hidden(self.bot.db, gid, uid, not web)
+            lines.append(WEB_SHOWN if web else WEB_HIDDEN)
+        await interaction.response.send_message("\n\n".join(lines), ephemeral=True)

@@ -130,9 +130,9 @@ async def _refresh(interaction: discord.Interaction, page: ChallengePage) -> Non
     )
 
 
-def challenge_page_view(page: ChallengePage) -> discord.ui.View:
+def challenge_page_view(page: ChallengePage, web_url: str | None = None) -> discord.ui.View:
     """Per published solution: Accept (greyed "Accepted" once it is) and This helped me,
-    always in the same places; then Flag."""
+    always in the same places; then Flag, and "View on the web" when the hub shows it."""
     view = discord.ui.View(timeout=None)
     published = [s for s in page.solutions if s.status == "published"]
     for row, sol in enumerate(published[:BUTTON_ROWS]):
@@ -151,6 +151,8 @@ def challenge_page_view(page: ChallengePage) -> discord.ui.View:
         view.add_item(SolutionButton("helped", sol.id, row=row))
     if page.challenge.status == "published":
         view.add_item(FlagButton("challenge", page.challenge.id, row=BUTTON_ROWS))
+    if web_url:
+        view.add_item(discord.ui.Button(label="View on the web", url=web_url, row=BUTTON_ROWS))
     return view
 
 
@@ -181,6 +183,8 @@ class AddSolutionModal(NexusModal, title="Add a solution"):
             by_moderator=await is_moderator(bot, interaction),
             source_channel_id=interaction.channel_id,
             now=bot.clock(),
+            private_thread=getattr(interaction.channel, "type", None)
+            == discord.ChannelType.private_thread,
         )
         await send_recorded_solution(interaction, rec)
 

@@ -56,6 +56,7 @@ FUZZED: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("pair profile", "goals"): (ALICE, {}),
     ("pair pause", "until"): (ALICE, {}),
     ("setup", "timezone"): (ADMIN, {}),
+    ("setup", "web_address"): (ADMIN, {}),
     # Unknown ids: the reason is validated, then the entry is not found; nothing is written.
     ("curate hide", "reason"): (MOD, {"kind": "challenge", "id": 999_999}),
     ("curate merge", "reason"): (MOD, {"kind": "challenge", "source": 999_998, "target": 999_999}),

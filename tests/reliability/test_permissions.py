@@ -28,6 +28,7 @@ from tests.unit import curation_factory as f
 MEMBER_COMMANDS = {
     "nexus about",
     "notifications",
+    "privacy",
     "concept lookup",
     "concept search",
     "concept list",
@@ -57,7 +58,6 @@ MEMBER_COMMANDS = {
     "pair leave",
     "digest preview",
     "help",
-    "privacy",
 }
 PRIVILEGED_EXTRA = {"setup": ADMIN_REFUSAL}  # admin-only (Manage Server); others: moderators
 

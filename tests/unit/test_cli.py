@@ -13,7 +13,17 @@ import pytest
 from bot.settings import SettingsError, normalise_database_url
 from tests.unit.cli_support import nexus as _nexus
 
-SUBCOMMANDS = ["run", "playground", "db", "seed", "sync", "export", "eval-search", "invite-url"]
+SUBCOMMANDS = [
+    "run",
+    "playground",
+    "db",
+    "seed",
+    "sync",
+    "export",
+    "web",
+    "eval-search",
+    "invite-url",
+]
 
 
 def _migrated(tmp_path: Path) -> dict[str, str]:

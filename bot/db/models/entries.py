@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -42,6 +43,8 @@ class Challenge(Base):
     source_message_id: Mapped[int | None] = mapped_column(BigInteger)
     jump_url: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default="published")
+    # Saved from a private thread: never shown on the web hub, whatever its status.
+    source_private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     solved: Mapped[bool] = mapped_column(Boolean, default=False)
     solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Plain column, not a foreign key: solutions already reference challenges, and a
@@ -57,6 +60,8 @@ class Challenge(Base):
 
 class ChallengeConcept(Base):
     __tablename__ = "challenge_concepts"
+    # A concept's challenges (the web hub's concept page), newest ids first.
+    __table_args__ = (Index("ix_challenge_concepts_concept", "concept_id", "challenge_id"),)
 
     challenge_id: Mapped[int] = mapped_column(
         ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True
@@ -91,6 +96,8 @@ class Solution(Base):
     source_message_id: Mapped[int | None] = mapped_column(BigInteger)
     jump_url: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default="published")
+    # Saved from a private thread: never shown on the web hub, whatever its status.
+    source_private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     accepted: Mapped[bool] = mapped_column(Boolean, default=False)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_by_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Integer, String, false
+from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
@@ -16,6 +16,7 @@ class GuildSettings(Base):
     """One row per server; created with defaults the first time a server is seen."""
 
     __tablename__ = "guild_settings"
+    __table_args__ = (Index("ux_guild_settings_web_slug", "web_slug", unique=True),)
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -48,6 +49,12 @@ class GuildSettings(Base):
     help_forum_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     help_forum_archive_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     help_forum_nudge_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
+    # The web knowledge hub (`nexus web`): off until the server opts in; names hidden
+    # unless chosen; the server's address there (never its Discord id) and shown name.
+    web_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    web_show_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    web_slug: Mapped[str | None] = mapped_column(String(40))
+    web_title: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -76,3 +83,5 @@ class MemberPrefs(Base):
     # /privacy reuse:False: others may not save this member's messages, and nothing they
     # wrote is in the digest or an export (bot/services/consent).
     reuse_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The member keeps everything they wrote off the web hub (`/privacy web:False`).
+    web_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

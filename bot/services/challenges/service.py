@@ -64,9 +64,10 @@ async def share_challenge(
     source_channel_id: int | None = None,
     names: MentionNames | None = None,
     now: datetime | None = None,
+    private_thread: bool = False,
 ) -> RecordedChallenge:
     """Record a challenge written in the /challenge share modal (`names`: for the ids its
-    title mentions)."""
+    title mentions; `private_thread`: written in one, never on the web hub)."""
     clean_title = typed_title(clean_text(title, "The title", TITLE_MAX), names)
     return await _record(
         db,
@@ -81,6 +82,7 @@ async def share_challenge(
         source_channel_id=source_channel_id,
         source_message_id=None,
         now=now,
+        private_thread=private_thread,
     )
 
 
@@ -100,10 +102,12 @@ async def capture_challenge(
     title: str | None = None,
     track: str | None = None,
     now: datetime | None = None,
+    private_thread: bool = False,
 ) -> RecordedChallenge:
     """ "Save as challenge" on a chat message (or a help-forum post: `title` is the post's,
     `track` from its tags): keeps its author, channel and link;
-    `awaiting_author`: held until its author agrees (see entries.initial_status).
+    `awaiting_author`: held until its author agrees (see entries.initial_status);
+    `private_thread`: the message is in a private thread (never on the web hub).
 
     Saving the same message again returns the existing challenge (created=False); if
     that one is not visible to `captured_by`, Conflict."""
@@ -132,6 +136,7 @@ async def capture_challenge(
             awaiting_author=awaiting_author,
             track=track,
             now=now,
+            private_thread=private_thread,
         )
     except IntegrityError:
         # Someone saved the same message at the same moment (PostgreSQL).
@@ -179,6 +184,7 @@ async def _record(
     now: datetime | None,
     awaiting_author: bool = False,
     track: str | None = None,
+    private_thread: bool = False,
 ) -> RecordedChallenge:
     status = await initial_status(
         db,
@@ -204,6 +210,7 @@ async def _record(
             source_message_id=source_message_id,
             jump_url=source_url(guild_id, source_channel_id, source_message_id),
             status=status.value,
+            source_private=private_thread,
             solved=False,
             featured=False,
             created_at=when,

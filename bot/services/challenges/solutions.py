@@ -49,8 +49,10 @@ async def add_solution(
     by_moderator: bool = False,
     source_channel_id: int | None = None,
     now: datetime | None = None,
+    private_thread: bool = False,
 ) -> RecordedSolution:
-    """/solution add: `challenge_id` comes from autocomplete, so it is re-checked here."""
+    """/solution add: `challenge_id` comes from autocomplete, so it is re-checked here.
+    `private_thread`: written in one (never on the web hub)."""
     text = clean_text(body, "The solution", SOLUTION_MAX)
     return await _record(
         db,
@@ -64,6 +66,7 @@ async def add_solution(
         source_channel_id=source_channel_id,
         source_message_id=None,
         now=now,
+        private_thread=private_thread,
     )
 
 
@@ -81,9 +84,11 @@ async def capture_solution(
     by_moderator: bool = False,
     awaiting_author: bool = False,
     now: datetime | None = None,
+    private_thread: bool = False,
 ) -> RecordedSolution:
     """ "Save as solution": the message keeps its author; the chosen challenge is re-checked.
-    `awaiting_author`: held until its author agrees (see entries.initial_status)."""
+    `awaiting_author`: held until its author agrees (see entries.initial_status);
+    `private_thread`: the message is in a private thread (never on the web hub)."""
     text = capture_text(content, _CAPTURE_INSTEAD)
     await check_reuse(
         db, guild_id, author_id=author_id, author_name=author_name, saver_id=captured_by
@@ -103,6 +108,7 @@ async def capture_solution(
             source_message_id=message_id,
             awaiting_author=awaiting_author,
             now=now,
+            private_thread=private_thread,
         )
 
     try:
@@ -153,6 +159,7 @@ async def _record(
     source_message_id: int | None,
     now: datetime | None,
     awaiting_author: bool = False,
+    private_thread: bool = False,
 ) -> RecordedSolution:
     status = await initial_status(
         db,
@@ -195,6 +202,7 @@ async def _record(
                 source_message_id=source_message_id,
                 jump_url=source_url(guild_id, source_channel_id, source_message_id),
                 status=status.value,
+                source_private=private_thread,
                 accepted=False,
                 helped_count=0,
                 featured=False,

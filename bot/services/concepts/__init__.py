@@ -25,6 +25,7 @@ from bot.services.concepts.service import (
     autocomplete,
     existing_override,
     find_concept,
+    get_concept,
     guild_concept,
     list_concepts,
     lookup,
@@ -53,6 +54,7 @@ from bot.services.concepts.types import (
     MissCount,
     RelatedRef,
     SuggestResult,
+    visible_clause,
 )
 
 __all__ = [
@@ -68,6 +70,7 @@ __all__ = [
     "NAME_MIN",
     "SUMMARY_MAX",
     "SuggestResult",
+    "visible_clause",
     "TRACKS",
     "all_visible",
     "autocomplete",
@@ -76,6 +79,7 @@ __all__ = [
     "concepts_in_text",
     "existing_override",
     "find_concept",
+    "get_concept",
     "flush_lookup_log",
     "guild_concept",
     "list_concepts",

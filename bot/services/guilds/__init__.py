@@ -9,6 +9,8 @@ from bot.services.guilds.settings import (
     timezone_choices,
     update_settings,
     validate_timezone,
+    validate_web_slug,
+    web_slug_for,
 )
 from bot.services.guilds.welcome import (
     claim_setup_guide,
@@ -28,4 +30,6 @@ __all__ = [
     "timezone_choices",
     "update_settings",
     "validate_timezone",
+    "validate_web_slug",
+    "web_slug_for",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db import Database
 from bot.db.models import GuildSettings
-from bot.errors import Invalid
+from bot.errors import Conflict, Invalid
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -44,6 +45,10 @@ class GuildConfig:
     help_forum_channel_id: int | None = None
     help_forum_archive_hours: int = 24
     help_forum_nudge_hours: int = 72
+    web_enabled: bool = False
+    web_show_names: bool = False
+    web_slug: str | None = None
+    web_title: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -130,12 +135,48 @@ def _validate(changes: dict[str, Any]) -> dict[str, Any]:
         raise Invalid("Nudge quiet posts after 6 to 720 hours (30 days).")
     if "private_channel_ids" in out:
         out["private_channel_ids"] = sorted({int(c) for c in out["private_channel_ids"]})
+    if "web_slug" in out:
+        out["web_slug"] = validate_web_slug(out["web_slug"])
+    if out.get("web_title") is not None:
+        out["web_title"] = " ".join(str(out["web_title"]).split())[:100] or None
     return out
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+WEB_SLUG_MIN, WEB_SLUG_MAX = 2, 40
+
+
+def web_slug_for(name: str) -> str:
+    """A hub address from a server's name: lowercase words joined by hyphens."""
+    words = re.findall(r"[a-z0-9]+", name.casefold())
+    slug = "-".join(words)[:WEB_SLUG_MAX].strip("-")
+    return slug if len(slug) >= WEB_SLUG_MIN else "server"
+
+
+def validate_web_slug(text: str) -> str:
+    slug = str(text).strip().casefold()
+    if not WEB_SLUG_MIN <= len(slug) <= WEB_SLUG_MAX or not _SLUG.fullmatch(slug):
+        raise Invalid(
+            "The web address takes 2-40 lowercase letters, digits and single hyphens, "
+            "e.g. `frontend-learners`."
+        )
+    return slug
 
 
 async def update_settings(db: Database, guild_id: int, **changes: Any) -> GuildConfig:
     """Apply validated changes in one transaction and return the new settings."""
     clean = _validate(changes)
+    try:
+        return await _apply(db, guild_id, clean)
+    except IntegrityError:
+        if "web_slug" not in clean:
+            raise
+        raise Conflict(
+            f"The web address `{clean['web_slug']}` is taken by another server: pick another."
+        ) from None
+
+
+async def _apply(db: Database, guild_id: int, clean: dict[str, Any]) -> GuildConfig:
     async with db.sessions.begin() as session:
         row = await session.get(GuildSettings, guild_id)
         if row is None:
