@@ -67,10 +67,14 @@ class HelpForumCog(commands.Cog):
         """Record a post as a challenge and, when close solved ones exist, list them (with
         a "Mark the answer" button)."""
         new = await record(self.bot, thread, forum)
-        if new is not None and new.created and new.similar_solved and not thread.archived:
+        if new is None or not new.created or thread.archived:
+            return
+        if new.similar_solved or new.concepts:
             with contextlib.suppress(discord.HTTPException):
                 await thread.send(
-                    render.similar_text(new.similar_solved), view=mark_view(thread.id)
+                    render.similar_text(new.similar_solved, new.concepts),
+                    view=mark_view(thread.id),
+                    allowed_mentions=discord.AllowedMentions.none(),
                 )
 
     async def _forum_guilds(self) -> list[discord.Guild]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.services.concepts import RelatedRef
 from bot.services.entries import ChallengeInfo
 from bot.ui.render import one_line
 
@@ -10,11 +11,16 @@ MARK_HOW = (
 )
 
 
-def similar_text(similar: tuple[ChallengeInfo, ...]) -> str:
-    lines = ["These solved questions look close to yours:"]
-    for c in similar:
-        link = f" \u2014 {c.jump_url}" if c.jump_url else ""
-        lines.append(f"\u2022 {one_line(c.title, 90)} (challenge #{c.id}){link}")
+def similar_text(similar: tuple[ChallengeInfo, ...], concepts: tuple[RelatedRef, ...] = ()) -> str:
+    lines = []
+    if similar:
+        lines.append("These solved questions look close to yours:")
+        for c in similar:
+            link = f" \u2014 {c.jump_url}" if c.jump_url else ""
+            lines.append(f"\u2022 {one_line(c.title, 90)} (challenge #{c.id}){link}")
+    if concepts:
+        names = ", ".join(f"**{one_line(c.name, 60)}**" for c in concepts)
+        lines.append(f"It seems to touch {names}: `/concept lookup` explains each.")
     lines.append(f"If one of the replies here solves it, {MARK_HOW}.")
     return "\n".join(lines)
 

@@ -109,8 +109,10 @@ async def test_a_post_becomes_a_challenge_and_similar_solved_ones_are_listed(
     assert row.title == "CORS error when fetching the API" and row.author_id == nexus.alice.id
     assert "blocked by the CORS policy" in row.problem and row.track == "frontend"
     assert row.jump_url and str(post.id) in row.jump_url
-    await asyncio.sleep(0.1)
-    assert [m.author_id for m in nexus.sim.messages_in(post)] == [nexus.alice.id]  # no noise
+    # No similar solved question yet; the concept it names is pointed out, pinging nobody.
+    named = await nexus.sim.wait_for_message(channel=post, include_sent=True)
+    assert "**CORS**" in named.content and "look close to yours" not in named.content
+    assert not named.pings
     reply = await nexus.sim.say(nexus.bob, post, "Add Access-Control-Allow-Origin on the API")
     await nexus.sim.context_menu(nexus.alice, "Mark as solution", message=reply)
     later, _ = await nexus.sim.post(
@@ -315,3 +317,14 @@ async def test_marking_an_answer_in_a_post_nexus_missed_records_the_post_first(
     assert "stays closed" in done.content and post.archived
     row = await _challenge(nexus, post.id)
     assert row.title == "Python venv" and row.solved and row.author_id == nexus.alice.id
+
+
+async def test_a_post_that_names_nothing_known_gets_no_reply(nexus: Nexus) -> None:
+    forum = await _forum(nexus)
+    await _setup(nexus, forum)
+    post, _ = await nexus.sim.post(
+        nexus.alice, forum, "Stuck again", "nothing works since this morning, any idea?"
+    )
+    await _challenge(nexus, post.id)
+    await asyncio.sleep(0.3)
+    assert [m.author_id for m in nexus.sim.messages_in(post)] == [nexus.alice.id]  # no noise

@@ -13,7 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from bot.db import Database
 from bot.db.models import ForumPost
 from bot.errors import Conflict, NotAllowed, NotFound
+from bot.services import concepts
 from bot.services.challenges import accept_solution, capture_challenge, capture_solution
+from bot.services.concepts import RelatedRef
 from bot.services.entries import TITLE_MAX, ChallengeInfo, now_or
 from bot.services.guilds import get_settings
 from bot.services.helpforum.tags import track_from_tags
@@ -52,6 +54,7 @@ class NewPost:
     created: bool  # False: Nexus already followed this post
     challenge: ChallengeInfo | None
     similar_solved: tuple[ChallengeInfo, ...]  # good matches only; often empty
+    concepts: tuple[RelatedRef, ...] = ()  # concepts the post names (good matches only)
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,8 @@ async def record_post(
         for c in recorded.similar
         if c.solved and len(wanted & _words(f"{c.title} {c.problem}")) >= GOOD_MATCH_WORDS
     )
-    return NewPost(post, True, recorded.challenge, good)
+    named = await concepts.concepts_in_text(db, guild_id, f"{title}\n{body}")
+    return NewPost(post, True, recorded.challenge, good, tuple(named))
 
 
 async def _follow(
