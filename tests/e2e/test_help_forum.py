@@ -328,3 +328,17 @@ async def test_a_post_that_names_nothing_known_gets_no_reply(nexus: Nexus) -> No
     await _challenge(nexus, post.id)
     await asyncio.sleep(0.3)
     assert [m.author_id for m in nexus.sim.messages_in(post)] == [nexus.alice.id]  # no noise
+
+
+async def test_a_reply_whose_author_refused_reuse_is_not_saved(nexus: Nexus) -> None:
+    forum = await _forum(nexus)
+    await _setup(nexus, forum)
+    post, _ = await nexus.sim.post(nexus.alice, forum, "Gunicorn 502", "nginx says 502")
+    await _challenge(nexus, post.id)
+    answer = await nexus.sim.say(nexus.bob, post, "Bind gunicorn to 0.0.0.0, not 127.0.0.1")
+    await nexus.sim.command(nexus.bob, "privacy", {"reuse": False})
+    refused = await nexus.sim.context_menu(nexus.alice, "Mark as solution", message=answer)
+    assert refused.ephemeral and "don't save their messages" in refused.content
+    async with nexus.db.reader() as s:
+        sol = await s.scalar(select(Solution).where(Solution.source_message_id == answer.id))
+    assert sol is None and not (await _challenge(nexus, post.id)).solved

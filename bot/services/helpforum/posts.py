@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.db import Database
 from bot.db.models import ForumPost
 from bot.errors import Conflict, NotAllowed, NotFound
-from bot.services import concepts
+from bot.services import concepts, consent
 from bot.services.challenges import accept_solution, capture_challenge, capture_solution
 from bot.services.concepts import RelatedRef
 from bot.services.entries import TITLE_MAX, ChallengeInfo, now_or
@@ -208,6 +208,10 @@ async def mark_solution(
         raise NotAllowed(MARK_REFUSAL)
     if message_id == thread_id:
         raise Conflict(OWN_POST)
+    # A reply whose author asked that others don't reuse their messages is not saved.
+    await consent.check_reuse(
+        db, guild_id, author_id=author_id, author_name=author_name, saver_id=actor_id
+    )
     recorded = await capture_solution(
         db,
         guild_id,
