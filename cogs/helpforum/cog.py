@@ -126,6 +126,8 @@ class HelpForumCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_raw_thread_update(self, payload: discord.RawThreadUpdateEvent) -> None:
+        if "applied_tags" in payload.data:
+            await self._retag(payload)
         meta = payload.data.get("thread_metadata") or {}
         if "archived" not in meta:
             return
@@ -141,6 +143,18 @@ class HelpForumCog(commands.Cog):
             await helpforum.set_state(
                 self.bot.db, payload.guild_id, payload.thread_id, reopened_at=self.bot.clock()
             )
+
+    async def _retag(self, payload: discord.RawThreadUpdateEvent) -> None:
+        """Tags changed by hand: the challenge's track follows the post's track tags."""
+        guild = self.bot.get_guild(payload.guild_id)
+        forum = guild.get_channel(payload.parent_id) if guild and payload.parent_id else None
+        if not isinstance(forum, discord.ForumChannel):
+            return
+        names = {t.id: t.name for t in forum.available_tags}
+        applied = tuple(
+            names[int(i)] for i in payload.data.get("applied_tags") or () if int(i) in names
+        )
+        await helpforum.retag_post(self.bot.db, payload.guild_id, payload.thread_id, applied)
 
     # ---- Mark as solution --------------------------------------------------------------
     async def mark_as_solution(

@@ -342,3 +342,21 @@ async def test_a_reply_whose_author_refused_reuse_is_not_saved(nexus: Nexus) -> 
     async with nexus.db.reader() as s:
         sol = await s.scalar(select(Solution).where(Solution.source_message_id == answer.id))
     assert sol is None and not (await _challenge(nexus, post.id)).solved
+
+
+async def test_retagging_a_post_moves_its_challenge_to_the_new_track(nexus: Nexus) -> None:
+    forum = await _forum(nexus)
+    await _setup(nexus, forum)
+    post, _ = await nexus.sim.post(
+        nexus.alice, forum, "Slow list", "my list renders slowly", tags=["Frontend"]
+    )
+    assert (await _challenge(nexus, post.id)).track == "frontend"
+    await nexus.sim.edit_post(nexus.alice, post, tags=["Backend"])
+
+    async def moved() -> bool:
+        return (await _challenge(nexus, post.id)).track == "backend"
+
+    assert await _eventually(moved)
+    await nexus.sim.edit_post(nexus.alice, post, tags=[])  # no track tag: the track stays
+    await asyncio.sleep(0.2)
+    assert (await _challenge(nexus, post.id)).track == "backend"

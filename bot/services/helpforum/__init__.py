@@ -16,6 +16,7 @@ from bot.services.helpforum.posts import (
     next_due,
     nudge_due,
     record_post,
+    retag_post,
     set_state,
 )
 from bot.services.helpforum.tags import (
@@ -49,6 +50,7 @@ __all__ = [
     "missing_tags",
     "nudge_due",
     "record_post",
+    "retag_post",
     "set_state",
     "track_from_tags",
 ]

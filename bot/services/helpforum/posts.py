@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.db import Database
-from bot.db.models import ForumPost
+from bot.db.models import Challenge, ForumPost
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.services import concepts, consent
 from bot.services.challenges import accept_solution, capture_challenge, capture_solution
@@ -305,6 +305,26 @@ async def set_state(
                 row.state = OPEN
         await s.flush()
         return _info(row)
+
+
+async def retag_post(
+    db: Database, guild_id: int, thread_id: int, tag_names: tuple[str, ...]
+) -> str | None:
+    """The post's tags were changed on Discord: its challenge's track follows its track tags
+    (none left: the track is kept, as a moderator may have set it). Returns the new track
+    when it changed. Removing "Solved" by hand changes nothing: the answer stays recorded."""
+    track = track_from_tags(tag_names)
+    if track is None:
+        return None
+    async with db.sessions.begin() as s:
+        post = await s.get(ForumPost, thread_id)
+        if post is None or post.guild_id != guild_id or post.challenge_id is None:
+            return None
+        challenge = await s.get(Challenge, post.challenge_id)
+        if challenge is None or challenge.track == track:
+            return None
+        challenge.track = track
+        return track
 
 
 async def due_posts(db: Database, guild_id: int, now: datetime) -> list[PostInfo]:
