@@ -54,3 +54,13 @@ def test_the_statefulset_derives_each_process_share_from_its_pod_index() -> None
     assert secret["stringData"]["DATABASE_URL"].startswith("postgresql://")
     assert container["resources"]["requests"]["memory"]
     assert sts["spec"]["serviceName"] == _manifest("Service")["metadata"]["name"]
+
+
+def test_every_compose_dependency_is_a_service_of_the_file() -> None:
+    """The Compose schema does not check names: a `depends_on` naming no service makes
+    `docker compose up` refuse to start."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = set(compose["services"])
+    for name, service in compose["services"].items():
+        needs = service.get("depends_on") or {}
+        assert set(needs) <= services, (name, set(needs) - services)
