@@ -141,7 +141,11 @@ class SolutionTargetView(NexusView):
     async def save(self, interaction: discord.Interaction, value: Any) -> None:
         assert interaction.guild_id is not None
         bot = _bot(interaction)
-        challenge_id = int(value) if str(value).isdigit() and len(str(value)) < 12 else 0
+        challenge_id = (
+            int(value)
+            if str(value).isascii() and str(value).isdigit() and len(str(value)) < 12
+            else 0
+        )
         cap = self.captured
         # The choice is re-validated by the service: server, visibility, existence.
         rec = await challenges.capture_solution(

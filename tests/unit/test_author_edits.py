@@ -50,3 +50,22 @@ async def test_refusals_change_nothing(db: Database) -> None:
     assert (row.status, row.body) == ("withdrawn", "")
     with pytest.raises(NotFound):
         await own_entry(db, f.G1, f.CAROL, "takeaway", tid)
+
+
+@pytest.mark.parametrize("typed", ["a\x00b", "\x00", "²", "#³4", "٣"])
+async def test_own_entries_autocomplete_takes_any_typing(db: Database, typed: str) -> None:
+    """A NUL (PostgreSQL refuses it) or a digit that is not 0-9 (int() refuses it) once
+    left the autocomplete unanswered."""
+    from bot.services.moderation import own_entries
+
+    assert await own_entries(db, f.G1, "challenge", f.ALICE, typed) == []
+
+
+@pytest.mark.parametrize("typed", ["²", "١٢", "#³"])
+async def test_lookups_and_searches_by_number_take_other_digits(db: Database, typed: str) -> None:
+    from bot.services import concepts
+
+    outcome = await concepts.lookup(db, f.G1, f.ALICE, typed)
+    assert outcome.concept is None
+    page = await challenges.search_challenges(db, f.G1, typed, viewer_id=f.ALICE)
+    assert list(page.items) == []

@@ -372,7 +372,7 @@ async def challenge_suggestions(
     where = scope.clauses()
     async with db.reader() as s:
         ids: list[int] = []
-        if text.isdigit() and len(text) < 12:
+        if text.isascii() and text.isdigit() and len(text) < 12:
             exact = await s.scalar(
                 select(Challenge.id).where(
                     Challenge.guild_id == guild_id, Challenge.id == int(text), *where

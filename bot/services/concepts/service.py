@@ -161,7 +161,7 @@ def related_refs(index: GuildIndex, row: Concept) -> tuple[RelatedRef, ...]:
 
 
 def _parse_id(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) <= 10 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else None
 
 
 # A concept row by primary key: built once, Core (a plain row; to_detail reads columns).

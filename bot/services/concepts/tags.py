@@ -44,7 +44,7 @@ async def resolve_concepts(
     for ref in wanted:
         ref = ref[:NAME_MAX]
         row: Concept | None = None
-        if ref.isdigit() and len(ref) <= 10:
+        if ref.isascii() and ref.isdigit() and len(ref) <= 10:
             row = await resolve_visible(session, guild_id, int(ref))
         if row is None:
             row = await session.scalar(

@@ -9,6 +9,7 @@ Each removal is one transaction with one audit row, the author as its actor.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -122,6 +123,9 @@ async def consent(
     return AuthorResult("approve", kind, entry_id, Status.AWAITING_AUTHOR.value, status.value)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 async def own_entries(
     db: Database, guild_id: int, kind: str, author_id: int, query: str, limit: int = 25
 ) -> list[tuple[int, str]]:
@@ -137,8 +141,9 @@ async def own_entries(
         model.author_id == author_id,
         model.status != Status.WITHDRAWN.value,
     )
-    q = " ".join(query.split())[:100].lower().lstrip("#")
-    if q.isdigit() and len(q) < 12:
+    # Control characters (a NUL is refused by PostgreSQL) are never in a title or body.
+    q = " ".join(_CONTROL.sub(" ", query).split())[:100].lower().lstrip("#")
+    if q.isascii() and q.isdigit() and len(q) < 12:
         stmt = stmt.where(model.id == int(q))
     elif q:
         stmt = stmt.where(func.lower(text).contains(q, autoescape=True))

@@ -253,7 +253,7 @@ async def search_entries(
     q = " ".join(_CONTROL.sub(" ", query).split())[:100].lower()
     if q:
         cond = func.lower(text_col).contains(q, autoescape=True)
-        if q.lstrip("#").isdigit():
+        if q.lstrip("#").isascii() and q.lstrip("#").isdigit():
             cond = cond | (m.id == int(q.lstrip("#")[:18]))
         stmt = stmt.where(cond)
     stmt = stmt.order_by(m.guild_id.desc(), m.id.desc()).limit(limit)
