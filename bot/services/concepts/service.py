@@ -20,7 +20,8 @@ from bot.db.types import Status
 from bot.errors import Invalid, NotFound
 from bot.services.concepts import lookup_log
 from bot.services.concepts.complete import autocomplete
-from bot.services.concepts.index import GuildIndex, index_for
+from bot.services.concepts.guild_index import GuildIndex
+from bot.services.concepts.index import index_for
 from bot.services.concepts.types import (
     SHADOWING_STATUSES,
     AutocompleteChoice,
