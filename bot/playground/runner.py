@@ -19,7 +19,8 @@ from bot.playground.events import (
     Outcome,
     modal_json,
 )
-from bot.playground.parser import (
+from bot.playground.lexer import ParseError
+from bot.playground.lines import (
     MENU_TARGET_LAST,
     Channels,
     Click,
@@ -31,7 +32,6 @@ from bot.playground.parser import (
     Menu,
     ModalFill,
     Option,
-    ParseError,
     Post,
     Posts,
     Quit,
@@ -39,8 +39,8 @@ from bot.playground.parser import (
     Select,
     Slash,
     Wait,
-    parse_line,
 )
+from bot.playground.parser import parse_line
 from bot.playground.resolve import Names, PlaygroundError, command_options
 from bot.playground.session import DEFAULT_ACTOR, DEFAULT_CHANNEL, Session
 from bot.playground.timewarp import target_time, wait_until

@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from bot.playground.parser import ParseError, Post, Posts, parse_line
+from bot.playground.lexer import ParseError
+from bot.playground.lines import Post, Posts
+from bot.playground.parser import parse_line
 from bot.playground.runner import Runner
 
 from .test_playground_session import _nexus, play, run  # noqa: F401 (fixture)
