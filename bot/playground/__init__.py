@@ -19,7 +19,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.playground.parser import ParseError, continued, needs_more, parse_line
+from bot.playground.lexer import ParseError, continued, needs_more
+from bot.playground.parser import parse_line
 from bot.playground.session import Session, StartupError
 
 if TYPE_CHECKING:

@@ -17,220 +17,38 @@
 
 Values may be quoted ("two words" or 'two words'; backslash escapes a quote). An unquoted
 number after `click`/`select` is a position (1-based); a quoted one is a label or value.
-Parsing is pure: names are resolved against the world when the line runs.
+Parsing is pure: names are resolved against the world when the line runs. This module
+holds the parsing (`parse_line`); the lexing is in lexer.py, the parsed forms (`Line` and
+its actions) in lines.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-KEY = re.compile(r"[A-Za-z_][\w-]*")
-MENU_TARGET_LAST = "last"
-
-
-FENCE = "```"
-CONTINUE = "\\"
-
-
-def needs_more(text: str) -> bool:
-    """A line goes on on the next one while a ``` code fence is open, or when it ends with
-    a backslash: how a code block or a multi-line value is typed."""
-    return text.count(FENCE) % 2 == 1 or text.rstrip().endswith(CONTINUE)
-
-
-def continued(text: str, more: str) -> str:
-    """`text` (which needs_more) joined with the next physical line."""
-    if text.count(FENCE) % 2 == 0 and text.rstrip().endswith(CONTINUE):
-        text = text.rstrip()[: -len(CONTINUE)]
-    return f"{text}\n{more}"
-
-
-class ParseError(ValueError):
-    """A line that is not in the playground language. The message says what to write."""
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-    quoted: bool = False
-    key: str | None = None  # set for key:value / key=value tokens
-
-
-@dataclass(frozen=True)
-class Option:
-    name: str
-    value: str
-    quoted: bool = False
-
-
-@dataclass(frozen=True)
-class Slash:
-    path: tuple[str, ...]
-    options: tuple[Option, ...] = ()
-
-    @property
-    def name(self) -> str:
-        return " ".join(self.path)
-
-
-@dataclass(frozen=True)
-class Complete:
-    path: tuple[str, ...]
-    options: tuple[Option, ...]
-    focused: str
-
-    @property
-    def name(self) -> str:
-        return " ".join(self.path)
-
-
-@dataclass(frozen=True)
-class Click:
-    target: int | str  # int: 1-based position; str: label (or custom id)
-
-
-@dataclass(frozen=True)
-class Select:
-    values: tuple[int | str, ...]  # int: 1-based option position; str: value or label
-    menu: int | None = None  # which select menu of the message (1-based); None = the first
-
-
-@dataclass(frozen=True)
-class ModalFill:
-    values: tuple[Option, ...]
-
-
-@dataclass(frozen=True)
-class Say:
-    text: str
-
-
-@dataclass(frozen=True)
-class Post:
-    """Start a forum post: its title, first message and tags (names)."""
-
-    title: str
-    text: str
-    tags: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Posts:
-    """List the forums, their tags and their posts."""
-
-
-@dataclass(frozen=True)
-class Menu:
-    name: str
-    target: str | int = MENU_TARGET_LAST  # "last", N (N-th most recent message) or "@member"
-
-
-@dataclass(frozen=True)
-class Help:
-    topic: str | None = None
-
-
-@dataclass(frozen=True)
-class Members:
-    pass
-
-
-@dataclass(frozen=True)
-class Channels:
-    pass
-
-
-@dataclass(frozen=True)
-class History:
-    count: int = 10
-
-
-@dataclass(frozen=True)
-class Quit:
-    pass
-
-
-@dataclass(frozen=True)
-class Wait:
-    """Let time pass: `wait 7d` / `wait 2h30m`, or `wait until mon 09:00` (server time)."""
-
-    seconds: int = 0
-    weekday: int | None = None  # with `until`: 0 = Monday
-    hour: int = 9
-    minute: int = 0
-
-
-Action = Slash | Complete | Click | Select | ModalFill | Say | Post | Menu | Wait
-Meta = Help | Members | Channels | Posts | History | Quit
-
-
-@dataclass(frozen=True)
-class Line:
-    """One parsed line. `action` None with actor/channel set = switch the defaults."""
-
-    action: Action | Meta | None = None
-    actor: str | None = None
-    channel: str | None = None
-    text: str = field(default="", compare=False)
-
-    @property
-    def is_blank(self) -> bool:
-        return self.action is None and self.actor is None and self.channel is None
-
-
-# ---- lexing ---------------------------------------------------------------------------
-
-
-def _read_quoted(line: str, i: int) -> tuple[str, int]:
-    """The text of a quoted string starting at line[i] (a quote); returns (text, next i)."""
-    quote, out, i = line[i], [], i + 1
-    while i < len(line):
-        ch = line[i]
-        if ch == "\\" and i + 1 < len(line) and line[i + 1] in (quote, "\\"):
-            out.append(line[i + 1])
-            i += 2
-            continue
-        if ch == quote:
-            return "".join(out), i + 1
-        out.append(ch)
-        i += 1
-    raise ParseError(f"unclosed {quote} quote: add the closing {quote}")
-
-
-def tokenize(line: str) -> list[Token]:
-    """Split on blanks; quotes group words; a lone `#` starts a comment."""
-    tokens: list[Token] = []
-    i, n = 0, len(line)
-    while i < n:
-        if line[i].isspace():
-            i += 1
-            continue
-        if line[i] == "#" and (i + 1 == n or line[i + 1].isspace()):
-            break  # comment
-        key: str | None = None
-        m = KEY.match(line, i)
-        if m and m.end() < n and line[m.end()] in ":=":
-            key, i = m.group(0), m.end() + 1
-        if i < n and line[i] in "\"'":
-            text, i = _read_quoted(line, i)
-            if i < n and not line[i].isspace():
-                raise ParseError(f"put a space after the closing quote of {text!r}")
-            tokens.append(Token(text, True, key))
-            continue
-        start = i
-        while i < n and not line[i].isspace():
-            i += 1
-        tokens.append(Token(line[start:i], False, key))
-    return tokens
-
-
-def _word(tok: Token) -> str:
-    """A token as written (key:value tokens are words too where no key is expected)."""
-    if tok.key is None:
-        return tok.text
-    return f"{tok.key}:{tok.text}"
-
+from bot.playground.lexer import ParseError, Token, _read_quoted, _word, tokenize
+from bot.playground.lines import (
+    MENU_TARGET_LAST,
+    Action,
+    Channels,
+    Click,
+    Complete,
+    Help,
+    History,
+    Line,
+    Members,
+    Menu,
+    Meta,
+    ModalFill,
+    Option,
+    Post,
+    Posts,
+    Quit,
+    Say,
+    Select,
+    Slash,
+    Wait,
+)
 
 # ---- parsing --------------------------------------------------------------------------
 

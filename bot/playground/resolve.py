@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from bot.playground.parser import Option
+from bot.playground.lines import Option
 from bot.simulator.guild import Guild
 from bot.simulator.models import DM, GUILD_CATEGORY, Channel, Member, Role
 

@@ -1,25 +1,22 @@
-"""Runs parsed lines against the simulator as members, and collects what the bot shows."""
+"""Runs parsed lines against the simulator as members; what the bot shows is collected by
+the `BotOutput` part (output.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from bot.playground import info
 from bot.playground.events import (
     AUTOCOMPLETE,
-    CHANNEL_MESSAGE,
     ERROR,
-    FOLLOWUP,
     INFO,
-    MODAL,
     REPLY,
     Event,
     Outcome,
-    modal_json,
 )
-from bot.playground.parser import (
+from bot.playground.lexer import ParseError
+from bot.playground.lines import (
     MENU_TARGET_LAST,
     Channels,
     Click,
@@ -31,7 +28,6 @@ from bot.playground.parser import (
     Menu,
     ModalFill,
     Option,
-    ParseError,
     Post,
     Posts,
     Quit,
@@ -39,8 +35,9 @@ from bot.playground.parser import (
     Select,
     Slash,
     Wait,
-    parse_line,
 )
+from bot.playground.output import BotOutput, ErrorCapture
+from bot.playground.parser import parse_line
 from bot.playground.resolve import Names, PlaygroundError, command_options
 from bot.playground.session import DEFAULT_ACTOR, DEFAULT_CHANNEL, Session
 from bot.playground.timewarp import target_time, wait_until
@@ -48,27 +45,13 @@ from bot.services import guilds
 from bot.simulator.interactions import ViolationError
 from bot.simulator.models import Channel, Member, Message
 from bot.simulator.payloads import InvalidInput, UnknownCommand
-from bot.simulator.reply import SELECT_TYPES, MessageView, Modal, Reply, walk_components
+from bot.simulator.reply import SELECT_TYPES, Modal, Reply, walk_components
 
 log = logging.getLogger("nexus.playground")
 JSON = dict[str, Any]
-SETTLE_SECONDS = 0.05  # after an action: time for the bot's own follow-on posts to land
-SETTLE_MAX_ROUNDS = 10
 
 
-class ErrorCapture(logging.Handler):
-    """Collects ERROR records (a crash in a command handler) so the line can fail."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not record.name.startswith("nexus.playground"):
-            self.records.append(record)
-
-
-class Runner:
+class Runner(BotOutput):
     def __init__(self, session: Session) -> None:
         self.session = session
         self.sim = session.sim
@@ -344,116 +327,6 @@ class Runner:
         if isinstance(action, Posts):
             return info.posts_text(self.session, self.names.member(actor))
         return info.history_text(self.world.messages_in(channel.id)[-action.count :], self.names)
-
-    # ---- what the bot showed -----------------------------------------------------------
-    async def _after(self, reply: Reply | None, actor: str, channel: Channel) -> list[Event]:
-        events: list[Event] = []
-        emitted: set[int] = set()
-        if reply is not None:
-            events += self._reply_events(reply, actor, channel, emitted)
-        await self._settle()
-        return events + self._collect(actor, emitted)
-
-    def _reply_events(
-        self, reply: Reply, actor: str, channel: Channel, emitted: set[int]
-    ) -> list[Event]:
-        where = self.names.channel_label(channel.id)
-        if reply.modal is not None:
-            self.modals[actor] = reply.modal
-            return [Event(MODAL, actor, where, ephemeral=True, modal=modal_json(reply.modal))]
-        events: list[Event] = []
-        primary = reply.message or reply.original
-        if primary is not None:
-            edited = reply.response_type in (6, 7)
-            events.append(self._message_event(REPLY, primary, actor, edited=edited))
-            emitted.add(primary.id)
-        for view in reply.followups:
-            if view.id not in emitted:
-                events.append(self._message_event(FOLLOWUP, view, actor))
-                emitted.add(view.id)
-        if not events:
-            events.append(
-                Event(REPLY, actor, where, content="(the bot acknowledged without a message)")
-            )
-        return events
-
-    def _message_event(
-        self, kind: str, view: MessageView, actor: str | None, *, edited: bool = False
-    ) -> Event:
-        """`actor`: whose action led to it (None: the bot's own initiative)."""
-        ephemeral = view.ephemeral
-        self.shown.append((view.id, actor if ephemeral else None))
-        self._emitted.add(view.id)
-        return Event(
-            kind,
-            actor,
-            self.names.channel_label(view.channel_id),
-            ephemeral=ephemeral,
-            content=view.content,
-            embeds=view.embeds,
-            components=view.components,
-            message_id=view.id,
-            edited=edited,
-        )
-
-    async def _settle(self) -> None:
-        """Give the bot a moment for posts that follow its answer (threads, digests...)."""
-        count = len(self.sim.bot_messages)
-        for _ in range(SETTLE_MAX_ROUNDS):
-            await asyncio.sleep(SETTLE_SECONDS)
-            now = len(self.sim.bot_messages)
-            if now == count:
-                return
-            count = now
-
-    def _collect(self, actor: str | None, emitted: set[int]) -> list[Event]:
-        """Bot messages created or edited since the last look that no reply accounted for."""
-        events: list[Event] = []
-        fresh = self.sim.bot_messages[self._seen_bot :]
-        self._seen_bot += len(fresh)
-        for view in fresh:
-            if view.id in emitted or view.id in self._emitted:
-                continue
-            # A late answer to an interaction (sent after its first response) is a followup.
-            asked_by = ((view.raw.get("interaction_metadata") or {}).get("user") or {}).get(
-                "username"
-            )
-            kind = FOLLOWUP if asked_by else CHANNEL_MESSAGE
-            events.append(self._message_event(kind, view, asked_by or actor))
-            emitted.add(view.id)
-        updated, self._updated = self._updated, []
-        for mid in dict.fromkeys(updated):
-            msg = self.world.messages.get(mid)
-            if mid in emitted or msg is None or msg.deleted:
-                continue
-            view = MessageView.from_dict(msg.to_dict())
-            events.append(self._message_event(CHANNEL_MESSAGE, view, actor, edited=True))
-            emitted.add(mid)
-        return events
-
-    def _problems(self) -> list[Event]:
-        """Crashes the bot logged and requests Discord would have rejected: line failures."""
-        events = []
-        for record in self.errors.records:
-            text = record.getMessage()
-            if record.exc_info and record.exc_info[1] is not None:
-                exc = record.exc_info[1]
-                text += f" ({exc.__class__.__name__}: {exc})"
-            events.append(Event(ERROR, None, content=f"the bot logged an error: {text}"))
-        self.errors.records.clear()
-        for violation in self.sim.violations[self._seen_violations :]:
-            events.append(
-                Event(
-                    ERROR,
-                    None,
-                    content=(
-                        f"Discord would reject the bot's {violation.method} {violation.path}: "
-                        f"{violation.reason}"
-                    ),
-                )
-            )
-        self._seen_violations = len(self.sim.violations)
-        return events
 
 
 def _modal_values(modal: Modal, given: tuple[Option, ...]) -> dict[str, str]:

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from bot.playground.events import Event
-from bot.playground.parser import (
+from bot.playground.lexer import ParseError, tokenize
+from bot.playground.lines import (
     Channels,
     Click,
     Complete,
@@ -19,14 +20,12 @@ from bot.playground.parser import (
     Menu,
     ModalFill,
     Option,
-    ParseError,
     Quit,
     Say,
     Select,
     Slash,
-    parse_line,
-    tokenize,
 )
+from bot.playground.parser import parse_line
 from bot.playground.render import Renderer
 
 

@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from bot.playground.parser import ParseError, Post, Posts, parse_line
+from bot.playground.lexer import ParseError
+from bot.playground.lines import Post, Posts
+from bot.playground.parser import parse_line
 from bot.playground.runner import Runner
 
 from .test_playground_session import _nexus, play, run  # noqa: F401 (fixture)
@@ -33,18 +35,18 @@ async def test_a_member_posts_in_the_forum_and_another_replies(play: Runner) -> 
         "Full-stack",
         "Solved",
     ]
-    [note, *_] = await run(play, 'post "CORS on fetch" tags:Frontend my fetch is blocked')
+    [note, *_] = await run(play, 'post "Stuck again" tags:Frontend nothing works since today')
     assert note.kind == "info" and "[Frontend]" in note.content and "say" in note.content
     [post] = [t for t in play.session.guild.threads if t.parent_id == forum.id]
-    assert post.owner_id == play.session.demo.members["alice"].id and post.name == "CORS on fetch"
-    await run(play, 'as bob in "CORS on fetch" say the server must allow your origin')
+    assert post.owner_id == play.session.demo.members["alice"].id and post.name == "Stuck again"
+    await run(play, 'as bob in "Stuck again" say what did you change since yesterday?')
     [listing] = await run(play, "posts")
     assert (
         "#help-forum - tags: Frontend, Backend, Full-stack, Solved (moderators)" in listing.content
     )
-    assert "[open] 'CORS on fetch' by alice [Frontend], 1 reply" in listing.content
+    assert "[open] 'Stuck again' by alice [Frontend], 1 reply" in listing.content
     [channels] = await run(play, "channels")
-    assert "post #CORS on fetch (in #help-forum)" in channels.content
+    assert "post #Stuck again (in #help-forum)" in channels.content
     outcome = await play.run('post "Q" tags:Nope why')
     assert outcome.failed and "no tag 'Nope'" in outcome.events[-1].content
     outcome = await play.run("in #help-forum say hello")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services.challenges.service import share_challenge
+from bot.services.challenges.record import share_challenge
 from bot.services.entries.types import ChallengeInfo
 from bot.services.guilds import settings as guilds
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept
 from bot.errors import Invalid, NotFound
+from bot.services.challenges import record
 from bot.services.challenges import service as svc
 from bot.services.entries.types import PROBLEM_MAX, TITLE_MAX, ChallengeFilter
 from bot.services.guilds import settings as guilds
@@ -26,7 +27,7 @@ from tests.unit.entries_support import (
 async def test_share_records_with_concepts_and_track(db: Database) -> None:
     django = await add_concept(db, "Zz Django", tracks="backend")
     orm = await add_concept(db, "Zz ORM Thing", tracks="backend")
-    rec = await svc.share_challenge(
+    rec = await record.share_challenge(
         db,
         G,
         author_id=ALICE,
@@ -82,7 +83,7 @@ async def test_mentions_in_titles_become_names_and_texts_are_kept(db: Database) 
 
 async def test_capture_keeps_author_channel_and_link_and_is_idempotent(db: Database) -> None:
     content = "## CORS error on fetch!\nThe browser blocks my request to the API."
-    rec = await svc.capture_challenge(
+    rec = await record.capture_challenge(
         db,
         G,
         content=content,
@@ -103,7 +104,7 @@ async def test_capture_keeps_author_channel_and_link_and_is_idempotent(db: Datab
         77,
     )
     assert c.jump_url == f"https://discord.com/channels/{G}/55/77"
-    again = await svc.capture_challenge(
+    again = await record.capture_challenge(
         db, G, content=content, author_id=BOB, author_name="Bob", channel_id=55, message_id=77
     )
     assert not again.created and again.challenge.id == c.id
@@ -113,19 +114,19 @@ async def test_capture_keeps_author_channel_and_link_and_is_idempotent(db: Datab
 
 async def test_capture_title_is_clipped_and_empty_message_refused(db: Database) -> None:
     long_line = "word " * 100
-    rec = await svc.capture_challenge(
+    rec = await record.capture_challenge(
         db, G, content=long_line, author_id=BOB, author_name="Bob", channel_id=1, message_id=2
     )
     assert len(rec.challenge.title) <= TITLE_MAX and rec.challenge.title.endswith("\u2026")
     with pytest.raises(Invalid, match="no text"):
-        await svc.capture_challenge(
+        await record.capture_challenge(
             db, G, content="  ", author_id=BOB, author_name="Bob", channel_id=1, message_id=3
         )
 
 
 async def test_policy_private_channel_capture_is_pending(db: Database) -> None:
     await guilds.update_settings(db, G, private_channel_ids=[99])
-    rec = await svc.capture_challenge(
+    rec = await record.capture_challenge(
         db,
         G,
         content="secret stuff",
@@ -138,7 +139,7 @@ async def test_policy_private_channel_capture_is_pending(db: Database) -> None:
     assert rec.challenge.status == "pending"
     await review(db, review_challenges=True)
     assert (await challenge(db, "held")).status == "pending"
-    mod = await svc.share_challenge(
+    mod = await record.share_challenge(
         db, G, author_id=5, author_name="Mod", title="t", problem="p", by_moderator=True
     )
     assert mod.challenge.status == "published"

@@ -7,6 +7,7 @@ from sqlalchemy import delete, text, update
 
 from bot.db import Database
 from bot.db.models import Challenge
+from bot.services.challenges import record
 from bot.services.challenges import search as entry_search
 from bot.services.challenges import search_fts as entry_search_fts
 from bot.services.challenges import service as svc
@@ -103,7 +104,7 @@ async def test_similar_challenges_ranked_scoped_and_solved_marked(db: Database) 
     await challenge(db, "CORS error React API", "same", guild_id=OTHER, minutes=4)
     async with db.sessions.begin() as s:
         await s.execute(update(Challenge).where(Challenge.id == close.id).values(solved=True))
-    rec = await svc.share_challenge(
+    rec = await record.share_challenge(
         db,
         G,
         author_id=BOB,
@@ -196,7 +197,7 @@ async def test_like_fallback_without_fts5(db: Database) -> None:
         a.id
     ]
     assert (await svc.search_challenges(db, G, '% _ "', viewer_id=1)).items == ()
-    rec = await svc.share_challenge(
+    rec = await record.share_challenge(
         db, G, author_id=2, author_name="B", title="celery beat", problem="stuck"
     )
     assert [x.id for x in rec.similar] == [a.id]

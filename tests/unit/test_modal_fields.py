@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from bot.playground.parser import KEY
+from bot.playground.lexer import KEY
 from bot.services.moderation import AUTHOR_FIELDS, EDITABLE_FIELDS
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.services.pairing.availability import HOURS_PER_WEEK
-from bot.services.pairing.matcher import BACKEND, FRONTEND, FULLSTACK, Candidate, match
+from bot.services.pairing.matcher import BACKEND, FRONTEND, FULLSTACK, match
 from bot.services.pairing.reasons import LEFT_OVER
+from bot.services.pairing.scoring import Candidate
 from bot.services.pairing.synthetic import synthetic_candidates
 
 

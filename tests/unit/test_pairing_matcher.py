@@ -9,16 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.services.pairing.availability import HOURS_PER_WEEK
-from bot.services.pairing.matcher import (
-    BACKEND,
-    FRONTEND,
-    FULLSTACK,
+from bot.services.pairing.matcher import BACKEND, FRONTEND, FULLSTACK, match
+from bot.services.pairing.scoring import (
     INTEREST_WEIGHT,
     OVERLAP_CAP,
     REPEAT_PENALTY,
     Candidate,
     interest_tokens,
-    match,
 )
 from bot.services.pairing.synthetic import synthetic_candidates
 

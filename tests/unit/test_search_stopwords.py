@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.db import Database
+from bot.services.challenges import record
 from bot.services.challenges import service as challenges
 from bot.services.concepts.search import search_concepts
 
 
 async def test_challenge_search_and_autocomplete_with_stop_words_only(db: Database) -> None:
-    await challenges.share_challenge(
+    await record.share_challenge(
         db,
         1,
         author_id=7,

@@ -2,15 +2,13 @@
 
 from bot.services.challenges.concept_links import concept_suggestions, link_concept
 from bot.services.challenges.load import load_challenges, solution_order
+from bot.services.challenges.record import capture_challenge, check_concepts, share_challenge
 from bot.services.challenges.search_cache import ALL_SERVERS, SearchCache
 from bot.services.challenges.service import (
-    capture_challenge,
     challenge_suggestions,
-    check_concepts,
     get_challenge_page,
     list_challenges,
     search_challenges,
-    share_challenge,
 )
 from bot.services.challenges.solutions import (
     accept_solution,

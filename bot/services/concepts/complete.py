@@ -23,14 +23,8 @@ from sqlalchemy import (
 
 from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept
-from bot.services.concepts.index import (
-    CHOICES_MAX,
-    WARM_CONCURRENCY,
-    _decode_aliases,
-    _label,
-    index_for,
-    normalise,
-)
+from bot.services.concepts.guild_index import CHOICES_MAX, _decode_aliases, _label, normalise
+from bot.services.concepts.index import WARM_CONCURRENCY, index_for
 from bot.services.concepts.types import AutocompleteChoice, visible_parts
 
 log = logging.getLogger(__name__)

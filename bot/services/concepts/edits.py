@@ -21,7 +21,8 @@ from bot.db.models import AuditLog, Concept, ConceptEdit
 from bot.db.types import EntryKind, Status, utcnow
 from bot.errors import Conflict, Invalid, NotFound
 from bot.services import guilds
-from bot.services.concepts.index import GuildIndex, index_for
+from bot.services.concepts.guild_index import GuildIndex
+from bot.services.concepts.index import index_for
 from bot.services.concepts.service import CATEGORIES, TRACKS, guild_concept, resolve_visible
 from bot.services.concepts.types import ConceptDraft, ConceptLink, PendingEdit, SuggestResult
 from bot.services.guilds import initial_status

@@ -8,13 +8,10 @@ from datetime import datetime, timedelta
 from bot.db import Database
 from bot.db.models import AuditLog, Concept
 from bot.errors import Conflict, Invalid, NotFound
-from bot.services.concepts.index import index_for, normalise
-from bot.services.concepts.service import (
-    clean_query,
-    find_concept,
-    guild_concept,
-    top_misses,
-)
+from bot.services.concepts.guild_index import normalise
+from bot.services.concepts.index import index_for
+from bot.services.concepts.service import clean_query, find_concept, guild_concept
+from bot.services.concepts.stats import top_misses
 from bot.services.concepts.types import ConceptDetail, MissCount
 
 ALIAS_MAX = 100

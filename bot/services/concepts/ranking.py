@@ -45,7 +45,7 @@ from sqlalchemy import text as sql_text
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services.concepts.index import GuildIndex
+from bot.services.concepts.guild_index import GuildIndex
 from bot.services.concepts.types import ConceptBrief, to_brief, visible_clause
 from bot.services.search import (
     expand,

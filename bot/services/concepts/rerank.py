@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from bot.services.concepts.corpus import CorpusStats
-from bot.services.concepts.index import GuildIndex, normalise
+from bot.services.concepts.guild_index import GuildIndex, normalise
 from bot.services.concepts.ranking import CANDIDATES, Group, Scored, groups_for, standalone
 from bot.services.concepts.types import ConceptBrief
 from bot.services.search import (

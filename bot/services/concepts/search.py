@@ -32,7 +32,8 @@ from bot.db import Database
 from bot.db.models import Concept
 from bot.services.concepts import ranking, rerank
 from bot.services.concepts.corpus import CorpusStats, corpus_stats
-from bot.services.concepts.index import GuildIndex, index_for
+from bot.services.concepts.guild_index import GuildIndex
+from bot.services.concepts.index import index_for
 from bot.services.concepts.service import PER_PAGE_MAX, clean_query
 from bot.services.concepts.types import ConceptBrief, ConceptPage, RelatedRef, to_brief
 

@@ -1,4 +1,5 @@
-"""Concept lookups: resolve, open, list, and the numbers the digest and moderators need.
+"""Concept lookups: resolve, open, list (the numbers the digest and moderators need are in
+stats.py).
 
 Every function takes the caller's server and sees only what `visible_clause` allows:
 published base concepts not overridden by the server, and the server's own published
@@ -8,29 +9,27 @@ concepts. Another server's id behaves exactly like an unknown id.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
-from bot.db.models import BASE_GUILD_ID, Concept, ConceptLookup, MissedLookup
+from bot.db.models import BASE_GUILD_ID, Concept
 from bot.db.types import Status
 from bot.errors import Invalid, NotFound
 from bot.services.concepts import lookup_log
 from bot.services.concepts.complete import autocomplete
-from bot.services.concepts.index import GuildIndex, index_for
+from bot.services.concepts.guild_index import GuildIndex
+from bot.services.concepts.index import index_for
+from bot.services.concepts.stats import new_concepts, top_lookups, top_misses
 from bot.services.concepts.types import (
     SHADOWING_STATUSES,
     AutocompleteChoice,
-    ConceptBrief,
     ConceptDetail,
     ConceptPage,
-    LookupCount,
     LookupOutcome,
     MergedFrom,
-    MissCount,
     RelatedRef,
     Suggestion,
     to_brief,
@@ -345,73 +344,3 @@ async def all_visible(db: Database, guild_id: int) -> list[ConceptDetail]:
             .order_by(func.lower(Concept.name), Concept.id)
         )
         return [to_detail(r, related_refs(index, r)) for r in rows]
-
-
-async def top_lookups(
-    db: Database, guild_id: int, since: datetime, until: datetime, limit: int = 5
-) -> list[LookupCount]:
-    """Most looked-up concepts in [since, until), still published, most first."""
-    await lookup_log.flush(db)
-    count = func.count(ConceptLookup.id).label("n")
-    async with db.reader() as session:
-        rows = (
-            await session.execute(
-                select(Concept.id, Concept.name, count)
-                .join(Concept, Concept.id == ConceptLookup.concept_id)
-                .where(
-                    ConceptLookup.guild_id == guild_id,
-                    ConceptLookup.created_at >= since,
-                    ConceptLookup.created_at < until,
-                    Concept.guild_id.in_((guild_id, BASE_GUILD_ID)),
-                    Concept.status == Status.PUBLISHED,
-                )
-                .group_by(Concept.id, Concept.name)
-                .order_by(count.desc(), func.lower(Concept.name))
-                .limit(limit)
-            )
-        ).all()
-    return [LookupCount(r.id, r.name, int(r.n)) for r in rows]
-
-
-async def top_misses(
-    db: Database, guild_id: int, since: datetime, until: datetime, limit: int = 5
-) -> list[MissCount]:
-    """Most frequent unmatched lookups in [since, until) (case-insensitive), most first."""
-    await lookup_log.flush(db)
-    key = func.lower(MissedLookup.query).label("q")
-    count = func.count(MissedLookup.id).label("n")
-    async with db.reader() as session:
-        rows = (
-            await session.execute(
-                select(key, count)
-                .where(
-                    MissedLookup.guild_id == guild_id,
-                    MissedLookup.created_at >= since,
-                    MissedLookup.created_at < until,
-                )
-                .group_by(key)
-                .order_by(count.desc(), key)
-                .limit(limit)
-            )
-        ).all()
-    return [MissCount(str(r.q), int(r.n)) for r in rows]
-
-
-async def new_concepts(
-    db: Database, guild_id: int, since: datetime, until: datetime, limit: int = 10
-) -> list[ConceptBrief]:
-    """The server's own concepts created in [since, until) and published (not overrides)."""
-    async with db.reader() as session:
-        rows = await session.scalars(
-            select(Concept)
-            .where(
-                Concept.guild_id == guild_id,
-                Concept.status == Status.PUBLISHED,
-                Concept.overrides_id.is_(None),
-                Concept.created_at >= since,
-                Concept.created_at < until,
-            )
-            .order_by(Concept.created_at, Concept.id)
-            .limit(limit)
-        )
-        return [to_brief(r) for r in rows]

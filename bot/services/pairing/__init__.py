@@ -33,7 +33,7 @@ from bot.services.pairing.followups import (
     save_learning,
 )
 from bot.services.pairing.jobs import PairingActions, PairingJobs, register_jobs
-from bot.services.pairing.matcher import Candidate, MatchResult, match
+from bot.services.pairing.matcher import MatchResult, match
 from bot.services.pairing.profiles import (
     GOALS_MAX,
     STACK_MAX,
@@ -55,6 +55,7 @@ from bot.services.pairing.rounds import (
     preview_round,
     start_round,
 )
+from bot.services.pairing.scoring import Candidate
 from bot.services.pairing.skip import Skip, skip_next_round
 from bot.services.pairing.spaces import (
     PairSpace,

@@ -26,9 +26,10 @@ from bot.errors import Conflict, Invalid
 from bot.services.guilds import GuildConfig, get_settings
 from bot.services.pairing.availability import Period, period_at, utc_masks, week_start_for
 from bot.services.pairing.avoid import avoid_pairs
-from bot.services.pairing.matcher import Candidate, MatchResult, interest_tokens, match
+from bot.services.pairing.matcher import MatchResult, match
 from bot.services.pairing.profiles import ACTIVE, PAUSED, Profile, load_profiles
 from bot.services.pairing.projects import Project, pick_project
+from bot.services.pairing.scoring import Candidate, interest_tokens
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from bot.services.pairing.availability import HOURS_PER_WEEK
-from bot.services.pairing.matcher import BACKEND, FRONTEND, FULLSTACK, Candidate
+from bot.services.pairing.matcher import BACKEND, FRONTEND, FULLSTACK
+from bot.services.pairing.scoring import Candidate
 
 
 def synthetic_candidates(n: int, seed: int = 0) -> list[Candidate]:
