@@ -44,6 +44,7 @@ class Settings:
     auto_seed: bool = True
     sync_on_start: bool = True
     shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None  # None: this process runs every shard
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,6 +81,9 @@ class Settings:
         log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if log_level not in LOG_LEVELS:
             raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        from bot.shards import shard_plan
+
+        plan = shard_plan(env, is_sqlite=database_url.startswith("sqlite"))
         return cls(
             token=token,
             database_url=database_url,
@@ -90,7 +94,8 @@ class Settings:
             auto_migrate=_bool(env, "AUTO_MIGRATE", True),
             auto_seed=_bool(env, "AUTO_SEED", True),
             sync_on_start=_bool(env, "SYNC_ON_START", True),
-            shard_count=_optional_int(env, "SHARD_COUNT", minimum=1),
+            shard_count=plan.shard_count,
+            shard_ids=plan.shard_ids,
         )
 
     def logging_level(self) -> int:
