@@ -113,3 +113,24 @@ async def test_live_processes_must_agree_on_the_shard_count(db: Database) -> Non
     again = ShardRegistry(db, ShardPlan(3, (0, 1, 2)))
     await again.register()
     await again.unregister()
+
+
+async def test_identify_buckets_are_shared_by_every_process(db: Database) -> None:
+    """Two gates (two processes) on one PostgreSQL: shards of one bucket identify one
+    window apart; another bucket does not wait."""
+    if db.is_sqlite:
+        pytest.skip("identify coordination across processes needs PostgreSQL")
+    import time
+
+    from bot.shard_coordination import IdentifyGate
+
+    async def two() -> int:
+        return 2
+
+    a, b = IdentifyGate(db, two, window=0.6), IdentifyGate(db, two, window=0.6)
+    started = time.monotonic()
+    await a.wait(0)
+    await b.wait(1)  # bucket 1: at once
+    assert time.monotonic() - started < 0.5
+    await b.wait(2)  # bucket 0 again: after a's window
+    assert time.monotonic() - started >= 0.6
