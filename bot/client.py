@@ -27,6 +27,7 @@ from bot.services import guilds
 from bot.services.guilds import GuildConfig
 from bot.settings import Settings
 from bot.shard_coordination import IdentifyGate
+from bot.shards import ShardPlan
 from bot.tree import NexusTree
 
 log = logging.getLogger("nexus")
@@ -93,7 +94,8 @@ class NexusBot(commands.AutoShardedBot):
         self.settings = settings
         self.db = db
         self.clock = clock
-        self.scheduler = NexusScheduler()
+        self.shard_plan = ShardPlan(settings.shard_count, settings.shard_ids)
+        self.scheduler = NexusScheduler(owns=self.shard_plan.owns)
         self.run_scheduler = run_scheduler
         self.started_monotonic = time.monotonic()
         self._gc_threshold: tuple[int, int, int] | None = None  # before settle_heap()

@@ -19,10 +19,20 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 log = logging.getLogger("nexus.scheduler")
 
 StartupHook = Callable[[], Awaitable[None]]
+Owns = Callable[[int], bool]
+
+
+def _every_guild(guild_id: int) -> bool:
+    return True
 
 
 class NexusScheduler:
-    def __init__(self) -> None:
+    """`owns(guild_id)`: whether this process runs that server's jobs (the server's shard
+    is one of this process's; see bot.shards). Each process schedules only its own servers
+    in its own in-memory scheduler: APScheduler 3 job stores are never shared."""
+
+    def __init__(self, owns: Owns = _every_guild) -> None:
+        self.owns = owns
         self.aps = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
