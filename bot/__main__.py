@@ -51,6 +51,8 @@ async def _run(settings: Settings) -> int:
                 print(f"nexus: error: {exc}", file=sys.stderr)
                 return EXIT_CONFIG
         async with NexusBot(settings, db) as bot:
+            if registry is not None and settings.job_takeover:
+                bot.scheduler.orphans = registry.orphaned
             try:
                 await bot.start(settings.token)
             except discord.LoginFailure:

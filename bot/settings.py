@@ -45,6 +45,7 @@ class Settings:
     sync_on_start: bool = True
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None  # None: this process runs every shard
+    job_takeover: bool = False  # run the due jobs of servers whose process is gone
 
     @property
     def is_sqlite(self) -> bool:
@@ -96,6 +97,7 @@ class Settings:
             sync_on_start=_bool(env, "SYNC_ON_START", True),
             shard_count=plan.shard_count,
             shard_ids=plan.shard_ids,
+            job_takeover=_bool(env, "JOB_TAKEOVER", False),
         )
 
     def logging_level(self) -> int:

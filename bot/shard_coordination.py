@@ -133,6 +133,26 @@ class ShardRegistry:
             except Exception:
                 log.warning("could not refresh this process's shard registration", exc_info=True)
 
+    async def orphaned(self) -> Callable[[int], bool] | None:
+        """Which servers no live process owns now (None: every shard has a process)."""
+        count = self.plan.shard_count or 1
+        async with self.db.reader() as session:
+            rows = (
+                await session.scalars(
+                    select(BotState).where(
+                        BotState.key.startswith(KEY_PREFIX),
+                        BotState.updated_at >= utcnow() - STALE_AFTER,
+                    )
+                )
+            ).all()
+        live: set[int] = set(self.plan.shard_ids or range(count))
+        for row in rows:
+            live.update(json.loads(row.value)["ids"])
+        orphans = frozenset(range(count)) - live
+        if not orphans:
+            return None
+        return lambda guild_id: (guild_id >> 22) % count in orphans
+
     async def unregister(self) -> None:
         if self._task is not None:
             self._task.cancel()

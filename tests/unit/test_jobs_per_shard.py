@@ -61,3 +61,29 @@ async def test_a_process_down_at_the_slot_catches_up_its_servers_once(db: Databa
     again = await digest.catch_up(db, pub, now=late, grace=GRACE, owns=PROCESS_1.owns)
     assert again == []
     assert len(pub.in_channel(11)) == 1 and len(pub.in_channel(12)) == 1
+
+
+async def test_takeover_posts_an_orphaned_servers_digest_once(db: Database) -> None:
+    """JOB_TAKEOVER: process 0 is alive, nobody runs shard 1; its due digest is posted by
+    process 0's takeover, once, and not at all while shard 1 has a live process."""
+    from bot.shard_coordination import ShardRegistry
+
+    await _two_servers(db)
+    pub = FakePublisher()
+    alive = ShardRegistry(db, PROCESS_0)
+    await alive.register()
+    sched = NexusScheduler(owns=PROCESS_0.owns)
+    sched.orphans = alive.orphaned
+    jobs = DigestScheduler(sched.aps, db, pub, lambda: FIRE + timedelta(hours=1), GRACE, sched.owns)
+    sched.on_takeover("digest", jobs.take_over)
+    try:
+        other = ShardRegistry(db, PROCESS_1)
+        await other.register()
+        await sched.take_over()
+        assert pub.in_channel(12) == []  # shard 1 has its own process
+        await other.unregister()
+        await sched.take_over()
+        await sched.take_over()
+        assert len(pub.in_channel(12)) == 1 and pub.in_channel(11) == []
+    finally:
+        await alive.unregister()

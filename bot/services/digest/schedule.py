@@ -121,10 +121,17 @@ class DigestScheduler:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def catch_up(self) -> list[digest.DeliveryResult]:
+    async def take_over(self, orphaned: Callable[[int], bool]) -> None:
+        """Takeover mode: post the due digests of servers whose process is gone. Two
+        survivors doing it at once is harmless: the DigestPost claim lets one post."""
+        await self.catch_up(orphaned)
+
+    async def catch_up(
+        self, owns: Callable[[int], bool] | None = None
+    ) -> list[digest.DeliveryResult]:
         try:
             results = await digest.catch_up(
-                self.db, self.publisher, now=self.clock(), grace=self.grace, owns=self.owns
+                self.db, self.publisher, now=self.clock(), grace=self.grace, owns=owns or self.owns
             )
         except Exception:
             log.exception("digest catch-up failed")
@@ -212,6 +219,7 @@ def register_jobs(
     """The digest's jobs, created when the scheduler starts (the one place they are registered)."""
     jobs = DigestScheduler(scheduler.aps, db, publisher, clock, grace, scheduler.owns)
     scheduler.on_start("digest", jobs.start)
+    scheduler.on_takeover("digest", jobs.take_over)
     return jobs
 
 

@@ -143,14 +143,20 @@ class PairingJobs:
         if self._startup is not None and not self._startup.done():
             self._startup.cancel()
 
-    async def _catch_up(self) -> None:
+    async def take_over(self, orphaned: Callable[[int], bool]) -> None:
+        """Takeover mode: catch up the rounds of servers whose process is gone (the round
+        rows keep one round per slot if two survivors try)."""
+        await self._catch_up(orphaned)
+
+    async def _catch_up(self, owns: Callable[[int], bool] | None = None) -> None:
         """Finish interrupted announcements; start a round whose slot passed while down."""
+        owns = owns or self.scheduler.owns
         await self.actions.wait_until_ready()
         now = self.clock()
         for cfg in await all_settings(self.db):
             if not cfg.pairing_enabled or not cfg.pairing_channel_id:
                 continue
-            if not self.scheduler.owns(cfg.guild_id):
+            if not owns(cfg.guild_id):
                 continue
             for r in await unannounced_rounds(self.db, cfg.guild_id):
                 await self.actions.resume(cfg, r.id)
@@ -168,4 +174,5 @@ def register_jobs(
     """Pairing's jobs, created when the scheduler starts (the one place they are registered)."""
     jobs = PairingJobs(scheduler, db, clock, actions)
     scheduler.on_start("pairing", jobs.on_start)
+    scheduler.on_takeover("pairing", jobs.take_over)
     return jobs
