@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
-import uuid
+import socket
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -84,14 +85,21 @@ class IdentifyGate:
 
 
 class ShardRegistry:
-    def __init__(self, db: Database, plan: ShardPlan) -> None:
+    def __init__(self, db: Database, plan: ShardPlan, *, host: str | None = None) -> None:
         self.db = db
         self.plan = plan
-        self.key = KEY_PREFIX + uuid.uuid4().hex[:16]
+        # One row per shard set: a process restarted after a crash (same shards, same
+        # host: a StatefulSet pod keeps its name) takes over its predecessor's row instead
+        # of being refused for 45 s; the same shards on another host are a duplicate.
+        ids = ",".join(map(str, plan.shard_ids or ()))
+        digest = hashlib.sha256(f"{plan.shard_count}:{ids}".encode()).hexdigest()[:24]
+        self.key = KEY_PREFIX + digest
+        self.host = host if host is not None else socket.gethostname()
         self._task: asyncio.Task[None] | None = None
 
     def _value(self) -> str:
-        return json.dumps({"count": self.plan.shard_count, "ids": list(self.plan.shard_ids or ())})
+        ids = list(self.plan.shard_ids or ())
+        return json.dumps({"count": self.plan.shard_count, "ids": ids, "host": self.host})
 
     async def register(self) -> None:
         """Check against the live processes and announce this one; SettingsError if not."""
@@ -106,8 +114,12 @@ class ShardRegistry:
                 await session.scalars(select(BotState).where(BotState.key.startswith(KEY_PREFIX)))
             ).all()
             mine = set(self.plan.shard_ids or ())
+            own: BotState | None = None
             for row in rows:
                 other = json.loads(row.value)
+                if row.key == self.key and other.get("host") == self.host:
+                    own = row  # this process's predecessor, gone without unregistering
+                    continue
                 if other["count"] != self.plan.shard_count:
                     raise SettingsError(
                         f"SHARD_COUNT={self.plan.shard_count} disagrees with SHARD_COUNT="
@@ -117,7 +129,10 @@ class ShardRegistry:
                     raise SettingsError(
                         f"SHARD_IDS: shard {taken[0]} is already owned by a running process"
                     )
-            session.add(BotState(key=self.key, value=self._value()))
+            if own is None:
+                session.add(BotState(key=self.key, value=self._value()))
+            else:
+                own.value, own.updated_at = self._value(), utcnow()
         self._task = self.db.spawn(self._heartbeat(), name="shard-registry", interruptible=True)
 
     async def _heartbeat(self) -> None:

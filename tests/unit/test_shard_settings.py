@@ -97,13 +97,20 @@ async def test_the_bot_runs_exactly_its_shards(db: Database) -> None:
 
 
 async def test_live_processes_must_agree_on_the_shard_count(db: Database) -> None:
-    first = ShardRegistry(db, ShardPlan(2, (0,)))
+    first = ShardRegistry(db, ShardPlan(2, (0,)), host="pod-0")
     await first.register()
     try:
         with pytest.raises(SettingsError, match="SHARD_COUNT=3 disagrees with SHARD_COUNT=2"):
             await ShardRegistry(db, ShardPlan(3, (1,))).register()
         with pytest.raises(SettingsError, match="shard 0 is already owned"):
-            await ShardRegistry(db, ShardPlan(2, (0,))).register()
+            await ShardRegistry(db, ShardPlan(2, (0,)), host="pod-9").register()
+        with pytest.raises(SettingsError, match="shard 0 is already owned"):
+            await ShardRegistry(db, ShardPlan(2, (0, 1)), host="pod-0").register()
+        # pod-0 SIGKILLed and restarted at once (no unregister): it takes its row back.
+        restarted = ShardRegistry(db, ShardPlan(2, (0,)), host="pod-0")
+        await restarted.register()
+        assert restarted._task is not None
+        restarted._task.cancel()  # the heartbeat; its row is `first`'s, removed below
         second = ShardRegistry(db, ShardPlan(2, (1,)))
         await second.register()
         await second.unregister()
