@@ -35,12 +35,24 @@ async def _run(settings: Settings) -> int:
     import discord
 
     from bot.client import NexusBot
+    from bot.shard_coordination import ShardRegistry
+    from bot.shards import ShardPlan
     from bot.wiring import open_database
 
     await _prepare_database(settings)
     db = open_database(settings.database_url, listen=True)
+    registry = None
     try:
+        if not db.is_sqlite and settings.shard_count is not None:
+            registry = ShardRegistry(db, ShardPlan(settings.shard_count, settings.shard_ids))
+            try:
+                await registry.register()
+            except SettingsError as exc:
+                print(f"nexus: error: {exc}", file=sys.stderr)
+                return EXIT_CONFIG
         async with NexusBot(settings, db) as bot:
+            if registry is not None and settings.job_takeover:
+                bot.scheduler.orphans = registry.orphaned
             try:
                 await bot.start(settings.token)
             except discord.LoginFailure:
@@ -50,6 +62,8 @@ async def _run(settings: Settings) -> int:
                 print("nexus: error: Discord refused the requested intents", file=sys.stderr)
                 return EXIT_CONFIG
     finally:
+        if registry is not None:
+            await registry.unregister()
         await db.dispose()
     return 0
 

@@ -26,6 +26,8 @@ from bot.scheduler import NexusScheduler
 from bot.services import guilds
 from bot.services.guilds import GuildConfig
 from bot.settings import Settings
+from bot.shard_coordination import IdentifyGate
+from bot.shards import ShardPlan
 from bot.tree import NexusTree
 
 log = logging.getLogger("nexus")
@@ -47,7 +49,7 @@ def discover_extensions() -> list[str]:
     )
 
 
-class NexusBot(commands.Bot):
+class NexusBot(commands.AutoShardedBot):
     tree: NexusTree  # type: ignore[assignment]
 
     def __init__(
@@ -78,8 +80,12 @@ class NexusBot(commands.Bot):
             "allowed_contexts",
             app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False),
         )
+        # Exactly the shards this process owns (SHARD_IDS/SHARD_ORDINAL); without shard
+        # settings, every shard of SHARD_COUNT or of the count Discord recommends.
         if settings.shard_count:
             options.setdefault("shard_count", settings.shard_count)
+        if settings.shard_ids is not None:
+            options.setdefault("shard_ids", list(settings.shard_ids))
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -90,7 +96,8 @@ class NexusBot(commands.Bot):
         self.settings = settings
         self.db = db
         self.clock = clock
-        self.scheduler = NexusScheduler()
+        self.shard_plan = ShardPlan(settings.shard_count, settings.shard_ids)
+        self.scheduler = NexusScheduler(owns=self.shard_plan.owns)
         self.run_scheduler = run_scheduler
         self.started_monotonic = time.monotonic()
         self._gc_threshold: tuple[int, int, int] | None = None  # before settle_heap()
@@ -101,6 +108,20 @@ class NexusBot(commands.Bot):
         self._resynced: set[int | None] = set()  # servers re-synced after a stale command
         assert isinstance(self.tree, NexusTree)
         self.tree.on_stale_command = self.resync_stale_commands
+        self.identify_gate: IdentifyGate | None = None
+        if not db.is_sqlite:
+            self.identify_gate = IdentifyGate(db, self._max_concurrency)
+
+    async def _max_concurrency(self) -> int:
+        return (await self.fetch_session_start_limits()).max_concurrency
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """On PostgreSQL, every process of the bot queues on one lock per identify bucket
+        (bot.shard_coordination); on SQLite (one process) discord.py's own 5 s wait."""
+        if self.identify_gate is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+        else:
+            await self.identify_gate.wait(shard_id or 0)
 
     @property
     def uptime_seconds(self) -> float:

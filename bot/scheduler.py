@@ -19,10 +19,26 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 log = logging.getLogger("nexus.scheduler")
 
 StartupHook = Callable[[], Awaitable[None]]
+Owns = Callable[[int], bool]
+TakeoverHook = Callable[[Owns], Awaitable[None]]
+OrphanSource = Callable[[], Awaitable[Owns | None]]
+TAKEOVER_EVERY_S = 60
+
+
+def _every_guild(guild_id: int) -> bool:
+    return True
 
 
 class NexusScheduler:
-    def __init__(self) -> None:
+    """`owns(guild_id)`: whether this process runs that server's jobs (the server's shard
+    is one of this process's; see bot.shards). Each process schedules only its own servers
+    in its own in-memory scheduler: APScheduler 3 job stores are never shared."""
+
+    def __init__(self, owns: Owns = _every_guild) -> None:
+        self.owns = owns
+        # Takeover mode (JOB_TAKEOVER): where to learn which servers no live process owns.
+        self.orphans: OrphanSource | None = None
+        self._takeover: list[tuple[str, TakeoverHook]] = []
         self.aps = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
@@ -37,9 +53,37 @@ class NexusScheduler:
         """Register `hook` to run when the scheduler starts (after all cogs are loaded)."""
         self._hooks.append((name, hook))
 
+    def on_takeover(self, name: str, hook: TakeoverHook) -> None:
+        """Register `hook(orphaned)`: catch up the due jobs of servers no live process owns."""
+        self._takeover.append((name, hook))
+
+    async def take_over(self) -> None:
+        if self.orphans is None:
+            return
+        try:
+            orphaned = await self.orphans()
+        except Exception:
+            log.exception("could not read which shards are orphaned")
+            return
+        if orphaned is None:
+            return
+        for name, hook in self._takeover:
+            try:
+                await hook(orphaned)
+            except Exception:
+                log.exception("takeover of %s failed", name)
+
     async def start(self) -> None:
         if not self.aps.running:
             self.aps.start()
+        if self.orphans is not None:
+            self.aps.add_job(
+                self.take_over,
+                "interval",
+                seconds=TAKEOVER_EVERY_S,
+                id="takeover",
+                replace_existing=True,
+            )
         for name, hook in self._hooks:
             try:
                 await hook()

@@ -51,6 +51,8 @@ class Settings:
     # The web hub's public address (`nexus web` behind a proxy), e.g. https://hub.example.org:
     # Discord answers get a "View on the web" button when it is set and the server opted in.
     web_base_url: str | None = None
+    shard_ids: tuple[int, ...] | None = None  # None: this process runs every shard
+    job_takeover: bool = False  # run the due jobs of servers whose process is gone
 
     @property
     def is_sqlite(self) -> bool:
@@ -87,6 +89,9 @@ class Settings:
         log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if log_level not in LOG_LEVELS:
             raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        from bot.shards import shard_plan
+
+        plan = shard_plan(env, is_sqlite=database_url.startswith("sqlite"))
         return cls(
             token=token,
             database_url=database_url,
@@ -97,7 +102,9 @@ class Settings:
             auto_migrate=_bool(env, "AUTO_MIGRATE", True),
             auto_seed=_bool(env, "AUTO_SEED", True),
             sync_on_start=_bool(env, "SYNC_ON_START", True),
-            shard_count=_optional_int(env, "SHARD_COUNT", minimum=1),
+            shard_count=plan.shard_count,
+            shard_ids=plan.shard_ids,
+            job_takeover=_bool(env, "JOB_TAKEOVER", False),
             message_content_intent=_bool(env, "MESSAGE_CONTENT_INTENT", False),
             web_base_url=_web_base_url(env.get("WEB_BASE_URL", "")),
         )

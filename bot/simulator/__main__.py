@@ -37,6 +37,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--guilds", type=int, default=1)
     p.add_argument("--members", type=int, default=3)
     p.add_argument("--shards", type=int, default=1)
+    p.add_argument("--max-concurrency", type=int, default=16)
+    p.add_argument(
+        "--identify-window",
+        type=float,
+        default=0.0,
+        help="seconds between identifies of one bucket (Discord: 5); 0 disables the check",
+    )
+    p.add_argument("--guilds-per-shard", type=int, default=2500)
     p.add_argument("--app-id", type=int, default=None)
     p.add_argument("--bot-user-id", type=int, default=None)
     p.add_argument("--heartbeat-ms", type=int, default=41250)
@@ -71,6 +79,9 @@ async def serve(args: argparse.Namespace) -> None:
         validate_schema=not args.no_schema,
         heartbeat_interval_ms=args.heartbeat_ms,
         shard_count=args.shards,
+        max_concurrency=args.max_concurrency,
+        identify_window=args.identify_window,
+        guilds_per_shard=args.guilds_per_shard,
         interaction_window=args.interaction_window or None,
     )
     await sim.start()

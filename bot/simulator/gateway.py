@@ -16,6 +16,13 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from .models import JSON
+from .sharding import (
+    DISCORD_GUILDS_PER_SHARD,
+    INVALID_SHARD,
+    SHARDING_REQUIRED,
+    IdentifyLimiter,
+    parse_shard,
+)
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -114,11 +121,16 @@ class Gateway:
         heartbeat_interval_ms: int = 41250,
         shard_count: int = 1,
         buffer_size: int = 5000,
+        max_concurrency: int = 16,
+        identify_window: float = 0.0,
+        guilds_per_shard: int = DISCORD_GUILDS_PER_SHARD,
     ) -> None:
         self.world = world
         self.token = token
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.shard_count = shard_count
+        self.limiter = IdentifyLimiter(max_concurrency=max_concurrency, window=identify_window)
+        self.guilds_per_shard = guilds_per_shard
         self.buffer_size = buffer_size
         self.url = ""
         self.ack_heartbeats = True
@@ -130,6 +142,7 @@ class Gateway:
         self.sessions: dict[str, GatewaySession] = {}
         self.connections: set[Connection] = set()
         self.identifies = 0
+        self.interaction_shards: dict[int, tuple[int, int]] = {}  # interaction id -> shard
         self.resumes = 0
         self.failed_resumes = 0
         self.heartbeats = 0
@@ -188,9 +201,21 @@ class Gateway:
         if not self._check_token(d.get("token")):
             await conn.close(4004, "Authentication failed.")
             return
-        shard_id, count = d.get("shard") or [0, 1]
-        if not 0 <= shard_id < count:
-            await conn.close(4010, "Invalid shard.")
+        shard = parse_shard(d.get("shard"))
+        if shard is None:
+            self.log.append(f"IDENTIFY invalid shard {d.get('shard')!r}")
+            await conn.close(INVALID_SHARD, "Invalid shard.")
+            return
+        shard_id, count = shard
+        covered = sum(1 for g in self.world.guilds if World.shard_of(g, count) == shard_id)
+        if covered > self.guilds_per_shard:
+            self.log.append(f"IDENTIFY shard={shard_id}/{count}: sharding required")
+            await conn.close(SHARDING_REQUIRED, "Sharding required.")
+            return
+        if not self.limiter.admit(shard_id):
+            # Discord answers an identify over max_concurrency with Invalid Session.
+            self.log.append(f"IDENTIFY shard={shard_id}/{count} rate limited")
+            conn.send({"op": 9, "d": False})
             return
         for old in list(self.sessions.values()):
             if old.shard == (shard_id, count) and old.conn is None:
@@ -302,7 +327,9 @@ class Gateway:
             )
         # One session answers an interaction, as on Discord: the most recently connected one.
         connected = [s for s in sessions if s.conn is not None] or sessions
-        connected[-1].push("INTERACTION_CREATE", data, on_sent)
+        chosen = connected[-1]
+        chosen.push("INTERACTION_CREATE", data, on_sent)
+        self.interaction_shards[int(data["id"])] = chosen.shard
 
     def rest_message(self, data: JSON) -> JSON:
         """A message fetched over REST: Discord empties its content (and embeds, files,

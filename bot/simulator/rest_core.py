@@ -114,12 +114,7 @@ class CoreRoutes:
             {
                 "url": self.sim.gateway_url,
                 "shards": self.sim.gateway.shard_count,
-                "session_start_limit": {
-                    "total": 1000,
-                    "remaining": 1000,
-                    "reset_after": 86_400_000,
-                    "max_concurrency": 16,
-                },
+                "session_start_limit": self.sim.gateway.limiter.session_start_limit(),
             }
         )
 

@@ -28,6 +28,7 @@ from .rest import API, RequestRecord, make_middleware, not_found
 from .rest_core import CoreRoutes
 from .rest_interactions import InteractionRoutes
 from .rest_messages import MessageRoutes
+from .sharding import DISCORD_GUILDS_PER_SHARD
 from .spec import FieldError, SpecValidator
 from .world import World
 
@@ -51,6 +52,9 @@ class Simulator(Actions, ForumActions):
         port: int = 0,
         heartbeat_interval_ms: int = 41250,
         shard_count: int = 1,
+        max_concurrency: int = 16,
+        identify_window: float = 0.0,
+        guilds_per_shard: int = DISCORD_GUILDS_PER_SHARD,
         interaction_window: float | None = 3.0,
         reply_timeout: float = 5.0,
         violation_grace: float = 0.5,
@@ -74,7 +78,13 @@ class Simulator(Actions, ForumActions):
         self._bot_messages: list[Message] = []
         self._bot_message_event = asyncio.Event()
         self.gateway = Gateway(
-            self.world, token, heartbeat_interval_ms=heartbeat_interval_ms, shard_count=shard_count
+            self.world,
+            token,
+            heartbeat_interval_ms=heartbeat_interval_ms,
+            shard_count=shard_count,
+            max_concurrency=max_concurrency,
+            identify_window=identify_window,
+            guilds_per_shard=guilds_per_shard,
         )
         self._control_api = control_api
         self._runner: web.AppRunner | None = None

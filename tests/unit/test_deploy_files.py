@@ -13,7 +13,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "kubernetes"
-POD_INDEX = "metadata.labels['statefulset.kubernetes.io/pod-index']"
+POD_INDEX = "metadata.labels['apps.kubernetes.io/pod-index']"
 
 
 def _docs(path: Path) -> list[dict[str, Any]]:

@@ -57,7 +57,9 @@ class DigestScheduler:
         publisher: digest.Publisher,
         clock: Callable[[], datetime],
         grace: timedelta,
+        owns: Callable[[int], bool] = lambda _guild_id: True,
     ) -> None:
+        self.owns = owns
         self.aps = aps
         self.db = db
         self.publisher = publisher
@@ -68,8 +70,9 @@ class DigestScheduler:
     # -- jobs ------------------------------------------------------------------------
 
     def sync_guild(self, cfg: GuildConfig) -> None:
-        """(Re)create or remove this server's job to match its settings."""
-        if not wants_digest(cfg):
+        """(Re)create or remove this server's job to match its settings (and ownership:
+        another process runs the servers of the shards it owns)."""
+        if not wants_digest(cfg) or not self.owns(cfg.guild_id):
             self._remove(job_id(cfg.guild_id))
             return
         self.aps.add_job(
@@ -104,7 +107,8 @@ class DigestScheduler:
         configs = await all_settings(self.db)
         for cfg in configs:
             self.sync_guild(cfg)
-        log.info("digest: %d server job(s) scheduled", sum(1 for c in configs if wants_digest(c)))
+        mine = sum(1 for c in configs if wants_digest(c) and self.owns(c.guild_id))
+        log.info("digest: %d server job(s) scheduled", mine)
         self._spawn(self.catch_up())
 
     def _spawn(self, coro: Any) -> None:
@@ -117,10 +121,17 @@ class DigestScheduler:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def catch_up(self) -> list[digest.DeliveryResult]:
+    async def take_over(self, orphaned: Callable[[int], bool]) -> None:
+        """Takeover mode: post the due digests of servers whose process is gone. Two
+        survivors doing it at once is harmless: the DigestPost claim lets one post."""
+        await self.catch_up(orphaned)
+
+    async def catch_up(
+        self, owns: Callable[[int], bool] | None = None
+    ) -> list[digest.DeliveryResult]:
         try:
             results = await digest.catch_up(
-                self.db, self.publisher, now=self.clock(), grace=self.grace
+                self.db, self.publisher, now=self.clock(), grace=self.grace, owns=owns or self.owns
             )
         except Exception:
             log.exception("digest catch-up failed")
@@ -206,8 +217,9 @@ def register_jobs(
     grace: timedelta,
 ) -> DigestScheduler:
     """The digest's jobs, created when the scheduler starts (the one place they are registered)."""
-    jobs = DigestScheduler(scheduler.aps, db, publisher, clock, grace)
+    jobs = DigestScheduler(scheduler.aps, db, publisher, clock, grace, scheduler.owns)
     scheduler.on_start("digest", jobs.start)
+    scheduler.on_takeover("digest", jobs.take_over)
     return jobs
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
@@ -305,6 +305,7 @@ async def catch_up(
     now: datetime,
     grace: timedelta,
     concurrency: int = CATCH_UP_CONCURRENCY,
+    owns: Callable[[int], bool] | None = None,
 ) -> list[DeliveryResult]:
     """On start: finish interrupted digests and post ones missed while the bot was down.
 
@@ -314,7 +315,9 @@ async def catch_up(
     configs = {
         c.guild_id: c
         for c in await all_settings(db)
-        if c.digest_enabled and c.digest_channel_id is not None
+        if c.digest_enabled
+        and c.digest_channel_id is not None
+        and (owns is None or owns(c.guild_id))  # this process's servers only
     }
     due = {
         gid: latest_due(now, c.digest_weekday, c.digest_hour, c.zone) for gid, c in configs.items()

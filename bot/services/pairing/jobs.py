@@ -72,7 +72,8 @@ class PairingJobs:
     def schedule_guild(self, cfg: GuildConfig) -> None:
         """(Re)create or remove this server's next-round job to match its settings."""
         job_id = f"pairing:round:{cfg.guild_id}"
-        if not cfg.pairing_enabled or not cfg.pairing_channel_id:
+        owned = self.scheduler.owns(cfg.guild_id)  # another process runs other shards
+        if not cfg.pairing_enabled or not cfg.pairing_channel_id or not owned:
             if self.scheduler.running and self.scheduler.aps.get_job(job_id):
                 self.scheduler.aps.remove_job(job_id)
             return
@@ -80,6 +81,8 @@ class PairingJobs:
         self._add_job(job_id, nxt, self.scheduled_round, cfg.guild_id)
 
     def schedule_round_jobs(self, r: RoundInfo) -> None:
+        if not self.scheduler.owns(r.guild_id):
+            return
         if not r.midway_sent:
             self._add_job(
                 f"pairing:mid:{r.id}", r.midpoint_at, self.job_followup, r.guild_id, r.id, "midway"
@@ -140,12 +143,20 @@ class PairingJobs:
         if self._startup is not None and not self._startup.done():
             self._startup.cancel()
 
-    async def _catch_up(self) -> None:
+    async def take_over(self, orphaned: Callable[[int], bool]) -> None:
+        """Takeover mode: catch up the rounds of servers whose process is gone (the round
+        rows keep one round per slot if two survivors try)."""
+        await self._catch_up(orphaned)
+
+    async def _catch_up(self, owns: Callable[[int], bool] | None = None) -> None:
         """Finish interrupted announcements; start a round whose slot passed while down."""
+        owns = owns or self.scheduler.owns
         await self.actions.wait_until_ready()
         now = self.clock()
         for cfg in await all_settings(self.db):
             if not cfg.pairing_enabled or not cfg.pairing_channel_id:
+                continue
+            if not owns(cfg.guild_id):
                 continue
             for r in await unannounced_rounds(self.db, cfg.guild_id):
                 await self.actions.resume(cfg, r.id)
@@ -163,4 +174,5 @@ def register_jobs(
     """Pairing's jobs, created when the scheduler starts (the one place they are registered)."""
     jobs = PairingJobs(scheduler, db, clock, actions)
     scheduler.on_start("pairing", jobs.on_start)
+    scheduler.on_takeover("pairing", jobs.take_over)
     return jobs
