@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import permissions as P
 from .forum import create_forum_channel
+from .guild_permissions import GuildPermissions, target_id
 from .models import (
     GUILD_CATEGORY,
     GUILD_TEXT,
@@ -23,14 +24,8 @@ from .snowflake import now_iso, snowflake_time
 if TYPE_CHECKING:
     from .world import World
 
-Target = Member | User | Role | Channel | int
 
-
-def _target_id(target: Target) -> int:
-    return target if isinstance(target, int) else target.id
-
-
-class Guild:
+class Guild(GuildPermissions):
     def __init__(self, world: World, guild_id: int, name: str, owner_id: int) -> None:
         self.world = world
         self.id = guild_id
@@ -85,7 +80,7 @@ class Guild:
         name: str | None = None,
     ) -> Role:
         """Change a role (e.g. the owner grants the bot's role a permission): GUILD_ROLE_UPDATE."""
-        target = self.roles[_target_id(role)]
+        target = self.roles[target_id(role)]
         if permissions is not None:
             target.permissions = P.perm_value(permissions)
         if name is not None:
@@ -105,7 +100,7 @@ class Guild:
         """Give a member roles: GUILD_MEMBER_UPDATE (only bots with the members intent see it)."""
         target = self.get_member(member)
         for role in roles:
-            rid = _target_id(role)
+            rid = target_id(role)
             if rid not in target.roles:
                 target.roles.append(rid)
         data = target.to_dict()
@@ -149,7 +144,7 @@ class Guild:
     def create_text_channel(
         self, name: str, *, category: Channel | int | None = None, topic: str | None = None
     ) -> Channel:
-        parent = _target_id(category) if category is not None else None
+        parent = target_id(category) if category is not None else None
         ch = Channel(
             self.world.ids.next(),
             GUILD_TEXT,
@@ -189,13 +184,13 @@ class Guild:
         thread_id: int | None = None,
     ) -> Channel:
         """A thread created by someone (the bot via REST, or a test)."""
-        owner_id = _target_id(owner) if owner is not None else self.world.bot_user.id
+        owner_id = target_id(owner) if owner is not None else self.world.bot_user.id
         th = Channel(
             thread_id or self.world.ids.next(),
             PRIVATE_THREAD if private else PUBLIC_THREAD,
             name,
             guild_id=self.id,
-            parent_id=_target_id(parent),
+            parent_id=target_id(parent),
             owner_id=owner_id,
             invitable=invitable,
         )
@@ -207,7 +202,7 @@ class Guild:
         return th
 
     def delete_channel(self, channel_id: Channel | int) -> None:
-        ch = self.channels.pop(_target_id(channel_id))
+        ch = self.channels.pop(target_id(channel_id))
         ch.deleted = True
         self.world.channels.pop(ch.id, None)
         event = "THREAD_DELETE" if ch.is_thread else "CHANNEL_DELETE"
@@ -257,7 +252,7 @@ class Guild:
     ) -> Member:
         """Add a person. `permissions` gives them a personal role with exactly those bits."""
         user = name if isinstance(name, User) else self.world.create_user(name, global_name)
-        role_ids = [_target_id(r) for r in roles]
+        role_ids = [target_id(r) for r in roles]
         if permissions is not None:
             role_ids.append(self.create_role(f"{user.username} permissions", permissions).id)
         member = Member(user, self.id, role_ids, nick)
@@ -274,95 +269,20 @@ class Guild:
         return self.add_member(user, roles=[role])
 
     def get_member(self, user: Member | User | int) -> Member:
-        uid = _target_id(user)
+        uid = target_id(user)
         try:
             return self.members[uid]
         except KeyError:
             raise KeyError(f"user {uid} is not a member of guild {self.name!r}") from None
 
     def remove_member(self, user: Member | User | int) -> None:
-        member = self.members.pop(_target_id(user))
+        member = self.members.pop(target_id(user))
         data = {"guild_id": str(self.id), "user": member.user.to_dict()}
         self.world.emit("GUILD_MEMBER_REMOVE", data, self.id)
 
     @property
     def bot_member(self) -> Member:
         return self.members[self.world.bot_user.id]
-
-    # ---- permissions -------------------------------------------------------------------
-    def set_overwrite(
-        self,
-        channel: Channel | int,
-        target: Target,
-        *,
-        allow: P.PermissionsLike = 0,
-        deny: P.PermissionsLike = 0,
-    ) -> None:
-        ch = self.channels[_target_id(channel)]
-        tid = _target_id(target)
-        kind = 0 if tid in self.roles else 1
-        ch.overwrites[tid] = (kind, P.perm_value(allow), P.perm_value(deny))
-        self.world.emit("CHANNEL_UPDATE", ch.to_dict(), self.id)
-
-    def deny_bot(self, channel: Channel | int, *perms: str) -> None:
-        """Deny the bot these permissions in a channel (a member overwrite)."""
-        ch = self.channels[_target_id(channel)]
-        bot_id = self.world.bot_user.id
-        _, allow, deny = ch.overwrites.get(bot_id, (1, 0, 0))
-        bits = P.perm_value(list(perms))
-        self.set_overwrite(ch, bot_id, allow=allow & ~bits, deny=deny | bits)
-
-    def allow_bot(self, channel: Channel | int, *perms: str) -> None:
-        ch = self.channels[_target_id(channel)]
-        bot_id = self.world.bot_user.id
-        _, allow, deny = ch.overwrites.get(bot_id, (1, 0, 0))
-        bits = P.perm_value(list(perms))
-        self.set_overwrite(ch, bot_id, allow=allow | bits, deny=deny & ~bits)
-
-    def base_permissions(self, user: Member | User | int) -> int:
-        member = self.get_member(user)
-        return P.base_permissions(
-            is_owner=member.id == self.owner_id,
-            everyone=self.everyone.permissions,
-            role_perms=(self.roles[r].permissions for r in member.roles if r in self.roles),
-        )
-
-    def permissions_for(
-        self, user: Member | User | int, channel: Channel | int | None = None
-    ) -> int:
-        base = self.base_permissions(user)
-        if channel is None:
-            return base
-        ch = self.channels[_target_id(channel)]
-        thread = ch if ch.is_thread else None
-        if thread is not None and ch.parent_id in self.channels:
-            ch = self.channels[ch.parent_id]
-        member = self.get_member(user)
-        ows = ch.overwrites
-        everyone = ows.get(self.id)
-        member_ow = ows.get(member.id)
-        perms = P.apply_overwrites(
-            base,
-            everyone_ow=(everyone[1], everyone[2]) if everyone else None,
-            role_ows=[(ows[r][1], ows[r][2]) for r in member.roles if r in ows],
-            member_ow=(member_ow[1], member_ow[2]) if member_ow else None,
-            is_thread=thread is not None,
-        )
-        # A private thread is seen only by its members and by those who may manage
-        # threads in its channel (administrators included), as on Discord.
-        if (
-            thread is not None
-            and thread.type == PRIVATE_THREAD
-            and member.id not in thread.thread_members
-            and not perms & (P.perm_value("MANAGE_THREADS") | P.perm_value("ADMINISTRATOR"))
-        ):
-            return 0
-        return perms
-
-    def can(
-        self, user: Member | User | int, perm: str, channel: Channel | int | None = None
-    ) -> bool:
-        return bool(self.permissions_for(user, channel) & P.perm_value(perm))
 
     # ---- serialisation -----------------------------------------------------------------
     def to_dict(self) -> JSON:

@@ -14,13 +14,14 @@ from typing import Any
 
 from aiohttp import web
 
-from .actions import Actions, Actor
+from .actions import Actor
 from .faults import Faults
 from .forum_actions import ForumActions
 from .gateway import Gateway
 from .guild import Guild
 from .interactions import InteractionRecord, InteractionRegistry, Violation
 from .limits import MentionPolicy, check_request
+from .load_actions import LoadActions
 from .models import DM, Channel, Message
 from .redirect import redirect_discord
 from .reply import MessageView
@@ -38,7 +39,7 @@ _WEBHOOK = re.compile(r"^/webhooks/\d+/([^/]+)")
 _CHANNEL_BODY = re.compile(r"^/channels/(\d+)(/threads)?$")
 
 
-class Simulator(Actions, ForumActions):
+class Simulator(LoadActions, ForumActions):
     """`sim = Simulator(token="test-token"); await sim.start(); sim.redirect_client()`."""
 
     def __init__(
