@@ -2,7 +2,12 @@
 
 from bot.services.challenges.concept_links import concept_suggestions, link_concept
 from bot.services.challenges.load import load_challenges, solution_order
-from bot.services.challenges.record import capture_challenge, check_concepts, share_challenge
+from bot.services.challenges.record import (
+    capture_challenge,
+    check_concepts,
+    set_track,
+    share_challenge,
+)
 from bot.services.challenges.search_cache import ALL_SERVERS, SearchCache
 from bot.services.challenges.service import (
     challenge_suggestions,
@@ -34,6 +39,7 @@ __all__ = [
     "mark_helped",
     "prepare_capture",
     "search_challenges",
+    "set_track",
     "share_challenge",
     "solution_page",
     "solution_order",

@@ -220,3 +220,13 @@ async def check_concepts(
     """Resolve concept options before a form opens (they are resolved again on submit)."""
     async with db.reader() as s:
         return await resolve_concepts(s, guild_id, refs)
+
+
+async def set_track(db: Database, guild_id: int, challenge_id: int, track: str) -> bool:
+    """Set a challenge's track (e.g. its help-forum post was re-tagged); True if it changed."""
+    async with db.sessions.begin() as s:
+        row = await s.get(Challenge, challenge_id)
+        if row is None or row.guild_id != guild_id or row.track == track:
+            return False
+        row.track = track
+        return True

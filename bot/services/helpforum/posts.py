@@ -11,10 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.db import Database
-from bot.db.models import Challenge, ForumPost
+from bot.db.models import ForumPost
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.services import concepts, consent
-from bot.services.challenges import accept_solution, capture_challenge, capture_solution
+from bot.services.challenges import (
+    accept_solution,
+    capture_challenge,
+    capture_solution,
+    set_track,
+)
 from bot.services.concepts import RelatedRef
 from bot.services.entries import TITLE_MAX, ChallengeInfo, now_or
 from bot.services.guilds import get_settings
@@ -314,17 +319,11 @@ async def retag_post(
     (none left: the track is kept, as a moderator may have set it). Returns the new track
     when it changed. Removing "Solved" by hand changes nothing: the answer stays recorded."""
     track = track_from_tags(tag_names)
-    if track is None:
+    post = await get_post(db, guild_id, thread_id)
+    if track is None or post is None or post.challenge_id is None:
         return None
-    async with db.sessions.begin() as s:
-        post = await s.get(ForumPost, thread_id)
-        if post is None or post.guild_id != guild_id or post.challenge_id is None:
-            return None
-        challenge = await s.get(Challenge, post.challenge_id)
-        if challenge is None or challenge.track == track:
-            return None
-        challenge.track = track
-        return track
+    changed = await set_track(db, guild_id, post.challenge_id, track)
+    return track if changed else None
 
 
 async def due_posts(db: Database, guild_id: int, now: datetime) -> list[PostInfo]:
