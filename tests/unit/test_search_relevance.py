@@ -5,7 +5,7 @@ every search path of the database (SQLite: FTS5 and the LIKE fallback; PostgreSQ
 from __future__ import annotations
 
 from bot.db import Database
-from bot.services.concepts import ranking
+from bot.services.concepts import asked, ranking, verbatim
 from bot.services.concepts import search as concept_search
 from bot.services.concepts import service as concepts
 from bot.services.search import code_words, identifier_parts
@@ -142,3 +142,65 @@ async def test_old_statistics_serve_while_they_are_read_again(db: Database) -> N
     assert index.corpus_pending is not None
     await index.corpus_pending
     assert (await corpus_stats(db)).built_at > old.built_at - index.ttl - 1
+
+
+def test_pasted_text_is_told_from_typed_words() -> None:
+    assert verbatim.looks_pasted("ModuleNotFoundError: No module named 'django'")
+    assert verbatim.looks_pasted("bash: cd: src: No such file or directory")
+    assert not verbatim.looks_pasted("how do i center a div")
+    assert not verbatim.looks_pasted("CORS error")  # too short to be pasted output
+
+
+def test_an_entrys_questions_are_its_learners_ask_line() -> None:
+    body = "Prose about it.\n\nLearners ask: Why does my list forget things? How do I keep them?"
+    assert asked.questions_in(body) == (
+        frozenset({"list", "forget"}),
+        frozenset({"them"}),
+    )
+    assert asked.questions_in("No such line. Why? Because.") == ()
+
+
+async def test_a_pasted_error_finds_the_entry_that_quotes_it(db: Database) -> None:
+    # The error names another concept (as "No module named 'django'" names Django); only
+    # one entry quotes the error itself.
+    named = await add_concept(db, A, "Wibble", summary="Where quux registries are kept.")
+    quoting = await add_concept(
+        db,
+        A,
+        "Frobnication",
+        summary="Turning knobs.",
+        body="Turning knobs.\n\nCommon errors:\n- `FrobError: wibble not found in quux"
+        " registry`: the knob was never turned; turn it first.",
+    )
+    for backend in backends(db):
+        page = await concept_search.search_concepts(
+            db, A, "FrobError: wibble not found in quux registry", backend=backend
+        )
+        ids = [c.id for c in page.items]
+        assert ids[0] == quoting and named in ids, (backend, ids)
+
+
+async def test_a_question_finds_the_entry_that_asks_it(db: Database) -> None:
+    # Both concepts hold the question's words; one says it answers that question.
+    await add_concept(
+        db,
+        A,
+        "Deli Counter",
+        summary="Serving lunch.",
+        body="Nobody can forget a sandwich with toppings.",
+    )
+    asking = await add_concept(
+        db,
+        A,
+        "Crumb Retention",
+        summary="Holding state across reloads.",
+        body="Holding state across reloads.\n\nLearners ask: Why does my sandwich list"
+        " forget the toppings after a reload? How do I keep crumbs?",
+    )
+    for backend in backends(db):
+        page = await concept_search.search_concepts(
+            db, A, "why does my sandwich forget its toppings", backend=backend
+        )
+        assert page.items[0].id == asking, (backend, [c.slug for c in page.items])
+    # Keywords are matched by names and prose, not by an entry's questions.
+    assert not asked.reads_as_sentence("sandwich forget toppings")

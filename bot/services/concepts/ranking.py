@@ -16,8 +16,10 @@
    names and aliases (a one-letter typo still finds the concept) and the search runs
    again.
 4. Reranked by what the concepts' own names, aliases and summaries say about the
-   query's telling words (rerank.py); weak hits are cut, so a natural question is
-   answered by a few concepts, not dozens.
+   query's telling words (rerank.py), by the entry's own questions for a question typed
+   as a sentence (asked.py) and by the phrases its body quotes for a pasted error
+   (verbatim.py); weak hits are cut, so a natural question is answered by a few
+   concepts, not dozens.
 """
 
 from __future__ import annotations

@@ -10,7 +10,11 @@ plus:
   weighted by how rare the word is in the knowledge base (corpus.py) and doubled when
   it looks like code (`code_words`: identifiers, ALL-CAPS, dotted paths);
 - the concepts that hold every telling word, when only some do;
-- a tie-break for the track whose tools the query names ("react", "django").
+- a tie-break for the track whose tools the query names ("react", "django");
+- the share of the query's words that one of the questions the entry says it answers
+  holds (asked.py: its "Learners ask:" line), weighted like the coverage;
+- for a pasted error, the share of its words in phrases the concept's body quotes
+  (verbatim.py: the entry whose "Common errors" list has the message).
 Weak hits (below WEAK of the best by relevance, spelling out nothing, covering less
 than the best) are cut, so a natural question is answered by a few concepts.
 """
@@ -21,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import NamedTuple
 
+from bot.services.concepts.asked import Questions
 from bot.services.concepts.corpus import CorpusStats
 from bot.services.concepts.guild_index import GuildIndex, normalise
 from bot.services.concepts.ranking import CANDIDATES, Group, Scored, groups_for, standalone
@@ -47,6 +52,12 @@ STRONG_COVERAGE = 0.999  # a concept whose titles cover the query best is never 
 CLASH_SHARE = 0.5  # a name spelled out, of a concept of the other track than the query's
 TRACK_WORD_MIN = 3  # see track_words
 TRACK_WEIGHT = 0.2  # a tie-break: the query names the tools of this concept's track
+QUOTED_WEIGHT = 1.0  # a pasted error whose phrases the body quotes (verbatim.py), all of them
+QUOTED_STRONG = 0.5  # ... at least this share of them: never cut as a weak hit
+_NOTHING_QUOTED: Mapping[int, float] = MappingProxyType({})
+ASKED_WEIGHT = 1.0  # the query's words all in one of the entry's own questions (asked.py)
+ASKED_MIN_WORDS = 2  # of the query's, in one question, for the question to count
+_NOTHING_ASKED: Mapping[int, Questions] = MappingProxyType({})
 # Results scoring below this share of the best one are cut. Scores are not comparable
 # across engines: PostgreSQL's ts_rank (ranking.PG_WEIGHTS) gives a concept about the
 # query that only mentions it in its body ~0.2 of a name match.
@@ -147,6 +158,8 @@ class Row(NamedTuple):
     spelled: float  # a name or alias the query spells out
     coverage: float  # the query's telling words in the name, aliases, summary (0-1)
     on_track: float  # the track whose tools the query names
+    quoted: float  # the share of a pasted error's words in phrases the body quotes
+    asked: float  # the share of the query's words in one of the entry's questions
     strong: bool  # never cut as a weak hit
     holds_all: bool  # holds every telling word of the query
 
@@ -158,6 +171,8 @@ def score(
     groups: Sequence[Group] | None = None,
     every: frozenset[int] = frozenset(),
     corpus: CorpusStats | None = None,
+    quoted: Mapping[int, float] = _NOTHING_QUOTED,
+    asked: Mapping[int, Questions] = _NOTHING_ASKED,
 ) -> list[Row]:
     """The candidates scored, best first (see `rerank`)."""
     if not found:
@@ -210,6 +225,16 @@ def score(
                 hit += part * max(idf(w) for w in matched)
         return hit / total_weight
 
+    def in_question(questions: Questions) -> float:
+        # One shared word ("loop") is not the same question.
+        least = min(ASKED_MIN_WORDS, len(keys))
+        best_share = 0.0
+        for question in questions:
+            hits = [w for key, w in zip(keys, weights, strict=True) if key & question]
+            if len(hits) >= least:
+                best_share = max(best_share, sum(hits) / total_weight)
+        return best_share
+
     def on_track(brief: ConceptBrief) -> float:
         if track is None:
             return 0.0
@@ -230,12 +255,24 @@ def score(
             bonus *= CLASH_SHARE  # "event loop" in a React question: not the Python one
         relative = coverage / most
         track_part = on_track(brief)
+        quotes = quoted.get(brief.id, 0.0)
+        answers = in_question(asked.get(brief.id, ()))
         total = share + bonus + COVERAGE_WEIGHT * relative + track_part
+        total += QUOTED_WEIGHT * quotes + ASKED_WEIGHT * answers
         holds_all = brief.id in every
         if holds_all and some_hold_all:
             total += EVERY_WORD_BONUS
-        strong = bonus > 0 or relative >= STRONG_COVERAGE or (holds_all and some_hold_all)
-        rows.append(Row(brief, total, share, bonus, relative, track_part, strong, holds_all))
+        strong = (
+            bonus > 0
+            or relative >= STRONG_COVERAGE
+            or (holds_all and some_hold_all)
+            or quotes >= QUOTED_STRONG
+        )
+        rows.append(
+            Row(
+                brief, total, share, bonus, relative, track_part, quotes, answers, strong, holds_all
+            )
+        )
     rows.sort(key=lambda r: -r.total)
     return rows
 
@@ -248,6 +285,8 @@ def rerank(
     groups: Sequence[Group] | None = None,
     every: frozenset[int] = frozenset(),
     corpus: CorpusStats | None = None,
+    quoted: Mapping[int, float] = _NOTHING_QUOTED,
+    asked: Mapping[int, Questions] = _NOTHING_ASKED,
 ) -> list[ConceptBrief]:
     """Relevance, plus what the concept's own name, aliases and summary say about the
     query: a name or alias the query spells out (worth more the more of the query it
@@ -255,9 +294,9 @@ def rerank(
     weighted by how rare the word is in the knowledge base (`corpus`); the concepts
     holding every word, when only some do; and, as a tie-break, the track whose tools
     the query names. Weak hits (by relevance and by those words, and spelling out
-    nothing) are cut."""
+    nothing) are cut. `quoted`: a pasted error's share quoted by each body (verbatim.py)."""
     weak = WEAK.get(backend, WEAK["fts"])
-    rows = score(found, text, index, groups, every, corpus)
+    rows = score(found, text, index, groups, every, corpus, quoted, asked)
     if not rows:
         return []
     floor = TOTAL_CUT * rows[0].total

@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services.concepts import ranking, rerank
+from bot.services.concepts import asked, ranking, rerank, verbatim
 from bot.services.concepts.corpus import CorpusStats, corpus_stats
 from bot.services.concepts.guild_index import GuildIndex
 from bot.services.concepts.index import index_for
@@ -188,7 +188,10 @@ async def _search(
             groups = fixed
     if index is None:  # the rerank reads the concepts' names and aliases
         index = await index_for(db).get(db, guild_id)
-    return rerank.rerank(found, text, index, backend, groups, every, corpus)
+    ids = [s.brief.id for s in found]
+    quoted = await verbatim.quoted_shares(db, ids, text, corpus.idf)
+    questions = await asked.questions_of(db, index, ids, text)
+    return rerank.rerank(found, text, index, backend, groups, every, corpus, quoted, questions)
 
 
 WRITING_MAX = 1200  # of a challenge's title and problem, the part read for its concepts

@@ -1,0 +1,72 @@
+"""A pasted error that an entry quotes (step 4 of ranking.py, for pasted text only).
+
+Learners paste error messages; entries quote the errors learners meet (their "Common
+errors" lists). Word by word the pasted text shares its words with many concepts
+("module", "named", "server", "connection"), but only the entry that quotes the error
+shares its phrases: "no module named", "connection refused", "port 5432". So, for a
+query that looks pasted (see `looks_pasted`), each candidate's body is read for the
+query's two-word phrases, and the share of the query's words such phrases cover,
+weighted by how rare each word is in the knowledge base, adds to its score (rerank.py).
+A phrase of two stop words ("on the", "no such") covers nothing on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from sqlalchemy import select
+
+from bot.db import Database
+from bot.db.models import Concept
+from bot.services.search import STOPWORDS, code_words, singular, word_sequence
+
+PASTED_MIN_WORDS = 4  # shorter texts are names or questions, not pasted output
+BODY_MAX = 20_000  # characters of a body read (bodies are at most a few thousand)
+# Punctuation that prose typed into a search box rarely has and error output always
+# does: "Error: ...", quoted names, (errno), paths, user@host.
+_PASTED = re.compile(r"""[:"'()@/\\<>{}\[\]=]""")
+
+
+def looks_pasted(text: str) -> bool:
+    """Whether `text` reads like pasted output (an error message) rather than words or a
+    question typed by hand: long enough, with code-looking words or error punctuation."""
+    if len(word_sequence(text)) < PASTED_MIN_WORDS:
+        return False
+    return bool(code_words(text)) or bool(_PASTED.search(text))
+
+
+def _pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
+    return {(tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1)}
+
+
+def quoted_share(query: Sequence[str], body: str, idf: Callable[[str], float]) -> float:
+    """The share (0-1) of the query's words, each weighted by `idf`, that stand in a
+    two-word phrase the body also has (words compared in the singular; stop words
+    weigh nothing but may form a phrase with a word that does)."""
+    if len(query) < 2:
+        return 0.0
+    pairs = _pairs([singular(w) for w in word_sequence(body[:BODY_MAX])])
+    weight = {w: (0.0 if w in STOPWORDS else idf(w)) for w in query}
+    covered: set[int] = set()
+    for i in range(len(query) - 1):
+        a, b = query[i], query[i + 1]
+        if (a, b) in pairs and (weight[a] > 0 or weight[b] > 0):
+            covered.update((i, i + 1))
+    # Each distinct word counts once, however often the error repeats it.
+    total = sum(weight[w] for w in set(query)) or 1.0
+    return sum(weight[w] for w in {query[i] for i in covered}) / total
+
+
+async def quoted_shares(
+    db: Database, ids: Sequence[int], text: str, idf: Callable[[str], float]
+) -> Mapping[int, float]:
+    """For a pasted `text`, each candidate's `quoted_share` (only those above 0);
+    for anything else, nothing (no read)."""
+    if not ids or not looks_pasted(text):
+        return {}
+    query = [singular(w) for w in word_sequence(text)]
+    async with db.reader() as s:
+        rows = (await s.execute(select(Concept.id, Concept.body).where(Concept.id.in_(ids)))).all()
+    shares = {cid: quoted_share(query, body or "", idf) for cid, body in rows}
+    return {cid: share for cid, share in shares.items() if share > 0}
