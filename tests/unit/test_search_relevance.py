@@ -151,6 +151,16 @@ def test_pasted_text_is_told_from_typed_words() -> None:
     assert not verbatim.looks_pasted("CORS error")  # too short to be pasted output
 
 
+def test_only_what_an_entry_quotes_counts_as_quoting_an_error() -> None:
+    query = ["modulenotfounderror", "no", "module", "named", "django"]
+    quoted = "Common errors:\n- `ModuleNotFoundError: No module named 'django'`: activate it."
+    prose = "When Python says no module named django, activate the environment."
+    assert verbatim.quoted_share(query, quoted, lambda w: 1.0) == 1.0
+    assert verbatim.quoted_share(query, prose, lambda w: 1.0) == 0.0
+    # Two stop words side by side ("on the") are no phrase of their own.
+    assert verbatim.quoted_share(["on", "the", "table"], "`on the chair`", lambda w: 1.0) == 0.0
+
+
 def test_an_entrys_questions_are_its_learners_ask_line() -> None:
     body = "Prose about it.\n\nLearners ask: Why does my list forget things? How do I keep them?"
     assert asked.questions_in(body) == (

@@ -4,10 +4,11 @@ Learners paste error messages; entries quote the errors learners meet (their "Co
 errors" lists). Word by word the pasted text shares its words with many concepts
 ("module", "named", "server", "connection"), but only the entry that quotes the error
 shares its phrases: "no module named", "connection refused", "port 5432". So, for a
-query that looks pasted (see `looks_pasted`), each candidate's body is read for the
+query that looks pasted (see `looks_pasted`), what each candidate's body quotes (its
+inline code: the messages of its "Common errors" list, names, commands) is read for the
 query's two-word phrases, and the share of the query's words such phrases cover,
 weighted by how rare each word is in the knowledge base, adds to its score (rerank.py).
-A phrase of two stop words ("on the", "no such") covers nothing on its own.
+A phrase of two stop words ("on the", "in a") covers nothing on its own.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ BODY_MAX = 20_000  # characters of a body read (bodies are at most a few thousan
 # Punctuation that prose typed into a search box rarely has and error output always
 # does: "Error: ...", quoted names, (errno), paths, user@host.
 _PASTED = re.compile(r"""[:"'()@/\\<>{}\[\]=]""")
+# What an entry quotes: its inline code (an error message, a name, a command), never
+# the prose around it.
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 
 def looks_pasted(text: str) -> bool:
@@ -42,11 +46,13 @@ def _pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
 
 def quoted_share(query: Sequence[str], body: str, idf: Callable[[str], float]) -> float:
     """The share (0-1) of the query's words, each weighted by `idf`, that stand in a
-    two-word phrase the body also has (words compared in the singular; stop words
-    weigh nothing but may form a phrase with a word that does)."""
+    two-word phrase the body also quotes, in one inline code span (words compared in the
+    singular; stop words weigh nothing but may form a phrase with a word that does)."""
     if len(query) < 2:
         return 0.0
-    pairs = _pairs([singular(w) for w in word_sequence(body[:BODY_MAX])])
+    pairs: set[tuple[str, str]] = set()
+    for span in _CODE_SPAN.findall(body[:BODY_MAX]):
+        pairs |= _pairs([singular(w) for w in word_sequence(span)])
     weight = {w: (0.0 if w in STOPWORDS else idf(w)) for w in query}
     covered: set[int] = set()
     for i in range(len(query) - 1):
