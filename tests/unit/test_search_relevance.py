@@ -129,6 +129,13 @@ async def test_a_pasted_error_is_answered_by_a_few_concepts(db: Database) -> Non
             db, A, "Access to fetch has been blocked by CORS policy", backend=backend
         )
         assert page.items[0].slug == "cors" and page.total <= 5, (backend, page.total)
+        # Its one telling word ("named") is the lesser part of it: concepts that merely
+        # hold that word are not kept for holding it.
+        page = await concept_search.search_concepts(
+            db, A, "ModuleNotFoundError: No module named 'requests'", backend=backend
+        )
+        first = page.items[0].slug
+        assert first == "virtual-environments" and page.total <= 12, (backend, page.total)
 
 
 async def test_old_statistics_serve_while_they_are_read_again(db: Database) -> None:

@@ -45,6 +45,7 @@ COVERAGE_WEIGHT = 0.6  # share of the query's words in the concept's name, alias
 # Fewer concepts than FEW_MATCH_ALL hold every telling word of the query: any word may
 # match, and those that hold every one stay ahead by EVERY_WORD_BONUS.
 EVERY_WORD_BONUS = 0.3
+EVERY_MIN_SHARE = 0.5  # ... when those words are at least this share of the query's weight
 ORDINARY_SHARE = 0.1  # a word in more of the concepts than this need not match
 CODE_WEIGHT = 2.0  # a word that looks like code (see code_words) tells twice as much
 SUMMARY_SHARE = 0.5  # a word in the summary counts half as much as one in a name or alias
@@ -52,7 +53,8 @@ STRONG_COVERAGE = 0.999  # a concept whose titles cover the query best is never 
 CLASH_SHARE = 0.5  # a name spelled out, of a concept of the other track than the query's
 TRACK_WORD_MIN = 3  # see track_words
 TRACK_WEIGHT = 0.2  # a tie-break: the query names the tools of this concept's track
-QUOTED_WEIGHT = 1.0  # a pasted error whose phrases the body quotes (verbatim.py), all of them
+QUOTED_WEIGHT = 2.0  # a pasted error all of whose phrases the body quotes (verbatim.py): more
+# than a title that holds its words can earn (relevance 1 + coverage 0.6)
 QUOTED_STRONG = 0.5  # ... at least this share of them: never cut as a weak hit
 _NOTHING_QUOTED: Mapping[int, float] = MappingProxyType({})
 ASKED_WEIGHT = 1.0  # the query's words all in one of the entry's own questions (asked.py)

@@ -147,6 +147,10 @@ async def _candidates(
     return await ranking.like_candidates(db, guild_id, groups, any_group, weights)
 
 
+def _share(groups: list[ranking.Group], corpus: CorpusStats) -> float:
+    return sum(rerank.group_weights(groups, corpus.idf))
+
+
 def _union(first: list[ranking.Scored], second: list[ranking.Scored]) -> list[ranking.Scored]:
     """`first`, then what only `second` holds (scored below all of `first`: the rerank
     reads relevance as a share of the best)."""
@@ -168,6 +172,10 @@ async def _search(
     telling = rerank.telling(groups, corpus)
     found = await _candidates(db, guild_id, telling, backend, False, corpus)
     every = frozenset(s.brief.id for s in found)
+    if _share(telling, corpus) < rerank.EVERY_MIN_SHARE * _share(groups, corpus):
+        # What was left to match all of is the lesser part of the query ("named" of a
+        # pasted "No module named 'requests'"): holding it all tells little.
+        every = frozenset()
     if (len(found) < ranking.FEW_MATCH_ALL or len(telling) < len(groups)) and len(groups) > 1:
         # ... and when few concepts hold them all, or some words were left out, any
         # word may match: the rerank weighs which ones tell.
