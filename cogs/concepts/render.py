@@ -110,6 +110,19 @@ def merged_note(outcome: LookupOutcome) -> str | None:
 
 def did_you_mean(outcome: LookupOutcome) -> str:
     query = one_line(outcome.query, 100).replace("`", "'")
+    if outcome.searched:  # a question typed into lookup
+        if not outcome.suggestions:
+            return clip(
+                f"No concept is called `{query}`, and none answers it yet. Try other "
+                "words with `/concept search`, or ask the community: `/challenge share`.",
+                CONTENT_MAX,
+            )
+        names = ", ".join(f"**{one_line(s.name, 100)}**" for s in outcome.suggestions)
+        return clip(
+            f"No concept is called `{query}`; these may answer it: {names}. Pick one "
+            "below, or `/concept search` for more.",
+            CONTENT_MAX,
+        )
     text = f"I don't know `{query}` yet."
     if outcome.suggestions:
         names = ", ".join(f"**{one_line(s.name, 100)}**" for s in outcome.suggestions)

@@ -76,6 +76,27 @@ async def test_did_you_mean_and_miss_recorded(nexus: Nexus) -> None:
     assert misses == ["redis cache"]
 
 
+async def test_a_question_typed_into_lookup_is_answered_by_a_search(nexus: Nexus) -> None:
+    # Names that look like "how do i center a div" are not what was meant.
+    reply = await nexus.sim.command(
+        nexus.alice,
+        "concept lookup",
+        {"name": "how do i center a div with css"},
+        channel=nexus.general,
+    )
+    assert reply.ephemeral and "may answer it" in reply.content, reply.content
+    labels = [b.label for b in reply.buttons]
+    assert {"Flexbox", "CSS Grid"} & set(labels), labels
+    pick = next(b for b in reply.buttons if b.label in {"Flexbox", "CSS Grid"})
+    opened = await nexus.sim.click(nexus.alice, reply, pick.custom_id)
+    assert opened.ephemeral and opened.embeds[0]["title"] == pick.label
+    # Still a missed lookup for moderators (/curate missed).
+    await lookup_log.flush(nexus.db)
+    async with nexus.db.reader() as s:
+        misses = (await s.scalars(select(MissedLookup.query))).all()
+    assert misses == ["how do i center a div with css"]
+
+
 async def test_other_servers_concept_is_unknown(nexus: Nexus) -> None:
     async with nexus.db.sessions.begin() as s:
         row = Concept(

@@ -34,7 +34,7 @@ from bot.services.concepts import asked, ranking, rerank, verbatim
 from bot.services.concepts.corpus import CorpusStats, corpus_stats
 from bot.services.concepts.guild_index import GuildIndex
 from bot.services.concepts.index import index_for
-from bot.services.concepts.service import PER_PAGE_MAX, clean_query
+from bot.services.concepts.query_text import PER_PAGE_MAX, clean_query
 from bot.services.concepts.types import ConceptBrief, ConceptPage, RelatedRef, to_brief
 
 log = logging.getLogger("nexus.concepts")

@@ -8,7 +8,6 @@ concepts. Another server's id behaves exactly like an unknown id.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select
@@ -22,6 +21,8 @@ from bot.services.concepts import lookup_log
 from bot.services.concepts.complete import autocomplete
 from bot.services.concepts.guild_index import GuildIndex
 from bot.services.concepts.index import index_for
+from bot.services.concepts.query_text import PER_PAGE_MAX, clean_query
+from bot.services.concepts.search import search_concepts
 from bot.services.concepts.stats import new_concepts, top_lookups, top_misses
 from bot.services.concepts.types import (
     SHADOWING_STATUSES,
@@ -36,6 +37,7 @@ from bot.services.concepts.types import (
     to_detail,
     visible_clause,
 )
+from bot.services.search import STOPWORDS, words
 
 __all__ = [
     "AutocompleteChoice",
@@ -53,16 +55,10 @@ __all__ = [
 
 CATEGORIES = ("technology", "backend concept", "frontend concept", "practice", "tool")
 TRACKS = ("frontend", "backend", "both")
-QUERY_MAX = 100
 RELATED_MAX = 10
-PER_PAGE_MAX = 25
+SUGGESTIONS = 3  # "did you mean" on a lookup miss
+QUESTION_MIN_WORDS = 4
 UNKNOWN = "I don't know that concept yet."
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def clean_query(text: str | None, limit: int = QUERY_MAX) -> str:
-    """Collapse whitespace, drop control characters (NUL breaks PostgreSQL), clip."""
-    return " ".join(_CONTROL.sub(" ", text or "").split())[:limit]
 
 
 # A server edits a base concept through its own override row, never the base itself.
@@ -247,8 +243,21 @@ async def lookup(db: Database, guild_id: int, user_id: int, text: str) -> Lookup
             lookup_log.record_hit(db, guild_id, detail.id, user_id)
             return LookupOutcome(query, detail, corrected=loose is None)
     lookup_log.record_miss(db, guild_id, query, user_id)
-    suggestions = tuple(Suggestion(e.id, e.name) for e in index.suggest(query, 3))
-    return LookupOutcome(query, None, suggestions)
+    if reads_as_question(query):
+        # A question typed into lookup ("how do i center a div"): the names that look
+        # like it are not what was meant; the concepts a search ranks first are.
+        page = await search_concepts(db, guild_id, query, per_page=SUGGESTIONS)
+        found = tuple(Suggestion(c.id, c.name) for c in page.items)
+        return LookupOutcome(query, None, found, searched=True)
+    found = tuple(Suggestion(e.id, e.name) for e in index.suggest(query, SUGGESTIONS))
+    return LookupOutcome(query, None, found)
+
+
+def reads_as_question(text: str) -> bool:
+    """A lookup typed as a sentence: QUESTION_MIN_WORDS words or more, some of them the
+    words a question is built with ("how", "my", "the")."""
+    tokens = words(text)
+    return len(tokens) >= QUESTION_MIN_WORDS and any(w in STOPWORDS for w in tokens)
 
 
 async def open_concept(db: Database, guild_id: int, user_id: int, concept_id: int) -> LookupOutcome:

@@ -167,6 +167,9 @@ class LookupOutcome:
     # exactly (a typo, a plural, an abbreviation): "showing X for 'y'".
     corrected: bool = False
     merged_from: MergedFrom | None = None
+    # Set when the query read as a question and the suggestions are what a search for
+    # it ranks first (not names that look like it).
+    searched: bool = False
 
 
 @dataclass(frozen=True)
