@@ -156,6 +156,9 @@ def test_pasted_text_is_told_from_typed_words() -> None:
     assert verbatim.looks_pasted("bash: cd: src: No such file or directory")
     assert not verbatim.looks_pasted("how do i center a div")
     assert not verbatim.looks_pasted("CORS error")  # too short to be pasted output
+    # A question naming code is still a question typed by hand.
+    assert not verbatim.looks_pasted("why does my for loop print the same i in setTimeout")
+    assert verbatim.looks_pasted('Cannot query field "email" on type "User".')
 
 
 def test_only_what_an_entry_quotes_counts_as_quoting_an_error() -> None:

@@ -198,7 +198,9 @@ async def _search(
         index = await index_for(db).get(db, guild_id)
     ids = [s.brief.id for s in found]
     quoted = await verbatim.quoted_shares(db, ids, text, corpus.idf)
-    questions = await asked.questions_of(db, index, ids, text)
+    # A pasted error is matched by what entries quote, a question by what they ask.
+    pasted = verbatim.looks_pasted(text)
+    questions = {} if pasted else await asked.questions_of(db, index, ids, text)
     return rerank.rerank(found, text, index, backend, groups, every, corpus, quoted, questions)
 
 

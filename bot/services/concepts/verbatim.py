@@ -23,6 +23,10 @@ from bot.db.models import Concept
 from bot.services.search import STOPWORDS, code_words, singular, word_sequence
 
 PASTED_MIN_WORDS = 4  # shorter texts are names or questions, not pasted output
+# How a question or a sentence typed by hand begins; error output does not.
+TYPED_OPENINGS = frozenset(
+    "why how what when where which who can could should does do did is are am i im my".split()
+)
 BODY_MAX = 20_000  # characters of a body read (bodies are at most a few thousand)
 # Punctuation that prose typed into a search box rarely has and error output always
 # does: "Error: ...", quoted names, (errno), paths, user@host.
@@ -34,8 +38,11 @@ _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 def looks_pasted(text: str) -> bool:
     """Whether `text` reads like pasted output (an error message) rather than words or a
-    question typed by hand: long enough, with code-looking words or error punctuation."""
-    if len(word_sequence(text)) < PASTED_MIN_WORDS:
+    question typed by hand: long enough, with code-looking words or error punctuation,
+    and not begun as a question or a sentence of one's own ("why does my setTimeout ...",
+    "my cookie isn't sent ...")."""
+    sequence = word_sequence(text)
+    if len(sequence) < PASTED_MIN_WORDS or sequence[0] in TYPED_OPENINGS:
         return False
     return bool(code_words(text)) or bool(_PASTED.search(text))
 
