@@ -165,10 +165,15 @@ def test_only_what_an_entry_quotes_counts_as_quoting_an_error() -> None:
     query = ["modulenotfounderror", "no", "module", "named", "django"]
     quoted = "Common errors:\n- `ModuleNotFoundError: No module named 'django'`: activate it."
     prose = "When Python says no module named django, activate the environment."
-    assert verbatim.quoted_share(query, quoted, lambda w: 1.0) == 1.0
-    assert verbatim.quoted_share(query, prose, lambda w: 1.0) == 0.0
+    assert verbatim.quoted_share(query, verbatim.quotes_in(quoted), lambda w: 1.0) == 1.0
+    assert verbatim.quoted_share(query, verbatim.quotes_in(prose), lambda w: 1.0) == 0.0
     # Two stop words side by side ("on the") are no phrase of their own.
-    assert verbatim.quoted_share(["on", "the", "table"], "`on the chair`", lambda w: 1.0) == 0.0
+    assert (
+        verbatim.quoted_share(
+            ["on", "the", "table"], verbatim.quotes_in("`on the chair`"), lambda w: 1.0
+        )
+        == 0.0
+    )
 
 
 def test_an_entrys_questions_are_its_learners_ask_line() -> None:

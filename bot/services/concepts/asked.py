@@ -14,13 +14,7 @@ sentence (it has the words a question is built with, "how", "my", "the"): keywor
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 
-from sqlalchemy import select
-
-from bot.db import Database
-from bot.db.models import Concept
-from bot.services.concepts.guild_index import GuildIndex
 from bot.services.search import STOPWORDS, meaningful, singular, words
 
 Questions = tuple[frozenset[str], ...]  # each question's meaningful words, singular
@@ -44,23 +38,3 @@ def questions_in(body: str) -> Questions:
             if kept:
                 out.append(kept)
     return tuple(out[:QUESTIONS_MAX])
-
-
-async def questions_of(
-    db: Database, index: GuildIndex, ids: Sequence[int], text: str
-) -> Mapping[int, Questions]:
-    """For a query that reads as a sentence, each candidate's questions, read from the
-    database once per index (an index is replaced whenever a concept of its server
-    changes); for keywords, nothing."""
-    if not reads_as_sentence(text):
-        return {}
-    memo = index.ranking_memo
-    missing = [cid for cid in dict.fromkeys(ids) if ("asked", cid) not in memo]
-    if missing:
-        async with db.reader() as s:
-            rows = (
-                await s.execute(select(Concept.id, Concept.body).where(Concept.id.in_(missing)))
-            ).all()
-        for cid, body in rows:
-            memo[("asked", cid)] = questions_in(body or "")
-    return {cid: memo.get(("asked", cid), ()) for cid in ids}

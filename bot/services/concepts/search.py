@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.db import Database
 from bot.db.models import Concept
-from bot.services.concepts import asked, ranking, rerank, verbatim
+from bot.services.concepts import entry_text, ranking, rerank
 from bot.services.concepts.corpus import CorpusStats, corpus_stats
 from bot.services.concepts.guild_index import GuildIndex
 from bot.services.concepts.index import index_for
@@ -197,10 +197,7 @@ async def _search(
     if index is None:  # the rerank reads the concepts' names and aliases
         index = await index_for(db).get(db, guild_id)
     ids = [s.brief.id for s in found]
-    quoted = await verbatim.quoted_shares(db, ids, text, corpus.idf)
-    # A pasted error is matched by what entries quote, a question by what they ask.
-    pasted = verbatim.looks_pasted(text)
-    questions = {} if pasted else await asked.questions_of(db, index, ids, text)
+    quoted, questions = await entry_text.signals(db, index, ids, text, corpus.idf)
     return rerank.rerank(found, text, index, backend, groups, every, corpus, quoted, questions)
 
 

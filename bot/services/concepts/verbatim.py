@@ -14,12 +14,8 @@ A phrase of two stop words ("on the", "in a") covers nothing on its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import select
-
-from bot.db import Database
-from bot.db.models import Concept
 from bot.services.search import STOPWORDS, code_words, singular, word_sequence
 
 PASTED_MIN_WORDS = 4  # shorter texts are names or questions, not pasted output
@@ -47,39 +43,35 @@ def looks_pasted(text: str) -> bool:
     return bool(code_words(text)) or bool(_PASTED.search(text))
 
 
-def _pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
-    return {(tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1)}
+Quotes = frozenset[tuple[str, str]]  # the two-word phrases an entry's inline code holds
 
 
-def quoted_share(query: Sequence[str], body: str, idf: Callable[[str], float]) -> float:
-    """The share (0-1) of the query's words, each weighted by `idf`, that stand in a
-    two-word phrase the body also quotes, in one inline code span (words compared in the
-    singular; stop words weigh nothing but may form a phrase with a word that does)."""
-    if len(query) < 2:
-        return 0.0
+def quotes_in(body: str) -> Quotes:
+    """The two-word phrases (words in the singular) of `body`'s inline code spans."""
     pairs: set[tuple[str, str]] = set()
     for span in _CODE_SPAN.findall(body[:BODY_MAX]):
-        pairs |= _pairs([singular(w) for w in word_sequence(span)])
+        tokens = [singular(w) for w in word_sequence(span)]
+        pairs.update(zip(tokens, tokens[1:], strict=False))
+    return frozenset(pairs)
+
+
+def quoted_share(query: Sequence[str], quotes: Quotes, idf: Callable[[str], float]) -> float:
+    """The share (0-1) of the query's words (in the singular), each weighted by `idf`,
+    that stand in a two-word phrase the entry quotes (`quotes_in`); stop words weigh
+    nothing but may form a phrase with a word that does."""
+    if len(query) < 2 or not quotes:
+        return 0.0
     weight = {w: (0.0 if w in STOPWORDS else idf(w)) for w in query}
     covered: set[int] = set()
     for i in range(len(query) - 1):
         a, b = query[i], query[i + 1]
-        if (a, b) in pairs and (weight[a] > 0 or weight[b] > 0):
+        if (a, b) in quotes and (weight[a] > 0 or weight[b] > 0):
             covered.update((i, i + 1))
     # Each distinct word counts once, however often the error repeats it.
     total = sum(weight[w] for w in set(query)) or 1.0
     return sum(weight[w] for w in {query[i] for i in covered}) / total
 
 
-async def quoted_shares(
-    db: Database, ids: Sequence[int], text: str, idf: Callable[[str], float]
-) -> Mapping[int, float]:
-    """For a pasted `text`, each candidate's `quoted_share` (only those above 0);
-    for anything else, nothing (no read)."""
-    if not ids or not looks_pasted(text):
-        return {}
-    query = [singular(w) for w in word_sequence(text)]
-    async with db.reader() as s:
-        rows = (await s.execute(select(Concept.id, Concept.body).where(Concept.id.in_(ids)))).all()
-    shares = {cid: quoted_share(query, body or "", idf) for cid, body in rows}
-    return {cid: share for cid, share in shares.items() if share > 0}
+def query_words(text: str) -> list[str]:
+    """A pasted text's words in order, in the singular (as `quoted_share` reads them)."""
+    return [singular(w) for w in word_sequence(text)]
