@@ -23,7 +23,7 @@ from bot.services.moderation import (
 )
 from bot.ui.checks import is_moderator, require_moderator
 from bot.ui.render import CHOICE_MAX, plain_label
-from cogs.moderation import effects, notifications
+from cogs.moderation import effects, held, notifications
 from cogs.moderation.missed import show_missed
 from cogs.moderation.render import log_embed, merge_text
 from cogs.moderation.views import EditModal, actor_of, log_view, show_queue
@@ -46,6 +46,19 @@ Reason = app_commands.Range[str, 1, 300]
 class ModerationCog(commands.Cog):
     def __init__(self, bot: NexusBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.on_start("held-notices", self._schedule)
+
+    async def _schedule(self) -> None:
+        self.bot.scheduler.aps.add_job(
+            held.sweep,
+            "interval",
+            args=(self.bot,),
+            minutes=held.HELD_SWEEP_MINUTES,
+            id="held-notices",
+            replace_existing=True,
+        )
 
     curate = app_commands.Group(
         name="curate",

@@ -22,7 +22,7 @@ OPTIONS: Mapping[str, str] = MappingProxyType(
         "moderation": "moderation",
     }
 )
-_OPTION_OF = MappingProxyType({kind: option for option, kind in OPTIONS.items()})
+OPTION_OF = MappingProxyType({kind: option for option, kind in OPTIONS.items()})
 CLOSED_HINT = (
     "(If your DMs from this server's members are off, Discord refuses them: turn them on "
     "in the server's Privacy Settings.)"
@@ -39,7 +39,7 @@ def settings_text(dms: bool, kinds: Mapping[str, bool], changed: bool) -> str:
     lines = [f"{head}Nexus DMs you in this server when:"]
     for kind, about in moderation.NOTICE_KINDS.items():
         mark = "on" if kinds.get(kind, True) else "off"
-        lines.append(f"- {about}: **{mark}** (`{_OPTION_OF[kind]}`)")
+        lines.append(f"- {about}: **{mark}** (`{OPTION_OF[kind]}`)")
     lines.append(
         "At most one DM per kind every "
         f"{int(moderation.NOTICE_WINDOW.total_seconds() // 60)} minutes; "

@@ -12,6 +12,7 @@ from bot.services.guilds import settings as guilds
 from bot.services.moderation import NOTICE_WINDOW
 from bot.simulator.models import Member
 from bot.simulator.reply import Reply
+from cogs.moderation.held import send_held
 from tests.e2e.challenges_helpers import add_solution, button, challenge_id, share
 from tests.e2e.curation_helpers import dms_to, queue, row
 from tests.e2e.harness import Nexus
@@ -23,6 +24,12 @@ from tests.unit import curation_factory as f
 async def _dms(nexus: Nexus, member: Member) -> list[str]:
     await handlers_done(nexus)
     return dms_to(nexus, member)
+
+
+async def _sweep(nexus: Nexus) -> int:
+    """The scheduled sweep of held notifications, run now."""
+    assert nexus.bot is not None
+    return await send_held(nexus.bot)
 
 
 async def _helped(nexus: Nexus, who: Member, page: Reply, sid: int = 1) -> None:
@@ -148,3 +155,36 @@ async def test_a_solution_held_for_review_is_announced_when_published(nexus: Nex
     assert "pproved" in approved.text, approved.text
     [posted] = await _dms(nexus, nexus.alice)
     assert "Bob posted solution #1" in posted and "Kafka consumer lag" in posted
+
+
+async def test_held_events_are_summed_up_even_when_no_event_follows(nexus: Nexus) -> None:
+    cid = challenge_id(await share(nexus, nexus.alice, "Celery beat twice", "duplicate runs"))
+    page = await add_solution(nexus, nexus.bob, cid, "Run one beat process only")
+    for who in (nexus.carol, nexus.dave, nexus.erin):
+        await _helped(nexus, who, page)
+    assert len(await _dms(nexus, nexus.bob)) == 1  # one DM for the burst, two held
+    # Within the window the sweep leaves them held ...
+    assert await _sweep(nexus) == 0
+    # ... once it has passed, the summary goes out on its own, once.
+    nexus.clock.advance(NOTICE_WINDOW + timedelta(seconds=1))
+    assert await _sweep(nexus) == 1
+    bob = await _dms(nexus, nexus.bob)
+    assert len(bob) == 2, bob
+    assert "helped 2 more time(s)" in bob[1] and nexus.guild.name in bob[1]
+    assert "/notifications helped:False" in bob[1]
+    assert await _sweep(nexus) == 0
+    nexus.clock.advance(NOTICE_WINDOW * 2)
+    assert await _sweep(nexus) == 0 and len(await _dms(nexus, nexus.bob)) == 2
+
+
+async def test_held_events_of_a_member_who_turned_dms_off_are_dropped(nexus: Nexus) -> None:
+    cid = challenge_id(await share(nexus, nexus.alice, "Gunicorn timeouts", "workers die"))
+    page = await add_solution(nexus, nexus.bob, cid, "Raise --timeout for slow views")
+    for who in (nexus.carol, nexus.dave):
+        await _helped(nexus, who, page)
+    assert len(await _dms(nexus, nexus.bob)) == 1
+    off = await nexus.sim.command(nexus.bob, "notifications", {"dms": False}, channel=nexus.general)
+    assert off.ephemeral
+    nexus.clock.advance(NOTICE_WINDOW * 2)
+    assert await _sweep(nexus) == 0
+    assert len(await _dms(nexus, nexus.bob)) == 1

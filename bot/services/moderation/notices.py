@@ -8,7 +8,9 @@ them all, and DMs found closed are not tried (see notify.py).
 Rate limit: at most one DM per member per kind per NOTICE_WINDOW. An event inside the
 window is not sent but counted (`held`); the next DM of that kind says how many came
 since, so a burst (ten "this helped me" in a minute, a moderator clearing out a spammer's
-entries) is one DM now and one summary later, never ten pings. Nothing is lost by it:
+entries) is one DM now and one summary later, never ten pings. When no event of that kind
+follows, a sweep (`due_held`, `claim_held`) sends the summary on its own once the window
+has passed: a held event is never left untold. Nothing is lost by it:
 /me and the challenge pages hold every event; a DM is only the nudge to look.
 A member is never told about their own action (the challenge's author answering it).
 """
@@ -102,6 +104,59 @@ async def _claim(db: Database, guild_id: int, user_id: int, kind: str, now: date
             row.held = (row.held or 0) + 1
             return Notice(False)
         held, row.held, row.last_sent_at = row.held or 0, 0, now
+        return Notice(True, held, last)
+
+
+@dataclass(frozen=True)
+class HeldNotices:
+    """Events of one kind held back for a member whose window has passed."""
+
+    guild_id: int
+    user_id: int
+    kind: str
+
+
+async def due_held(db: Database, now: datetime) -> list[HeldNotices]:
+    """Members with held events whose window has passed and no event came to carry
+    them: their summaries are due, oldest first (at most one row per member and kind,
+    and each sweep clears what it sends)."""
+    async with db.reader() as s:
+        rows = await s.execute(
+            select(MemberNotice.guild_id, MemberNotice.user_id, MemberNotice.kind)
+            .where(
+                MemberNotice.held > 0,
+                MemberNotice.muted.is_(False),
+                MemberNotice.last_sent_at <= now - NOTICE_WINDOW,
+            )
+            .order_by(MemberNotice.last_sent_at)
+        )
+        return [HeldNotices(g, u, k) for g, u, k in rows]
+
+
+async def claim_held(db: Database, due: HeldNotices, now: datetime) -> Notice:
+    """Claim a due summary in one transaction (another process or an event may have
+    sent it meanwhile): send it now (the window starts again) or skip. A member who
+    turned DMs off, or muted the kind, has nothing held any more."""
+    async with db.sessions.begin() as s:
+        row = await s.scalar(
+            select(MemberNotice)
+            .where(
+                MemberNotice.guild_id == due.guild_id,
+                MemberNotice.user_id == due.user_id,
+                MemberNotice.kind == due.kind,
+            )
+            .with_for_update()
+        )
+        if row is None or not row.held:
+            return _SKIP
+        last = row.last_sent_at
+        if last is not None and now - last < NOTICE_WINDOW:
+            return _SKIP
+        held = row.held
+        row.held = 0
+        if row.muted or not await dm_allowed(s, due.guild_id, due.user_id, now):
+            return _SKIP
+        row.last_sent_at = now
         return Notice(True, held, last)
 
 
