@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.errors import Invalid
 from bot.services import concepts
 from bot.services.concepts import warm_indexes
 from bot.ui.paginator import Page, Paginator
@@ -97,6 +98,10 @@ class ConceptsCog(commands.Cog):
         """Search the knowledge base (names, aliases and explanations)."""
         assert interaction.guild_id is not None
         guild_id, db = interaction.guild_id, self.bot.db
+        if not concepts.search_tokens(query):
+            raise Invalid(
+                "Type a word or two to search for, e.g. `cors` or `why is my fetch blocked`."
+            )
 
         async def fetch(page: int) -> Page:
             found = await concepts.search_concepts(

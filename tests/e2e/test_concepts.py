@@ -146,6 +146,10 @@ async def test_search_paginates(nexus: Nexus) -> None:
         nexus.alice, "concept search", {"query": '" AND NEAR( -x *'}, channel=nexus.general
     )
     assert hostile.embeds  # answered, never an error
+    wordless = await nexus.sim.command(
+        nexus.alice, "concept search", {"query": " ?! "}, channel=nexus.general
+    )
+    assert wordless.ephemeral and "Type a word or two" in wordless.text, wordless.text
 
 
 async def test_list_with_filters(nexus: Nexus) -> None:

@@ -16,7 +16,7 @@ from bot.services.concepts.index import ConceptIndex
 from bot.services.concepts.lookup_log import LookupBuffer
 from bot.services.concepts.lookup_log import flush as flush_lookup_log
 from bot.services.concepts.missed import MISSED_DAYS, add_alias, open_misses
-from bot.services.concepts.search import concepts_in_text, search_concepts
+from bot.services.concepts.search import concepts_in_text, search_concepts, search_tokens
 from bot.services.concepts.seed import seed_if_needed
 from bot.services.concepts.service import (
     CATEGORIES,
@@ -89,6 +89,7 @@ __all__ = [
     "propose_edit",
     "resolve_concepts",
     "search_concepts",
+    "search_tokens",
     "seed_if_needed",
     "suggest_concept",
     "track_for",
