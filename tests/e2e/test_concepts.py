@@ -215,6 +215,37 @@ async def test_suggest_edit_member_pending_moderator_applies(nexus: Nexus) -> No
     assert "Moderated summary." not in there.embeds[0]["description"]
 
 
+async def test_editing_a_long_entry_keeps_all_of_its_body(nexus: Nexus) -> None:
+    # Django's entry (with its common errors and questions) is longer than a member's
+    # new concept may be: a form prefilled with it must not cut it.
+    before = await nexus.sim.command(
+        nexus.bob, "concept lookup", {"name": "django"}, channel=nexus.general
+    )
+    async with nexus.db.reader() as s:
+        body = (await s.scalars(select(Concept.body).where(Concept.slug == "django"))).first()
+    assert body is not None and len(body) > 2000
+    shown = await nexus.sim.command(
+        nexus.mod, "concept suggest", {"name": "django"}, channel=nexus.general
+    )
+    assert shown.modal is not None and shown.modal.field("body").value == body
+    done = await nexus.sim.submit_modal(nexus.mod, shown, {"summary": "The web framework."})
+    assert "Updated **Django**" in done.content, done.content
+    after = await nexus.sim.command(
+        nexus.bob, "concept lookup", {"name": "django"}, channel=nexus.general
+    )
+    assert "The web framework." in after.embeds[0]["description"]
+    assert after.embeds[0]["description"].endswith(before.embeds[0]["description"][-80:])
+    async with nexus.db.reader() as s:
+        edited = (
+            await s.scalars(
+                select(Concept.body).where(
+                    Concept.slug == "django", Concept.guild_id == nexus.guild.id
+                )
+            )
+        ).one()
+    assert edited == body
+
+
 async def test_suggest_validation_and_conflict(nexus: Nexus) -> None:
     shown = await nexus.sim.command(nexus.alice, "concept suggest", channel=nexus.general)
     assert shown.modal is not None

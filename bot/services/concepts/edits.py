@@ -29,7 +29,7 @@ from bot.services.guilds import initial_status
 
 NAME_MIN, NAME_MAX = 2, 80
 SUMMARY_MAX = 200
-BODY_MAX = 1800
+BODY_MAX = 4000  # a Discord text input holds at most 4000 characters; seed entries up to that
 ALIASES_MAX, ALIAS_MAX = 10, 50
 LINKS_MAX, LINK_TITLE_MAX, URL_MAX = 5, 80, 512
 ALIASES_INPUT_MAX = 400
