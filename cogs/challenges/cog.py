@@ -8,8 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.errors import Invalid
 from bot.services import challenges, concepts, web
 from bot.services.entries import ChallengeFilter
+from bot.services.search import words
 from bot.ui.checks import is_moderator
 from bot.ui.mentions import mention_names
 from bot.ui.paginator import Page, Paginator
@@ -162,6 +164,8 @@ class ChallengesCog(commands.Cog):
         """Search this server's challenges, best match first."""
         assert interaction.guild_id is not None
         guild_id, user_id, db = interaction.guild_id, interaction.user.id, self.bot.db
+        if not words(query):
+            raise Invalid("Type a word or two to search for, e.g. `cors` or `migration error`.")
 
         async def fetch(page: int) -> Page:
             found = await challenges.search_challenges(

@@ -187,6 +187,10 @@ async def test_search_and_list_paginate(nexus: Nexus) -> None:
         channel=nexus.general,
     )
     assert hostile.ephemeral and "Redis cache miss" in hostile.text
+    wordless = await nexus.sim.command(
+        nexus.carol, "challenge search", {"query": " ?! "}, channel=nexus.general
+    )
+    assert wordless.ephemeral and "Type a word or two" in wordless.text, wordless.text
     listing = await nexus.sim.command(
         nexus.carol, "challenge list", {"filter": "open"}, channel=nexus.general
     )
