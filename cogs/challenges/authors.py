@@ -27,6 +27,8 @@ from bot.services.moderation import Actor, AuthorResult
 from bot.ui.base import guarded
 from bot.ui.dm import send_dm
 from bot.ui.render import CHOICE_MAX, plain_label
+from cogs.cards import follow
+from cogs.cards.follow import REMOVED_BY_AUTHOR
 from cogs.challenges import render
 from cogs.moderation.effects import mirror_to
 from cogs.solutions.notices import solution_published
@@ -143,6 +145,7 @@ class AuthorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMP
             )
         await interaction.response.edit_message(content=render.decided(result), view=None)
         await mirror_removal(bot, self.guild_id, interaction.user.display_name, result)
+        await follow.follow(bot, self.guild_id, result.kind, result.entry_id, why=REMOVED_BY_AUTHOR)
         if result.action == "approve" and result.kind == "solution":
             if result.status == "published":
                 await solution_published(interaction, self.guild_id, self.entry_id)

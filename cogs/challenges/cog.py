@@ -16,6 +16,7 @@ from bot.ui.checks import is_moderator
 from bot.ui.mentions import mention_names
 from bot.ui.paginator import Page, Paginator
 from bot.ui.render import CHOICE_MAX, one_line, plain_label
+from cogs.cards import follow
 from cogs.challenges import render
 from cogs.challenges.authors import (
     Captured,
@@ -147,12 +148,14 @@ class ChallengesCog(commands.Cog):
         web_url = await web.challenge_web_url(
             self.bot.db, self.bot.settings.web_base_url, interaction.guild_id, page.challenge.id
         )
-        await interaction.response.send_message(
+        sent = await interaction.response.send_message(
             render.merged_note(page) or discord.utils.MISSING,
             embed=render.challenge_embed(page),
             view=challenge_page_view(page, web_url),
             ephemeral=not public,
         )
+        if public:
+            await follow.remember(interaction, sent, "challenge", page.challenge.id)
 
     view.autocomplete("id")(_challenges)
 

@@ -16,6 +16,8 @@ from bot.services.moderation import Actor, AuthorEdit, OwnEntry
 from bot.ui.base import NexusModal, NexusView
 from bot.ui.mentions import mention_names
 from bot.ui.render import one_line, plain_label
+from cogs.cards import follow
+from cogs.cards.follow import REMOVED_BY_AUTHOR
 from cogs.challenges import render
 from cogs.challenges.authors import mirror_removal
 from cogs.moderation.effects import mirror_to
@@ -89,6 +91,7 @@ class OwnEditModal(NexusModal):
             "earlier version in their log.",
             ephemeral=True,
         )
+        await follow.follow(bot, interaction.guild_id, result.kind, result.entry_id)
         changed = ", ".join(sorted(result.after))
         await mirror_to(
             bot,
@@ -130,6 +133,9 @@ class ConfirmRemoval(NexusView):
         self.stop()
         await interaction.response.edit_message(content=render.decided(result), view=None)
         await mirror_removal(bot, interaction.guild_id, interaction.user.display_name, result)
+        await follow.follow(
+            bot, interaction.guild_id, result.kind, result.entry_id, why=REMOVED_BY_AUTHOR
+        )
 
     @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
     async def keep(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:

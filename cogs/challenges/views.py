@@ -12,6 +12,7 @@ from bot.services.entries import PROBLEM_MAX, TITLE_MAX, TRIED_MAX, ChallengeInf
 from bot.ui.base import NexusModal, NexusView
 from bot.ui.checks import is_moderator
 from bot.ui.mentions import mention_names
+from cogs.cards import follow
 from cogs.challenges import render
 from cogs.challenges.authors import Captured, after_capture, is_private_thread
 from cogs.challenges.concept_links import propose_concepts
@@ -34,12 +35,14 @@ async def send_recorded_challenge(
     `for_author`: the message's author, when someone else saved it."""
     page = rec.page
     public = rec.created and rec.challenge.status == "published"
-    await interaction.response.send_message(
+    sent = await interaction.response.send_message(
         render.recorded_note(rec, for_author=for_author),
         embed=render.challenge_embed(page, similar=rec.similar),
         view=challenge_page_view(page),
         ephemeral=not public,
     )
+    if public:
+        await follow.remember(interaction, sent, "challenge", rec.challenge.id)
     if rec.created:
         await propose_concepts(interaction, rec.challenge.id)
 

@@ -23,6 +23,7 @@ from bot.services.moderation import (
 )
 from bot.ui.checks import is_moderator, require_moderator
 from bot.ui.render import CHOICE_MAX, plain_label
+from cogs.cards import follow
 from cogs.moderation import effects, held, notifications
 from cogs.moderation.missed import show_missed
 from cogs.moderation.render import log_embed, merge_text
@@ -137,6 +138,8 @@ class ModerationCog(commands.Cog):
         )
         text = merge_text(result)
         await interaction.followup.send(text, ephemeral=True)
+        if kind.value == "challenge":  # its cards point to the challenge it joined
+            await follow.follow(self.bot, self._gid(interaction), "challenge", source)
         await effects.mirror(self.bot, interaction, text, result_reason(reason))
 
     @curate.command(name="hide")

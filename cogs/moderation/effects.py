@@ -8,6 +8,7 @@ Both are best effort: a failure is logged and never undoes or fails the action.
 from __future__ import annotations
 
 import logging
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import discord
@@ -15,6 +16,7 @@ import discord
 from bot.services import guilds
 from bot.services.moderation import ActionResult
 from bot.ui.dm import send_notice
+from cogs.cards import follow
 from cogs.moderation.render import (
     MODERATION_SUMMARY,
     mirror_embed,
@@ -27,6 +29,11 @@ if TYPE_CHECKING:
     from bot.client import NexusBot
 
 log = logging.getLogger("nexus.curation")
+
+FOLLOWED = frozenset({"challenge", "solution", "takeaway"})  # kinds with cards (cogs.cards)
+WHY = MappingProxyType(
+    {"hide": "it was hidden by the moderators", "reject": "the moderators declined it"}
+)
 
 
 async def reply_and_log(
@@ -55,6 +62,9 @@ async def after_action(
         )
     if result.action == "approve" and result.kind == "solution" and interaction.guild_id:
         await solution_published(interaction, interaction.guild_id, result.entry_id)
+    if interaction.guild_id and result.kind in FOLLOWED:
+        why = WHY.get(result.action, "the moderators changed it")
+        await follow.follow(bot, interaction.guild_id, result.kind, result.entry_id, why=why)
     await mirror(bot, interaction, result_text(result), result.reason)
 
 

@@ -19,6 +19,7 @@ from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import is_moderator
 from bot.ui.flag import FlagButton
 from bot.ui.render import BUTTON_LABEL_MAX, one_line, plain_label
+from cogs.cards import follow
 from cogs.challenges import render
 from cogs.solutions.notices import solution_accepted, solution_helped, solution_posted
 
@@ -213,9 +214,10 @@ async def send_recorded_solution(
         return
     page = rec.page
     hint = " " + render.removal_hint("solution", sol.id, for_author) if for_author else ""
-    await interaction.response.send_message(
+    sent = await interaction.response.send_message(
         f"New solution #{sol.id} to challenge #{rec.challenge.id}.{hint}",
         embed=render.challenge_embed(page),
         view=challenge_page_view(page),
     )
+    await follow.remember(interaction, sent, "challenge", rec.challenge.id)
     await solution_posted(interaction, page, sol.id)

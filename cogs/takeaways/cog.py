@@ -12,6 +12,7 @@ from bot.services import takeaways
 from bot.services.entries import TAKEAWAY_MAX, TakeawayKind, TakeawaySort
 from bot.ui.checks import is_moderator
 from bot.ui.paginator import Page, Paginator
+from cogs.cards import follow
 from cogs.challenges.authors import own_entry_choices
 from cogs.challenges.cog import CONCEPT_HINT, ID_MAX, concept_choices
 from cogs.challenges.own import edit_entry, remove_entry
@@ -87,12 +88,14 @@ class TakeawaysCog(commands.Cog):
         note = f"Saved as {render.kind_label(t.kind).lower()} #{t.id}."
         if not published:
             note += f" {render.HELD}"
-        await interaction.response.send_message(
+        sent = await interaction.response.send_message(
             note,
             embed=render.takeaway_embed(t),
             view=takeaway_view(t) or discord.utils.MISSING,
             ephemeral=not published,
         )
+        if published:
+            await follow.remember(interaction, sent, "takeaway", t.id)
 
     share.autocomplete("concept1")(_concepts)
     share.autocomplete("concept2")(_concepts)
@@ -138,11 +141,13 @@ class TakeawaysCog(commands.Cog):
         t = await takeaways.get_takeaway(
             self.bot.db, interaction.guild_id, id, viewer_id=interaction.user.id
         )
-        await interaction.response.send_message(
+        sent = await interaction.response.send_message(
             embed=render.takeaway_embed(t),
             view=takeaway_view(t) or discord.utils.MISSING,
             ephemeral=t.status != "published",
         )
+        if t.status == "published":
+            await follow.remember(interaction, sent, "takeaway", t.id)
 
     @takeaway.command(name="edit")
     @app_commands.describe(id="One of your takeaways")

@@ -1,5 +1,6 @@
 """All models, imported here so Base.metadata is complete for Alembic."""
 
+from bot.db.models.cards import EntryCard
 from bot.db.models.concepts import (
     BASE_GUILD_ID,
     Concept,
@@ -36,6 +37,7 @@ __all__ = [
     "Challenge",
     "ChallengeConcept",
     "Concept",
+    "EntryCard",
     "ConceptEdit",
     "ConceptLookup",
     "DigestPost",
