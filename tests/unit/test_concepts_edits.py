@@ -9,7 +9,13 @@ from bot.db import Database
 from bot.db.models import BASE_GUILD_ID, Concept, ConceptEdit
 from bot.errors import Conflict, Invalid, NotFound
 from bot.services.concepts import service as concepts
-from bot.services.concepts.edits import parse_draft, pending_edits, propose_edit, suggest_concept
+from bot.services.concepts.edits import (
+    BODY_MAX,
+    parse_draft,
+    pending_edits,
+    propose_edit,
+    suggest_concept,
+)
 from bot.services.guilds import settings as guilds
 from bot.services.moderation import actions as curation_actions
 from bot.services.moderation.entries import Actor
@@ -45,7 +51,7 @@ def test_parse_draft_validates_everything() -> None:
         ("x", "s", "b", "", ""),
         ("Name", "", "b", "", ""),
         ("Name", "s" * 201, "b", "", ""),
-        ("Name", "s", "b" * 1801, "", ""),
+        ("Name", "s", "b" * (BODY_MAX + 1), "", ""),
         ("Name", "s", "  ", "", ""),
         ("Name", "s", "b", "", "not a link"),
         ("Name", "s", "b", "", "javascript:alert(1)"),
