@@ -275,3 +275,23 @@ def test_candidates_keep_every_shared_word_and_close_ratio(strings: list[str], q
         near = len(q) * 2 < len(s) * 3 and len(s) * 2 < len(q) * 3
         if near and fuzz.WRatio(q, s) >= SUGGEST_CUTOFF:  # neither 1.5x the other: exact
             assert k in found, (q, s)
+
+
+def test_odd_text_neither_breaks_nor_changes_the_matches() -> None:
+    strings = [
+        "café au lait",
+        "x\x00y docker",
+        "emoji 🐍 python",
+        "\ud800bad",
+        "",
+        "   ",
+        "a" * 300,
+        "ß straße",
+    ]
+    matcher = WRatioMatcher(strings)
+    for q in ("cafe", "docker", "🐍 python", "\ud800", "\x00", "a" * 100, "a" * 300, "ß", "x"):
+        full = process.extract(
+            q, strings, scorer=fuzz.WRatio, processor=None, limit=12, score_cutoff=75
+        )
+        assert matcher.extract(q, 75, 12) == [k for _, _, k in full], q
+    assert WRatioMatcher([]).extract("x", 75, 3) == []
