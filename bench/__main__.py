@@ -96,6 +96,7 @@ async def service_part(plan: Plan, backend: str, pg_url: str | None, log: Consol
         try:
             if isinstance(spec, KbSpec):
                 out += await services.autocomplete(db, spec, backend, plan.repeats)
+                out += await services.lookup_miss(db, spec, backend, max(500, plan.repeats))
                 out += await services.search(db, spec, backend, plan.repeats)
                 if backend == "postgresql":
                     out += await coherence.coherence(db, spec, plan.repeats)

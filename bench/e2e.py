@@ -11,6 +11,7 @@ scenario pays for requests from this process that the floor does not.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,6 +232,9 @@ async def run_e2e(
                     )
 
                 scenarios.append(("takeaway vote (button)", vote))
+                if only := os.environ.get("NEXUS_BENCH_E2E_ONLY"):  # e.g. "/concept lookup"
+                    chosen = {name.strip() for name in only.split(",")}
+                    scenarios = [s for s in scenarios if s[0] in chosen]
                 for name, fire in scenarios:
                     log(f"e2e: {name}")
                     try:

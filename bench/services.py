@@ -21,6 +21,7 @@ from bench.simproc import target_guild_id
 from bench.textgen import NOW, WEEK_START, Text, concept_names
 from bot.db import Database
 from bot.db.models import Challenge, Concept
+from bot.services import concepts
 from bot.services.challenges import service as challenges
 from bot.services.challenges.search_cache import search_cache
 from bot.services.concepts import complete as concept_complete
@@ -127,6 +128,57 @@ async def autocomplete(db: Database, spec: KbSpec, backend: str, n: int) -> list
             "< 10 ms",
             max(cold) < 10,
             detail={"runs": cold},
+        ),
+    ]
+
+
+def misspelled(t: Text, names: list[str]) -> str:
+    """A lookup that names no concept exactly: a name with two typos, a word of one with
+    a typo plus another word, or the start of a word with a typo."""
+    name = t.rng.choice(names).lower()
+
+    def typo(text: str) -> str:
+        i = t.rng.randrange(len(text))
+        kind = t.rng.random()
+        if kind < 0.35:
+            return text[:i] + text[i + 1 :]
+        if kind < 0.7:
+            return text[:i] + t.rng.choice("abcdefghijklmnopqrstuvwxyz") + text[i + 1 :]
+        return text[:i] + text[i : i + 2][::-1] + text[i + 2 :]
+
+    kind = t.rng.random()
+    if kind < 0.5:
+        return typo(typo(name))
+    word = t.rng.choice(name.split())
+    if kind < 0.8:
+        return typo(word) + " " + t.rng.choice(("basics", "tutorial", "in python", "example"))
+    return typo(word[: t.rng.randint(4, max(4, len(word)))])
+
+
+async def lookup_miss(db: Database, spec: KbSpec, backend: str, n: int) -> list[Result]:
+    """/concept lookup of misspelled names, warm index: mostly misses answered with "did
+    you mean" suggestions (the rest corrected to the one close concept)."""
+    guild = target_guild_id()
+    t = Text(17)
+    names = concept_names(spec.concepts, spec.seed + 2)
+    texts = [misspelled(t, names) for _ in range(n + 20)]
+    await concept_index.index_for(db).get(db, guild)  # built, as after the bot's warm-up
+    it = iter(texts)
+    await timed(lambda: concepts.lookup(db, guild, 4242, next(it)), 20)
+    lat = await timed(lambda: concepts.lookup(db, guild, 4242, next(it)), n)
+    floor = await pk_floor(db, Concept, spec.concepts, n)
+    p99 = percentile(lat, 99)
+    return [
+        Result(
+            f"/concept lookup service, misspelled, {spec.concepts:,} concepts: p99",
+            backend,
+            "ms",
+            p99,
+            percentile(floor, 99),
+            PK + " p99",
+            "< 10 ms",
+            p99 < 10,
+            detail={"p50": percentile(lat, 50), "n": n},
         ),
     ]
 

@@ -14,20 +14,18 @@ from bot.db import Database
 from bot.db.models import Challenge, ChallengeConcept
 from bot.db.types import EntryKind, Status
 from bot.errors import Conflict
+from bot.services.challenges.capture import message_to_save
 from bot.services.challenges.load import load_challenges, load_page
 from bot.services.challenges.service import REMOVED, SIMILAR_LIMIT, similar_challenges
-from bot.services.challenges.titles import derive_title, typed_title
+from bot.services.challenges.titles import derive_title, form_title
 from bot.services.concepts import resolve_concepts, track_for
-from bot.services.consent import check_reuse
 from bot.services.entries import (
     PROBLEM_MAX,
-    TITLE_MAX,
     TRIED_MAX,
     ConceptTag,
     MentionNames,
     RecordedChallenge,
     can_see,
-    capture_text,
     clean_name,
     clean_text,
     initial_status,
@@ -54,7 +52,7 @@ async def share_challenge(
 ) -> RecordedChallenge:
     """Record a challenge written in the /challenge share modal (`names`: for the ids its
     title mentions; `private_thread`: written in one, never on the web hub)."""
-    clean_title = typed_title(clean_text(title, "The title", TITLE_MAX), names)
+    clean_title = form_title(title, names)
     return await _record(
         db,
         guild_id,
@@ -97,9 +95,14 @@ async def capture_challenge(
 
     Saving the same message again returns the existing challenge (created=False); if
     that one is not visible to `captured_by`, Conflict."""
-    body = capture_text(content, "Use /challenge share to describe the challenge in words.")
-    await check_reuse(
-        db, guild_id, author_id=author_id, author_name=author_name, saver_id=captured_by
+    body = await message_to_save(
+        db,
+        guild_id,
+        content,
+        instead="Use /challenge share to describe the challenge in words.",
+        author_id=author_id,
+        author_name=author_name,
+        saver_id=captured_by,
     )
     existing = await _by_source(db, guild_id, message_id, captured_by)
     if existing is not None:
@@ -110,9 +113,7 @@ async def capture_challenge(
             guild_id,
             author_id=author_id,
             author_name=author_name,
-            title=typed_title(clean_text(title, "The title", TITLE_MAX), names)
-            if title
-            else derive_title(body, names),
+            title=form_title(title, names) if title else derive_title(body, names),
             tried="",
             problem=body,
             concepts=(),

@@ -11,10 +11,10 @@ from bot.db import Database
 from bot.db.models import Challenge, Solution, SolutionHelped
 from bot.db.types import EntryKind, Status
 from bot.errors import Conflict, Invalid, NotAllowed, NotFound
+from bot.services.challenges.capture import message_to_save
 from bot.services.challenges.load import load_page
 from bot.services.challenges.service import NOT_FOUND as CHALLENGE_NOT_FOUND
 from bot.services.challenges.service import REMOVED, solution_targets
-from bot.services.consent import check_reuse
 from bot.services.entries import (
     SOLUTION_MAX,
     AcceptResult,
@@ -23,7 +23,6 @@ from bot.services.entries import (
     HelpedResult,
     RecordedSolution,
     active_for,
-    capture_text,
     clean_name,
     clean_text,
     initial_status,
@@ -89,9 +88,14 @@ async def capture_solution(
     """ "Save as solution": the message keeps its author; the chosen challenge is re-checked.
     `awaiting_author`: held until its author agrees (see entries.initial_status);
     `private_thread`: the message is in a private thread (never on the web hub)."""
-    text = capture_text(content, _CAPTURE_INSTEAD)
-    await check_reuse(
-        db, guild_id, author_id=author_id, author_name=author_name, saver_id=captured_by
+    text = await message_to_save(
+        db,
+        guild_id,
+        content,
+        instead=_CAPTURE_INSTEAD,
+        author_id=author_id,
+        author_name=author_name,
+        saver_id=captured_by,
     )
 
     async def record() -> RecordedSolution:
@@ -131,11 +135,15 @@ async def prepare_capture(
     """ "Save as solution", step 1: check the message has text and its author (when it is
     not the viewer) lets others save it; the open challenges it may solve, most similar
     first (at most 25)."""
-    text = capture_text(content, _CAPTURE_INSTEAD)
-    if author_id is not None:
-        await check_reuse(
-            db, guild_id, author_id=author_id, author_name=author_name, saver_id=viewer_id
-        )
+    text = await message_to_save(
+        db,
+        guild_id,
+        content,
+        instead=_CAPTURE_INSTEAD,
+        author_id=author_id,
+        author_name=author_name,
+        saver_id=viewer_id,
+    )
     targets = await solution_targets(db, guild_id, text, viewer_id=viewer_id, limit=25)
     if not targets:
         raise NotFound(

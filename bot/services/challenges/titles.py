@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.services.entries import TITLE_MAX, MentionNames, plain_mentions
+from bot.services.entries import TITLE_MAX, MentionNames, clean_text, plain_mentions
 
 _LEADING_MARKUP = re.compile(r"^[\s#>*_~`|-]+")
 
@@ -31,3 +31,9 @@ def derive_title(content: str, names: MentionNames | None = None) -> str:
 def typed_title(title: str, names: MentionNames | None = None) -> str:
     """A title typed in a form, on one line, with names for the ids it mentions."""
     return " ".join(plain_mentions(" ".join(title.split()), names).split())[:TITLE_MAX]
+
+
+def form_title(title: str, names: MentionNames | None = None) -> str:
+    """A title typed in a form or taken from a help-forum post: Invalid when empty or over
+    TITLE_MAX, else typed_title of it."""
+    return typed_title(clean_text(title, "The title", TITLE_MAX), names)

@@ -1,7 +1,7 @@
 """Shared text-search tools: words of a query, the synonym table, fuzzy matching and the
 small LRU used by search caches. Concepts and challenges rank by these same rules."""
 
-from bot.services.search.fuzzy import RatioMatcher
+from bot.services.search.fuzzy import RatioMatcher, WRatioMatcher
 from bot.services.search.lru import CacheSlice, Lru
 from bot.services.search.query_words import (
     STOPWORDS,
@@ -27,6 +27,7 @@ __all__ = [
     "Lru",
     "RatioMatcher",
     "SynonymError",
+    "WRatioMatcher",
     "alternatives",
     "code_words",
     "expand",
