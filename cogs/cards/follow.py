@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import NotFound
-from bot.services import cards, challenges, takeaways
+from bot.services import cards, challenges, concepts, takeaways
 from cogs.challenges import render as challenge_render
+from cogs.concepts.render import concept_embed
+from cogs.concepts.views import concept_view
 from cogs.solutions.views import challenge_page_view
 from cogs.takeaways.render import takeaway_embed
 from cogs.takeaways.views import takeaway_view
@@ -51,8 +53,8 @@ async def follow(
     bot: NexusBot, guild_id: int, kind: str, entry_id: int, *, why: str = "it was removed"
 ) -> None:
     """Bring the cards of an entry up to date. `kind`: challenge, solution (its
-    challenge's cards) or takeaway; `why`: said on the cards of an entry that is no
-    longer public."""
+    challenge's cards), takeaway or concept; `why`: said on the cards of an entry that
+    is no longer public."""
     try:
         if kind == "solution":
             page = await challenges.solution_page(bot.db, guild_id, entry_id)
@@ -95,6 +97,12 @@ async def _shown(
             "embed": challenge_render.challenge_embed(page),
             "view": challenge_page_view(page),
         }
+    if kind == "concept":
+        try:
+            detail = await concepts.get_concept(bot.db, guild_id, entry_id)
+        except NotFound:
+            return _gone(f"Concept #{entry_id}", why)
+        return {"embed": concept_embed(detail), "view": concept_view(detail)}
     if kind == "takeaway":
         try:
             t = await takeaways.get_takeaway(bot.db, guild_id, entry_id, viewer_id=None)

@@ -9,13 +9,14 @@ channel for everyone, naming who shared it and pinging nobody (limits: concepts.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.errors import Conflict, NotAllowed
-from bot.services import concepts
+from bot.services import cards, concepts
 from bot.services.concepts import ConceptDetail, LookupOutcome
 from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import is_moderator
@@ -25,6 +26,8 @@ from cogs.concepts import render
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
+
+log = logging.getLogger("nexus.concepts")
 
 OPEN_TEMPLATE = r"nexus:concept:open:(?P<id>[0-9]{1,10})"
 ANGLE_TEMPLATE = r"nexus:concept:angle:(?P<id>[0-9]{1,10}):(?P<track>frontend|backend)"
@@ -195,6 +198,13 @@ async def post_in_channel(interaction: discord.Interaction, detail: ConceptDetai
         concepts.release_share(bot.db, slot)
         raise Conflict(f"Discord did not take the post ({error.status}); try again.") from error
     concepts.confirm_share(slot, message.jump_url)
+    if interaction.guild_id is not None:  # the card follows the concept (cogs/cards)
+        try:
+            await cards.remember_card(
+                bot.db, interaction.guild_id, "concept", detail.id, message.channel.id, message.id
+            )
+        except Exception:  # the post is out; only its later updates are lost
+            log.exception("could not remember the shared card of concept %s", detail.id)
     return f"Posted {detail.name} in {where} for everyone."
 
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("nexus.curation")
 
-FOLLOWED = frozenset({"challenge", "solution", "takeaway"})  # kinds with cards (cogs.cards)
+FOLLOWED = frozenset({"challenge", "solution", "takeaway", "concept"})  # with cards (cogs.cards)
 WHY = MappingProxyType(
     {"hide": "it was hidden by the moderators", "reject": "the moderators declined it"}
 )
@@ -64,7 +64,9 @@ async def after_action(
         await solution_published(interaction, interaction.guild_id, result.entry_id)
     if interaction.guild_id and result.kind in FOLLOWED:
         why = WHY.get(result.action, "the moderators changed it")
-        await follow.follow(bot, interaction.guild_id, result.kind, result.entry_id, why=why)
+        # A base concept's cards show its id; the moderator changed this server's copy.
+        for entry_id in dict.fromkeys((result.requested_id, result.entry_id)):
+            await follow.follow(bot, interaction.guild_id, result.kind, entry_id, why=why)
     await mirror(bot, interaction, result_text(result), result.reason)
 
 

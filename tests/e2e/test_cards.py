@@ -90,3 +90,28 @@ async def test_a_removed_takeaways_card_says_so_and_a_deleted_card_is_forgotten(
             await s.scalars(select(EntryCard.entry_id).where(EntryCard.kind == "challenge"))
         ).all()
     assert cid not in left
+
+
+async def test_a_shared_concepts_post_follows_a_moderators_edit_and_hide(nexus: Nexus) -> None:
+    reply = await nexus.sim.command(
+        nexus.alice, "concept lookup", {"name": "Redis", "share": True}, channel=nexus.general
+    )
+    assert "Posted" in reply.content
+    [post] = [m for m in nexus.sim.messages_in(nexus.general) if m.embeds and not m.ephemeral]
+    async with nexus.db.reader() as s:
+        [cid] = (
+            await s.scalars(select(EntryCard.entry_id).where(EntryCard.kind == "concept"))
+        ).all()
+    form = await nexus.sim.command(nexus.mod, "curate edit", {"kind": "concept", "id": cid})
+    assert form.modal is not None
+    await nexus.sim.submit_modal(nexus.mod, form, {"summary": "An in-memory data store."})
+    await handlers_done(nexus)
+    [now] = [m for m in nexus.sim.messages_in(nexus.general) if m.id == post.id]
+    assert "An in-memory data store." in now.embeds[0]["description"]
+    assert now.content == post.content  # still says who shared it
+    await nexus.sim.command(
+        nexus.mod, "curate hide", {"kind": "concept", "id": cid, "reason": "outdated"}
+    )
+    await handlers_done(nexus)
+    [now] = [m for m in nexus.sim.messages_in(nexus.general) if m.id == post.id]
+    assert now.embeds == [] and "hidden by the moderators" in now.content

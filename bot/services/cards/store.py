@@ -16,7 +16,7 @@ from bot.db import Database
 from bot.db.models import EntryCard
 from bot.errors import Invalid
 
-CARD_KINDS = ("challenge", "takeaway")
+CARD_KINDS = ("challenge", "takeaway", "concept")
 CARDS_PER_ENTRY = 10
 
 
