@@ -154,3 +154,65 @@ async def test_a_connection_lost_mid_digest_is_retried_and_each_digest_posts_onc
         if not holder.is_closed():
             await holder.close()
         await admin.close()
+
+
+async def test_a_process_that_loses_its_gateway_session_resumes_unnoticed_by_the_others(
+    db: Database, tmp_path: Path
+) -> None:
+    """The simulator closes one process's shard connection with 4000 (resumable, as
+    Discord's "unknown error"), then sends op 7 Reconnect on it: the real client RESUMEs
+    the same session both times (no IDENTIFY); a command sent in the gap is replayed on
+    the RESUME and answered once, by that process; the other processes' connections are
+    never touched (same session, same websocket)."""
+    world = World(bot_name="Nexus")
+    servers = _servers(world)
+    async with _three(db, tmp_path, world) as (sim, procs):
+        gw = sim.gateway
+        victim = procs[1].shard
+
+        def connections() -> dict[int, tuple[str, object]]:
+            return {s.shard[0]: (s.id, s.conn) for s in gw.sessions.values() if s.conn is not None}
+
+        before = connections()
+        assert sorted(before) == list(range(SHARDS))
+        identifies, resumes = gw.identifies, gw.resumes
+        guild, member = next((g, m) for g, m in servers if World.shard_of(g.id, SHARDS) == victim)
+
+        await gw.close_connections(4000, shard=victim)
+        # In the gap (no await since the close): the event waits in the session's buffer.
+        record = sim.start_command(member, "challenge list", {}, channel=guild.general)
+        assert gw.resumes == resumes and record.dispatched_at is None
+        reply = await sim.finish(record, 20)
+        assert reply.content or reply.embeds
+        assert gw.resumes == resumes + 1 and gw.identifies == identifies
+        assert record.dispatched_at is not None  # sent by the RESUME's replay
+        assert gw.interaction_shards[record.id] == (victim, SHARDS)
+        assert [line for line in gw.log if line.startswith("RESUME")][-1].startswith(
+            f"RESUME shard={victim} "
+        )
+
+        await gw.send_reconnect(shard=victim)  # op 7: the client reconnects and resumes
+        await gw.wait_until(lambda: gw.resumes == resumes + 2, 20)
+        after = connections()
+        assert gw.identifies == identifies
+        assert {k: v[0] for k, v in after.items()} == {k: v[0] for k, v in before.items()}
+        # The others' websockets are the very same; only the victim's was replaced.
+        assert {k: v for k, v in after.items() if k != victim} == {
+            k: v for k, v in before.items() if k != victim
+        }
+        assert after[victim][1] is not before[victim][1]
+
+        for g, m in servers:  # every server answered once, by the process owning it
+            answer = await sim.command(m, "challenge list", {}, channel=g.general)
+            assert answer.content or answer.embeds
+            assert gw.interaction_shards[answer.interaction_id] == (
+                World.shard_of(g.id, SHARDS),
+                SHARDS,
+            )
+        records = list(sim.registry.by_id.values())
+        assert len(records) == len(servers) + 1
+        assert all(r.first_response_at is not None and not r.rejections for r in records)
+        assert sim.violations == [], [v.reason for v in sim.violations]
+    for p in procs:
+        log = p.log.read_text(errors="replace")
+        assert "Traceback" not in log, log[-3000:]
