@@ -5,14 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.db import Database
-from bot.scheduler import NexusScheduler
+from bot.scheduler import RETRY_ERROR_FIRST, NexusScheduler
 from bot.services.digest import state as digest_state
-from bot.services.digest.schedule import (
-    RETRY_ERROR_FIRST,
-    DigestScheduler,
-    job_id,
-    retry_job_id,
-)
+from bot.services.digest.schedule import DigestScheduler, job_id, retry_job_id
 from bot.services.guilds import settings as guilds
 from tests.unit.test_digest_support import FakePublisher, add, backdate, takeaway
 

@@ -20,7 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from bot.db import Database
-from bot.scheduler import NexusScheduler
+from bot.scheduler import ERROR_RETRIES, NexusScheduler, error_delay
 from bot.services.digest import service as digest
 from bot.services.digest import state as digest_state
 from bot.services.digest.period import cron_fields, latest_due
@@ -31,16 +31,6 @@ log = logging.getLogger("nexus.digest")
 JOB_TIMEOUT_S = 300.0
 RETRY_TRANSIENT = timedelta(minutes=5)
 RETRY_FAILED = timedelta(hours=1)
-# After an exception (a lost database connection, a server restart or failover): again in
-# 10 s, then 30 s, 90 s, 270 s, then every 5 minutes; given up after ERROR_RETRIES in a
-# row (the catch-up of the next start, or of another process with JOB_TAKEOVER, remains).
-RETRY_ERROR_FIRST = timedelta(seconds=10)
-ERROR_RETRIES = 12
-
-
-def error_delay(attempt: int) -> timedelta:
-    """How long to wait before the `attempt`-th retry after an exception (1, 2, ...)."""
-    return min(RETRY_ERROR_FIRST * 3 ** max(0, attempt - 1), RETRY_TRANSIENT)
 
 
 def job_id(guild_id: int) -> str:
