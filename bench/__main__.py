@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 
-from bench import coherence, e2e, memory, services, web
+from bench import coherence, e2e, memory, scaleout, services, web
 from bench.generators import DigestSpec, KbSpec, Spec
 from bench.loaders import pg_db, pg_drop_all, progress, sqlite_db, sqlite_url
 from bench.report import Result, Steal, failed, machine, show, write_json
@@ -34,6 +34,7 @@ class Plan:
     repeats: int
     e2e: e2e.E2ESizes
     memory_steps: tuple[int, ...]
+    scaleout: tuple[int, float]  # interactions offered per run, at this rate per second
 
 
 FULL = Plan(
@@ -43,6 +44,7 @@ FULL = Plan(
     repeats=500,
     e2e=e2e.E2ESizes(rates=(50, 100, 200, 350, 500), seconds=2.0),
     memory_steps=(250, 500, 1000),
+    scaleout=(4500, 1500.0),
 )
 QUICK = Plan(
     kb=KbSpec(challenges=20_000, target_challenges=5_000, solutions=5_000, concepts=10_000),
@@ -51,6 +53,7 @@ QUICK = Plan(
     repeats=200,
     e2e=e2e.E2ESizes(rates=(50, 200), seconds=1.0),
     memory_steps=(100, 250),
+    scaleout=(1500, 1000.0),
 )
 
 
@@ -71,9 +74,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=Path("bench/results/latest.json"))
     p.add_argument(
         "--only",
-        choices=("services", "e2e", "memory", "web"),
+        choices=("services", "e2e", "memory", "web", "scaleout"),
         action="append",
-        help="run only these parts (repeatable)",
+        help="run only these parts (repeatable; scaleout: PostgreSQL only)",
     )
     p.add_argument("--pg-drop", action="store_true", help="drop the kept bench databases, exit")
     return p.parse_args(argv)
@@ -158,7 +161,8 @@ async def main_async(
     backends = ["sqlite", "postgresql"] if backend == "both" else [backend]
     if "postgresql" in backends and not args.pg_url:
         raise SystemExit("PostgreSQL needs --pg-url or NEXUS_BENCH_PG_URL")
-    parts = set(args.only or ("services", "e2e", "memory", "web"))
+    default = ("services", "e2e", "memory", "web") + (("scaleout",) if args.pg_url else ())
+    parts = set(args.only or default)
     sqlite_specs: list[Spec] = []
     if "services" in parts and "sqlite" in backends:
         sqlite_specs += [plan.kb, plan.digest]
@@ -186,6 +190,11 @@ async def main_async(
         meta["steal_pct_e2e"] = steal.pct()
     if "memory" in parts:
         results += await memory.run_memory(plan.memory_steps, console.log)
+    if "scaleout" in parts:
+        if args.pg_url:
+            results += await scaleout.run_scaleout(args.pg_url, *plan.scaleout, console.log)
+        else:
+            results.append(failed("scale-out", "postgresql", "", "needs --pg-url"))
     return results
 
 

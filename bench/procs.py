@@ -60,13 +60,19 @@ def fast_client(base_url: str) -> SimulatorClient:
 
 @contextlib.asynccontextmanager
 async def simulator(
-    guilds: int, members: int, workdir: Path
+    guilds: int,
+    members: int,
+    workdir: Path,
+    module: str = "bench.simproc",
+    extra: tuple[str, ...] = (),
 ) -> AsyncIterator[tuple[dict[str, Any], SimulatorClient]]:
-    """`python -m bench.simproc` (bot.simulator with fixed guild ids) in its own process."""
+    """`python -m bench.simproc` (bot.simulator with fixed guild ids) in its own process
+    (`module`: another such entry point; `extra`: more of bot.simulator's options)."""
     ready = workdir / f"sim-{time.monotonic_ns()}.json"
     proc = await _spawn(
         "-m",
-        "bench.simproc",
+        module,
+        *extra,
         "--port",
         "0",
         "--guilds",

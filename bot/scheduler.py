@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -23,6 +23,17 @@ Owns = Callable[[int], bool]
 TakeoverHook = Callable[[Owns], Awaitable[None]]
 OrphanSource = Callable[[], Awaitable[Owns | None]]
 TAKEOVER_EVERY_S = 60
+# A job that raised (a lost database connection, a server restart or failover) is tried
+# again in 10 s, then 30 s, 90 s, 270 s, then every 5 minutes, up to ERROR_RETRIES in a
+# row; then the catch-up of the next start (or JOB_TAKEOVER in another process) remains.
+RETRY_ERROR_FIRST = timedelta(seconds=10)
+RETRY_ERROR_MAX = timedelta(minutes=5)
+ERROR_RETRIES = 12
+
+
+def error_delay(attempt: int) -> timedelta:
+    """How long to wait before the `attempt`-th retry after an exception (1, 2, ...)."""
+    return min(RETRY_ERROR_FIRST * 3 ** max(0, attempt - 1), RETRY_ERROR_MAX)
 
 
 def _every_guild(guild_id: int) -> bool:

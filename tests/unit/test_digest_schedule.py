@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.db import Database
-from bot.scheduler import NexusScheduler
+from bot.scheduler import RETRY_ERROR_FIRST, NexusScheduler
 from bot.services.digest import state as digest_state
 from bot.services.digest.schedule import DigestScheduler, job_id, retry_job_id
 from bot.services.guilds import settings as guilds
@@ -122,5 +122,42 @@ async def test_failure_schedules_retry_and_fix_reposts(db: Database) -> None:
         assert post is not None and post.status == "posted"
         assert len(pub.in_channel(11)) == 1
         assert sched.aps.get_job(retry_job_id(1)) is None
+    finally:
+        await sched.shutdown()
+
+
+async def test_an_exception_mid_job_is_retried_within_seconds_not_next_week(db: Database) -> None:
+    """A scheduled run that raises (a lost database connection, here the publisher after
+    the claim, in the e2e test `mark_posted`) schedules a retry of this week's digest in
+    seconds; the retry reposts with the same nonce and the period is posted once. An
+    exception before the claim (no row yet) is retried the same way."""
+    fire = datetime(2024, 5, 20, 17, tzinfo=UTC)
+    await guilds.update_settings(db, 1, digest_channel_id=11)
+    await guilds.update_settings(db, 2, digest_channel_id=12)
+    await add(db, takeaway(1, fire - timedelta(days=1)), takeaway(2, fire - timedelta(days=1)))
+    pub = FakePublisher(crash_after=0)
+    sched = NexusScheduler()
+    jobs = DigestScheduler(sched.aps, db, pub, Clock(fire), GRACE)
+    sched.aps.start()
+    try:
+        assert await jobs.fire(1) is None  # raised: logged, and...
+        job = sched.aps.get_job(retry_job_id(1))
+        assert job is not None  # ...retried soon, not at the next start's catch-up
+        wait = job.trigger.run_date - datetime.now(UTC)
+        assert timedelta(0) < wait <= RETRY_ERROR_FIRST
+        pub.crash_after = None
+        await job.func(*job.args)
+        post = await digest_state.get_post(db, 1, "2024-05-20")
+        assert post is not None and post.status == "posted" and post.attempts == 2
+        assert len(pub.in_channel(11)) == 1
+        # Failed before anything was claimed (the period is not known yet): claimed now.
+        assert await digest_state.get_post(db, 2, "2024-05-20") is None
+        result = await jobs.retry(2, None, 1)
+        assert result is not None and result.outcome == "posted"
+        assert len(pub.in_channel(12)) == 1
+        # Retrying a period that is already posted posts nothing.
+        again = await jobs.retry(2, "2024-05-20")
+        assert again is not None and again.outcome == "taken"
+        assert len(pub.in_channel(12)) == 1
     finally:
         await sched.shutdown()

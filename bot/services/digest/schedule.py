@@ -20,7 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from bot.db import Database
-from bot.scheduler import NexusScheduler
+from bot.scheduler import ERROR_RETRIES, NexusScheduler, error_delay
 from bot.services.digest import service as digest
 from bot.services.digest import state as digest_state
 from bot.services.digest.period import cron_fields, latest_due
@@ -150,40 +150,52 @@ class DigestScheduler:
                     self.db, self.publisher, guild_id, now=self.clock(), grace=self.grace
                 )
         except Exception:
+            # E.g. the database connection was lost, before or after the claim: this
+            # week's digest is retried soon, not left to the next start's catch-up.
             log.exception("digest job failed for guild %s", guild_id)
-            self._retry_later(guild_id, RETRY_TRANSIENT)
+            self._retry_later(guild_id, error_delay(1), None, 1)
             return None
         self.after(result)
         return result
 
-    async def retry(self, guild_id: int, period: str) -> digest.DeliveryResult | None:
+    async def retry(
+        self, guild_id: int, period: str | None, errors: int = 0
+    ) -> digest.DeliveryResult | None:
+        """Try again (`period` None: the one that came due last); `errors`: how many
+        exceptions in a row led here."""
         try:
             async with asyncio.timeout(JOB_TIMEOUT_S):
-                result = await digest.resume(
+                result = await digest.retry(
                     self.db, self.publisher, guild_id, period, now=self.clock(), grace=self.grace
                 )
         except Exception:
             log.exception("digest retry failed for guild %s", guild_id)
+            if errors + 1 < ERROR_RETRIES:
+                self._retry_later(guild_id, error_delay(errors + 1), period, errors + 1)
+            else:
+                log.error("digest for guild %s: gave up after %d errors", guild_id, errors + 1)
             return None
         self.after(result)
         return result
 
     def after(self, result: digest.DeliveryResult) -> None:
-        if result.outcome == "retry":
+        if result.outcome == "retry" and result.error:
+            self._retry_later(result.guild_id, error_delay(1), result.period, 1)
+        elif result.outcome == "retry":
             self._retry_later(result.guild_id, RETRY_TRANSIENT, result.period)
         elif result.outcome == "failed":
             self._retry_later(result.guild_id, RETRY_FAILED, result.period)
 
-    def _retry_later(self, guild_id: int, delay: timedelta, period: str | None = None) -> None:
+    def _retry_later(
+        self, guild_id: int, delay: timedelta, period: str | None = None, errors: int = 0
+    ) -> None:
         if not self.aps.running:
             return
-        if period is None:
-            return  # nothing claimed yet: the next start's catch-up covers it
         when = datetime.now(self.aps.timezone) + delay
         self.aps.add_job(
             self.retry,
             DateTrigger(run_date=when),
-            args=[guild_id, period],
+            args=[guild_id, period, errors],
             id=retry_job_id(guild_id),
             replace_existing=True,
             misfire_grace_time=None,

@@ -73,6 +73,9 @@ class DeliveryResult:
     channel_id: int | None = None
     detail: str = ""
     start: datetime | None = None  # what the digest covered began here (None: not built)
+    # An exception, not a refusal by Discord (e.g. the database connection was lost):
+    # retried within seconds rather than minutes (bot.services.digest.schedule).
+    error: bool = False
 
 
 def _failure_text(cfg: GuildConfig, err: PublishError, disabled: bool) -> str:
@@ -243,6 +246,28 @@ async def resume(
     return await _deliver(db, publisher, cfg, claim, digest, now)
 
 
+async def retry(
+    db: Database,
+    publisher: Publisher,
+    guild_id: int,
+    period_key: str | None,
+    *,
+    now: datetime,
+    grace: timedelta,
+) -> DeliveryResult:
+    """Try a period again after a failure: resume its row if one was claimed, else claim it
+    now (an exception, e.g. a lost database connection, may have come before the claim).
+    `period_key` None: the period that came due last (the job failed before knowing it)."""
+    if period_key is None:
+        cfg = await get_settings(db, guild_id)
+        period_key = latest_due(now, cfg.digest_weekday, cfg.digest_hour, cfg.zone).key
+    if await state.get_post(db, guild_id, period_key) is None:
+        if period_key != state.base_period(period_key):
+            return DeliveryResult(guild_id, period_key, "taken")  # a manual one never claimed
+        return await run_period(db, publisher, guild_id, period_key, now=now, grace=grace)
+    return await resume(db, publisher, guild_id, period_key, now=now, grace=grace)
+
+
 async def run_due(
     db: Database, publisher: Publisher, guild_id: int, *, now: datetime, grace: timedelta
 ) -> DeliveryResult:
@@ -374,7 +399,7 @@ async def catch_up(
                 )
             except Exception as exc:  # one server's failure never stops the others
                 log.exception("digest catch-up failed for guild %s", gid)
-                return DeliveryResult(gid, key, "retry", detail=type(exc).__name__)
+                return DeliveryResult(gid, key, "retry", detail=type(exc).__name__, error=True)
 
     unique = list({(gid, key): (gid, key, again) for gid, key, again in reversed(jobs)}.values())
     return later + list(await asyncio.gather(*(one(*j) for j in unique)))

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from bot.db import Database
 from bot.errors import Invalid, NotAllowed
-from bot.scheduler import NexusScheduler
+from bot.scheduler import ERROR_RETRIES, NexusScheduler, error_delay
 from bot.services.guilds import GuildConfig, all_settings, get_settings
 from bot.services.pairing.followups import close_at
 from bot.services.pairing.rounds import RoundInfo, current_period
@@ -99,18 +99,39 @@ class PairingJobs:
             r.id,
         )
 
-    async def scheduled_round(self, guild_id: int, now: datetime | None = None) -> None:
+    async def scheduled_round(
+        self, guild_id: int, now: datetime | None = None, errors: int = 0
+    ) -> None:
+        """This period's round; `errors`: how many tries in a row raised before this one."""
         await self.actions.wait_until_ready()
         try:
+            if errors:  # an earlier try may have stopped mid-announcement: finish it
+                cfg = await get_settings(self.db, guild_id)
+                for r in await unannounced_rounds(self.db, guild_id):
+                    await self.actions.resume(cfg, r.id)
             report = await self.actions.run_round(guild_id, scheduled=True, now=now)
             if report is not None:
                 log.info("pairing round %s in guild %s", report.round_id, guild_id)
         except (Invalid, NotAllowed) as error:
             log.warning("scheduled pairing round skipped in guild %s: %s", guild_id, error.message)
         except Exception:
+            # E.g. the database connection was lost: this period's round is tried again
+            # soon (its unique row keeps it to one), not left until next week's slot.
             log.exception("scheduled pairing round failed in guild %s", guild_id)
-        finally:
+            if errors + 1 < ERROR_RETRIES:
+                self._retry_round(guild_id, errors + 1)
+                return
+        try:
             self.schedule_guild(await get_settings(self.db, guild_id))
+        except Exception:  # the next slot is read from the database: try that again too
+            log.exception("could not schedule the next pairing round in guild %s", guild_id)
+            self._retry_round(guild_id, errors + 1)
+
+    def _retry_round(self, guild_id: int, errors: int) -> None:
+        due = self.clock() + error_delay(errors)
+        self._add_job(
+            f"pairing:round:{guild_id}", due, self.scheduled_round, guild_id, None, errors
+        )
 
     async def job_followup(self, guild_id: int, round_id: int, kind: str) -> None:
         await self.actions.wait_until_ready()
