@@ -18,9 +18,12 @@ JOB = "pairing:round:1"
 
 
 class Actions:
-    def __init__(self, failures: int) -> None:
+    def __init__(self, failures: int, followup_failures: int = 0) -> None:
         self.failures = failures
         self.rounds = 0
+        self.followup_failures = followup_failures
+        self.followups: list[str] = []
+        self.closed = 0
 
     async def wait_until_ready(self) -> None:
         return None
@@ -36,9 +39,17 @@ class Actions:
         return None
 
     async def send_followups(self, guild_id: int, round_id: int, kind: str) -> int:
-        return 0
+        self.followups.append(kind)
+        if self.followup_failures:
+            self.followup_failures -= 1
+            raise ConnectionResetError("the database connection was lost")
+        return 1
 
     async def close(self, guild_id: int, round_id: int) -> tuple[int, ...]:
+        self.closed += 1
+        if self.followup_failures:
+            self.followup_failures -= 1
+            raise ConnectionResetError("the database connection was lost")
         return ()
 
 
@@ -64,5 +75,31 @@ async def test_a_round_that_raises_is_retried_within_seconds(db: Database) -> No
         job = sched.aps.get_job(JOB)
         assert job is not None
         assert job.trigger.run_date - datetime.now(UTC) > timedelta(minutes=10)
+    finally:
+        await sched.shutdown()
+
+
+async def test_check_ins_and_closing_that_raise_are_retried_within_seconds(db: Database) -> None:
+    actions = Actions(failures=0, followup_failures=1)
+    sched = NexusScheduler()
+    jobs = PairingJobs(sched, db, lambda: datetime.now(UTC), actions)
+    sched.aps.start()
+    try:
+        await jobs.job_followup(1, 7, "midway")
+        job = sched.aps.get_job("pairing:mid:7")
+        assert job is not None, "a failed check-in must be tried again"
+        assert job.trigger.run_date - datetime.now(UTC) <= RETRY_ERROR_FIRST
+        assert job.args[-1] == 1  # the first retry
+        await job.func(*job.args)  # works now: not scheduled again
+        assert actions.followups == ["midway", "midway"]
+        again = sched.aps.get_job("pairing:mid:7")
+        assert again is not None and again.args[-1] == 1
+        actions.followup_failures = 1
+        await jobs.job_close(1, 7)
+        job = sched.aps.get_job("pairing:close:7")
+        assert job is not None, "a failed closing must be tried again"
+        await job.func(*job.args)
+        again = sched.aps.get_job("pairing:close:7")
+        assert actions.closed == 2 and again is not None and again.args[-1] == 1
     finally:
         await sched.shutdown()

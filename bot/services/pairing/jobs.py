@@ -133,19 +133,31 @@ class PairingJobs:
             f"pairing:round:{guild_id}", due, self.scheduled_round, guild_id, None, errors
         )
 
-    async def job_followup(self, guild_id: int, round_id: int, kind: str) -> None:
+    async def job_followup(self, guild_id: int, round_id: int, kind: str, errors: int = 0) -> None:
+        """A round's midway or end check-in; one that raised (a lost database connection)
+        is tried again with the rounds' backoff (its sent flag keeps it to one)."""
         await self.actions.wait_until_ready()
         try:
             await self.actions.send_followups(guild_id, round_id, kind)
         except Exception:
             log.exception("pairing %s follow-up failed for round %s", kind, round_id)
+            if errors + 1 < ERROR_RETRIES:
+                job_id = f"pairing:{'mid' if kind == 'midway' else 'end'}:{round_id}"
+                due = self.clock() + error_delay(errors + 1)
+                self._add_job(job_id, due, self.job_followup, guild_id, round_id, kind, errors + 1)
 
-    async def job_close(self, guild_id: int, round_id: int) -> None:
+    async def job_close(self, guild_id: int, round_id: int, errors: int = 0) -> None:
+        """Close a round's pair spaces; retried like a check-in when it raised."""
         await self.actions.wait_until_ready()
         try:
             await self.actions.close(guild_id, round_id)
         except Exception:
             log.exception("closing pairing round %s failed", round_id)
+            if errors + 1 < ERROR_RETRIES:
+                due = self.clock() + error_delay(errors + 1)
+                self._add_job(
+                    f"pairing:close:{round_id}", due, self.job_close, guild_id, round_id, errors + 1
+                )
 
     async def on_start(self) -> None:
         """Derive every job from the database; catch up once the gateway cache is ready."""
