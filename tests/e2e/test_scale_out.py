@@ -83,6 +83,26 @@ def _servers(world: World) -> list[tuple[Guild, Member]]:
     return out
 
 
+async def digests_due(db: Database, world: World) -> list[tuple[Guild, Member]]:
+    """The servers, each with a digest channel, something to tell, and this week's slot
+    this hour, already due: each process posts its servers' digests at start (catch-up),
+    exactly what a slot passing does."""
+    servers = _servers(world)
+    now = datetime.now(UTC)
+    for guild, _member in servers:
+        digest = next(c for c in guild.channels.values() if c.name == "digest")
+        await guilds.update_settings(
+            db,
+            guild.id,
+            digest_channel_id=digest.id,
+            digest_weekday=now.weekday(),
+            digest_hour=now.hour,
+        )
+        await backdate(db, guild.id, now - timedelta(days=30))
+        await add(db, takeaway(guild.id, now - timedelta(hours=2), f"Lesson of {guild.name}"))
+    return servers
+
+
 @asynccontextmanager
 async def _three(
     db: Database, tmp_path: Path, world: World
@@ -136,21 +156,7 @@ async def test_sigkill_at_digest_time_then_restart_posts_each_digest_once(
     db: Database, tmp_path: Path
 ) -> None:
     world = World(bot_name="Nexus")
-    servers = _servers(world)
-    now = datetime.now(UTC)
-    for guild, _member in servers:
-        digest = next(c for c in guild.channels.values() if c.name == "digest")
-        # This week's slot is this hour, already due: each process posts its servers'
-        # digests at start (catch-up), exactly what a slot passing does.
-        await guilds.update_settings(
-            db,
-            guild.id,
-            digest_channel_id=digest.id,
-            digest_weekday=now.weekday(),
-            digest_hour=now.hour,
-        )
-        await backdate(db, guild.id, now - timedelta(days=30))
-        await add(db, takeaway(guild.id, now - timedelta(hours=2), f"Lesson of {guild.name}"))
+    servers = await digests_due(db, world)
     async with _three(db, tmp_path, world) as (sim, procs):
         victim = procs[1]
         await victim.kill()  # in the middle of its digest slot

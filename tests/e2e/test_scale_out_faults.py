@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -24,11 +23,9 @@ from sqlalchemy import select
 
 from bot.db import Database
 from bot.db.models import DigestPost
-from bot.services.guilds import settings as guilds
 from bot.simulator import World
 from tests.dbutil import backend_name
-from tests.e2e.test_scale_out import SHARDS, _servers, _three
-from tests.unit.test_digest_support import add, backdate, takeaway
+from tests.e2e.test_scale_out import SHARDS, _servers, _three, digests_due
 
 pytestmark = pytest.mark.skipif(
     backend_name() != "postgresql",
@@ -65,20 +62,7 @@ async def test_a_connection_lost_mid_digest_is_retried_and_each_digest_posts_onc
     db: Database, tmp_path: Path
 ) -> None:
     world = World(bot_name="Nexus")
-    servers = _servers(world)
-    now = datetime.now(UTC)
-    for guild, _member in servers:
-        digest = next(c for c in guild.channels.values() if c.name == "digest")
-        # Due this hour: each process posts its servers' digests as it starts (catch-up).
-        await guilds.update_settings(
-            db,
-            guild.id,
-            digest_channel_id=digest.id,
-            digest_weekday=now.weekday(),
-            digest_hour=now.hour,
-        )
-        await backdate(db, guild.id, now - timedelta(days=30))
-        await add(db, takeaway(guild.id, now - timedelta(hours=2), f"Lesson of {guild.name}"))
+    servers = await digests_due(db, world)
     url = db.engine.url
     assert url.host in ("127.0.0.1", "localhost"), "the test finds connections by TCP port"
     admin = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
