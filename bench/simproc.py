@@ -20,23 +20,36 @@ FIXED_MS = 1704067200000 - DISCORD_EPOCH_MS  # 2024-01-01T00:00:00Z
 
 
 class FixedIds(SnowflakeGenerator):
-    """Strictly increasing ids from a fixed instant: the same world gets the same ids."""
+    """Strictly increasing ids from a fixed instant (FIXED_MS + `step`): the same world
+    gets the same ids. `step` moves per guild when the guilds are spread over shards."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.step = 0
         self._n = 0
 
     def next(self) -> int:
         self._n += 1
-        return (FIXED_MS << 22) + self._n
+        return ((FIXED_MS + self.step) << 22) + self._n
 
 
-def build_world(guilds: int, members: int, app_id: int | None, bot_user_id: int | None) -> World:
+def build_world(
+    guilds: int,
+    members: int,
+    app_id: int | None,
+    bot_user_id: int | None,
+    *,
+    spread: bool = False,
+) -> World:
+    """The bench's world. `spread`: guild i takes its ids from instant FIXED_MS + i, so
+    consecutive guilds fall on consecutive shards (`(id >> 22) % shards`); otherwise every
+    id comes from one instant and every guild falls on shard 0."""
     world = World(app_id=app_id, bot_user_id=bot_user_id)
-    live = world.ids
-    world.ids = FixedIds()
+    live, ids = world.ids, FixedIds()
+    world.ids = ids
     try:
         for i in range(guilds):
+            ids.step = i if spread else 0
             guild = world.create_guild(f"Guild {i}", owner=f"owner-{i}")
             for j in range(members):
                 guild.add_member(f"member-{i}-{j}")
