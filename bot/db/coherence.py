@@ -178,12 +178,13 @@ class CacheListener:
         cache is forgotten now and each DEGRADED_SECONDS until the wait is over."""
         loop = asyncio.get_running_loop()
         end = loop.time() + seconds
-        while True:
+        self.invalidate_everything()
+        while (left := end - loop.time()) > DEGRADED_SECONDS:
+            await asyncio.sleep(DEGRADED_SECONDS)
             self.invalidate_everything()
-            left = end - loop.time()
-            if left <= 0:
-                return
-            await asyncio.sleep(min(DEGRADED_SECONDS, left))
+        # Not again at the very end: what comes next forgets anyway (the reconnect once it
+        # listens, or the next wait), so one forgetting marks the moment it listens again.
+        await asyncio.sleep(max(left, 0.0))
 
     async def _listen(self, conn: asyncpg.Connection) -> None:
         lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
