@@ -79,6 +79,7 @@ class CacheListener:
         self.received = 0  # messages from other processes acted on
         self.server_pid: int | None = None  # the listening backend (tests terminate it)
         self._connected: asyncio.Event | None = None
+        self._forgetting: asyncio.Task[None] | None = None  # while nobody listens
 
     @classmethod
     def for_engine(cls, engine: AsyncEngine) -> CacheListener:
@@ -142,49 +143,58 @@ class CacheListener:
     async def run(self) -> None:
         """Listen until cancelled, reconnecting after any failure."""
         delay = self.retry_first
-        while True:
-            try:
-                conn = await asyncpg.connect(**self.connect_args, timeout=CONNECT_TIMEOUT)
-            except Exception as err:  # noqa: BLE001 - unreachable, refused, starting up...
-                log.warning(
-                    "cache listener cannot connect (%s); retrying in %.1fs, caches are "
-                    "dropped every %.0fs meanwhile",
-                    err,
-                    delay,
-                    DEGRADED_SECONDS,
-                )
-                await self._deaf(delay)
-                delay = min(delay * 2, RETRY_MAX)
-                continue
-            try:
-                await self._listen(conn)  # returns only by raising
-            except asyncio.CancelledError:
-                raise
-            except Exception as err:  # noqa: BLE001 - any failure: reconnect
-                log.warning(
-                    "cache listener lost its connection (%s); reconnecting, caches are "
-                    "dropped every %.0fs meanwhile",
-                    err,
-                    DEGRADED_SECONDS,
-                )
-            finally:
-                self._event().clear()
-                conn.terminate()
-            delay = self.retry_first  # it had connected: start again from a short wait
-            await self._deaf(delay)
+        try:
+            while True:
+                self._start_forgetting()  # nobody listens until _listen says otherwise
+                try:
+                    conn = await asyncpg.connect(**self.connect_args, timeout=CONNECT_TIMEOUT)
+                except Exception as err:  # noqa: BLE001 - unreachable, refused, starting up...
+                    log.warning(
+                        "cache listener cannot connect (%s); retrying in %.1fs, caches are "
+                        "dropped every %.0fs meanwhile",
+                        err,
+                        delay,
+                        DEGRADED_SECONDS,
+                    )
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, RETRY_MAX)
+                    continue
+                try:
+                    await self._listen(conn)  # returns only by raising
+                except asyncio.CancelledError:
+                    raise
+                except Exception as err:  # noqa: BLE001 - any failure: reconnect
+                    self._start_forgetting()
+                    log.warning(
+                        "cache listener lost its connection (%s); reconnecting, caches are "
+                        "dropped every %.0fs meanwhile",
+                        err,
+                        DEGRADED_SECONDS,
+                    )
+                finally:
+                    self._event().clear()
+                    conn.terminate()
+                delay = self.retry_first  # it had connected: start again from a short wait
+                await asyncio.sleep(delay)
+        finally:
+            self._stop_forgetting()
 
-    async def _deaf(self, seconds: float) -> None:
-        """Wait `seconds` without a listener: other processes' writes go unheard, so every
-        cache is forgotten now and each DEGRADED_SECONDS until the wait is over."""
-        loop = asyncio.get_running_loop()
-        end = loop.time() + seconds
-        self.invalidate_everything()
-        while (left := end - loop.time()) > DEGRADED_SECONDS:
-            await asyncio.sleep(DEGRADED_SECONDS)
+    def _start_forgetting(self) -> None:
+        """From now until a listener is back, other processes' writes go unheard: every
+        cache is forgotten now and each DEGRADED_SECONDS, through waits and through
+        connection attempts that hang alike."""
+        if self._forgetting is None:
+            self._forgetting = asyncio.create_task(self._forget_every_while())
+
+    def _stop_forgetting(self) -> None:
+        if self._forgetting is not None:
+            self._forgetting.cancel()
+            self._forgetting = None
+
+    async def _forget_every_while(self) -> None:
+        while True:
             self.invalidate_everything()
-        # Not again at the very end: what comes next forgets anyway (the reconnect once it
-        # listens, or the next wait), so one forgetting marks the moment it listens again.
-        await asyncio.sleep(max(left, 0.0))
+            await asyncio.sleep(DEGRADED_SECONDS)
 
     async def _listen(self, conn: asyncpg.Connection) -> None:
         lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -197,6 +207,7 @@ class CacheListener:
         await conn.add_listener(CHANNEL, self._on_message)
         self.server_pid = conn.get_server_pid()
         # Whatever was published while no listener was connected is lost: start afresh.
+        self._stop_forgetting()
         self.invalidate_everything()
         self.connections += 1
         self._event().set()

@@ -184,6 +184,40 @@ async def test_while_the_listener_cannot_reconnect_the_caches_hold_for_a_second_
     assert listener.connections == 1
 
 
+@pg_only
+async def test_while_a_reconnect_hangs_the_caches_still_hold_for_a_second_at_most(
+    db: Database, other: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reconnect that hangs (a firewall dropping packets: up to CONNECT_TIMEOUT) is time
+    without a listener too: the process keeps forgetting its caches every second."""
+    connect = asyncpg.connect
+
+    async def hanging_connect(*args: object, **kwargs: object) -> asyncpg.Connection:
+        await asyncio.sleep(4.0)
+        return await connect(*args, **kwargs)
+
+    cid = await _concept(db, other, "iterator", "Iterator")
+    assert await _name(other, "Iterator") == "Iterator"
+    listener = other.part(CacheListener)
+    listener.retry_first = 0.05  # straight into the hanging reconnect
+    monkeypatch.setattr(coherence.asyncpg, "connect", hanging_connect)
+    await _terminate(db, listener)
+
+    async def noticed() -> bool:
+        return not listener.connected
+
+    await _seen_within(noticed, 2.0)
+    await asyncio.sleep(0.1)  # the reconnect is under way
+    assert await _name(other, "Iterator") == "Iterator"  # warm again, nobody listening
+    await moderation.edit(db, f.G1, ACTOR, "concept", cid, {"name": "Cursor protocol"})
+
+    async def renamed() -> bool:
+        return await _offers(other, "cursor prot", cid)
+
+    await _seen_within(renamed, 1.5)
+    assert listener.connections == 1  # still reconnecting
+
+
 async def _terminate(db: Database, listener: CacheListener) -> None:
     """What a server restart or a network cut does to the listening connection."""
     url = db.engine.url.set(drivername="postgresql").render_as_string(False)
