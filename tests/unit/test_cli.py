@@ -106,11 +106,17 @@ def test_starting_the_client_does_not_warn_about_voice(
 
     from bot.logs import setup_logging
 
-    setup_logging(logging.INFO)
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:  # the handler writes to this test's captured stderr, closed after it
+        setup_logging(logging.INFO)
 
-    async def make() -> None:
-        client = discord.Client(intents=discord.Intents.none())
-        await client.close()
+        async def make() -> None:
+            client = discord.Client(intents=discord.Intents.none())
+            await client.close()
 
-    asyncio.run(make())
+        asyncio.run(make())
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
     assert "voice will NOT be supported" not in capsys.readouterr().err
