@@ -15,7 +15,7 @@ JSON = dict[str, Any]
 
 LANGUAGE = """\
 Act as a member of the demo server (you start as alice in #general):
-  /concept lookup name:caching   slash command; key:value, key:"two words"
+  /concept lookup name:caching   slash command; key:value up to the next key:
   as mod /setup                  this line as another member
   in #pairing /pair round        this line in another channel
   as bob  |  in #pairing         alone: switch member / channel

@@ -208,6 +208,10 @@ def _command(tokens: list[Token], lead: str) -> tuple[tuple[str, ...], tuple[Opt
     for tok in tokens[1:]:
         if tok.key is not None:
             options.append(Option(tok.key, tok.text, tok.quoted))
+        elif options and not options[-1].quoted and not tok.quoted:
+            # Discord's option box takes spaces: the words run on to the next option.
+            last = options[-1]
+            options[-1] = Option(last.name, f"{last.value} {tok.text}".strip(), False)
         elif options or tok.quoted:
             raise ParseError(
                 f"expected an option like name:value, got {tok.text!r} "

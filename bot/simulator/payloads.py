@@ -147,13 +147,15 @@ def command_data(
     for part in parts[1:]:
         sub = next((o for o in defs if o["name"] == part and o["type"] in (1, 2)), None)
         if sub is None:
-            raise UnknownCommand(f"/{path}: {part!r} is not a subcommand of /{cmd['name']}")
+            subs = ", ".join(o["name"] for o in defs if o["type"] in (1, 2))
+            it_has = f"; it has: {subs}" if subs else ""
+            raise UnknownCommand(f"/{path}: {part!r} is not a subcommand of /{cmd['name']}{it_has}")
         node: JSON = {"name": sub["name"], "type": sub["type"], "options": []}
         holder["options"] = [node]
         holder, defs = node, sub.get("options") or []
     if any(o["type"] in (1, 2) for o in defs):
-        subs = [o["name"] for o in defs if o["type"] in (1, 2)]
-        raise UnknownCommand(f"/{path} needs a subcommand, one of {subs}")
+        subs = ", ".join(o["name"] for o in defs if o["type"] in (1, 2))
+        raise UnknownCommand(f"/{path} needs a subcommand, one of: {subs}")
     resolved: JSON = {}
     holder["options"] = _options(inv, defs, options, resolved, focused, f"/{path}")
     if resolved and focused is None:

@@ -48,6 +48,19 @@ def test_slash_command_with_options_and_quotes() -> None:
     assert action("/Nexus About") == Slash(("nexus", "about"))
 
 
+def test_an_unquoted_value_runs_to_the_next_option_as_in_discords_box() -> None:
+    assert action("/concept lookup name:useEffect cleanup") == Slash(
+        ("concept", "lookup"), (Option("name", "useEffect cleanup"),)
+    )
+    assert action("/concept search query:why does my page show old data page:2") == Slash(
+        ("concept", "search"),
+        (Option("query", "why does my page show old data"), Option("page", "2")),
+    )
+    assert action("complete /concept lookup name:use eff") == Complete(
+        ("concept", "lookup"), (Option("name", "use eff"),), "name"
+    )
+
+
 def test_option_values_keep_colons_apostrophes_and_escaped_quotes() -> None:
     got = action('/x url:https://a.b/c?d=1 note:it\'s title:"say \\"hi\\""')
     assert got == Slash(
@@ -145,7 +158,7 @@ def test_meta_commands() -> None:
         ("concept name:caching", "slash commands start with /"),
         ("/", "needs a name"),
         ('/concept "caching"', "expected an option"),
-        ("/concept name:caching extra", "expected an option"),
+        ('/concept name:"caching" extra', "expected an option"),
         ("/concept name:a name:b", "given twice"),
         ('/concept name:"unclosed', "unclosed"),
         ('/concept name:"a"b', "space after the closing quote"),

@@ -44,8 +44,10 @@ async def test_subcommand_group_path_and_ephemeral(env: Env) -> None:
 async def test_unknown_command_and_bad_options_raise_at_once(env: Env) -> None:
     with pytest.raises(UnknownCommand, match="nope"):
         await env.sim.command(env.alice, "nope")
-    with pytest.raises(UnknownCommand, match="needs a subcommand"):
+    with pytest.raises(UnknownCommand, match="needs a subcommand, one of: share, list"):
         await env.sim.command(env.alice, "challenge")
+    with pytest.raises(UnknownCommand, match="'new' is not a subcommand of /challenge; it has: "):
+        await env.sim.command(env.alice, "challenge new")
     with pytest.raises(InvalidInput, match="required"):
         await env.sim.command(env.alice, "concept", {})
     with pytest.raises(InvalidInput, match="no option"):
