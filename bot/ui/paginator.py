@@ -1,9 +1,11 @@
-"""A button paginator: Previous / Next over pages fetched on demand."""
+"""A button paginator: Previous / Next over pages fetched on demand; a page may bring
+buttons of its own (its results' "open" buttons), replaced when the page turns."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -14,6 +16,7 @@ from bot.ui.base import NexusView
 class Page:
     embed: discord.Embed
     has_next: bool
+    items: tuple[discord.ui.Item[Any], ...] = ()  # below Previous / Next (rows 1-4)
 
 
 PageFetcher = Callable[[int], Awaitable[Page]]
@@ -27,6 +30,7 @@ class Paginator(NexusView):
         self.owner_id = owner_id
         self.fetch = fetch
         self.page = page
+        self._page_items: tuple[discord.ui.Item[Any], ...] = ()
 
     @classmethod
     async def start(
@@ -37,12 +41,22 @@ class Paginator(NexusView):
         view._sync_buttons(first)
         if first.has_next:
             await _respond(interaction, first.embed, view, ephemeral)
+        elif first.items:  # one page: its own buttons only (persistent ones: no timeout)
+            alone = discord.ui.View(timeout=None)
+            for item in first.items:
+                alone.add_item(item)
+            await _respond(interaction, first.embed, alone, ephemeral)
         else:
             await _respond(interaction, first.embed, None, ephemeral)
 
     def _sync_buttons(self, page: Page) -> None:
         self.previous.disabled = self.page <= 0
         self.next.disabled = not page.has_next
+        for item in self._page_items:
+            self.remove_item(item)
+        self._page_items = page.items
+        for item in page.items:
+            self.add_item(item)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner_id:

@@ -16,7 +16,7 @@ from bot.ui.paginator import Page, Paginator
 from bot.ui.render import CHOICE_MAX, plain_label
 from cogs.concepts import render
 from cogs.concepts.lookup import answer_lookup
-from cogs.concepts.views import SuggestConceptModal
+from cogs.concepts.views import SuggestConceptModal, open_buttons
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -108,9 +108,8 @@ class ConceptsCog(commands.Cog):
                 db, guild_id, query, page=page, per_page=SEARCH_PER_PAGE
             )
             empty = "Nothing matches. Try other words, or `/concept suggest` a new concept."
-            return Page(
-                render.results_embed(found, render.search_title(query), empty), found.has_next
-            )
+            embed = render.results_embed(found, render.search_title(query), empty)
+            return Page(embed, found.has_next, open_buttons(found))
 
         await Paginator.start(interaction, fetch, ephemeral=True)
 
@@ -134,7 +133,8 @@ class ConceptsCog(commands.Cog):
                 db, guild_id, category=cat, track=trk, page=page, per_page=LIST_PER_PAGE
             )
             title = render.list_title(cat, trk)
-            return Page(render.results_embed(found, title, "No concepts here yet."), found.has_next)
+            embed = render.results_embed(found, title, "No concepts here yet.")
+            return Page(embed, found.has_next, open_buttons(found))
 
         await Paginator.start(interaction, fetch, ephemeral=True)
 

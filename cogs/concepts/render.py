@@ -145,7 +145,7 @@ def results_embed(page: ConceptPage, title: str, empty: str) -> discord.Embed:
         for c in page.items
     ]
     embed = make_embed(title, "\n\n".join(lines))
-    set_footer(embed, f"{_page_footer(page, 'concepts')} · open one with /concept lookup")
+    set_footer(embed, f"{_page_footer(page, 'concepts')} · open one below")
     return embed
 
 

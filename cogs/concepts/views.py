@@ -17,7 +17,7 @@ import discord
 
 from bot.errors import Conflict, NotAllowed
 from bot.services import cards, concepts
-from bot.services.concepts import ConceptDetail, LookupOutcome
+from bot.services.concepts import ConceptDetail, ConceptPage, LookupOutcome
 from bot.ui.base import NexusModal, guarded
 from bot.ui.checks import is_moderator
 from bot.ui.flag import FlagButton
@@ -75,6 +75,14 @@ class OpenConceptButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
             view=concept_view(detail, shareable=True),
             ephemeral=True,
         )
+
+
+def open_buttons(page: ConceptPage) -> tuple[OpenConceptButton, ...]:
+    """One "open" button per concept of a page of results, five to a row below the
+    page's own buttons (a page holds at most 20)."""
+    return tuple(
+        OpenConceptButton(c.id, c.name, row=1 + i // 5) for i, c in enumerate(page.items[:20])
+    )
 
 
 class AngleButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ANGLE_TEMPLATE):

@@ -3,6 +3,8 @@ suggest modal — the real bot through the local Discord simulator."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from bot.db.models import Concept, ConceptEdit, ConceptLookup, MissedLookup
@@ -150,6 +152,31 @@ async def test_search_paginates(nexus: Nexus) -> None:
         nexus.alice, "concept search", {"query": " ?! "}, channel=nexus.general
     )
     assert wordless.ephemeral and "Type a word or two" in wordless.text, wordless.text
+
+
+def _opened(reply: Any) -> list[str]:
+    return [b.label for b in reply.buttons if b.label not in ("Previous", "Next")]
+
+
+async def test_each_result_opens_in_one_click(nexus: Nexus) -> None:
+    reply = await nexus.sim.command(
+        nexus.alice, "concept search", {"query": "django"}, channel=nexus.general
+    )
+    names = [line.split("**")[1] for line in reply.embeds[0]["description"].split("\n\n")]
+    assert _opened(reply) == names and "open one below" in reply.embeds[0]["footer"]["text"]
+    opened = await nexus.sim.click(nexus.alice, reply, index=3)
+    assert opened.ephemeral and opened.embeds[0]["title"].startswith(names[0])
+    page2 = await nexus.sim.click(
+        nexus.alice, reply, next(b for b in reply.buttons if b.label == "Next").custom_id
+    )
+    later = [line.split("**")[1] for line in page2.embeds[0]["description"].split("\n\n")]
+    assert _opened(page2) == later and later != names
+    one = await nexus.sim.command(
+        nexus.alice, "concept search", {"query": "kubernetes pods"}, channel=nexus.general
+    )
+    assert "Kubernetes" in _opened(one)  # a single page has its buttons too
+    listing = await nexus.sim.command(nexus.alice, "concept list", channel=nexus.general)
+    assert len(_opened(listing)) == 10
 
 
 async def test_list_with_filters(nexus: Nexus) -> None:
