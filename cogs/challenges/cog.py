@@ -25,6 +25,7 @@ from cogs.challenges.authors import (
     own_entry_choices,
 )
 from cogs.challenges.capture import check_capturable
+from cogs.challenges.opening import open_buttons
 from cogs.challenges.own import edit_entry, remove_entry
 from cogs.challenges.views import (
     CapturedMessage,
@@ -176,7 +177,7 @@ class ChallengesCog(commands.Cog):
             )
             title = f"Challenges matching \u201c{one_line(query, 80)}\u201d"
             empty = "Nothing matches. Try other words, or share it with /challenge share."
-            return Page(render.list_embed(title, found, empty), found.has_next)
+            return Page(render.list_embed(title, found, empty), found.has_next, open_buttons(found))
 
         await Paginator.start(interaction, fetch, ephemeral=True)
 
@@ -205,7 +206,8 @@ class ChallengesCog(commands.Cog):
                 per_page=PER_PAGE,
             )
             title = "Challenges" if which is ChallengeFilter.ALL else f"Challenges: {which}"
-            return Page(render.list_embed(title, found, "No challenges here yet."), found.has_next)
+            embed = render.list_embed(title, found, "No challenges here yet.")
+            return Page(embed, found.has_next, open_buttons(found))
 
         await Paginator.start(interaction, fetch, ephemeral=True)
 

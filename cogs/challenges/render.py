@@ -144,7 +144,7 @@ def list_embed(title: str, result: Paged[ChallengeInfo], empty: str) -> discord.
             bits.append(", ".join(one_line(t.name, 40) for t in c.concepts))
         value = " \u00b7 ".join(bits) + "\n" + one_line(c.problem, 200)
         add_field(embed, short(c, 200), value)
-    set_footer(embed, f"Page {result.page + 1} \u00b7 open one with /challenge view")
+    set_footer(embed, f"Page {result.page + 1} \u00b7 open one below")
     return embed
 
 

@@ -177,9 +177,14 @@ async def test_search_and_list_paginate(nexus: Nexus) -> None:
     )
     assert result.ephemeral and len(result.embeds[0]["fields"]) == 5
     labels = [b.label for b in result.buttons]
-    assert labels == ["Previous", "Next"]
+    ids = [f["name"].split(" ")[0] for f in result.embeds[0]["fields"]]  # "#7", "#6", ...
+    assert labels == ["Previous", "Next", *(f"Open {i}" for i in ids)]
+    assert "open one below" in result.embeds[0]["footer"]["text"]
+    opened = await nexus.sim.click(nexus.carol, result, index=3)
+    assert opened.ephemeral and opened.embeds[0]["title"].startswith(f"{ids[0]} ")
     page2 = await nexus.sim.click(nexus.carol, result, index=2)
     assert len(page2.embeds[0]["fields"]) == 2 and "Redis" in page2.embeds[0]["fields"][0]["name"]
+    assert len(page2.buttons) == 4
     hostile = await nexus.sim.command(
         nexus.carol,
         "challenge search",
