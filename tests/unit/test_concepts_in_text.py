@@ -19,6 +19,9 @@ CASES = [
     ("Postgres index not used for my LIKE query", {"PostgreSQL", "Database Indexes"}),
     ("Flaky Jest timers\nfake timers hang", {"Jest"}),
     ("Help please, nothing works\nsince this morning", set()),
+    # "explain" is an alias of EXPLAIN (SQL) and an everyday word: only as code it names it
+    ("Can someone explain this to me?\nI don't get why my query is slow", set()),
+    ("Postgres EXPLAIN shows a seq scan\nwhy is my query slow", {"PostgreSQL", "EXPLAIN and Query Plans"}),
     ("!!! ??? ...", set()),
 ]
 

@@ -50,6 +50,7 @@ from bot.db.models import Concept
 from bot.services.concepts.guild_index import GuildIndex
 from bot.services.concepts.types import ConceptBrief, to_brief, visible_clause
 from bot.services.search import (
+    STOPWORDS,
     expand,
     identifiers,
     meaningful,
@@ -248,6 +249,18 @@ def correct(groups: Sequence[Group], index: GuildIndex | None) -> list[Group]:
         else:
             out.append(group)
     return out
+
+
+def named_in(name: str, text: str, raw: str) -> bool:
+    """`name` stands as words of its own in `text` (`raw`: its words casefolded, one space
+    apart; see `standalone`); a name made only of everyday words (EXPLAIN's alias
+    "explain", scaffolding of a question: STOPWORDS) only when written as code: in
+    capitals or after a backtick."""
+    if any(w not in STOPWORDS for w in words(name)):
+        return standalone(name, raw)
+    key = " ".join(name.split())
+    capitals = re.search(rf"(?<![\w-]){re.escape(key.upper())}(?![\w-])", text)
+    return capitals is not None or f"`{key.casefold()}" in raw
 
 
 def standalone(name: str, raw: str) -> bool:

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from bot.services.concepts.asked import Questions
 from bot.services.concepts.corpus import CorpusStats
 from bot.services.concepts.guild_index import GuildIndex, normalise
-from bot.services.concepts.ranking import CANDIDATES, Group, Scored, groups_for, standalone
+from bot.services.concepts.ranking import CANDIDATES, Group, Scored, groups_for, named_in
 from bot.services.concepts.types import ConceptBrief
 from bot.services.search import (
     code_words,
@@ -297,8 +297,12 @@ def rerank(
     holding every word, when only some do; and, as a tie-break, the track whose tools
     the query names. Weak hits (by relevance and by those words, and spelling out
     nothing) are cut. `quoted`: a pasted error's share quoted by each body (verbatim.py)."""
+    return cut(score(found, text, index, groups, every, corpus, quoted, asked), backend)
+
+
+def cut(rows: Sequence[Row], backend: str = "fts") -> list[ConceptBrief]:
+    """The scored rows minus the weak hits, best first (see `rerank`)."""
     weak = WEAK.get(backend, WEAK["fts"])
-    rows = score(found, text, index, groups, every, corpus, quoted, asked)
     if not rows:
         return []
     floor = TOTAL_CUT * rows[0].total
@@ -323,6 +327,6 @@ def spelled_out(
         names = [row.brief.name]
         if index is not None and row.brief.id in index.by_id:
             names += list(index.by_id[row.brief.id].aliases)
-        if any(standalone(name, raw) for name in names):
+        if any(named_in(name, text, raw) for name in names):
             out.append(row.brief)
     return out

@@ -90,10 +90,7 @@ async def search_concepts(
     if not search_tokens(query):
         return ConceptPage((), page, per_page, 0)
     if backend is None:
-        if not db.is_sqlite:
-            backend = "pg"
-        else:
-            backend = "fts" if await fts_available(db) else "like"
+        backend = await backend_of(db)
     # A warm index caches this server's ranked answers until its concepts change (the
     # index is replaced on every write). Merged duplicates' words are looked up in the
     # index, so a search builds it when it is cold (as a lookup or a keystroke would).
@@ -162,6 +159,14 @@ def _union(first: list[ranking.Scored], second: list[ranking.Scored]) -> list[ra
 async def _search(
     db: Database, guild_id: int, query: str, backend: str, index: GuildIndex | None
 ) -> list[ConceptBrief]:
+    return rerank.cut(await scored(db, guild_id, query, backend, index), backend)
+
+
+async def scored(
+    db: Database, guild_id: int, query: str, backend: str, index: GuildIndex | None = None
+) -> list[rerank.Row]:
+    """Every candidate for `query` with its score and the score's parts, best first
+    (weak hits included: `rerank.cut` removes them)."""
     text = clean_query(query, SEARCH_QUERY_MAX)
     groups = ranking.groups_for(text)
     if not groups:
@@ -198,7 +203,14 @@ async def _search(
         index = await index_for(db).get(db, guild_id)
     ids = [s.brief.id for s in found]
     quoted, questions = await entry_text.signals(db, index, ids, text, corpus.idf)
-    return rerank.rerank(found, text, index, backend, groups, every, corpus, quoted, questions)
+    return rerank.score(found, text, index, groups, every, corpus, quoted, questions)
+
+
+async def backend_of(db: Database) -> str:
+    """The search path the database offers: "pg", "fts" (SQLite FTS5) or "like"."""
+    if not db.is_sqlite:
+        return "pg"
+    return "fts" if await fts_available(db) else "like"
 
 
 WRITING_MAX = 1200  # of a challenge's title and problem, the part read for its concepts
@@ -222,10 +234,10 @@ async def concepts_in_text(
         return []
     index = await index_for(db).get(db, guild_id)
     raw = " ".join(clean.casefold().split())
-    named = [e for e in index.entries if ranking.standalone(e.name, raw)]
+    named = [e for e in index.entries if ranking.named_in(e.name, clean, raw)]
     ranked: list[ConceptBrief] = []
-    if any(any(ranking.standalone(a, raw) for a in e.aliases) for e in index.entries):
-        backend = "pg" if not db.is_sqlite else ("fts" if await fts_available(db) else "like")
+    if any(any(ranking.named_in(a, clean, raw) for a in e.aliases) for e in index.entries):
+        backend = await backend_of(db)
         ranked = rerank.spelled_out(
             await _writing_candidates(db, guild_id, clean, backend), clean, index, backend
         )
