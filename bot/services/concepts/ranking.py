@@ -251,12 +251,18 @@ def correct(groups: Sequence[Group], index: GuildIndex | None) -> list[Group]:
     return out
 
 
+# Keywords that are everyday English words too: "a list of posts" is no HTTP POST.
+EVERYDAY_KEYWORDS = frozenset(
+    "post put get patch delete head options rest cap explain analyze select join".split()
+)
+
+
 def named_in(name: str, text: str, raw: str) -> bool:
     """`name` stands as words of its own in `text` (`raw`: its words casefolded, one space
     apart; see `standalone`); a name made only of everyday words (EXPLAIN's alias
-    "explain", scaffolding of a question: STOPWORDS) only when written as code: in
-    capitals or after a backtick."""
-    if any(w not in STOPWORDS for w in words(name)):
+    "explain", scaffolding of a question: STOPWORDS; EVERYDAY_KEYWORDS) only when written
+    as code: in capitals or after a backtick."""
+    if any(w not in STOPWORDS and w not in EVERYDAY_KEYWORDS for w in words(name)):
         return standalone(name, raw)
     key = " ".join(name.split())
     capitals = re.search(rf"(?<![\w-]){re.escape(key.upper())}(?![\w-])", text)
