@@ -26,6 +26,13 @@ CASES = [
     ("My Django page runs 100 queries\nto show a list of posts", {"Django"}),
     ("Is it dangerous to put user input into my SQL string?", set()),
     ("My POST request returns 405 from Django", {"HTTP Methods", "Django"}),
+    # a one-word alias ("container" of Docker) names a concept the writing is about only
+    (
+        "site looks perfect on laptop, totally broken on my phone\neverything is tiny and "
+        "you can scroll sideways. I used fixed widths like width: 1200px on the container "
+        "and px for all the font sizes. how do people make one site work on every screen?",
+        set(),
+    ),
     ("!!! ??? ...", set()),
 ]
 

@@ -70,6 +70,7 @@ WEAK = MappingProxyType({"fts": 0.3, "like": 0.3, "pg": 0.2})
 # Concepts proposed for a piece of writing must spell out their name, so their relevance
 # may be lower than a search result's (a challenge names several things at once).
 SUGGEST_WEAK = MappingProxyType({"fts": 0.2, "like": 0.2, "pg": 0.13})
+ONE_WORD_ALIAS_RANK = 3  # ... and named by a one-word alias only: among the best ranked
 
 
 def word_idf(alternative: str, idf: Callable[[str], float]) -> float:
@@ -320,13 +321,22 @@ def spelled_out(
     best first. A word that merely appears in a concept's explanation proposes nothing."""
     weak = SUGGEST_WEAK.get(backend, SUGGEST_WEAK["fts"])
     raw = " ".join(text.casefold().split())
+    code = {w.casefold() for w in code_words(text)}
     out = []
-    for row in score(found, text, index):
+    for rank, row in enumerate(score(found, text, index)):
         if row.spelled <= 0 or row.share < weak:
             continue
-        names = [row.brief.name]
+        aliases = []
         if index is not None and row.brief.id in index.by_id:
-            names += list(index.by_id[row.brief.id].aliases)
-        if any(named_in(name, text, raw) for name in names):
+            aliases = list(index.by_id[row.brief.id].aliases)
+        said = [a for a in aliases if named_in(a, text, raw)]
+        if named_in(row.brief.name, text, raw) or any(
+            len(words(a)) > 1 or a.casefold() in code for a in said
+        ):
+            out.append(row.brief)
+        elif said and rank < ONE_WORD_ALIAS_RANK:
+            # Only a one-word alias, an everyday word as often as not ("container",
+            # "typing", "login"): the writing must be about the concept, ranked among
+            # the best for it.
             out.append(row.brief)
     return out
