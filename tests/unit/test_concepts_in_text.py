@@ -21,7 +21,10 @@ CASES = [
     ("Help please, nothing works\nsince this morning", set()),
     # "explain" is an alias of EXPLAIN (SQL) and an everyday word: only as code it names it
     ("Can someone explain this to me?\nI don't get why my query is slow", set()),
-    ("Postgres EXPLAIN shows a seq scan\nwhy is my query slow", {"PostgreSQL", "EXPLAIN and Query Plans"}),
+    (
+        "Postgres EXPLAIN shows a seq scan\nwhy is my query slow",
+        {"PostgreSQL", "EXPLAIN and Query Plans"},
+    ),
     # so are "post", "put" (HTTP POST, PUT): a blog's posts are not a request method
     ("My Django page runs 100 queries\nto show a list of posts", {"Django"}),
     ("Is it dangerous to put user input into my SQL string?", set()),
