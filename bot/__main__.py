@@ -187,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(invite_url(app_id))
             return 0
         if args.command == "eval-search":
-            from bot.eval_search import DEFAULT_QUERIES, DEFAULT_RESULTS
+            from bot.eval_search import DEFAULT_POSTS, DEFAULT_QUERIES, DEFAULT_RESULTS
             from bot.eval_search import run as eval_search
 
             return eval_search(
@@ -196,6 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 check=args.check,
                 record=args.record,
                 as_json=args.json,
+                posts=args.posts or DEFAULT_POSTS,
             )
         if args.command == "playground":
             from bot.playground import run_playground

@@ -141,12 +141,16 @@ def parser() -> argparse.ArgumentParser:
         help="measure how well lookups and searches find the right concept",
         description=(
             "Run the search evaluation set (data/eval/queries.yaml) against the seed\n"
-            "concepts; print top-1, top-3 and MRR per kind and track, then the misses."
+            "concepts; print top-1, top-3 and MRR per kind and track, what the help forum\n"
+            "proposes over data/eval/forum_posts.yaml, then the misses."
         ),
         formatter_class=_FMT,
         epilog=_examples("nexus eval-search", "nexus eval-search --check"),
     )
     ev.add_argument("--queries", type=Path, help="evaluation set (default: data/eval/queries.yaml)")
+    ev.add_argument(
+        "--posts", type=Path, help="help-forum posts (default: data/eval/forum_posts.yaml)"
+    )
     ev.add_argument(
         "--check", action="store_true", help="exit 1 if a figure fell >2 points below the record"
     )

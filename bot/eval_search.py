@@ -40,6 +40,14 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.db.models import BASE_GUILD_ID, Concept
+from bot.eval_forum import (
+    DEFAULT_POSTS,
+    ForumSetError,
+    Tally,
+    evaluate_forum,
+    load_posts,
+    print_forum,
+)
 from bot.services.concepts import lookup, search_concepts, seed_if_needed
 from bot.settings import REPO_ROOT
 from bot.wiring import open_database
@@ -159,7 +167,16 @@ def figures(scores: dict[tuple[str, str], Score]) -> dict[str, dict[str, Any]]:
 
 
 # The targets (issue #21) and the regression rule checked in CI.
-TARGETS = MappingProxyType({"lookup": ("top1", 95.0), "search": ("top3", 97.0)})
+TARGETS = MappingProxyType(
+    {"lookup": ("top1", 95.0), "search": ("top3", 97.0), "forum/answering": ("precision", 90.0)}
+)
+
+
+def _target(key: str) -> tuple[str, float] | None:
+    """The metric and target of a figure ("search/frontend" -> search's), if it has one."""
+    return TARGETS.get(key) or TARGETS.get(key.split("/", 1)[0])
+
+
 ALLOWED_DROP = 2.0
 
 
@@ -170,8 +187,10 @@ def regressions(
     figure recorded in the repository."""
     out = []
     for key, now in current.items():
-        kind = key.split("/", 1)[0]
-        metric, _target = TARGETS[kind]
+        target = _target(key)
+        if target is None:
+            continue
+        metric = target[0]
         before = recorded.get(key, {}).get(metric)
         if before is not None and now[metric] < before - ALLOWED_DROP:
             out.append(
@@ -183,7 +202,10 @@ def regressions(
 def below_target(current: dict[str, dict[str, Any]]) -> list[str]:
     out = []
     for key, now in current.items():
-        metric, target = TARGETS[key.split("/", 1)[0]]
+        found = _target(key)
+        if found is None:
+            continue
+        metric, target = found
         if now[metric] < target:
             out.append(f"{key} {metric} {now[metric]:.1f}% (target {target:.0f}%)")
     return out
@@ -194,7 +216,9 @@ DEFAULT_RESULTS = REPO_ROOT / "data" / "eval" / "results.json"
 EVAL_GUILD_ID = 424242  # a server with no concepts of its own: it sees the base
 
 
-async def _scores(queries_path: Path) -> dict[tuple[str, str], Score]:
+async def _scores(
+    queries_path: Path, posts_path: Path
+) -> tuple[dict[tuple[str, str], Score], dict[str, Tally]]:
     with tempfile.TemporaryDirectory(prefix="nexus-eval-") as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'eval.db'}"
         await upgrade(url)
@@ -206,7 +230,10 @@ async def _scores(queries_path: Path) -> dict[tuple[str, str], Score]:
                     await s.scalars(select(Concept.slug).where(Concept.guild_id == BASE_GUILD_ID))
                 )
             queries = load_queries(queries_path, slugs)
-            return await evaluate(db, EVAL_GUILD_ID, queries)
+            posts = load_posts(posts_path, slugs)
+            scores = await evaluate(db, EVAL_GUILD_ID, queries)
+            forum = await evaluate_forum(db, EVAL_GUILD_ID, posts, await _slugs(db, EVAL_GUILD_ID))
+            return scores, forum
         finally:
             await db.dispose()
 
@@ -228,17 +255,27 @@ def _print(scores: dict[tuple[str, str], Score], misses: bool) -> None:
             print(f"  {m.query.q!r} [{m.query.style}] wants {'/'.join(m.query.expect)}; got {got}")
 
 
-def run(queries: Path, results: Path, *, check: bool, record: bool, as_json: bool) -> int:
+def run(
+    queries: Path,
+    results: Path,
+    *,
+    check: bool,
+    record: bool,
+    as_json: bool,
+    posts: Path = DEFAULT_POSTS,
+) -> int:
     try:
-        scores = asyncio.run(_scores(queries))
-    except (OSError, EvalSetError) as exc:
+        scores, forum = asyncio.run(_scores(queries, posts))
+    except (OSError, EvalSetError, ForumSetError) as exc:
         print(f"nexus: error: {exc}", file=sys.stderr)
         return 2
     current = figures(scores)
+    current.update({f"forum/{name}": tally.as_dict() for name, tally in forum.items()})
     if as_json:
         print(json.dumps(current, indent=2))
     else:
         _print(scores, misses=not check)
+        print_forum(forum, misses=not check)
     status = 0
     if check:
         if not results.is_file():

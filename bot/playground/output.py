@@ -29,6 +29,20 @@ JSON = dict[str, Any]
 
 SETTLE_SECONDS = 0.05  # after an action: time for the bot's own follow-on posts to land
 SETTLE_MAX_ROUNDS = 10
+HANDLING_MAX_SECONDS = 5.0  # ... and, at most this long, for its handlers to finish
+# The tasks discord.py runs the bot's handlers in (client.py, app_commands/tree.py, ui/view.py)
+HANDLER_TASKS = ("discord.py: on_", "CommandTree-invoker", "discord-ui-view-dispatch-")
+
+
+def bot_handling() -> set[asyncio.Task[Any]]:
+    """The tasks in which the bot (in this event loop) is still handling an event, a
+    command or a click: a new forum post is read and searched before Nexus replies."""
+    me = asyncio.current_task()
+    return {
+        t
+        for t in asyncio.all_tasks()
+        if t is not me and not t.done() and t.get_name().startswith(HANDLER_TASKS)
+    }
 
 
 class ErrorCapture(logging.Handler):
@@ -108,12 +122,18 @@ class BotOutput:
         )
 
     async def _settle(self) -> None:
-        """Give the bot a moment for posts that follow its answer (threads, digests...)."""
+        """Give the bot a moment for posts that follow its answer (threads, digests...):
+        until its handlers are done (at most HANDLING_MAX_SECONDS) and no new message
+        came in the last SETTLE_SECONDS (at most SETTLE_MAX_ROUNDS rounds of them)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + HANDLING_MAX_SECONDS
+        while (busy := bot_handling()) and loop.time() < deadline:
+            await asyncio.wait(busy, timeout=deadline - loop.time())  # and what they start
         count = len(self.sim.bot_messages)
         for _ in range(SETTLE_MAX_ROUNDS):
             await asyncio.sleep(SETTLE_SECONDS)
             now = len(self.sim.bot_messages)
-            if now == count:
+            if now == count and not (bot_handling() and loop.time() < deadline):
                 return
             count = now
 

@@ -64,16 +64,17 @@ class HelpForumCog(commands.Cog):
             await self.take_post(thread, forum)
 
     async def take_post(self, thread: discord.Thread, forum: discord.ForumChannel) -> None:
-        """Record a post as a challenge and, when close solved ones exist, list them (with
-        a "Mark the answer" button)."""
+        """Record a post as a challenge and, when close solved ones exist or concepts
+        explain it, say so (with a "Mark the answer" button and one per concept)."""
         new = await record(self.bot, thread, forum)
         if new is None or not new.created or thread.archived:
             return
-        if new.similar_solved or new.concepts:
+        proposed = (*([new.answer] if new.answer else []), *new.concepts)
+        if new.similar_solved or proposed:
             with contextlib.suppress(discord.HTTPException):
                 await thread.send(
-                    render.similar_text(new.similar_solved, new.concepts),
-                    view=mark_view(thread.id),
+                    render.similar_text(new.similar_solved, new.concepts, new.answer),
+                    view=mark_view(thread.id, proposed),
                     allowed_mentions=discord.AllowedMentions.none(),
                 )
 

@@ -11,16 +11,24 @@ MARK_HOW = (
 )
 
 
-def similar_text(similar: tuple[ChallengeInfo, ...], concepts: tuple[RelatedRef, ...] = ()) -> str:
+def similar_text(
+    similar: tuple[ChallengeInfo, ...],
+    concepts: tuple[RelatedRef, ...] = (),
+    answer: RelatedRef | None = None,
+) -> str:
     lines = []
     if similar:
         lines.append("These solved questions look close to yours:")
         for c in similar:
             link = f" \u2014 {c.jump_url}" if c.jump_url else ""
             lines.append(f"\u2022 {one_line(c.title, 90)} (challenge #{c.id}){link}")
+    if answer is not None:
+        lines.append(f"**{one_line(answer.name, 60)}** may answer your question.")
     if concepts:
         names = ", ".join(f"**{one_line(c.name, 60)}**" for c in concepts)
-        lines.append(f"It seems to touch {names}: `/concept lookup` explains each.")
+        lines.append(f"{'It also' if answer else 'It'} seems to touch {names}.")
+    if answer is not None or concepts:
+        lines.append("The buttons below open each concept, just for whoever clicks.")
     lines.append(f"If one of the replies here solves it, {MARK_HOW}.")
     return "\n".join(lines)
 

@@ -1,18 +1,22 @@
 """The "Mark the answer" button on Nexus's reply in a post: the asker (or a moderator) picks
-the reply that solved it. A DynamicItem (`nexus:forum:mark:<thread>`): works after restarts."""
+the reply that solved it. A DynamicItem (`nexus:forum:mark:<thread>`): works after restarts.
+Beside it, one button per concept the reply proposes opens it for whoever clicks."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.errors import Invalid, NotAllowed, NotFound
 from bot.services import helpforum
+from bot.services.concepts import RelatedRef
 from bot.ui.base import NexusView, guarded
 from bot.ui.checks import is_moderator
 from bot.ui.render import SELECT_OPTION_MAX, plain_label
+from cogs.concepts.views import OpenConceptButton
 from cogs.helpforum.marking import help_forum_of, mark
 
 if TYPE_CHECKING:
@@ -21,15 +25,18 @@ if TYPE_CHECKING:
 TEMPLATE = r"nexus:forum:mark:(?P<thread>[0-9]{1,20})"
 REPLIES_MAX = 25  # a select menu's options
 HISTORY = 100
+CONCEPT_BUTTONS_MAX = 4  # with "Mark the answer": one row
 
 
 def _bot(interaction: discord.Interaction) -> NexusBot:
     return interaction.client  # type: ignore[return-value]
 
 
-def mark_view(thread_id: int) -> discord.ui.View:
+def mark_view(thread_id: int, concepts: Sequence[RelatedRef] = ()) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(MarkButton(thread_id))
+    for c in concepts[:CONCEPT_BUTTONS_MAX]:
+        view.add_item(OpenConceptButton(c.id, c.name))
     return view
 
 

@@ -70,6 +70,32 @@ async def _challenge(nexus: Nexus, thread_id: int) -> Challenge:
     return result
 
 
+async def test_a_question_gets_the_concept_that_answers_it_beside_those_it_names(
+    nexus: Nexus,
+) -> None:
+    forum = await _forum(nexus)
+    await _setup(nexus, forum)
+    post, _ = await nexus.sim.post(
+        nexus.alice,
+        forum,
+        "my django list page makes hundreds of queries, why?",
+        "It shows 50 articles with their author and it takes seconds",
+        tags=["Backend"],
+    )
+    await _challenge(nexus, post.id)
+    reply = await nexus.sim.wait_for_message(channel=post, include_sent=True)
+    assert reply.content.startswith("**N+1 Query Problem** may answer your question.")
+    assert "It also seems to touch **Django**." in reply.content and not reply.pings
+    assert [b.label for b in reply.buttons] == ["Mark the answer", "N+1 Query Problem", "Django"]
+    opened = await nexus.sim.click(nexus.bob, reply, index=2)
+    assert opened.ephemeral and opened.embeds[0]["title"].startswith("N+1 Query Problem")
+    # Vague or off-topic: nothing is proposed, so Nexus stays quiet in the post.
+    quiet, _ = await nexus.sim.post(nexus.bob, forum, "anyone want to pair this weekend?", "dm me")
+    await _challenge(nexus, quiet.id)
+    await asyncio.sleep(0.2)
+    assert not [m for m in nexus.sim.bot_messages if m.channel_id == quiet.id]
+
+
 async def test_setup_names_the_help_forum_and_creates_its_tags(nexus: Nexus) -> None:
     bare = await _forum(nexus, manage_channels=False, tags=["frontend"])
     nexus.guild.deny_bot(bare, "MANAGE_THREADS")
@@ -113,6 +139,12 @@ async def test_a_post_becomes_a_challenge_and_similar_solved_ones_are_listed(
     named = await nexus.sim.wait_for_message(channel=post, include_sent=True)
     assert "**CORS**" in named.content and "look close to yours" not in named.content
     assert not named.pings
+    # Its button opens the concept for whoever clicks, privately.
+    labels = [b.label for b in named.buttons]
+    assert labels[0] == "Mark the answer" and "CORS" in labels
+    assert all(f"**{label}**" in named.content for label in labels[1:])
+    opened = await nexus.sim.click(nexus.dave, named, index=labels.index("CORS") + 1)
+    assert opened.ephemeral and opened.embeds[0]["title"].startswith("CORS")
     reply = await nexus.sim.say(nexus.bob, post, "Add Access-Control-Allow-Origin on the API")
     await nexus.sim.context_menu(nexus.alice, "Mark as solution", message=reply)
     later, _ = await nexus.sim.post(
@@ -129,7 +161,7 @@ async def test_a_post_becomes_a_challenge_and_similar_solved_ones_are_listed(
     )
     assert not listed.pings
     # Its "Mark the answer" button: for the asker (or a moderator), once someone replied.
-    assert [b.label for b in listed.buttons] == ["Mark the answer"]
+    assert [b.label for b in listed.buttons][:2] == ["Mark the answer", "CORS"]
     early = await nexus.sim.click(nexus.carol, listed, index=1)
     assert early.ephemeral and "Nobody has replied" in early.content
     fix = await nexus.sim.say(nexus.dave, later, "Allow your origin in the API's CORS settings")

@@ -53,6 +53,20 @@ async def test_a_member_posts_in_the_forum_and_another_replies(play: Runner) -> 
     assert outcome.failed and "forum" in outcome.events[-1].content
 
 
+async def test_a_post_shows_nexus_reply_as_the_lines_own_output(play: Runner) -> None:  # noqa: F811
+    """Nexus's reply in a new post (its handler reads the post and searches first) is the
+    `post` line's output, not the next line's; the script may end right after it."""
+    events = await run(
+        play,
+        'post "CORS error when my react app calls the API" tags:Frontend '
+        "my fetch is blocked by CORS policy",
+    )
+    replies = [e for e in events if e.kind == "channel_message"]
+    assert replies and "**CORS**" in replies[0].content, events
+    labels = [c["label"] for row in replies[0].components for c in row["components"]]
+    assert labels[0] == "Mark the answer" and "CORS" in labels
+
+
 def test_the_help_forum_example_goes_from_question_to_solved() -> None:
     done = _nexus("--script", "examples/help-forum.txt", "--json")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

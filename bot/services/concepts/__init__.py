@@ -1,5 +1,6 @@
 """Concepts: lookups, autocomplete, full-text search, edits, seeding and the missed-lookup log."""
 
+from bot.services.concepts.answers import concept_answering
 from bot.services.concepts.complete import warm_indexes
 from bot.services.concepts.edits import (
     ALIASES_INPUT_MAX,
@@ -74,6 +75,7 @@ __all__ = [
     "TRACKS",
     "all_visible",
     "autocomplete",
+    "concept_answering",
     "concept_tags",
     "concept_tags_in_unit",
     "concepts_in_text",

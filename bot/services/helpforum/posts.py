@@ -60,6 +60,7 @@ class NewPost:
     challenge: ChallengeInfo | None
     similar_solved: tuple[ChallengeInfo, ...]  # good matches only; often empty
     concepts: tuple[RelatedRef, ...] = ()  # concepts the post names (good matches only)
+    answer: RelatedRef | None = None  # the concept its question asks about, if not named
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,10 @@ async def record_post(
         if c.solved and len(wanted & _words(f"{c.title} {c.problem}")) >= GOOD_MATCH_WORDS
     )
     named = await concepts.concepts_in_text(db, guild_id, f"{title}\n{body}")
-    return NewPost(post, True, recorded.challenge, good, tuple(named))
+    answer = await concepts.concept_answering(db, guild_id, title)
+    if answer is not None and answer.id in {c.id for c in named}:
+        answer = None  # named already
+    return NewPost(post, True, recorded.challenge, good, tuple(named), answer)
 
 
 async def _follow(
