@@ -27,8 +27,11 @@ def similar_text(
     if concepts:
         names = ", ".join(f"**{one_line(c.name, 60)}**" for c in concepts)
         lines.append(f"{'It also' if answer else 'It'} seems to touch {names}.")
-    if answer is not None or concepts:
-        lines.append("The buttons below open each concept, just for whoever clicks.")
+    shown = len(concepts) + (answer is not None)
+    if shown == 1:
+        lines.append("The button below opens it, just for whoever clicks.")
+    elif shown:
+        lines.append("The buttons below open each, just for whoever clicks.")
     lines.append(f"If one of the replies here solves it, {MARK_HOW}.")
     return "\n".join(lines)
 
