@@ -90,15 +90,19 @@ def test_check_against_a_better_record_exits_1(tmp_path: Path) -> None:
     )
 
 
-def test_a_bad_set_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    bad = _queries(tmp_path, "- {q: x, expect: [no-such-concept], kind: lookup, track: backend}\n")
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot", "eval-search", "--queries", str(bad)],
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "eval-search", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_a_bad_set_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = _queries(tmp_path, "- {q: x, expect: [no-such-concept], kind: lookup, track: backend}\n")
+    proc = _cli("--queries", str(bad))
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "no-such-concept" in proc.stderr
 
@@ -107,21 +111,6 @@ def test_a_bad_forum_set_is_one_line_and_exit_2(tmp_path: Path) -> None:
     bad = _posts(
         tmp_path, "- {title: x, expect: [no-such-concept], track: backend, style: vague}\n"
     )
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "eval-search",
-            "--queries",
-            str(_queries(tmp_path)),
-            "--posts",
-            str(bad),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = _cli("--queries", str(_queries(tmp_path)), "--posts", str(bad))
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "no-such-concept" in proc.stderr
