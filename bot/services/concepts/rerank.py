@@ -314,14 +314,21 @@ def cut(rows: Sequence[Row], backend: str = "fts") -> list[ConceptBrief]:
 
 
 def spelled_out(
-    found: list[Scored], text: str, index: GuildIndex | None, backend: str = "fts"
+    found: list[Scored],
+    text: str,
+    index: GuildIndex | None,
+    backend: str = "fts",
+    first_line: str | None = None,
 ) -> list[ConceptBrief]:
     """The good matches for a piece of writing (not a query): concepts whose name or an
     alias the text spells out as words of their own AND whose relevance is not weak,
-    best first. A word that merely appears in a concept's explanation proposes nothing."""
+    best first. A word that merely appears in a concept's explanation proposes nothing.
+    `first_line`: the writing's title, where a one-word alias must be (default: `text`)."""
     weak = SUGGEST_WEAK.get(backend, SUGGEST_WEAK["fts"])
     raw = " ".join(text.casefold().split())
     code = {w.casefold() for w in code_words(text)}
+    first = first_line if first_line is not None else text
+    head = " ".join(first.casefold().split())
     out = []
     for rank, row in enumerate(score(found, text, index)):
         if row.spelled <= 0 or row.share < weak:
@@ -334,9 +341,9 @@ def spelled_out(
             len(words(a)) > 1 or a.casefold() in code for a in said
         ):
             out.append(row.brief)
-        elif said and rank < ONE_WORD_ALIAS_RANK:
+        elif rank < ONE_WORD_ALIAS_RANK and any(named_in(a, first, head) for a in said):
             # Only a one-word alias, an everyday word as often as not ("container",
             # "typing", "login"): the writing must be about the concept, ranked among
-            # the best for it.
+            # the best for it and the alias in its first line (a post's title).
             out.append(row.brief)
     return out

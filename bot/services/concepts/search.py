@@ -227,7 +227,9 @@ async def concepts_in_text(
     - its name, as words of their own ("React", "CORS"): a concept's name is distinctive;
     - one of its aliases ("index", "404", "postgres") AND the search ranking finds the
       concept relevant for the writing (rerank.spelled_out): aliases are often common
-      words, and the ranking weeds out the ones the writing only brushes.
+      words, and the ranking weeds out the ones the writing only brushes. A one-word
+      alias ("container") also needs to be in the first line (the title) and the concept
+      among the best three; an everyday word ("explain", "post") only counts as code.
     """
     clean = clean_query(text, WRITING_MAX)
     if not search_tokens(clean):
@@ -238,9 +240,9 @@ async def concepts_in_text(
     ranked: list[ConceptBrief] = []
     if any(any(ranking.named_in(a, clean, raw) for a in e.aliases) for e in index.entries):
         backend = await backend_of(db)
-        ranked = rerank.spelled_out(
-            await _writing_candidates(db, guild_id, clean, backend), clean, index, backend
-        )
+        found = await _writing_candidates(db, guild_id, clean, backend)
+        title = clean_query(text.strip().split("\n", 1)[0], WRITING_MAX)
+        ranked = rerank.spelled_out(found, clean, index, backend, title)
     seen = set(exclude)
     out: list[RelatedRef] = []
     for ref in [
