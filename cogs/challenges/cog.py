@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import Invalid
-from bot.services import challenges, concepts, web
+from bot.services import challenges, concepts
 from bot.services.entries import ChallengeFilter
 from bot.services.search import words
 from bot.ui.checks import is_moderator
@@ -25,7 +25,7 @@ from cogs.challenges.authors import (
     own_entry_choices,
 )
 from cogs.challenges.capture import check_capturable
-from cogs.challenges.opening import open_buttons
+from cogs.challenges.opening import open_buttons, send_page
 from cogs.challenges.own import edit_entry, remove_entry
 from cogs.challenges.views import (
     CapturedMessage,
@@ -33,7 +33,6 @@ from cogs.challenges.views import (
     SolutionTargetView,
     send_recorded_challenge,
 )
-from cogs.solutions.views import challenge_page_view
 
 if TYPE_CHECKING:
     from bot.client import NexusBot
@@ -146,15 +145,7 @@ class ChallengesCog(commands.Cog):
             page = await challenges.get_challenge_page(
                 self.bot.db, interaction.guild_id, id, viewer_id=None
             )
-        web_url = await web.challenge_web_url(
-            self.bot.db, self.bot.settings.web_base_url, interaction.guild_id, page.challenge.id
-        )
-        sent = await interaction.response.send_message(
-            render.merged_note(page) or discord.utils.MISSING,
-            embed=render.challenge_embed(page),
-            view=challenge_page_view(page, web_url),
-            ephemeral=not public,
-        )
+        sent = await send_page(interaction, page, ephemeral=not public)
         if public:
             await follow.remember(interaction, sent, "challenge", page.challenge.id)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.services import challenges, web
-from bot.services.entries import ChallengeInfo, Paged
+from bot.services.entries import ChallengeInfo, ChallengePage, Paged
 from bot.ui.base import guarded
 from cogs.challenges import render
 from cogs.solutions.views import challenge_page_view
@@ -50,19 +50,31 @@ class OpenChallengeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templa
 
     async def _open(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        bot = _bot(interaction)
         page = await challenges.get_challenge_page(
-            bot.db, interaction.guild_id, self.challenge_id, viewer_id=interaction.user.id
+            _bot(interaction).db,
+            interaction.guild_id,
+            self.challenge_id,
+            viewer_id=interaction.user.id,
         )
-        web_url = await web.challenge_web_url(
-            bot.db, bot.settings.web_base_url, interaction.guild_id, page.challenge.id
-        )
-        await interaction.response.send_message(
-            render.merged_note(page) or discord.utils.MISSING,
-            embed=render.challenge_embed(page),
-            view=challenge_page_view(page, web_url),
-            ephemeral=True,
-        )
+        await send_page(interaction, page, ephemeral=True)
+
+
+async def send_page(
+    interaction: discord.Interaction, page: ChallengePage, *, ephemeral: bool
+) -> discord.InteractionCallbackResponse[Any]:
+    """A challenge with its solutions (and its web hub link) as the interaction's answer:
+    what `/challenge view` and the "Open #N" buttons show."""
+    assert interaction.guild_id is not None
+    bot = _bot(interaction)
+    web_url = await web.challenge_web_url(
+        bot.db, bot.settings.web_base_url, interaction.guild_id, page.challenge.id
+    )
+    return await interaction.response.send_message(
+        render.merged_note(page) or discord.utils.MISSING,
+        embed=render.challenge_embed(page),
+        view=challenge_page_view(page, web_url),
+        ephemeral=ephemeral,
+    )
 
 
 def open_buttons(result: Paged[ChallengeInfo]) -> tuple[OpenChallengeButton, ...]:
